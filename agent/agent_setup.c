@@ -1,0 +1,115 @@
+/* agent_setup.c: net-snmp roles (AgentX subagent or standalone master with VACM) and registrations. */
+#include "agent_setup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_sysORTable.h>
+
+#include "lw_oids.h"
+#include "mib_agent.h"
+#include "mib_system.h"
+
+/* From net-snmp's mibgroup modules (libnetsnmpmibs); their headers are not installed. */
+void init_vacm_vars(void);
+void init_system_mib(void);
+void init_sysORTable(void);
+
+static oid sysor_oid[] = { LW_MIB_ROOT };
+
+static void quiet_library(void)
+{
+	/*
+	 * leakwatchd never needs MIB names, and must not pick up another program's snmp.conf or
+	 * write net-snmp's persistent files: its configuration is leakwatchd.conf alone.
+	 */
+	setenv("MIBS", "", 1);
+	setenv("MIBDIRS", "", 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+}
+
+static void configure_subagent(const struct lw_agent *agent)
+{
+	const char *sock = agent->agentx_socket ? agent->agentx_socket : agent->cfg.agentx_socket;
+
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	if (sock != NULL && *sock != '\0')
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, sock);
+	/* The ping alarm is also what reconnects after the master restarts. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)agent->cfg.agentx_ping_interval_s);
+}
+
+static int configure_master_access(const struct lw_agent *agent, struct lw_error *err)
+{
+	char line[256];
+
+	for (size_t i = 0; i < agent->cfg.ncommunities; i++) {
+		const struct lw_community *c = &agent->cfg.communities[i];
+		const char *token = c->family == AF_INET6 ? "rocommunity6" : "rocommunity";
+
+		/* net-snmp's own VACM parser turns this into com2sec, group, view and access. */
+		snprintf(line, sizeof(line), "%s %s %s", token, c->name,
+			 c->source[0] ? c->source : "default");
+		netsnmp_config(line);
+	}
+	for (size_t i = 0; i < agent->cfg.ntrapsinks; i++) {
+		const struct lw_trapsink *t = &agent->cfg.trapsinks[i];
+
+		snprintf(line, sizeof(line), "trap2sink %s %s", t->host, t->community);
+		netsnmp_config(line);
+	}
+	(void)err;
+	return 0;
+}
+
+int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
+{
+	quiet_library();
+	if (agent->master) {
+		if (agent->cfg.ncommunities == 0)
+			return lw_error_set(err, 0,
+					    "standalone master (-M) needs at least one rocommunity");
+		netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 0);
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_PORTS,
+				      agent->listen);
+	} else {
+		configure_subagent(agent);
+	}
+	if (init_agent("leakwatchd") != 0)
+		return lw_error_set(err, 0, "net-snmp init_agent failed");
+	if (agent->master) {
+		init_vacm_vars();
+		init_system_mib();
+		init_sysORTable();
+	}
+	if (lw_mib_agent_register(agent) || lw_mib_system_register(agent))
+		return lw_error_set(err, 0, "cannot register LEAKWATCH-MIB handlers");
+	register_sysORTable(sysor_oid, OID_LENGTH(sysor_oid),
+			    "LEAKWATCH-MIB: process, socket and kernel memory health for leak hunts");
+	init_snmp("leakwatchd");
+	if (agent->master) {
+		if (configure_master_access(agent, err))
+			return -1;
+		if (init_master_agent() != 0)
+			return lw_error_set(err, 0, "cannot listen on %s", agent->listen);
+	}
+	return 0;
+}
+
+void lw_agent_teardown(struct lw_agent *agent)
+{
+	(void)agent;
+	unregister_sysORTable(sysor_oid, OID_LENGTH(sysor_oid));
+	lw_mib_system_unregister();
+	lw_mib_agent_unregister();
+	snmp_shutdown("leakwatchd");
+	shutdown_agent();
+}

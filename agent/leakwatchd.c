@@ -1,0 +1,269 @@
+/* leakwatchd.c: the daemon: options, configuration, signals, the sampler and the agent loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "agent_ctx.h"
+#include "agent_setup.h"
+#include "notify.h"
+#include "pidfile.h"
+
+#ifndef LW_DEFAULT_CONFIG
+#define LW_DEFAULT_CONFIG "/etc/leakwatch/leakwatchd.conf"
+#endif
+
+enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: leakwatchd [-f] [-c FILE] [-x SOCKET] [-M -l ADDR] [-p PIDFILE] [-L e|s|f FILE|n] [-V] [-h]\n"
+		"  -f          stay in the foreground\n"
+		"  -c FILE     configuration file (default %s)\n"
+		"  -x SOCKET   AgentX master socket (unix:/path or tcp:HOST:PORT)\n"
+		"  -M          run as a standalone master agent instead of an AgentX subagent\n"
+		"  -l ADDR     with -M: listening address, e.g. udp:127.0.0.1:11161\n"
+		"  -p PIDFILE  write the process id to PIDFILE\n"
+		"  -L WHERE    log to e (stderr), s (syslog), f FILE, or n (nowhere)\n"
+		"  -V          print the version and exit\n"
+		"  -h          print this help and exit\n",
+		LW_DEFAULT_CONFIG);
+}
+
+/* The snapshot hand-over: runs on the agent thread when the sampler's eventfd fires. */
+static void on_snapshot(int fd, void *arg)
+{
+	struct lw_agent *agent = arg;
+	struct lw_snapshot *next = lw_mailbox_take(&agent->mailbox);
+
+	(void)fd;
+	if (next == NULL)
+		return;
+	lw_notify_transitions(agent->current, next);
+	lw_snapshot_free(agent->current);
+	agent->current = next;
+}
+
+static void reload(struct lw_agent *agent)
+{
+	struct lw_config next;
+	struct lw_error err;
+
+	if (agent->config_path == NULL) {
+		snmp_log(LOG_INFO, "SIGHUP: no configuration file to reload\n");
+		return;
+	}
+	if (lw_config_load(agent->config_path, &next, &err)) {
+		snmp_log(LOG_ERR, "reload failed, keeping the running configuration: %s\n", err.text);
+		return;
+	}
+	/* Only the interval can change under a running agent; the rest is wired in at start. */
+	if (strcmp(next.root, agent->cfg.root) != 0 ||
+	    strcmp(next.agentx_socket, agent->cfg.agentx_socket) != 0 ||
+	    next.agentx_ping_interval_s != agent->cfg.agentx_ping_interval_s ||
+	    next.ncommunities != agent->cfg.ncommunities || next.ntrapsinks != agent->cfg.ntrapsinks)
+		snmp_log(LOG_WARNING, "%s: root, agentx and access settings apply at the next "
+			 "restart\n", agent->config_path);
+	if (next.interval_s != agent->cfg.interval_s) {
+		agent->cfg.interval_s = next.interval_s;
+		lw_sampler_set_interval(agent->sampler, next.interval_s);
+	}
+	snmp_log(LOG_INFO, "configuration reloaded from %s (interval %u s)\n", agent->config_path,
+		 agent->cfg.interval_s);
+}
+
+static void on_signal(int fd, void *arg)
+{
+	struct lw_agent *agent = arg;
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload(agent);
+		else
+			agent->running = false;
+	}
+}
+
+static int setup_signals(struct lw_agent *agent, struct lw_error *err)
+{
+	sigset_t set;
+
+	/* Blocked before any thread starts, so every thread inherits the mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return lw_error_set(err, errno, "sigprocmask: %s", strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	agent->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (agent->sigfd < 0)
+		return lw_error_set(err, errno, "signalfd: %s", strerror(errno));
+	return 0;
+}
+
+struct options {
+	bool foreground;
+	bool logging_chosen;
+	const char *pidfile;
+};
+
+static int parse_options(int argc, char **argv, struct lw_agent *agent, struct options *o)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "fc:x:Ml:p:L:Vh")) != -1) {
+		switch (c) {
+		case 'f':
+			o->foreground = true;
+			break;
+		case 'c':
+			agent->config_path = optarg;
+			break;
+		case 'x':
+			agent->agentx_socket = optarg;
+			break;
+		case 'M':
+			agent->master = true;
+			break;
+		case 'l':
+			agent->listen = optarg;
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case 'L':
+			if (snmp_log_options(optarg, argc, argv) != 0) {
+				fprintf(stderr, "leakwatchd: bad -L argument '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			o->logging_chosen = true;
+			break;
+		case 'V':
+			printf("leakwatchd %s\n", LW_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "leakwatchd: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (agent->master != (agent->listen != NULL)) {
+		fprintf(stderr, "leakwatchd: -M and -l ADDR go together\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int load_config(struct lw_agent *agent)
+{
+	struct lw_error err;
+
+	lw_config_defaults(&agent->cfg);
+	if (agent->config_path == NULL) {
+		/* The default file is optional: without it, defaults apply. */
+		if (access(LW_DEFAULT_CONFIG, F_OK) != 0)
+			return 0;
+		agent->config_path = LW_DEFAULT_CONFIG;
+	}
+	if (lw_config_load(agent->config_path, &agent->cfg, &err)) {
+		fprintf(stderr, "leakwatchd: %s\n", err.text);
+		snmp_log(LOG_ERR, "%s\n", err.text);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int run(struct lw_agent *agent, const struct options *o)
+{
+	struct lw_error err;
+	int rc = EXIT_RUNTIME;
+
+	if (setup_signals(agent, &err) || lw_mailbox_init(&agent->mailbox, &err)) {
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		return EXIT_RUNTIME;
+	}
+	clock_gettime(CLOCK_REALTIME, &agent->start_time);
+	if (lw_agent_setup(agent, &err)) {
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		goto out;
+	}
+	register_readfd(agent->mailbox.eventfd, on_snapshot, agent);
+	register_readfd(agent->sigfd, on_signal, agent);
+	if (lw_sampler_start(&agent->sampler, agent->cfg.root, agent->cfg.interval_s,
+			     &agent->mailbox, &err)) {
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		goto teardown;
+	}
+	if (o->pidfile != NULL && lw_pidfile_write(o->pidfile, &err)) {
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		goto stop_sampler;
+	}
+	snmp_log(LOG_INFO, "leakwatchd %s started (%s, interval %u s)\n", LW_VERSION,
+		 agent->master ? "standalone master" : "AgentX subagent", agent->cfg.interval_s);
+	agent->running = true;
+	while (agent->running)
+		agent_check_and_process(1);
+	snmp_log(LOG_INFO, "leakwatchd stopping\n");
+	rc = 0;
+	if (o->pidfile != NULL)
+		unlink(o->pidfile);
+stop_sampler:
+	lw_sampler_stop(agent->sampler);
+teardown:
+	unregister_readfd(agent->mailbox.eventfd);
+	unregister_readfd(agent->sigfd);
+	lw_agent_teardown(agent);
+out:
+	lw_snapshot_free(agent->current);
+	agent->current = NULL;
+	lw_mailbox_destroy(&agent->mailbox);
+	close(agent->sigfd);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct lw_agent agent;
+	struct options o = { 0 };
+	int rc;
+
+	memset(&agent, 0, sizeof(agent));
+	agent.sigfd = -1;
+	rc = parse_options(argc, argv, &agent, &o);
+	if (rc != 0)
+		return rc;
+	if (!o.logging_chosen) {
+		if (o.foreground)
+			snmp_enable_stderrlog();
+		else
+			snmp_enable_syslog_ident("leakwatchd", LOG_DAEMON);
+	}
+	rc = load_config(&agent);
+	if (rc != 0)
+		return rc;
+	/* Fork before any thread exists; errors so far went to the terminal. */
+	if (!o.foreground && netsnmp_daemonize(1, 0) != 0) {
+		snmp_log(LOG_ERR, "cannot daemonize\n");
+		return EXIT_RUNTIME;
+	}
+	rc = run(&agent, &o);
+	snmp_disable_log();
+	return rc;
+}

@@ -1,0 +1,42 @@
+/* snmp_values.c: encodes C values into SNMP varbinds with the SMI type the MIB declares. */
+#include "snmp_values.h"
+
+#include <string.h>
+
+#include "dateandtime.h"
+
+void lw_set_gauge(netsnmp_variable_list *vb, uint64_t v)
+{
+	/* Gauge32 latches at its maximum by definition (RFC 2578). */
+	snmp_set_var_typed_integer(vb, ASN_GAUGE, (long)(v > UINT32_MAX ? UINT32_MAX : v));
+}
+
+void lw_set_unsigned(netsnmp_variable_list *vb, uint32_t v)
+{
+	snmp_set_var_typed_integer(vb, ASN_UNSIGNED, (long)v);
+}
+
+void lw_set_counter32(netsnmp_variable_list *vb, uint32_t v)
+{
+	snmp_set_var_typed_integer(vb, ASN_COUNTER, (long)v);
+}
+
+void lw_set_counter64(netsnmp_variable_list *vb, uint64_t v)
+{
+	struct counter64 c = { .high = (u_long)(v >> 32), .low = (u_long)(v & 0xffffffffu) };
+
+	snmp_set_var_typed_value(vb, ASN_COUNTER64, &c, sizeof(c));
+}
+
+void lw_set_string(netsnmp_variable_list *vb, const char *s)
+{
+	snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, strlen(s));
+}
+
+void lw_set_dateandtime(netsnmp_variable_list *vb, const struct timespec *t)
+{
+	uint8_t buf[LW_DATEANDTIME_LEN];
+
+	lw_dateandtime_encode(t, buf);
+	snmp_set_var_typed_value(vb, ASN_OCTET_STR, buf, sizeof(buf));
+}

@@ -1,0 +1,19 @@
+/* snmp_values.h: typed answers for handlers, so every handler encodes values the same way. */
+#ifndef LW_SNMP_VALUES_H
+#define LW_SNMP_VALUES_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+void lw_set_gauge(netsnmp_variable_list *vb, uint64_t v);     /* saturates at 2^32-1 */
+void lw_set_unsigned(netsnmp_variable_list *vb, uint32_t v);
+void lw_set_counter32(netsnmp_variable_list *vb, uint32_t v);
+void lw_set_counter64(netsnmp_variable_list *vb, uint64_t v); /* Counter64 and CounterBasedGauge64 */
+void lw_set_string(netsnmp_variable_list *vb, const char *s);
+void lw_set_dateandtime(netsnmp_variable_list *vb, const struct timespec *t);
+
+#endif

@@ -1,0 +1,72 @@
+/* collector.c: the system collectors: read one kernel file each and hand it to its parser. */
+#include "collector.h"
+
+#include "cpus.h"
+#include "proccount.h"
+#include "readfile.h"
+
+/* Large enough for any of these files on hosts with thousands of CPUs. */
+#define SMALL_FILE_CAP 16384
+
+static int run_loadavg(const struct lw_collect_ctx *ctx, struct lw_system *sys,
+		       struct lw_error *err)
+{
+	char buf[256];
+	size_t len;
+
+	if (lw_read_file_at(ctx->rootfd, "proc/loadavg", buf, sizeof(buf), &len, err))
+		return -1;
+	return lw_loadavg_parse(buf, len, &sys->loadavg, err);
+}
+
+static int run_meminfo(const struct lw_collect_ctx *ctx, struct lw_system *sys,
+		       struct lw_error *err)
+{
+	char buf[SMALL_FILE_CAP];
+	size_t len;
+
+	if (lw_read_file_at(ctx->rootfd, "proc/meminfo", buf, sizeof(buf), &len, err))
+		return -1;
+	return lw_meminfo_parse(buf, len, &sys->meminfo, err);
+}
+
+static int run_filenr(const struct lw_collect_ctx *ctx, struct lw_system *sys,
+		      struct lw_error *err)
+{
+	char buf[256];
+	size_t len;
+
+	if (lw_read_file_at(ctx->rootfd, "proc/sys/fs/file-nr", buf, sizeof(buf), &len, err))
+		return -1;
+	return lw_filenr_parse(buf, len, &sys->filenr, err);
+}
+
+static int run_cpus(const struct lw_collect_ctx *ctx, struct lw_system *sys, struct lw_error *err)
+{
+	char buf[SMALL_FILE_CAP];
+	size_t len;
+
+	if (lw_read_file_at(ctx->rootfd, "sys/devices/system/cpu/online", buf, sizeof(buf), &len,
+			    err))
+		return -1;
+	return lw_cpulist_parse(buf, len, &sys->cpus, err);
+}
+
+static int run_processes(const struct lw_collect_ctx *ctx, struct lw_system *sys,
+			 struct lw_error *err)
+{
+	return lw_count_processes(ctx->rootfd, &sys->processes, err);
+}
+
+static const struct lw_collector_def defs[LW_COL_COUNT] = {
+	[LW_COL_LOADAVG] = { "loadavg", run_loadavg },
+	[LW_COL_MEMINFO] = { "meminfo", run_meminfo },
+	[LW_COL_FILENR] = { "file-nr", run_filenr },
+	[LW_COL_CPUS] = { "cpus", run_cpus },
+	[LW_COL_PROCESSES] = { "processes", run_processes },
+};
+
+const struct lw_collector_def *lw_collector_def(enum lw_collector_id id)
+{
+	return (unsigned)id < LW_COL_COUNT ? &defs[id] : NULL;
+}

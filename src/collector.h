@@ -1,0 +1,56 @@
+/* collector.h: the registry of collectors, their per-run statistics and the system data they fill. */
+#ifndef LW_COLLECTOR_H
+#define LW_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "filenr.h"
+#include "loadavg.h"
+#include "lw_error.h"
+#include "meminfo.h"
+
+/* Order is the lwCollectorIndex (id + 1): append only, never reorder. */
+enum lw_collector_id {
+	LW_COL_LOADAVG,
+	LW_COL_MEMINFO,
+	LW_COL_FILENR,
+	LW_COL_CPUS,
+	LW_COL_PROCESSES,
+	LW_COL_COUNT
+};
+
+struct lw_collector_stats {
+	uint32_t interval_s;
+	struct timespec last_run;     /* CLOCK_REALTIME at the start of the last run */
+	uint32_t last_duration_us;    /* wall clock of the last run */
+	uint64_t total_duration_us;
+	uint32_t runs;
+	uint32_t errors;
+	bool ok;                      /* the last run succeeded: its data is valid */
+	char last_error[LW_ERROR_TEXT_MAX];
+};
+
+/* What the collectors of the system group fill in. */
+struct lw_system {
+	struct lw_loadavg loadavg;
+	struct lw_meminfo meminfo;
+	struct lw_filenr filenr;
+	uint32_t cpus;
+	uint32_t processes;
+};
+
+/* What a collector needs from the sampler: where to read. */
+struct lw_collect_ctx {
+	int rootfd;
+};
+
+struct lw_collector_def {
+	const char *name;
+	int (*run)(const struct lw_collect_ctx *ctx, struct lw_system *sys, struct lw_error *err);
+};
+
+const struct lw_collector_def *lw_collector_def(enum lw_collector_id id);
+
+#endif

@@ -1,0 +1,318 @@
+/* lw_config.c: parser for leakwatchd.conf; every error names the file and line. */
+#include "lw_config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define MAX_ARGS 8
+
+struct line {
+	const char *file;
+	unsigned no;
+	int argc;
+	char *argv[MAX_ARGS];
+};
+
+static int line_error(const struct line *l, struct lw_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int line_error(const struct line *l, struct lw_error *err, const char *fmt, ...)
+{
+	char msg[LW_ERROR_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return lw_error_set(err, EINVAL, "%s:%u: %s", l->file, l->no, msg);
+}
+
+static int want_args(const struct line *l, int min, int max, const char *usage,
+		     struct lw_error *err)
+{
+	if (l->argc - 1 < min || l->argc - 1 > max)
+		return line_error(l, err, "%s: usage: %s", l->argv[0], usage);
+	return 0;
+}
+
+static int parse_seconds(const struct line *l, uint32_t lo, uint32_t hi, uint32_t *out,
+			 struct lw_error *err)
+{
+	const char *s = l->argv[1];
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return line_error(l, err, "%s: '%s' is not a number of seconds", l->argv[0], s);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0')
+		return line_error(l, err, "%s: '%s' is not a number of seconds", l->argv[0], s);
+	if (errno == ERANGE || v < lo || v > hi)
+		return line_error(l, err, "%s: '%s' is out of range %u..%u", l->argv[0], s, lo, hi);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int copy_arg(const struct line *l, int i, char *dst, size_t cap, struct lw_error *err)
+{
+	size_t n = strlen(l->argv[i]);
+
+	if (n >= cap)
+		return line_error(l, err, "%s: argument %d is longer than %zu characters", l->argv[0],
+				  i, cap - 1);
+	memcpy(dst, l->argv[i], n + 1);
+	return 0;
+}
+
+/* Accepts "ADDR" or "ADDR/PREFIX" for IPv4 and IPv6, and "default" for any source. */
+static int parse_source(const struct line *l, const char *src, struct lw_community *c,
+			struct lw_error *err)
+{
+	char addr[64];
+	unsigned char bin[16];
+	const char *slash = strchr(src, '/');
+	size_t alen = slash ? (size_t)(slash - src) : strlen(src);
+	int maxbits;
+
+	if (strcmp(src, "default") == 0) {
+		c->source[0] = '\0';
+		return 0;
+	}
+	if (alen == 0 || alen >= sizeof(addr))
+		return line_error(l, err, "rocommunity: bad source '%s'", src);
+	memcpy(addr, src, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET, addr, bin) == 1) {
+		c->family = AF_INET;
+		maxbits = 32;
+	} else if (inet_pton(AF_INET6, addr, bin) == 1) {
+		c->family = AF_INET6;
+		maxbits = 128;
+	} else {
+		return line_error(l, err, "rocommunity: source '%s' is not an IPv4 or IPv6 address",
+				  addr);
+	}
+	if (slash != NULL) {
+		char *end;
+		long bits = strtol(slash + 1, &end, 10);
+
+		if (slash[1] == '\0' || *end != '\0' || bits < 0 || bits > maxbits)
+			return line_error(l, err, "rocommunity: bad prefix length in '%s'", src);
+	}
+	if (strlen(src) >= sizeof(c->source))
+		return line_error(l, err, "rocommunity: source '%s' too long", src);
+	strcpy(c->source, src);
+	return 0;
+}
+
+static int do_interval(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "interval SECONDS", err))
+		return -1;
+	return parse_seconds(l, 1, 86400, &cfg->interval_s, err);
+}
+
+static int do_ping(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "agentx_ping_interval SECONDS", err))
+		return -1;
+	return parse_seconds(l, 1, 3600, &cfg->agentx_ping_interval_s, err);
+}
+
+static int do_socket(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "agentx_socket unix:/PATH|tcp:HOST:PORT", err))
+		return -1;
+	return copy_arg(l, 1, cfg->agentx_socket, sizeof(cfg->agentx_socket), err);
+}
+
+static int do_root(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "root DIRECTORY", err))
+		return -1;
+	if (l->argv[1][0] != '/')
+		return line_error(l, err, "root: '%s' is not an absolute path", l->argv[1]);
+	return copy_arg(l, 1, cfg->root, sizeof(cfg->root), err);
+}
+
+static int do_rocommunity(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	struct lw_community c;
+
+	if (want_args(l, 1, 2, "rocommunity COMMUNITY [SOURCE]", err))
+		return -1;
+	if (cfg->ncommunities == LW_CONFIG_MAX_COMMUNITIES)
+		return line_error(l, err, "rocommunity: at most %d communities",
+				  LW_CONFIG_MAX_COMMUNITIES);
+	memset(&c, 0, sizeof(c));
+	if (copy_arg(l, 1, c.name, sizeof(c.name), err))
+		return -1;
+	if (l->argc == 3 && parse_source(l, l->argv[2], &c, err))
+		return -1;
+	cfg->communities[cfg->ncommunities++] = c;
+	return 0;
+}
+
+static int do_trap2sink(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	struct lw_trapsink t;
+
+	if (want_args(l, 2, 2, "trap2sink HOST[:PORT] COMMUNITY", err))
+		return -1;
+	if (cfg->ntrapsinks == LW_CONFIG_MAX_TRAPSINKS)
+		return line_error(l, err, "trap2sink: at most %d sinks", LW_CONFIG_MAX_TRAPSINKS);
+	memset(&t, 0, sizeof(t));
+	if (copy_arg(l, 1, t.host, sizeof(t.host), err) ||
+	    copy_arg(l, 2, t.community, sizeof(t.community), err))
+		return -1;
+	cfg->trapsinks[cfg->ntrapsinks++] = t;
+	return 0;
+}
+
+static const struct directive {
+	const char *name;
+	int (*apply)(const struct line *l, struct lw_config *cfg, struct lw_error *err);
+} directives[] = {
+	{ "interval", do_interval },
+	{ "agentx_ping_interval", do_ping },
+	{ "agentx_socket", do_socket },
+	{ "root", do_root },
+	{ "rocommunity", do_rocommunity },
+	{ "trap2sink", do_trap2sink },
+};
+
+/* Splits text (NUL-terminated, modified in place) into blank-separated words up to a '#'. */
+static int split_words(struct line *l, char *text, struct lw_error *err)
+{
+	char *p = text;
+
+	l->argc = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (*p == '\0' || *p == '#')
+			return 0;
+		if (l->argc == MAX_ARGS)
+			return line_error(l, err, "too many words (at most %d)", MAX_ARGS);
+		l->argv[l->argc++] = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r')
+			p++;
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+}
+
+static int apply_line(struct line *l, char *text, struct lw_config *cfg, struct lw_error *err)
+{
+	if (split_words(l, text, err))
+		return -1;
+	if (l->argc == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+		if (strcmp(l->argv[0], directives[i].name) == 0)
+			return directives[i].apply(l, cfg, err);
+	return line_error(l, err, "unknown directive '%s'", l->argv[0]);
+}
+
+void lw_config_defaults(struct lw_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->interval_s = LW_CONFIG_DEFAULT_INTERVAL;
+	cfg->agentx_ping_interval_s = LW_CONFIG_DEFAULT_PING;
+	strcpy(cfg->root, "/");
+}
+
+int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_config *cfg,
+		    struct lw_error *err)
+{
+	struct lw_config *next = malloc(sizeof(*next));
+	struct line l = { .file = name, .no = 0 };
+	size_t pos = 0;
+
+	if (next == NULL)
+		return lw_error_set(err, ENOMEM, "%s: out of memory", name);
+	*next = *cfg;
+	while (pos < len) {
+		char text[LW_CONFIG_LINE_MAX + 1];
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		l.no++;
+		if (n > LW_CONFIG_LINE_MAX) {
+			free(next);
+			return line_error(&l, err, "line longer than %d characters", LW_CONFIG_LINE_MAX);
+		}
+		if (memchr(buf + pos, '\0', n) != NULL) {
+			free(next);
+			return line_error(&l, err, "NUL byte in line");
+		}
+		memcpy(text, buf + pos, n);
+		text[n] = '\0';
+		if (apply_line(&l, text, next, err)) {
+			free(next);
+			return -1;
+		}
+		pos += n + (nl ? 1 : 0);
+	}
+	*cfg = *next;
+	free(next);
+	return 0;
+}
+
+int lw_config_load(const char *path, struct lw_config *cfg, struct lw_error *err)
+{
+	struct lw_config tmp;
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	FILE *f = fopen(path, "re");
+	int rc;
+
+	if (f == NULL)
+		return lw_error_set(err, errno, "%s: %s", path, strerror(errno));
+	for (;;) {
+		size_t n;
+
+		if (len == cap) {
+			char *nb;
+
+			/* A config file is small; 1 MiB is a clear sign of the wrong file. */
+			if (cap >= (1u << 20)) {
+				free(buf);
+				fclose(f);
+				return lw_error_set(err, EFBIG, "%s: larger than 1 MiB", path);
+			}
+			cap = cap ? cap * 2 : 4096;
+			nb = realloc(buf, cap);
+			if (nb == NULL) {
+				free(buf);
+				fclose(f);
+				return lw_error_set(err, ENOMEM, "%s: out of memory", path);
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+		free(buf);
+		fclose(f);
+		return lw_error_set(err, e, "%s: read error: %s", path, strerror(e));
+	}
+	fclose(f);
+	lw_config_defaults(&tmp);
+	rc = lw_config_parse(path, buf, len, &tmp, err);
+	free(buf);
+	if (rc == 0)
+		*cfg = tmp;
+	return rc;
+}

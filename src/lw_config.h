@@ -1,0 +1,50 @@
+/* lw_config.h: leakwatchd.conf, snmpd.conf-style directives parsed into a plain struct. */
+#ifndef LW_CONFIG_H
+#define LW_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lw_error.h"
+
+#define LW_CONFIG_DEFAULT_INTERVAL 60
+#define LW_CONFIG_DEFAULT_PING 5
+#define LW_CONFIG_MAX_COMMUNITIES 16
+#define LW_CONFIG_MAX_TRAPSINKS 8
+#define LW_CONFIG_LINE_MAX 1024
+
+struct lw_community {
+	char name[64];
+	char source[64];   /* "" = any source; else an address or address/prefix */
+	int family;        /* AF_INET or AF_INET6 when source is set */
+};
+
+struct lw_trapsink {
+	char host[128];    /* host or host:port, as net-snmp's trap2sink takes it */
+	char community[64];
+};
+
+struct lw_config {
+	uint32_t interval_s;
+	uint32_t agentx_ping_interval_s;
+	char agentx_socket[256];  /* "" = net-snmp's default */
+	char root[1024];
+	size_t ncommunities;
+	struct lw_community communities[LW_CONFIG_MAX_COMMUNITIES];
+	size_t ntrapsinks;
+	struct lw_trapsink trapsinks[LW_CONFIG_MAX_TRAPSINKS];
+};
+
+void lw_config_defaults(struct lw_config *cfg);
+
+/*
+ * Parses buf as the contents of a file called name, on top of the values already in cfg.
+ * On error cfg is unchanged and err->text is "NAME:LINE: message".
+ */
+int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_config *cfg,
+		    struct lw_error *err);
+
+/* Defaults, then the file. A file that cannot be read is an error that names it. */
+int lw_config_load(const char *path, struct lw_config *cfg, struct lw_error *err);
+
+#endif

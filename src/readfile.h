@@ -1,0 +1,19 @@
+/* readfile.h: reading small kernel files relative to the collectors' root directory. */
+#ifndef LW_READFILE_H
+#define LW_READFILE_H
+
+#include <stddef.h>
+
+#include "lw_error.h"
+
+/* Opens root (default "/") as a directory fd that collectors resolve paths against. */
+int lw_root_open(const char *root, int *fd, struct lw_error *err);
+
+/*
+ * Reads relpath (relative to rootfd) into buf, at most cap bytes. A file that does not fit is
+ * an error rather than a silent truncation, since a parser would see half a record.
+ */
+int lw_read_file_at(int rootfd, const char *relpath, char *buf, size_t cap, size_t *len,
+		    struct lw_error *err);
+
+#endif

@@ -1,0 +1,28 @@
+/* fixture.c: fixture lookup shared by the unit tests. */
+#include "fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "readfile.h"
+
+const char *lw_fixture_path(const char *name, char *buf, size_t cap)
+{
+	const char *base = getenv("LW_FIXTURES");
+
+	snprintf(buf, cap, "%s/%s", base ? base : "tests/fixtures", name);
+	return buf;
+}
+
+int lw_fixture_root(const char *name)
+{
+	char path[4096];
+	struct lw_error err;
+	int fd;
+
+	if (lw_root_open(lw_fixture_path(name, path, sizeof(path)), &fd, &err)) {
+		fprintf(stderr, "fixture: %s\n", err.text);
+		abort();
+	}
+	return fd;
+}

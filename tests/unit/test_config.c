@@ -1,0 +1,178 @@
+/* test_config.c: leakwatchd.conf parsing: every directive, and errors that name file and line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lw_config.h"
+
+static int parse(const char *text, struct lw_config *cfg, struct lw_error *err)
+{
+	lw_config_defaults(cfg);
+	return lw_config_parse("test.conf", text, strlen(text), cfg, err);
+}
+
+static void defaults(void **state)
+{
+	struct lw_config cfg;
+	struct lw_error err;
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &err), 0);
+	assert_int_equal(cfg.interval_s, 60);
+	assert_int_equal(cfg.agentx_ping_interval_s, 5);
+	assert_string_equal(cfg.root, "/");
+	assert_string_equal(cfg.agentx_socket, "");
+	assert_int_equal(cfg.ncommunities, 0);
+}
+
+static void good_lines(void **state)
+{
+	struct lw_config cfg;
+	struct lw_error err;
+	const char *text = "# leakwatchd test configuration\n"
+			   "\n"
+			   "interval 1   # fastest allowed\n"
+			   "\tagentx_ping_interval\t2\r\n"
+			   "agentx_socket unix:/run/agentx/master\n"
+			   "root /srv/host\n"
+			   "rocommunity public 127.0.0.1\n"
+			   "rocommunity ops 10.0.0.0/8\n"
+			   "rocommunity six ::1/128\n"
+			   "rocommunity anyone\n"
+			   "trap2sink 127.0.0.1:1162 public\n";
+
+	(void)state;
+	assert_int_equal(parse(text, &cfg, &err), 0);
+	assert_int_equal(cfg.interval_s, 1);
+	assert_int_equal(cfg.agentx_ping_interval_s, 2);
+	assert_string_equal(cfg.agentx_socket, "unix:/run/agentx/master");
+	assert_string_equal(cfg.root, "/srv/host");
+	assert_int_equal(cfg.ncommunities, 4);
+	assert_string_equal(cfg.communities[0].name, "public");
+	assert_string_equal(cfg.communities[0].source, "127.0.0.1");
+	assert_int_equal(cfg.communities[0].family, AF_INET);
+	assert_string_equal(cfg.communities[1].source, "10.0.0.0/8");
+	assert_int_equal(cfg.communities[2].family, AF_INET6);
+	assert_string_equal(cfg.communities[3].source, "");
+	assert_int_equal(cfg.ntrapsinks, 1);
+	assert_string_equal(cfg.trapsinks[0].host, "127.0.0.1:1162");
+	assert_string_equal(cfg.trapsinks[0].community, "public");
+}
+
+struct bad_case {
+	const char *text;
+	const char *want;  /* expected message, after "test.conf:LINE: " */
+};
+
+static void bad_lines(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ "interval 0\n", "test.conf:1: interval: '0' is out of range 1..86400" },
+		{ "\n\ninterval 86401\n", "test.conf:3: interval: '86401' is out of range 1..86400" },
+		{ "interval -5\n", "test.conf:1: interval: '-5' is not a number of seconds" },
+		{ "interval 10s\n", "test.conf:1: interval: '10s' is not a number of seconds" },
+		{ "interval 99999999999999999999999\n",
+		  "test.conf:1: interval: '99999999999999999999999' is out of range 1..86400" },
+		{ "interval\n", "test.conf:1: interval: usage: interval SECONDS" },
+		{ "interval 5 6\n", "test.conf:1: interval: usage: interval SECONDS" },
+		{ "# ok\nfrobnicate yes\n", "test.conf:2: unknown directive 'frobnicate'" },
+		{ "agentx_ping_interval 0\n",
+		  "test.conf:1: agentx_ping_interval: '0' is out of range 1..3600" },
+		{ "root relative/dir\n", "test.conf:1: root: 'relative/dir' is not an absolute path" },
+		{ "rocommunity\n", "test.conf:1: rocommunity: usage: rocommunity COMMUNITY [SOURCE]" },
+		{ "rocommunity p 300.1.1.1\n",
+		  "test.conf:1: rocommunity: source '300.1.1.1' is not an IPv4 or IPv6 address" },
+		{ "rocommunity p 10.0.0.0/33\n",
+		  "test.conf:1: rocommunity: bad prefix length in '10.0.0.0/33'" },
+		{ "rocommunity p 10.0.0.0/\n",
+		  "test.conf:1: rocommunity: bad prefix length in '10.0.0.0/'" },
+		{ "trap2sink host\n", "test.conf:1: trap2sink: usage: trap2sink HOST[:PORT] COMMUNITY" },
+		{ "a b c d e f g h i\n", "test.conf:1: too many words (at most 8)" },
+		{ "interval 5\ninterval\0 5\n", "test.conf:2: NUL byte in line" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lw_config cfg;
+		struct lw_error err;
+		size_t len = strlen(cases[i].text);
+
+		/* The NUL case needs its real length: find the last newline. */
+		if (strstr(cases[i].want, "NUL") != NULL)
+			len = 23;
+		lw_config_defaults(&cfg);
+		cfg.interval_s = 42;
+		assert_int_equal(lw_config_parse("test.conf", cases[i].text, len, &cfg, &err), -1);
+		assert_string_equal(err.text, cases[i].want);
+		/* A failed parse leaves the configuration it was given untouched. */
+		assert_int_equal(cfg.interval_s, 42);
+	}
+}
+
+static void long_line_and_limits(void **state)
+{
+	struct lw_config cfg;
+	struct lw_error err;
+	char *text = malloc(3000);
+	char *many = malloc(LW_CONFIG_MAX_COMMUNITIES * 32 + 64);
+	size_t pos = 0;
+
+	(void)state;
+	memset(text, 'x', 2000);
+	strcpy(text + 2000, "\n");
+	assert_int_equal(parse(text, &cfg, &err), -1);
+	assert_string_equal(err.text, "test.conf:1: line longer than 1024 characters");
+	for (int i = 0; i <= LW_CONFIG_MAX_COMMUNITIES; i++)
+		pos += (size_t)sprintf(many + pos, "rocommunity c%d\n", i);
+	assert_int_equal(parse(many, &cfg, &err), -1);
+	assert_string_equal(err.text, "test.conf:17: rocommunity: at most 16 communities");
+	free(text);
+	free(many);
+}
+
+static void load_from_file(void **state)
+{
+	char path[] = "/tmp/lwconf-XXXXXX";
+	struct lw_config cfg;
+	struct lw_error err;
+	int fd = mkstemp(path);
+	const char *text = "interval 7\nbogus\n";
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	assert_int_equal(lw_config_load(path, &cfg, &err), -1);
+	assert_non_null(strstr(err.text, ":2: unknown directive 'bogus'"));
+	assert_memory_equal(err.text, path, strlen(path));
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, "interval 7\n", 11), 11);
+	close(fd);
+	assert_int_equal(lw_config_load(path, &cfg, &err), 0);
+	assert_int_equal(cfg.interval_s, 7);
+	unlink(path);
+	assert_int_equal(lw_config_load(path, &cfg, &err), -1);
+	assert_non_null(strstr(err.text, "No such file"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(good_lines),
+		cmocka_unit_test(bad_lines),
+		cmocka_unit_test(long_line_and_limits),
+		cmocka_unit_test(load_from_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,213 @@
+/* test_snapshot.c: the snapshot mailbox, one sampler cycle on fixtures, and the sampler thread. */
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "readfile.h"
+#include "sampler.h"
+#include "snapshot.h"
+
+static struct lw_snapshot *make(uint64_t seq)
+{
+	struct lw_snapshot *s = calloc(1, sizeof(*s));
+
+	assert_non_null(s);
+	s->seq = seq;
+	return s;
+}
+
+static int readable(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, timeout_ms) == 1;
+}
+
+static void mailbox_hand_over(void **state)
+{
+	struct lw_mailbox mb;
+	struct lw_error err;
+	struct lw_snapshot *got;
+
+	(void)state;
+	assert_int_equal(lw_mailbox_init(&mb, &err), 0);
+	assert_null(lw_mailbox_take(&mb));
+	assert_false(readable(mb.eventfd, 0));
+
+	lw_mailbox_publish(&mb, make(1));
+	assert_true(readable(mb.eventfd, 0));
+	got = lw_mailbox_take(&mb);
+	assert_non_null(got);
+	assert_int_equal(got->seq, 1);
+	/* Taking drains the eventfd, so the agent loop does not spin. */
+	assert_false(readable(mb.eventfd, 0));
+	lw_snapshot_free(got);
+
+	/* Two publishes before a take: only the newest is handed over, the older is freed. */
+	lw_mailbox_publish(&mb, make(2));
+	lw_mailbox_publish(&mb, make(3));
+	got = lw_mailbox_take(&mb);
+	assert_int_equal(got->seq, 3);
+	assert_int_equal(atomic_load(&mb.displaced), 1);
+	lw_snapshot_free(got);
+	assert_null(lw_mailbox_take(&mb));
+
+	/* Destroy frees a snapshot nobody took (ASan/valgrind would report it otherwise). */
+	lw_mailbox_publish(&mb, make(4));
+	lw_mailbox_destroy(&mb);
+}
+
+#define STRESS_COUNT 200000
+
+static void *producer(void *arg)
+{
+	struct lw_mailbox *mb = arg;
+
+	for (uint64_t i = 1; i <= STRESS_COUNT; i++)
+		lw_mailbox_publish(mb, make(i));
+	return NULL;
+}
+
+static void mailbox_threads(void **state)
+{
+	struct lw_mailbox mb;
+	struct lw_error err;
+	pthread_t t;
+	uint64_t last = 0, taken = 0;
+
+	(void)state;
+	assert_int_equal(lw_mailbox_init(&mb, &err), 0);
+	assert_int_equal(pthread_create(&t, NULL, producer, &mb), 0);
+	while (last < STRESS_COUNT) {
+		struct lw_snapshot *s;
+
+		if (!readable(mb.eventfd, 5000))
+			fail_msg("no wake-up after seq %llu", (unsigned long long)last);
+		s = lw_mailbox_take(&mb);
+		if (s == NULL)
+			continue;
+		/* Snapshots arrive in order, each at most once. */
+		assert_true(s->seq > last);
+		last = s->seq;
+		taken++;
+		lw_snapshot_free(s);
+	}
+	pthread_join(t, NULL);
+	assert_int_equal(taken + atomic_load(&mb.displaced), STRESS_COUNT);
+	lw_mailbox_destroy(&mb);
+}
+
+static void cycle_on_fixture(void **state)
+{
+	struct lw_snapshot work;
+	int root = lw_fixture_root(LW_FIXTURE_KERNEL);
+
+	(void)state;
+	memset(&work, 0, sizeof(work));
+	work.interval_s = 60;
+	lw_sampler_cycle(&work, root);
+	lw_sampler_cycle(&work, root);
+	assert_int_equal(work.seq, 2);
+	for (int i = 0; i < LW_COL_COUNT; i++) {
+		assert_true(work.collectors[i].ok);
+		assert_int_equal(work.collectors[i].runs, 2);
+		assert_int_equal(work.collectors[i].errors, 0);
+		assert_string_equal(work.collectors[i].last_error, "");
+		assert_int_equal(work.collectors[i].interval_s, 60);
+		assert_true(work.collectors[i].last_run.tv_sec > 0);
+	}
+	assert_int_equal(work.sys.loadavg.load15, 8);
+	assert_int_equal(work.sys.meminfo.kb[LW_MI_MEM_TOTAL], 24683620);
+	assert_int_equal(work.sys.filenr.max, 2466160);
+	assert_int_equal(work.sys.cpus, 2);
+	assert_int_equal(work.sys.processes, 4);
+	close(root);
+}
+
+static void cycle_with_missing_file(void **state)
+{
+	char dir[] = "/tmp/lwroot-XXXXXX";
+	char cmd[512];
+	struct lw_snapshot work;
+	struct lw_error err;
+	int root;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* A root with loadavg only: every other collector must fail with a text naming its file. */
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc && echo '1.00 2.00 3.00 4/5 6' > %s/proc/loadavg",
+		 dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(lw_root_open(dir, &root, &err), 0);
+	memset(&work, 0, sizeof(work));
+	lw_sampler_cycle(&work, root);
+	assert_true(work.collectors[LW_COL_LOADAVG].ok);
+	assert_int_equal(work.sys.loadavg.load5, 200);
+	assert_false(work.collectors[LW_COL_MEMINFO].ok);
+	assert_int_equal(work.collectors[LW_COL_MEMINFO].errors, 1);
+	assert_string_equal(work.collectors[LW_COL_MEMINFO].last_error,
+			    "open proc/meminfo: No such file or directory");
+	assert_false(work.collectors[LW_COL_FILENR].ok);
+	assert_false(work.collectors[LW_COL_CPUS].ok);
+	/* /proc exists but has no process directory: zero is a valid count. */
+	assert_true(work.collectors[LW_COL_PROCESSES].ok);
+	assert_int_equal(work.sys.processes, 0);
+	close(root);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void sampler_thread(void **state)
+{
+	char path[4096];
+	struct lw_mailbox mb;
+	struct lw_sampler *s;
+	struct lw_error err;
+	struct lw_snapshot *snap;
+
+	(void)state;
+	assert_int_equal(lw_mailbox_init(&mb, &err), 0);
+	assert_int_equal(lw_sampler_start(&s, lw_fixture_path(LW_FIXTURE_KERNEL, path, sizeof(path)),
+					  1, &mb, &err), 0);
+	/* The first cycle runs at once. */
+	assert_true(readable(mb.eventfd, 2000));
+	snap = lw_mailbox_take(&mb);
+	assert_non_null(snap);
+	assert_int_equal(snap->seq, 1);
+	assert_int_equal(snap->interval_s, 1);
+	lw_snapshot_free(snap);
+	/* The next one follows one interval later. */
+	assert_true(readable(mb.eventfd, 3000));
+	snap = lw_mailbox_take(&mb);
+	assert_int_equal(snap->seq, 2);
+	lw_snapshot_free(snap);
+	/* A long interval then stop: stopping must not wait for the interval to pass. */
+	lw_sampler_set_interval(s, 3600);
+	lw_sampler_stop(s);
+	lw_mailbox_destroy(&mb);
+	assert_int_equal(lw_sampler_start(&s, "/nonexistent-root", 1, &mb, &err), -1);
+	assert_non_null(strstr(err.text, "/nonexistent-root"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mailbox_hand_over),
+		cmocka_unit_test(mailbox_threads),
+		cmocka_unit_test(cycle_on_fixture),
+		cmocka_unit_test(cycle_with_missing_file),
+		cmocka_unit_test(sampler_thread),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
