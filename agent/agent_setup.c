@@ -58,13 +58,13 @@ static int configure_master_access(const struct lw_agent *agent, struct lw_error
 		/* net-snmp's own VACM parser turns this into com2sec, group, view and access. */
 		snprintf(line, sizeof(line), "%s %s %s", token, c->name,
 			 c->source[0] ? c->source : "default");
-		netsnmp_config(line);
+		netsnmp_config_remember(line);
 	}
 	for (size_t i = 0; i < agent->cfg.ntrapsinks; i++) {
 		const struct lw_trapsink *t = &agent->cfg.trapsinks[i];
 
 		snprintf(line, sizeof(line), "trap2sink %s %s", t->host, t->community);
-		netsnmp_config(line);
+		netsnmp_config_remember(line);
 	}
 	(void)err;
 	return 0;
@@ -80,6 +80,10 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 		netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 0);
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_PORTS,
 				      agent->listen);
+		/* No SMUX listener on port 199: leakwatchd serves its own MIB only. */
+		add_to_init_list("-smux");
+		netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
+				       NETSNMP_DS_AGENT_DONT_LOG_TCPWRAPPERS_CONNECTS, 1);
 	} else {
 		configure_subagent(agent);
 	}
@@ -94,10 +98,11 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 		return lw_error_set(err, 0, "cannot register LEAKWATCH-MIB handlers");
 	register_sysORTable(sysor_oid, OID_LENGTH(sysor_oid),
 			    "LEAKWATCH-MIB: process, socket and kernel memory health for leak hunts");
+	/* Access lines are processed while init_snmp reads its configuration. */
+	if (agent->master && configure_master_access(agent, err))
+		return -1;
 	init_snmp("leakwatchd");
 	if (agent->master) {
-		if (configure_master_access(agent, err))
-			return -1;
 		if (init_master_agent() != 0)
 			return lw_error_set(err, 0, "cannot listen on %s", agent->listen);
 	}
