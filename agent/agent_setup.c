@@ -42,6 +42,11 @@ static void configure_subagent(const struct lw_agent *agent)
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	if (sock != NULL && *sock != '\0')
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, sock);
+}
+
+/* Must run after init_agent(), which resets the ping interval to net-snmp's 15 s default. */
+static void configure_ping(const struct lw_agent *agent)
+{
 	/* The ping alarm is also what reconnects after the master restarts. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
 			   (int)agent->cfg.agentx_ping_interval_s);
@@ -89,6 +94,8 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 	}
 	if (init_agent("leakwatchd") != 0)
 		return lw_error_set(err, 0, "net-snmp init_agent failed");
+	if (!agent->master)
+		configure_ping(agent);
 	if (agent->master) {
 		init_vacm_vars();
 		init_system_mib();

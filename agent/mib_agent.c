@@ -10,6 +10,7 @@
 static const oid agent_oid[] = { LW_OID_AGENT };
 static const oid collector_table_oid[] = { LW_OID_COLLECTOR_TABLE };
 static netsnmp_tdata *collector_table;
+static netsnmp_table_registration_info *collector_table_info;
 static netsnmp_handler_registration *scalar_regs[LW_AGENT_SNAPSHOT_TIME + 1], *table_reg;
 
 static int agent_scalars(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
@@ -114,7 +115,8 @@ static int register_collector_table(struct lw_agent *agent)
 		"lwCollectorTable", collector_rows, collector_table_oid,
 		OID_LENGTH(collector_table_oid), HANDLER_CAN_RONLY);
 	collector_table = netsnmp_tdata_create_table("lwCollectorTable", 0);
-	info = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
+	/* Kept to free at shutdown: unregistering the handler does not free it. */
+	info = collector_table_info = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	if (table_reg == NULL || collector_table == NULL || info == NULL)
 		return -1;
 	table_reg->handler->myvoid = agent;
@@ -175,6 +177,9 @@ void lw_mib_agent_unregister(void)
 			netsnmp_tdata_remove_and_delete_row(collector_table, row);
 		netsnmp_tdata_delete_table(collector_table);
 	}
+	if (collector_table_info != NULL)
+		netsnmp_table_registration_info_free(collector_table_info);
+	collector_table_info = NULL;
 	for (size_t i = 0; i < sizeof(scalar_regs) / sizeof(scalar_regs[0]); i++) {
 		if (scalar_regs[i] != NULL)
 			netsnmp_unregister_handler(scalar_regs[i]);

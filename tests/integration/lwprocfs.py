@@ -1,0 +1,81 @@
+# The lwSystem values as the tests compute them from /proc and /sys (or a fixture copy of them).
+import os
+import shutil
+from pathlib import Path
+
+FIXTURE_PIDS = (1, 2, 4111)  # numeric directories of a fixture /proc
+
+# meminfo field -> lwSystem object
+MEMINFO_OBJECTS = {
+    "MemTotal": "lwMemTotalKB", "MemFree": "lwMemFreeKB", "MemAvailable": "lwMemAvailableKB",
+    "Buffers": "lwBuffersKB", "Cached": "lwCachedKB", "SwapTotal": "lwSwapTotalKB",
+    "SwapFree": "lwSwapFreeKB", "Committed_AS": "lwCommittedKB",
+}
+
+
+def hundredths(text):
+    """'12.34' -> 1234, exactly (no float rounding)."""
+    whole, _, frac = text.partition(".")
+    return int(whole) * 100 + int((frac + "00")[:2])
+
+
+def read_loadavg(root="/"):
+    f = Path(root, "proc/loadavg").read_text().split()
+    return {"lwLoad1": hundredths(f[0]), "lwLoad5": hundredths(f[1]),
+            "lwLoad15": hundredths(f[2]), "lwThreadCount": int(f[3].split("/")[1])}
+
+
+def read_meminfo(root="/"):
+    values = {}
+    for line in Path(root, "proc/meminfo").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in MEMINFO_OBJECTS:
+            values[MEMINFO_OBJECTS[key]] = int(rest.split()[0])
+    return values
+
+
+def read_filenr(root="/"):
+    f = Path(root, "proc/sys/fs/file-nr").read_text().split()
+    return {"lwFilesAllocated": int(f[0]), "lwFilesMax": int(f[2])}
+
+
+def count_cpu_list(text):
+    """'0-3,8,10-11' -> 7."""
+    n = 0
+    for part in text.strip().split(","):
+        lo, _, hi = part.partition("-")
+        n += int(hi or lo) - int(lo) + 1
+    return n
+
+
+def read_cpus(root="/"):
+    return {"lwCpuCount": count_cpu_list(
+        Path(root, "sys/devices/system/cpu/online").read_text())}
+
+
+def read_processes(root="/"):
+    return {"lwProcessCount": sum(1 for e in os.scandir(Path(root, "proc")) if e.name.isdigit())}
+
+
+def read_system(root="/"):
+    """Every lwSystem object by name, read the way DESIGN.md defines it."""
+    values = {}
+    for reader in (read_loadavg, read_meminfo, read_filenr, read_cpus, read_processes):
+        values.update(reader(root))
+    return values
+
+
+def build_fixture_root(dst, src="/"):
+    """Copy the files leakwatch reads into dst/proc and dst/sys; a few fake pid directories.
+
+    Returns dst. The copies never change, so values read from them are exact expectations.
+    """
+    dst = Path(dst)
+    for rel in ("proc/loadavg", "proc/meminfo", "proc/sys/fs/file-nr",
+                "sys/devices/system/cpu/online"):
+        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(src, rel), dst / rel)
+    for pid in FIXTURE_PIDS:
+        (dst / "proc" / str(pid)).mkdir()
+    (dst / "proc" / "self").mkdir()  # not numeric: must not be counted
+    return dst

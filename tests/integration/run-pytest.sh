@@ -1,0 +1,54 @@
+#!/bin/sh
+# Automake test script: runs the Python integration tests (tests/integration) with Debian's pytest.
+# LEAKWATCHD (absolute path of the daemon) defaults to $abs_top_builddir/agent/leakwatchd.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "$here/../.." && pwd)
+if [ -n "${srcdir:-}" ] && [ -d "$srcdir/tests/integration" ]; then
+    top_srcdir=$(cd "$srcdir" && pwd)
+fi
+
+if [ -z "${LEAKWATCHD:-}" ] && [ -n "${abs_top_builddir:-}" ]; then
+    LEAKWATCHD=$abs_top_builddir/agent/leakwatchd
+fi
+if [ -n "${LEAKWATCHD:-}" ]; then
+    case $LEAKWATCHD in
+        /*) ;;
+        *) LEAKWATCHD=$(pwd)/$LEAKWATCHD ;;
+    esac
+    export LEAKWATCHD
+fi
+
+# the source tree may be read-only (make distcheck): no caches, no bytecode
+PYTHONDONTWRITEBYTECODE=1
+export PYTHONDONTWRITEBYTECODE
+
+orig=$(pwd)
+cd "$top_srcdir" || exit 99
+# Arguments go to pytest. A test path is taken relative to the source tree, else to the
+# directory the script was started in; without any test path, all of tests/integration runs.
+default=tests/integration
+n=$#
+while [ "$n" -gt 0 ]; do
+    arg=$1
+    shift
+    n=$((n - 1))
+    case $arg in
+        -*) ;;
+        *)
+            if [ -e "${arg%%::*}" ]; then
+                default=
+            elif [ -e "$orig/${arg%%::*}" ]; then
+                arg=$orig/$arg
+                default=
+            fi
+            ;;
+    esac
+    set -- "$@" "$arg"
+done
+/usr/bin/python3 -m pytest -q -p no:cacheprovider $default "$@"
+rc=$?
+# 5: no tests collected, which must not pass
+[ "$rc" -eq 5 ] && rc=1
+exit "$rc"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# quickstart.sh: the README's two commands on a fresh Debian 12 host (as root):
+#   demo: install what is missing, build, run a private snmpd with leakwatchd attached until Ctrl-C
+#   test: install what is missing, then the whole suite (gcc build, clang ASan/UBSan build,
+#         distcheck), ending with one summary line "tests: N passed, N failed".
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Debian packages the build, the demo and the tests use; only missing ones are installed.
+packages=(gcc clang make autoconf automake libtool pkg-config
+	libsnmp-dev libpcap-dev libcmocka-dev
+	snmpd snmp snmptrapd smitools
+	python3 python3-pytest valgrind procps iproute2)
+
+install_missing() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	((${#missing[@]} == 0)) && return 0
+	echo "quickstart: installing ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+		>/dev/null
+}
+
+# build DIR [configure options...]: configure once, then make (re-run is incremental).
+build() {
+	local dir=$1
+	shift
+	(cd "$top" && { [[ -x configure ]] || autoreconf -fi >/dev/null; })
+	mkdir -p "$top/$dir"
+	(cd "$top/$dir" && { [[ -f Makefile ]] || "$top/configure" -q "$@"; } && make -s -j"$jobs")
+}
+
+# Counts test cases in automake logs: cmocka and pytest cases, 1 for any other test script.
+count_results() {
+	awk '
+	FNR == 1 { if (prev != "") settle(); prev = FILENAME; p = f = 0; counted = 0; result = "" }
+	/^\[  PASSED  \] [0-9]+ test/ { p += $4; counted = 1 }
+	/^\[  FAILED  \] [0-9]+ test/ { f += $4; counted = 1 }
+	/^=*[ ]*[0-9]+ (passed|failed|errors?)/ || / [0-9]+ passed/ {
+		for (i = 1; i <= NF; i++) {
+			if ($(i + 1) ~ /^passed/) { p = $i; counted = 1 }
+			if ($(i + 1) ~ /^(failed|errors?)/) { f += $i; counted = 1 }
+		}
+	}
+	/^(PASS|FAIL|ERROR|XPASS|SKIP) / { result = $1 }
+	function settle() {
+		if (!counted) { if (result == "PASS") p = 1; else f = 1 }
+		tp += p; tf += f
+	}
+	END { if (prev != "") settle(); printf "%d %d\n", tp, tf }
+	' "$@"
+}
+
+run_suite() {
+	local dir=$1 label=$2
+	shift 2
+	echo "== $label"
+	local rc=0
+	(cd "$top/$dir" && make -s -j"$jobs" check "$@") || rc=$?
+	grep -hE '^# (TOTAL|PASS|FAIL|ERROR)' "$top/$dir/test-suite.log" | tr '\n' ' '
+	echo
+	((rc == 0)) || { echo "== $label failed; see $dir/test-suite.log:"; sed -n '/^FAIL\|^ERROR/,+60p' "$top/$dir/test-suite.log" | head -150; }
+	return $rc
+}
+
+cmd_test() {
+	install_missing
+	local rc=0 logs=()
+	build build
+	run_suite build "gcc build: unit, fuzz corpus, integration (real snmpd, valgrind)" || rc=1
+	logs+=("$top"/build/tests/*.log "$top"/build/tests/*/*.log)
+	CC=clang build build-asan --enable-sanitizers
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run_suite build-asan "clang ASan+UBSan build: unit, fuzz corpus, integration" || rc=1
+	logs+=("$top"/build-asan/tests/*.log "$top"/build-asan/tests/*/*.log)
+	echo "== make distcheck (tarball, VPATH build, install/uninstall, unit and fuzz tests)"
+	if (cd "$top/build" && make -s distcheck \
+		TESTS='tests/check-layering.sh $(UNIT_TESTS) $(FUZZ_RUNS)' >distcheck.log 2>&1); then
+		grep -E 'archives ready|\.tar\.gz' "$top/build/distcheck.log" | head -3
+		echo ":distcheck passed"
+	else
+		tail -40 "$top/build/distcheck.log"
+		rc=1
+	fi
+	read -r passed failed < <(count_results "${logs[@]}")
+	((rc == 0)) || failed=$((failed > 0 ? failed : 1))
+	echo "tests: $passed passed, $failed failed"
+	return $rc
+}
+
+cmd_demo() {
+	install_missing
+	build build
+	LEAKWATCHD="$top/build/agent/leakwatchd" exec python3 "$top/tests/integration/lwharness.py" demo
+}
+
+case "${1:-}" in
+test) cmd_test ;;
+demo) cmd_demo ;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 2
+	;;
+esac
