@@ -71,6 +71,11 @@ run_suite() {
 
 cmd_test() {
 	install_missing
+	# The base MIBs beside the checkout; named explicitly so distcheck's copy finds them too.
+	if [[ -f $top/../shared/mibs/SNMPv2-SMI.txt ]]; then
+		LW_SHARED_MIBS=$(cd "$top/../shared/mibs" && pwd)
+		export LW_SHARED_MIBS
+	fi
 	local rc=0 logs=()
 	build build
 	run_suite build "gcc build: unit, fuzz corpus, integration (real snmpd, valgrind)" || rc=1
@@ -79,9 +84,8 @@ cmd_test() {
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_suite build-asan "clang ASan+UBSan build: unit, fuzz corpus, integration" || rc=1
 	logs+=("$top"/build-asan/tests/*.log "$top"/build-asan/tests/*/*.log)
-	echo "== make distcheck (tarball, VPATH build, install/uninstall, unit and fuzz tests)"
-	if (cd "$top/build" && make -s distcheck \
-		TESTS='tests/check-layering.sh $(UNIT_TESTS) $(FUZZ_RUNS)' >distcheck.log 2>&1); then
+	echo "== make distcheck (tarball, read-only VPATH build, whole check, install/uninstall)"
+	if (cd "$top/build" && make -s distcheck >distcheck.log 2>&1); then
 		grep -E 'archives ready|\.tar\.gz' "$top/build/distcheck.log" | head -3
 		echo ":distcheck passed"
 	else

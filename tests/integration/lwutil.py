@@ -13,8 +13,10 @@ def leakwatchd_path():
 
 
 def shared_mibs_dir():
-    """<repo>/../shared/mibs if it holds the IETF base modules, else None."""
-    d = REPO.parent / "shared" / "mibs"
+    """The IETF/Net-SNMP base MIB directory ($LW_SHARED_MIBS, else <repo>/../shared/mibs) if it
+    holds the base modules, else None (an operator's box without them)."""
+    env = os.environ.get("LW_SHARED_MIBS")
+    d = Path(env) if env else REPO.parent / "shared" / "mibs"
     return d if (d / "SNMPv2-SMI.txt").is_file() else None
 
 
