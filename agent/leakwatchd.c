@@ -23,6 +23,9 @@
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
+/* How long a stop waits for a collector blocked in the kernel before leaving it behind. */
+#define SAMPLER_STOP_TIMEOUT_MS 2000
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -193,6 +196,8 @@ static int load_config(struct lw_agent *agent)
 static int run(struct lw_agent *agent, const struct options *o)
 {
 	struct lw_error err;
+	const char *stuck = NULL;
+	bool sampler_left = false;
 	int rc = EXIT_RUNTIME;
 
 	if (setup_signals(agent, &err) || lw_mailbox_init(&agent->mailbox, &err)) {
@@ -225,7 +230,13 @@ static int run(struct lw_agent *agent, const struct options *o)
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);
 stop_sampler:
-	lw_sampler_stop(agent->sampler);
+	if (lw_sampler_stop(agent->sampler, SAMPLER_STOP_TIMEOUT_MS, &stuck)) {
+		/* The thread still uses the mailbox; the process exit reclaims both. */
+		snmp_log(LOG_WARNING, "collector '%s' has been blocked for over %d ms (a read of "
+			 "/proc that does not return); exiting without it\n", stuck,
+			 SAMPLER_STOP_TIMEOUT_MS);
+		sampler_left = true;
+	}
 teardown:
 	unregister_readfd(agent->mailbox.eventfd);
 	unregister_readfd(agent->sigfd);
@@ -233,7 +244,8 @@ teardown:
 out:
 	lw_snapshot_free(agent->current);
 	agent->current = NULL;
-	lw_mailbox_destroy(&agent->mailbox);
+	if (!sampler_left)
+		lw_mailbox_destroy(&agent->mailbox);
 	close(agent->sigfd);
 	return rc;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct lw_sampler {
 	int rootfd;
 	struct lw_mailbox *mb;
 	struct lw_snapshot work;      /* owned by the thread: carries statistics between cycles */
+	atomic_int running;           /* collector id being run, -1 between collectors */
 };
 
 static uint64_t ts_us(const struct timespec *t)
@@ -56,12 +58,22 @@ static void run_one(struct lw_snapshot *work, enum lw_collector_id id, int rootf
 	}
 }
 
-void lw_sampler_cycle(struct lw_snapshot *work, int rootfd)
+static void cycle(struct lw_snapshot *work, int rootfd, atomic_int *running)
 {
-	for (int id = 0; id < LW_COL_COUNT; id++)
+	for (int id = 0; id < LW_COL_COUNT; id++) {
+		if (running != NULL)
+			atomic_store(running, id);
 		run_one(work, (enum lw_collector_id)id, rootfd);
+	}
+	if (running != NULL)
+		atomic_store(running, -1);
 	work->seq++;
 	clock_gettime(CLOCK_REALTIME, &work->completed);
+}
+
+void lw_sampler_cycle(struct lw_snapshot *work, int rootfd)
+{
+	cycle(work, rootfd, NULL);
 }
 
 static void add_seconds(struct timespec *t, uint32_t s)
@@ -87,7 +99,7 @@ static void *sampler_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		clock_gettime(CLOCK_MONOTONIC, &cycle_start);
-		lw_sampler_cycle(&s->work, s->rootfd);
+		cycle(&s->work, s->rootfd, &s->running);
 		snap = lw_snapshot_clone(&s->work);
 		/* Out of memory: skip this publication; the agent keeps serving the last one. */
 		if (snap != NULL)
@@ -123,6 +135,7 @@ int lw_sampler_start(struct lw_sampler **out, const char *root, uint32_t interva
 	}
 	s->interval_s = interval_s;
 	s->mb = mb;
+	atomic_init(&s->running, -1);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -148,17 +161,33 @@ void lw_sampler_set_interval(struct lw_sampler *s, uint32_t interval_s)
 	pthread_mutex_unlock(&s->lock);
 }
 
-void lw_sampler_stop(struct lw_sampler *s)
+int lw_sampler_stop(struct lw_sampler *s, unsigned timeout_ms, const char **stuck_in)
 {
+	struct timespec deadline;
+
 	if (s == NULL)
-		return;
+		return 0;
 	pthread_mutex_lock(&s->lock);
 	s->stop = true;
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += (time_t)(timeout_ms / 1000);
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	if (pthread_timedjoin_np(s->thread, NULL, &deadline) != 0) {
+		int id = atomic_load(&s->running);
+
+		if (stuck_in != NULL)
+			*stuck_in = id >= 0 ? lw_collector_def((enum lw_collector_id)id)->name : "?";
+		return -1;
+	}
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	close(s->rootfd);
 	free(s);
+	return 0;
 }

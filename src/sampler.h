@@ -19,8 +19,14 @@ int lw_sampler_start(struct lw_sampler **out, const char *root, uint32_t interva
 /* Takes effect at once: the next cycle is due interval_s after the start of the last one. */
 void lw_sampler_set_interval(struct lw_sampler *s, uint32_t interval_s);
 
-/* Stops the thread (interrupting its wait, not a running cycle), joins it, frees everything. */
-void lw_sampler_stop(struct lw_sampler *s);
+/*
+ * Stops the thread (interrupting its wait, not a running cycle) and frees everything. A collector
+ * can block in the kernel (a /proc read behind a stuck lock): if the thread has not finished
+ * within timeout_ms, returns -1 and leaves it (and the mailbox it writes to) alone, so the caller
+ * can still exit; *stuck_in names the collector it is blocked in. Calling it again once the
+ * collector has returned joins and frees as usual.
+ */
+int lw_sampler_stop(struct lw_sampler *s, unsigned timeout_ms, const char **stuck_in);
 
 /* One collection cycle on caller-owned state; the thread's body, exposed for tests and benches. */
 void lw_sampler_cycle(struct lw_snapshot *work, int rootfd);

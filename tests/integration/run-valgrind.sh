@@ -7,4 +7,5 @@ LEAKWATCHD_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-f
 export LEAKWATCHD_WRAPPER
 t=$here
 exec "$here/run-pytest.sh" "$t/test_walk.py" "$t/test_signals.py" "$t/test_sighup.py" \
+	"$t/test_blocked_collector.py" \
 	"$t/test_notifications.py" "$t/test_standalone.py" "$t/test_master_restart.py"

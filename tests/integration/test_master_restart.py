@@ -25,3 +25,31 @@ def test_served_again_after_master_restart(snmpd, lw_factory):
     assert lw.alive() and lw.pid == pid
     assert int(lw.pidfile.read_text().split()[0]) == pid
     assert lw.get(MEMTOTAL)[0].value == before.value
+
+
+SYS_OR_ID = "1.3.6.1.2.1.1.9.1.2"
+SYS_OR_DESCR = "1.3.6.1.2.1.1.9.1.3"
+
+
+def leakwatch_sysor_rows(port):
+    """(index, description) of snmpd's sysORTable rows whose sysORID is leakwatchMIB."""
+    from lwharness import snmpbulkwalk
+    from lwoids import LW
+    ids = snmpbulkwalk(port, SYS_OR_ID)
+    descr = {vb.oid.rsplit(".", 1)[1]: vb.text for vb in snmpbulkwalk(port, SYS_OR_DESCR)}
+    return [(vb.oid.rsplit(".", 1)[1], descr.get(vb.oid.rsplit(".", 1)[1]))
+            for vb in ids if vb.value.lstrip(".") == LW]
+
+
+def test_sysortable_entry_registered_and_restored(snmpd, lw_factory):
+    lw = lw_factory(snmpd=snmpd, interval=1, agentx_ping_interval=PING)
+    lw.wait_served(MEMTOTAL)
+    rows = wait_until(lambda: leakwatch_sysor_rows(snmpd.port), timeout=5,
+                      what="leakwatchMIB in snmpd's sysORTable")
+    assert len(rows) == 1 and rows[0][1].startswith("LEAKWATCH-MIB"), rows
+    # The master forgets it with the AgentX session; the reconnect must register it again.
+    snmpd.kill()
+    snmpd.restart()
+    rows = wait_until(lambda: leakwatch_sysor_rows(snmpd.port), timeout=PING + 10,
+                      what="leakwatchMIB back in sysORTable after the master restart")
+    assert len(rows) == 1, rows

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -193,10 +196,56 @@ static void sampler_thread(void **state)
 	lw_snapshot_free(snap);
 	/* A long interval then stop: stopping must not wait for the interval to pass. */
 	lw_sampler_set_interval(s, 3600);
-	lw_sampler_stop(s);
+	assert_int_equal(lw_sampler_stop(s, 2000, NULL), 0);
 	lw_mailbox_destroy(&mb);
 	assert_int_equal(lw_sampler_start(&s, "/nonexistent-root", 1, &mb, &err), -1);
 	assert_non_null(strstr(err.text, "/nonexistent-root"));
+}
+
+static void sampler_stop_with_blocked_collector(void **state)
+{
+	char dir[] = "/tmp/lwroot-XXXXXX";
+	char path[512];
+	const char *stuck = NULL;
+	struct lw_mailbox mb;
+	struct lw_sampler *s;
+	struct lw_error err;
+	struct lw_snapshot *snap;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	/* A FIFO blocks open() until a writer comes: a /proc read that does not return. */
+	snprintf(path, sizeof(path), "%s/proc/meminfo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(lw_mailbox_init(&mb, &err), 0);
+	assert_int_equal(lw_sampler_start(&s, dir, 1, &mb, &err), 0);
+	/* A non-blocking writer open succeeds only once the sampler waits on the other end; the
+	 * sampler then blocks in read() instead, until the data comes. */
+	for (int tries = 0; (fd = open(path, O_WRONLY | O_NONBLOCK)) < 0; tries++) {
+		struct timespec ms = { 0, 1000000 };
+
+		assert_true(tries < 5000);
+		nanosleep(&ms, NULL);
+	}
+	assert_int_equal(lw_sampler_stop(s, 300, &stuck), -1);
+	assert_string_equal(stuck, "meminfo");
+	/* Unblock it: the cycle completes, the thread sees the stop, a second stop joins. */
+	assert_int_equal(write(fd, "MemTotal: 5 kB\n", 15), 15);
+	close(fd);
+	assert_int_equal(lw_sampler_stop(s, 5000, &stuck), 0);
+	snap = lw_mailbox_take(&mb);
+	assert_non_null(snap);
+	assert_true(snap->collectors[LW_COL_MEMINFO].ok);
+	assert_int_equal(snap->sys.meminfo.kb[LW_MI_MEM_TOTAL], 5);
+	lw_snapshot_free(snap);
+	lw_mailbox_destroy(&mb);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	rmdir(path);
+	rmdir(dir);
 }
 
 int main(void)
@@ -207,6 +256,7 @@ int main(void)
 		cmocka_unit_test(cycle_on_fixture),
 		cmocka_unit_test(cycle_with_missing_file),
 		cmocka_unit_test(sampler_thread),
+		cmocka_unit_test(sampler_stop_with_blocked_collector),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
