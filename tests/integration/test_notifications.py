@@ -63,3 +63,20 @@ def test_collector_failed_and_recovered(tmp_path, trapd, snmpd_factory, lw_facto
     assert after[MEMINFO]["lwCollectorErrors"] >= errors
     assert len(meminfo_notifications(trapd, LW_COLLECTOR_FAILED)) == 1
     assert len(meminfo_notifications(trapd, LW_COLLECTOR_RECOVERED)) == 1
+
+
+def test_standalone_master_sends_to_trap2sink(tmp_path, trapd, lw_factory):
+    """Without snmpd, the trap2sink lines of leakwatchd.conf receive the notifications."""
+    root = build_fixture_root(tmp_path / "root")
+    lw = lw_factory(master=True, interval=1, root=root, rocommunity="public 127.0.0.1",
+                    trap2sink=f"{trapd.address} public")
+    lw.wait_served(system_oid("lwMemTotalKB"))
+    meminfo = root / "proc" / "meminfo"
+    saved = meminfo.read_bytes()
+    meminfo.unlink()
+    wait_until(lambda: meminfo_notifications(trapd, LW_COLLECTOR_FAILED), timeout=10,
+               what="lwCollectorFailed from the standalone agent")
+    meminfo.write_bytes(saved)
+    wait_until(lambda: meminfo_notifications(trapd, LW_COLLECTOR_RECOVERED), timeout=10,
+               what="lwCollectorRecovered from the standalone agent")
+    assert len(meminfo_notifications(trapd, LW_COLLECTOR_FAILED)) == 1
