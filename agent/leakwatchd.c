@@ -14,6 +14,7 @@
 
 #include "agent_ctx.h"
 #include "agent_setup.h"
+#include "mib_proc.h"
 #include "notify.h"
 #include "pidfile.h"
 
@@ -51,9 +52,13 @@ static void on_snapshot(int fd, void *arg)
 	(void)fd;
 	if (next == NULL)
 		return;
-	lw_notify_transitions(agent->current, next);
-	lw_snapshot_free(agent->current);
+	struct lw_snapshot *old = agent->current;
+
+	lw_notify_transitions(old, next);
+	/* Table rows point into the snapshot: repoint them before the old one is freed. */
 	agent->current = next;
+	lw_mib_proc_load(agent);
+	lw_snapshot_free(old);
 }
 
 static void reload(struct lw_agent *agent)
@@ -69,17 +74,16 @@ static void reload(struct lw_agent *agent)
 		snmp_log(LOG_ERR, "reload failed, keeping the running configuration: %s\n", err.text);
 		return;
 	}
-	/* Only the interval can change under a running agent; the rest is wired in at start. */
+	/* The interval and process_* settings apply at once; the rest is wired in at start. */
 	if (strcmp(next.root, agent->cfg.root) != 0 ||
 	    strcmp(next.agentx_socket, agent->cfg.agentx_socket) != 0 ||
 	    next.agentx_ping_interval_s != agent->cfg.agentx_ping_interval_s ||
 	    next.ncommunities != agent->cfg.ncommunities || next.ntrapsinks != agent->cfg.ntrapsinks)
 		snmp_log(LOG_WARNING, "%s: root, agentx and access settings apply at the next "
 			 "restart\n", agent->config_path);
-	if (next.interval_s != agent->cfg.interval_s) {
-		agent->cfg.interval_s = next.interval_s;
-		lw_sampler_set_interval(agent->sampler, next.interval_s);
-	}
+	agent->cfg.interval_s = next.interval_s;
+	agent->cfg.proc = next.proc;
+	lw_sampler_configure(agent->sampler, &agent->cfg);
 	snmp_log(LOG_INFO, "configuration reloaded from %s (interval %u s)\n", agent->config_path,
 		 agent->cfg.interval_s);
 }
@@ -211,8 +215,7 @@ static int run(struct lw_agent *agent, const struct options *o)
 	}
 	register_readfd(agent->mailbox.eventfd, on_snapshot, agent);
 	register_readfd(agent->sigfd, on_signal, agent);
-	if (lw_sampler_start(&agent->sampler, agent->cfg.root, agent->cfg.interval_s,
-			     &agent->mailbox, &err)) {
+	if (lw_sampler_start(&agent->sampler, &agent->cfg, &agent->mailbox, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		goto teardown;
 	}

@@ -11,6 +11,11 @@
 #define LW_OID_COLLECTOR_TABLE LW_OID_AGENT, 5
 #define LW_OID_COLLECTOR_ENTRY LW_OID_COLLECTOR_TABLE, 1
 #define LW_OID_COMPLIANCE LW_MIB_ROOT, 2, 1, 1
+#define LW_OID_PROCESSES LW_MIB_ROOT, 1, 3
+#define LW_OID_PROC_ENTRY LW_OID_PROCESSES, 1, 1
+#define LW_OID_PROC_GROUP_ENTRY LW_OID_PROCESSES, 2, 1
+#define LW_OID_PROC_TOP_ENTRY LW_OID_PROCESSES, 3, 1
+#define LW_OID_PROC_FD_ENTRY LW_OID_PROCESSES, 4, 1
 
 /* lwAgent scalars */
 enum {
@@ -31,6 +36,61 @@ enum {
 	LW_COLLECTOR_RUNS = 7,
 	LW_COLLECTOR_ERRORS = 8,
 	LW_COLLECTOR_LAST_ERROR = 9,
+	LW_COLLECTOR_NOTICE = 10,
+};
+
+/* lwProcesses: tables 1-4, then scalars */
+enum {
+	LW_PROC_ROWS = 5,
+	LW_PROC_DROPPED = 6,
+	LW_PROC_TOP_N = 7,
+};
+
+/* lwProcEntry columns */
+enum {
+	LW_PROC_NAME = 2,
+	LW_PROC_CMDLINE,
+	LW_PROC_PPID,
+	LW_PROC_UID,
+	LW_PROC_STATE,
+	LW_PROC_START_TIME,
+	LW_PROC_THREADS,
+	LW_PROC_RSS,
+	LW_PROC_VSZ,
+	LW_PROC_ANON,
+	LW_PROC_SWAP,
+	LW_PROC_FDS,
+	LW_PROC_FD_LIMIT,
+	LW_PROC_SOCKETS,
+	LW_PROC_CPU_TICKS,
+	LW_PROC_CPU_PERCENT,
+};
+
+/* lwProcGroupEntry columns */
+enum {
+	LW_GROUP_NAME = 2,
+	LW_GROUP_COUNT,
+	LW_GROUP_RSS,
+	LW_GROUP_MAX_RSS,
+	LW_GROUP_VSZ,
+	LW_GROUP_FDS,
+	LW_GROUP_CPU_PERCENT,
+};
+
+/* lwProcTopEntry columns */
+enum {
+	LW_TOP_PID = 3,
+	LW_TOP_NAME,
+	LW_TOP_VALUE,
+};
+
+/* lwProcFdEntry columns */
+enum {
+	LW_FD_SOCKETS = 1,
+	LW_FD_PIPES,
+	LW_FD_FILES,
+	LW_FD_ANON,
+	LW_FD_OTHER,
 };
 
 /* lwSystem scalars */

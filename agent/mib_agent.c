@@ -2,52 +2,38 @@
 #include "mib_agent.h"
 
 #include <stdint.h>
-#include <string.h>
 
 #include "lw_oids.h"
+#include "scalars.h"
 #include "snmp_values.h"
 
 static const oid agent_oid[] = { LW_OID_AGENT };
 static const oid collector_table_oid[] = { LW_OID_COLLECTOR_TABLE };
 static netsnmp_tdata *collector_table;
 static netsnmp_table_registration_info *collector_table_info;
-static netsnmp_handler_registration *scalar_regs[LW_AGENT_SNAPSHOT_TIME + 1], *table_reg;
+static netsnmp_handler_registration *table_reg;
+static struct lw_scalars agent_scalars;
 
-static int agent_scalars(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static int agent_value(const struct lw_agent *agent, unsigned subid, netsnmp_variable_list *vb)
 {
-	const struct lw_agent *agent = handler->myvoid;
-
-	(void)reg;
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		netsnmp_variable_list *vb = r->requestvb;
-
-		/* Registered per object (lwAgent.<subid>), so the instance helper passed <subid>.0. */
-		switch (vb->name[OID_LENGTH(agent_oid)]) {
-		case LW_AGENT_VERSION:
-			lw_set_string(vb, LW_VERSION);
-			break;
-		case LW_AGENT_START_TIME:
-			lw_set_dateandtime(vb, &agent->start_time);
-			break;
-		case LW_AGENT_SAMPLE_INTERVAL:
-			lw_set_unsigned(vb, agent->cfg.interval_s);
-			break;
-		case LW_AGENT_SNAPSHOT_TIME:
-			if (agent->current == NULL) {
-				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-				break;
-			}
-			lw_set_dateandtime(vb, &agent->current->completed);
-			break;
-		default:
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHOBJECT);
-			break;
-		}
+	switch (subid) {
+	case LW_AGENT_VERSION:
+		lw_set_string(vb, LW_VERSION);
+		return 0;
+	case LW_AGENT_START_TIME:
+		lw_set_dateandtime(vb, &agent->start_time);
+		return 0;
+	case LW_AGENT_SAMPLE_INTERVAL:
+		lw_set_unsigned(vb, agent->cfg.interval_s);
+		return 0;
+	case LW_AGENT_SNAPSHOT_TIME:
+		if (agent->current == NULL)
+			return -1;
+		lw_set_dateandtime(vb, &agent->current->completed);
+		return 0;
+	default:
+		return -1;
 	}
-	return SNMP_ERR_NOERROR;
 }
 
 static void collector_column(netsnmp_variable_list *vb, unsigned column,
@@ -77,6 +63,9 @@ static void collector_column(netsnmp_variable_list *vb, unsigned column,
 		break;
 	case LW_COLLECTOR_LAST_ERROR:
 		lw_set_string(vb, st->last_error);
+		break;
+	case LW_COLLECTOR_NOTICE:
+		lw_set_string(vb, st->notice);
 		break;
 	}
 }
@@ -122,7 +111,7 @@ static int register_collector_table(struct lw_agent *agent)
 	table_reg->handler->myvoid = agent;
 	netsnmp_table_helper_add_indexes(info, ASN_UNSIGNED, 0);
 	info->min_column = LW_COLLECTOR_NAME;
-	info->max_column = LW_COLLECTOR_LAST_ERROR;
+	info->max_column = LW_COLLECTOR_NOTICE;
 	/* The rows never change: the set of collectors is fixed at build time. */
 	for (int id = 0; id < LW_COL_COUNT; id++) {
 		netsnmp_tdata_row *row = netsnmp_tdata_create_row();
@@ -138,31 +127,11 @@ static int register_collector_table(struct lw_agent *agent)
 											    : -1;
 }
 
-/*
- * One registration per scalar rather than a scalar group over lwAgent: a group would overlap
- * lwCollectorTable (lwAgent.5), and an AgentX master rejects the split subtree as a duplicate.
- */
-static int register_scalar(struct lw_agent *agent, unsigned subid)
-{
-	oid name[OID_LENGTH(agent_oid) + 1];
-	netsnmp_handler_registration *reg;
-
-	memcpy(name, agent_oid, sizeof(agent_oid));
-	name[OID_LENGTH(agent_oid)] = subid;
-	reg = netsnmp_create_handler_registration("lwAgent", agent_scalars, name,
-						  OID_LENGTH(name), HANDLER_CAN_RONLY);
-	if (reg == NULL)
-		return -1;
-	reg->handler->myvoid = agent;
-	scalar_regs[subid] = reg;
-	return netsnmp_register_scalar(reg) == MIB_REGISTERED_OK ? 0 : -1;
-}
-
 int lw_mib_agent_register(struct lw_agent *agent)
 {
-	for (unsigned subid = LW_AGENT_VERSION; subid <= LW_AGENT_SNAPSHOT_TIME; subid++)
-		if (register_scalar(agent, subid))
-			return -1;
+	if (lw_scalars_register(&agent_scalars, "lwAgent", agent_oid, OID_LENGTH(agent_oid),
+				LW_AGENT_VERSION, LW_AGENT_SNAPSHOT_TIME, agent_value, agent))
+		return -1;
 	return register_collector_table(agent);
 }
 
@@ -180,11 +149,7 @@ void lw_mib_agent_unregister(void)
 	if (collector_table_info != NULL)
 		netsnmp_table_registration_info_free(collector_table_info);
 	collector_table_info = NULL;
-	for (size_t i = 0; i < sizeof(scalar_regs) / sizeof(scalar_regs[0]); i++) {
-		if (scalar_regs[i] != NULL)
-			netsnmp_unregister_handler(scalar_regs[i]);
-		scalar_regs[i] = NULL;
-	}
+	lw_scalars_unregister(&agent_scalars);
 	table_reg = NULL;
 	collector_table = NULL;
 }

@@ -1,6 +1,6 @@
 /*
- * collect_cost.c: cost of one leakwatch system collection cycle (loadavg, meminfo, file-nr,
- * cpus, process count) against what an operator runs for the same numbers (`uptime`, `free`,
+ * collect_cost.c: cost of one leakwatch collection cycle (loadavg, meminfo, file-nr, cpus,
+ * the process table) against what an operator runs for the same numbers (`uptime`, `free`,
  * `cat /proc/sys/fs/file-nr`, `nproc`), measured in the same run, as a ratio.
  */
 #include <fcntl.h>
@@ -14,8 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "readfile.h"
-#include "sampler.h"
+#include "collect.h"
 
 extern char **environ;
 
@@ -64,28 +63,31 @@ int main(int argc, char **argv)
 	const char *root = argc > 1 ? argv[1] : "/";
 	int cycles = argc > 2 ? atoi(argv[2]) : 2000;
 	int tool_runs = argc > 3 ? atoi(argv[3]) : 100;
-	struct lw_snapshot work;
+	struct lw_collect_state *st;
+	struct lw_snapshot *work;
+	struct lw_config cfg;
 	struct lw_error err;
 	double t0, c0, lw_wall, lw_cpu, tools_wall;
-	int rootfd;
 
-	if (lw_root_open(root, &rootfd, &err)) {
+	lw_config_defaults(&cfg);
+	if (lw_collect_state_new(root, &cfg, &st, &err)) {
 		fprintf(stderr, "collect_cost: %s\n", err.text);
 		return 1;
 	}
-	memset(&work, 0, sizeof(work));
-	lw_sampler_cycle(&work, rootfd); /* warm-up */
+	work = lw_collect_cycle(st, NULL); /* warm-up: first sight of every process */
 	t0 = now_us();
 	c0 = cpu_us();
-	for (int i = 0; i < cycles; i++)
-		lw_sampler_cycle(&work, rootfd);
+	for (int i = 0; i < cycles; i++) {
+		lw_snapshot_free(work);
+		work = lw_collect_cycle(st, NULL);
+	}
 	lw_wall = (now_us() - t0) / cycles;
 	lw_cpu = (cpu_us() - c0) / cycles;
 	for (int i = 0; i < LW_COL_COUNT; i++)
-		if (!work.collectors[i].ok) {
+		if (!work->collectors[i].ok) {
 			fprintf(stderr, "collect_cost: collector %s failed: %s\n",
 				lw_collector_def((enum lw_collector_id)i)->name,
-				work.collectors[i].last_error);
+				work->collectors[i].last_error);
 			return 1;
 		}
 	t0 = now_us();
@@ -100,10 +102,12 @@ int main(int argc, char **argv)
 	printf("leakwatch_system_cycle_cpu_us: %.1f\n", lw_cpu);
 	for (int i = 0; i < LW_COL_COUNT; i++)
 		printf("collector_%s_last_us: %u\n", lw_collector_def((enum lw_collector_id)i)->name,
-		       work.collectors[i].last_duration_us);
+		       work->collectors[i].last_duration_us);
 	printf("tools_uptime_free_filenr_nproc_wall_us: %.1f\n", tools_wall);
 	printf("ratio_tools_over_leakwatch: %.1f\n", tools_wall / lw_wall);
 	printf("cpu_share_at_60s_interval_percent: %.6f\n", lw_cpu / 60e6 * 100.0);
-	close(rootfd);
+	printf("processes: %u\n", work->sys.processes);
+	lw_snapshot_free(work);
+	lw_collect_state_free(st);
 	return 0;
 }

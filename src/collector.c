@@ -2,7 +2,7 @@
 #include "collector.h"
 
 #include "cpus.h"
-#include "proccount.h"
+#include "proccollect.h"
 #include "readfile.h"
 
 /* Large enough for any of these files on hosts with thousands of CPUs. */
@@ -55,7 +55,14 @@ static int run_cpus(const struct lw_collect_ctx *ctx, struct lw_system *sys, str
 static int run_processes(const struct lw_collect_ctx *ctx, struct lw_system *sys,
 			 struct lw_error *err)
 {
-	return lw_count_processes(ctx->rootfd, &sys->processes, err);
+	/* VmSwap is the only reason to read status; a host without swap skips it. */
+	int swap = !lw_meminfo_has(&sys->meminfo, LW_MI_SWAP_TOTAL) ||
+		   sys->meminfo.kb[LW_MI_SWAP_TOTAL] > 0;
+
+	if (*ctx->procs == NULL && lw_proc_collector_new(ctx->rootfd, ctx->procs, err))
+		return -1;
+	return lw_proc_collect(*ctx->procs, ctx->proc_cfg, swap, ctx->proc_out, &sys->processes,
+			       ctx->notice, ctx->notice_cap, err);
 }
 
 static const struct lw_collector_def defs[LW_COL_COUNT] = {

@@ -9,7 +9,9 @@
 #include "filenr.h"
 #include "loadavg.h"
 #include "lw_error.h"
+#include "lw_config.h"
 #include "meminfo.h"
+#include "proctable.h"
 
 /* Order is the lwCollectorIndex (id + 1): append only, never reorder. */
 enum lw_collector_id {
@@ -30,6 +32,7 @@ struct lw_collector_stats {
 	uint32_t errors;
 	bool ok;                      /* the last run succeeded: its data is valid */
 	char last_error[LW_ERROR_TEXT_MAX];
+	char notice[LW_ERROR_TEXT_MAX];  /* not an error, but limits what is published */
 };
 
 /* What the collectors of the system group fill in. */
@@ -41,9 +44,16 @@ struct lw_system {
 	uint32_t processes;
 };
 
-/* What a collector needs from the sampler: where to read. */
+struct lw_proc_collector;
+
+/* What a collector needs from the sampler: where to read, its state, where to write. */
 struct lw_collect_ctx {
 	int rootfd;
+	struct lw_proc_collector **procs;       /* created on first use */
+	const struct lw_proc_config *proc_cfg;
+	struct lw_proc_table *proc_out;         /* the processes collector's table */
+	char *notice;                           /* the running collector's notice, "" if none */
+	size_t notice_cap;
 };
 
 struct lw_collector_def {

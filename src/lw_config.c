@@ -41,23 +41,41 @@ static int want_args(const struct line *l, int min, int max, const char *usage,
 	return 0;
 }
 
-static int parse_seconds(const struct line *l, uint32_t lo, uint32_t hi, uint32_t *out,
-			 struct lw_error *err)
+static int parse_number(const struct line *l, const char *what, uint64_t lo, uint64_t hi,
+			uint64_t *out, struct lw_error *err)
 {
 	const char *s = l->argv[1];
 	char *end;
 	unsigned long long v;
 
 	if (*s < '0' || *s > '9')
-		return line_error(l, err, "%s: '%s' is not a number of seconds", l->argv[0], s);
+		return line_error(l, err, "%s: '%s' is not a number of %s", l->argv[0], s, what);
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (*end != '\0')
-		return line_error(l, err, "%s: '%s' is not a number of seconds", l->argv[0], s);
+		return line_error(l, err, "%s: '%s' is not a number of %s", l->argv[0], s, what);
 	if (errno == ERANGE || v < lo || v > hi)
-		return line_error(l, err, "%s: '%s' is out of range %u..%u", l->argv[0], s, lo, hi);
+		return line_error(l, err, "%s: '%s' is out of range %llu..%llu", l->argv[0], s,
+				  (unsigned long long)lo, (unsigned long long)hi);
+	*out = v;
+	return 0;
+}
+
+static int parse_u32(const struct line *l, const char *what, uint32_t lo, uint32_t hi,
+		     uint32_t *out, struct lw_error *err)
+{
+	uint64_t v;
+
+	if (parse_number(l, what, lo, hi, &v, err))
+		return -1;
 	*out = (uint32_t)v;
 	return 0;
+}
+
+static int parse_seconds(const struct line *l, uint32_t lo, uint32_t hi, uint32_t *out,
+			 struct lw_error *err)
+{
+	return parse_u32(l, "seconds", lo, hi, out, err);
 }
 
 static int copy_arg(const struct line *l, int i, char *dst, size_t cap, struct lw_error *err)
@@ -176,6 +194,52 @@ static int do_trap2sink(const struct line *l, struct lw_config *cfg, struct lw_e
 	return 0;
 }
 
+static int add_pattern(const struct line *l, size_t *n,
+		       char list[][LW_CONFIG_PATTERN_MAX], struct lw_error *err)
+{
+	if (want_args(l, 1, 1, l->argv[0][8] == 'i' ? "process_include PATTERN"
+						     : "process_exclude PATTERN", err))
+		return -1;
+	if (*n == LW_CONFIG_MAX_PATTERNS)
+		return line_error(l, err, "%s: at most %d patterns", l->argv[0],
+				  LW_CONFIG_MAX_PATTERNS);
+	if (copy_arg(l, 1, list[*n], LW_CONFIG_PATTERN_MAX, err))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int do_include(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	return add_pattern(l, &cfg->proc.ninclude, cfg->proc.include, err);
+}
+
+static int do_exclude(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	return add_pattern(l, &cfg->proc.nexclude, cfg->proc.exclude, err);
+}
+
+static int do_min_rss(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "process_min_rss KIB", err))
+		return -1;
+	return parse_number(l, "KiB", 0, UINT64_C(1) << 40, &cfg->proc.min_rss_kb, err);
+}
+
+static int do_max_rows(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "process_max_rows N", err))
+		return -1;
+	return parse_u32(l, "rows", 1, 1000000, &cfg->proc.max_rows, err);
+}
+
+static int do_top(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "process_top N", err))
+		return -1;
+	return parse_u32(l, "rows", 1, LW_CONFIG_MAX_TOP, &cfg->proc.top_n, err);
+}
+
 static const struct directive {
 	const char *name;
 	int (*apply)(const struct line *l, struct lw_config *cfg, struct lw_error *err);
@@ -186,6 +250,11 @@ static const struct directive {
 	{ "root", do_root },
 	{ "rocommunity", do_rocommunity },
 	{ "trap2sink", do_trap2sink },
+	{ "process_include", do_include },
+	{ "process_exclude", do_exclude },
+	{ "process_min_rss", do_min_rss },
+	{ "process_max_rows", do_max_rows },
+	{ "process_top", do_top },
 };
 
 /* Splits text (NUL-terminated, modified in place) into blank-separated words up to a '#'. */
@@ -227,6 +296,8 @@ void lw_config_defaults(struct lw_config *cfg)
 	cfg->interval_s = LW_CONFIG_DEFAULT_INTERVAL;
 	cfg->agentx_ping_interval_s = LW_CONFIG_DEFAULT_PING;
 	strcpy(cfg->root, "/");
+	cfg->proc.max_rows = LW_CONFIG_DEFAULT_MAX_ROWS;
+	cfg->proc.top_n = LW_CONFIG_DEFAULT_TOP;
 }
 
 int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_config *cfg,

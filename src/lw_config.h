@@ -12,6 +12,11 @@
 #define LW_CONFIG_MAX_COMMUNITIES 16
 #define LW_CONFIG_MAX_TRAPSINKS 8
 #define LW_CONFIG_LINE_MAX 1024
+#define LW_CONFIG_MAX_PATTERNS 32
+#define LW_CONFIG_PATTERN_MAX 64
+#define LW_CONFIG_DEFAULT_MAX_ROWS 20000
+#define LW_CONFIG_DEFAULT_TOP 10
+#define LW_CONFIG_MAX_TOP 100
 
 struct lw_community {
 	char name[64];
@@ -24,6 +29,16 @@ struct lw_trapsink {
 	char community[64];
 };
 
+/* What the process collector publishes (process_* directives). */
+struct lw_proc_config {
+	size_t ninclude, nexclude;
+	char include[LW_CONFIG_MAX_PATTERNS][LW_CONFIG_PATTERN_MAX];  /* shell globs on names */
+	char exclude[LW_CONFIG_MAX_PATTERNS][LW_CONFIG_PATTERN_MAX];
+	uint64_t min_rss_kb;
+	uint32_t max_rows;
+	uint32_t top_n;
+};
+
 struct lw_config {
 	uint32_t interval_s;
 	uint32_t agentx_ping_interval_s;
@@ -33,6 +48,7 @@ struct lw_config {
 	struct lw_community communities[LW_CONFIG_MAX_COMMUNITIES];
 	size_t ntrapsinks;
 	struct lw_trapsink trapsinks[LW_CONFIG_MAX_TRAPSINKS];
+	struct lw_proc_config proc;
 };
 
 void lw_config_defaults(struct lw_config *cfg);

@@ -54,3 +54,30 @@ int lw_read_file_at(int rootfd, const char *relpath, char *buf, size_t cap, size
 	*len = have;
 	return 0;
 }
+
+int lw_read_prefix_at(int dirfd, const char *relpath, char *buf, size_t cap, size_t *len,
+		      struct lw_error *err)
+{
+	size_t have = 0;
+	int fd = openat(dirfd, relpath, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return lw_error_set(err, errno, "open %s: %s", relpath, strerror(errno));
+	while (have < cap) {
+		ssize_t n = read(fd, buf + have, cap - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return lw_error_set(err, e, "read %s: %s", relpath, strerror(e));
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	close(fd);
+	*len = have;
+	return 0;
+}

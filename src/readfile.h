@@ -16,4 +16,8 @@ int lw_root_open(const char *root, int *fd, struct lw_error *err);
 int lw_read_file_at(int rootfd, const char *relpath, char *buf, size_t cap, size_t *len,
 		    struct lw_error *err);
 
+/* Reads at most cap bytes of relpath: for files where the start is all that is wanted. */
+int lw_read_prefix_at(int dirfd, const char *relpath, char *buf, size_t cap, size_t *len,
+		      struct lw_error *err);
+
 #endif

@@ -7,17 +7,11 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-struct lw_snapshot *lw_snapshot_clone(const struct lw_snapshot *src)
-{
-	struct lw_snapshot *s = malloc(sizeof(*s));
-
-	if (s != NULL)
-		memcpy(s, src, sizeof(*s));
-	return s;
-}
-
 void lw_snapshot_free(struct lw_snapshot *snap)
 {
+	if (snap == NULL)
+		return;
+	lw_proc_table_release(&snap->procs);
 	free(snap);
 }
 

@@ -15,9 +15,9 @@ struct lw_snapshot {
 	uint32_t interval_s;          /* sampling interval in force */
 	struct lw_system sys;
 	struct lw_collector_stats collectors[LW_COL_COUNT];
+	struct lw_proc_table procs;   /* owned: released with the snapshot */
 };
 
-struct lw_snapshot *lw_snapshot_clone(const struct lw_snapshot *src);
 void lw_snapshot_free(struct lw_snapshot *snap);
 
 /*

@@ -83,7 +83,8 @@ int main(int argc, char **argv)
 		}
 		len = fread(seed, 1, MAX_INPUT / 2, f);
 		fclose(f);
-		for (unsigned sel = 0; sel < 4; sel++) {
+		/* Up to 16 parsers behind the selector byte of multi-parser targets. */
+		for (unsigned sel = 0; sel < 16; sel++) {
 			/* The first byte selects the parser in multi-parser targets. */
 			work[0] = (uint8_t)sel;
 			memcpy(work + 1, seed, len);

@@ -6,6 +6,10 @@
 #include "filenr.h"
 #include "loadavg.h"
 #include "meminfo.h"
+#include "procpid.h"
+
+/* Parsers reachable through the first byte; corpus_driver.c tries each. */
+#define LW_FUZZ_PARSERS 9
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	len = size - 1;
-	switch (data[0] % 4) {
+	switch (data[0] % LW_FUZZ_PARSERS) {
 	case 0: {
 		struct lw_meminfo m;
 		(void)lw_meminfo_parse(buf, len, &m, &err);
@@ -34,9 +38,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)lw_filenr_parse(buf, len, &f, &err);
 		break;
 	}
-	default: {
+	case 3: {
 		uint32_t n;
 		(void)lw_cpulist_parse(buf, len, &n, &err);
+		break;
+	}
+	case 4: {
+		struct lw_pid_stat st;
+		(void)lw_pid_stat_parse(buf, len, &st, &err);
+		break;
+	}
+	case 5: {
+		struct lw_pid_statm m;
+		(void)lw_pid_statm_parse(buf, len, &m, &err);
+		break;
+	}
+	case 6: {
+		uint64_t v;
+		(void)lw_pid_status_swap_parse(buf, len, &v, &err);
+		break;
+	}
+	case 7: {
+		uint64_t v;
+		(void)lw_pid_limits_nofile_parse(buf, len, &v, &err);
+		break;
+	}
+	default: {
+		uint64_t v;
+		(void)lw_stat_btime_parse(buf, len, &v, &err);
 		break;
 	}
 	}

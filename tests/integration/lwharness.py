@@ -29,7 +29,8 @@ __all__ = [
     "wait_until", "collector_table", "demo",
 ]
 
-_TEXT_COLUMNS = ("lwCollectorName", "lwCollectorLastError", "lwCollectorLastRun")
+_TEXT_COLUMNS = ("lwCollectorName", "lwCollectorLastError", "lwCollectorLastRun",
+                 "lwCollectorNotice")
 
 
 def collector_table(port, community="public"):
@@ -51,7 +52,7 @@ def collector_table(port, community="public"):
     for vb in snmpbulkwalk(port, COLLECTOR_ENTRY, community=community):
         column, index = vb.oid[len(COLLECTOR_ENTRY) + 1:].split(".")
         value = vb.value
-        if names[column] in ("lwCollectorName", "lwCollectorLastError"):
+        if names[column] in ("lwCollectorName", "lwCollectorLastError", "lwCollectorNotice"):
             value = vb.text
         rows.setdefault(int(index), {})[names[column]] = value
     return rows

@@ -29,6 +29,7 @@ COLLECTOR_COLUMNS = {
     "lwCollectorRuns": 7,
     "lwCollectorErrors": 8,
     "lwCollectorLastError": 9,
+    "lwCollectorNotice": 10,
 }
 # the collectors of issue 1 in index order
 COLLECTORS = ["loadavg", "meminfo", "file-nr", "cpus", "processes"]

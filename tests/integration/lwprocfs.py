@@ -75,7 +75,15 @@ def build_fixture_root(dst, src="/"):
                 "sys/devices/system/cpu/online"):
         (dst / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(src, rel), dst / rel)
+    # Process directories: the files the process collector reads, copied from this process
+    # (a real, readable one) under fake pids; a process is counted only when its stat parses.
+    me = Path(src, "proc", "self")
     for pid in FIXTURE_PIDS:
-        (dst / "proc" / str(pid)).mkdir()
+        d = dst / "proc" / str(pid)
+        d.mkdir()
+        for name in ("stat", "statm", "cmdline", "limits"):
+            (d / name).write_bytes((me / name).read_bytes())
+        (d / "fd").mkdir()
+    shutil.copyfile(Path(src, "proc/stat"), dst / "proc" / "stat")
     (dst / "proc" / "self").mkdir()  # not numeric: must not be counted
     return dst

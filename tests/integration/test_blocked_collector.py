@@ -6,6 +6,7 @@ import subprocess
 import time
 
 from lwharness import collector_table, wait_until
+from lwutil import REPO
 from lwoids import SYS_UPTIME, collector_cell, collector_index, system_oid
 from lwprocfs import build_fixture_root, read_system
 
@@ -32,8 +33,8 @@ def runs(lw):
 
 
 def latency_figures(port, count):
-    client = os.environ.get("SNMP_GET_LATENCY")
-    assert client and os.access(client, os.X_OK), f"SNMP_GET_LATENCY not built: {client!r}"
+    client = os.environ.get("SNMP_GET_LATENCY") or str(REPO / "build/bench/snmp_get_latency")
+    assert os.access(client, os.X_OK), f"bench/snmp_get_latency not built at {client!r}"
     out = subprocess.run([client, "-p", f"udp:127.0.0.1:{port}", "-c", "public", "-n",
                           str(count), "-w", "5", "." + system_oid("lwMemTotalKB"),
                           "." + SYS_UPTIME], capture_output=True, text=True, timeout=120)

@@ -14,7 +14,6 @@
 #include "fixture.h"
 #include "loadavg.h"
 #include "meminfo.h"
-#include "proccount.h"
 #include "readfile.h"
 
 #define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
@@ -151,18 +150,6 @@ static void cpulist(void **state)
 	assert_int_equal(PARSE_STR(lw_cpulist_parse, "0-99999999\n", &n, &err), -1);
 }
 
-static void process_count(void **state)
-{
-	struct lw_error err;
-	uint32_t n = 0;
-	int root = lw_fixture_root(LW_FIXTURE_KERNEL);
-
-	(void)state;
-	assert_int_equal(lw_count_processes(root, &n, &err), 0);
-	assert_int_equal(n, 4);  /* 1, 2, 77, 4242; not self or net */
-	close(root);
-}
-
 static void read_file_limits(void **state)
 {
 	char buf[8];
@@ -199,7 +186,6 @@ int main(void)
 		cmocka_unit_test(meminfo_edges),
 		cmocka_unit_test(filenr_fixture_and_edges),
 		cmocka_unit_test(cpulist),
-		cmocka_unit_test(process_count),
 		cmocka_unit_test(read_file_limits),
 		cmocka_unit_test(dateandtime),
 	};

@@ -17,6 +17,7 @@
 
 #include "fixture.h"
 #include "readfile.h"
+#include "collect.h"
 #include "sampler.h"
 #include "snapshot.h"
 
@@ -110,40 +111,56 @@ static void mailbox_threads(void **state)
 	lw_mailbox_destroy(&mb);
 }
 
+static struct lw_snapshot *one_cycle(const char *root, uint32_t interval, int cycles)
+{
+	struct lw_collect_state *st;
+	struct lw_snapshot *snap = NULL;
+	struct lw_config cfg;
+	struct lw_error err;
+
+	lw_config_defaults(&cfg);
+	cfg.interval_s = interval;
+	assert_int_equal(lw_collect_state_new(root, &cfg, &st, &err), 0);
+	for (int i = 0; i < cycles; i++) {
+		lw_snapshot_free(snap);
+		snap = lw_collect_cycle(st, NULL);
+		assert_non_null(snap);
+	}
+	lw_collect_state_free(st);
+	return snap;
+}
+
 static void cycle_on_fixture(void **state)
 {
-	struct lw_snapshot work;
-	int root = lw_fixture_root(LW_FIXTURE_KERNEL);
+	char path[4096];
+	struct lw_snapshot *work;
 
 	(void)state;
-	memset(&work, 0, sizeof(work));
-	work.interval_s = 60;
-	lw_sampler_cycle(&work, root);
-	lw_sampler_cycle(&work, root);
-	assert_int_equal(work.seq, 2);
+	work = one_cycle(lw_fixture_path(LW_FIXTURE_KERNEL, path, sizeof(path)), 60, 2);
+	assert_int_equal(work->seq, 2);
 	for (int i = 0; i < LW_COL_COUNT; i++) {
-		assert_true(work.collectors[i].ok);
-		assert_int_equal(work.collectors[i].runs, 2);
-		assert_int_equal(work.collectors[i].errors, 0);
-		assert_string_equal(work.collectors[i].last_error, "");
-		assert_int_equal(work.collectors[i].interval_s, 60);
-		assert_true(work.collectors[i].last_run.tv_sec > 0);
+		assert_true(work->collectors[i].ok);
+		assert_int_equal(work->collectors[i].runs, 2);
+		assert_int_equal(work->collectors[i].errors, 0);
+		assert_string_equal(work->collectors[i].last_error, "");
+		assert_int_equal(work->collectors[i].interval_s, 60);
+		assert_true(work->collectors[i].last_run.tv_sec > 0);
 	}
-	assert_int_equal(work.sys.loadavg.load15, 8);
-	assert_int_equal(work.sys.meminfo.kb[LW_MI_MEM_TOTAL], 24683620);
-	assert_int_equal(work.sys.filenr.max, 2466160);
-	assert_int_equal(work.sys.cpus, 2);
-	assert_int_equal(work.sys.processes, 4);
-	close(root);
+	assert_int_equal(work->sys.loadavg.load15, 8);
+	assert_int_equal(work->sys.meminfo.kb[LW_MI_MEM_TOTAL], 24683620);
+	assert_int_equal(work->sys.filenr.max, 2466160);
+	assert_int_equal(work->sys.cpus, 2);
+	/* 1, 2, 77, 4242 (self and net are not processes) */
+	assert_int_equal(work->sys.processes, 4);
+	assert_int_equal(work->procs.count, 4);
+	lw_snapshot_free(work);
 }
 
 static void cycle_with_missing_file(void **state)
 {
 	char dir[] = "/tmp/lwroot-XXXXXX";
 	char cmd[512];
-	struct lw_snapshot work;
-	struct lw_error err;
-	int root;
+	struct lw_snapshot *work;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -151,21 +168,19 @@ static void cycle_with_missing_file(void **state)
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc && echo '1.00 2.00 3.00 4/5 6' > %s/proc/loadavg",
 		 dir, dir);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(lw_root_open(dir, &root, &err), 0);
-	memset(&work, 0, sizeof(work));
-	lw_sampler_cycle(&work, root);
-	assert_true(work.collectors[LW_COL_LOADAVG].ok);
-	assert_int_equal(work.sys.loadavg.load5, 200);
-	assert_false(work.collectors[LW_COL_MEMINFO].ok);
-	assert_int_equal(work.collectors[LW_COL_MEMINFO].errors, 1);
-	assert_string_equal(work.collectors[LW_COL_MEMINFO].last_error,
+	work = one_cycle(dir, 60, 1);
+	assert_true(work->collectors[LW_COL_LOADAVG].ok);
+	assert_int_equal(work->sys.loadavg.load5, 200);
+	assert_false(work->collectors[LW_COL_MEMINFO].ok);
+	assert_int_equal(work->collectors[LW_COL_MEMINFO].errors, 1);
+	assert_string_equal(work->collectors[LW_COL_MEMINFO].last_error,
 			    "open proc/meminfo: No such file or directory");
-	assert_false(work.collectors[LW_COL_FILENR].ok);
-	assert_false(work.collectors[LW_COL_CPUS].ok);
+	assert_false(work->collectors[LW_COL_FILENR].ok);
+	assert_false(work->collectors[LW_COL_CPUS].ok);
 	/* /proc exists but has no process directory: zero is a valid count. */
-	assert_true(work.collectors[LW_COL_PROCESSES].ok);
-	assert_int_equal(work.sys.processes, 0);
-	close(root);
+	assert_true(work->collectors[LW_COL_PROCESSES].ok);
+	assert_int_equal(work->sys.processes, 0);
+	lw_snapshot_free(work);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
 }
@@ -175,13 +190,16 @@ static void sampler_thread(void **state)
 	char path[4096];
 	struct lw_mailbox mb;
 	struct lw_sampler *s;
+	struct lw_config cfg;
 	struct lw_error err;
 	struct lw_snapshot *snap;
 
 	(void)state;
+	lw_config_defaults(&cfg);
+	cfg.interval_s = 1;
+	strcpy(cfg.root, lw_fixture_path(LW_FIXTURE_KERNEL, path, sizeof(path)));
 	assert_int_equal(lw_mailbox_init(&mb, &err), 0);
-	assert_int_equal(lw_sampler_start(&s, lw_fixture_path(LW_FIXTURE_KERNEL, path, sizeof(path)),
-					  1, &mb, &err), 0);
+	assert_int_equal(lw_sampler_start(&s, &cfg, &mb, &err), 0);
 	/* The first cycle runs at once. */
 	assert_true(readable(mb.eventfd, 2000));
 	snap = lw_mailbox_take(&mb);
@@ -195,10 +213,12 @@ static void sampler_thread(void **state)
 	assert_int_equal(snap->seq, 2);
 	lw_snapshot_free(snap);
 	/* A long interval then stop: stopping must not wait for the interval to pass. */
-	lw_sampler_set_interval(s, 3600);
+	cfg.interval_s = 3600;
+	lw_sampler_configure(s, &cfg);
 	assert_int_equal(lw_sampler_stop(s, 2000, NULL), 0);
 	lw_mailbox_destroy(&mb);
-	assert_int_equal(lw_sampler_start(&s, "/nonexistent-root", 1, &mb, &err), -1);
+	strcpy(cfg.root, "/nonexistent-root");
+	assert_int_equal(lw_sampler_start(&s, &cfg, &mb, &err), -1);
 	assert_non_null(strstr(err.text, "/nonexistent-root"));
 }
 
@@ -207,6 +227,7 @@ static void sampler_stop_with_blocked_collector(void **state)
 	char dir[] = "/tmp/lwroot-XXXXXX";
 	char path[512];
 	const char *stuck = NULL;
+	struct lw_config cfg;
 	struct lw_mailbox mb;
 	struct lw_sampler *s;
 	struct lw_error err;
@@ -221,7 +242,10 @@ static void sampler_stop_with_blocked_collector(void **state)
 	snprintf(path, sizeof(path), "%s/proc/meminfo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_int_equal(lw_mailbox_init(&mb, &err), 0);
-	assert_int_equal(lw_sampler_start(&s, dir, 1, &mb, &err), 0);
+	lw_config_defaults(&cfg);
+	cfg.interval_s = 1;
+	strcpy(cfg.root, dir);
+	assert_int_equal(lw_sampler_start(&s, &cfg, &mb, &err), 0);
 	/* A non-blocking writer open succeeds only once the sampler waits on the other end; the
 	 * sampler then blocks in read() instead, until the data comes. */
 	for (int tries = 0; (fd = open(path, O_WRONLY | O_NONBLOCK)) < 0; tries++) {

@@ -1,0 +1,72 @@
+/* snap_table.c: table_container-backed tables reloaded on the agent thread at each snapshot. */
+#include "snap_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int lw_snap_table_register(struct lw_snap_table *t, const char *name, const oid *base,
+			   size_t base_len, int nindex, unsigned min_col, unsigned max_col,
+			   Netsnmp_Node_Handler *handler, void *myvoid)
+{
+	memset(t, 0, sizeof(*t));
+	t->reg = netsnmp_create_handler_registration(name, handler, base, base_len,
+						     HANDLER_CAN_RONLY);
+	t->info = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
+	/* A sorted array: lookups and GETNEXT are binary searches. */
+	t->container = netsnmp_container_find("lw_snap_table:table_container");
+	if (t->reg == NULL || t->info == NULL || t->container == NULL)
+		return -1;
+	t->reg->handler->myvoid = myvoid;
+	for (int i = 0; i < nindex; i++)
+		netsnmp_table_helper_add_indexes(t->info, ASN_UNSIGNED, 0);
+	t->info->min_column = min_col;
+	t->info->max_column = max_col;
+	return netsnmp_container_table_register(t->reg, t->info, t->container,
+						TABLE_CONTAINER_KEY_NETSNMP_INDEX) ==
+			       MIB_REGISTERED_OK
+		       ? 0
+		       : -1;
+}
+
+int lw_snap_table_load(struct lw_snap_table *t, size_t n, int nindex,
+		       void (*fill)(size_t i, struct lw_snap_row *row, const void *ctx),
+		       const void *ctx)
+{
+	struct lw_snap_row *rows = n ? calloc(n, sizeof(*rows)) : NULL;
+
+	CONTAINER_CLEAR(t->container, NULL, NULL);
+	free(t->rows);
+	t->rows = NULL;
+	t->nrows = 0;
+	if (n > 0 && rows == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		fill(i, &rows[i], ctx);
+		rows[i].index.oids = rows[i].oids;
+		rows[i].index.len = (size_t)nindex;
+		/* Rows come in index order, so each insert appends to the sorted array. */
+		CONTAINER_INSERT(t->container, &rows[i]);
+	}
+	t->rows = rows;
+	t->nrows = n;
+	return 0;
+}
+
+const struct lw_snap_row *lw_snap_table_row(netsnmp_request_info *request)
+{
+	return netsnmp_container_table_row_extract(request);
+}
+
+void lw_snap_table_unregister(struct lw_snap_table *t)
+{
+	if (t->reg != NULL)
+		netsnmp_unregister_handler(t->reg);
+	if (t->container != NULL) {
+		CONTAINER_CLEAR(t->container, NULL, NULL);
+		CONTAINER_FREE(t->container);
+	}
+	if (t->info != NULL)
+		netsnmp_table_registration_info_free(t->info);
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,49 @@
+/* snap_table.h: an SNMP table whose rows are reloaded from each new snapshot (net-snmp container). */
+#ifndef LW_SNAP_TABLE_H
+#define LW_SNAP_TABLE_H
+
+#include <stddef.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#define LW_SNAP_INDEX_MAX 2
+
+/* One row: its index OIDs and a pointer into the snapshot it was loaded from. */
+struct lw_snap_row {
+	netsnmp_index index;  /* first: the container compares rows as netsnmp_index */
+	oid oids[LW_SNAP_INDEX_MAX];
+	const void *data;
+};
+
+struct lw_snap_table {
+	netsnmp_container *container;
+	netsnmp_handler_registration *reg;
+	netsnmp_table_registration_info *info;
+	struct lw_snap_row *rows;
+	size_t nrows;
+};
+
+/*
+ * Registers a read-only table under base with nindex unsigned index components and columns
+ * min_col..max_col; handler finds its row with lw_snap_table_row(request).
+ */
+int lw_snap_table_register(struct lw_snap_table *t, const char *name, const oid *base,
+			   size_t base_len, int nindex, unsigned min_col, unsigned max_col,
+			   Netsnmp_Node_Handler *handler, void *myvoid);
+
+/*
+ * Replaces every row: fill(i, row, ctx) sets row->oids[] and row->data for i in 0..n-1, in
+ * increasing index order. On allocation failure the table is left empty and -1 returned.
+ */
+int lw_snap_table_load(struct lw_snap_table *t, size_t n, int nindex,
+		       void (*fill)(size_t i, struct lw_snap_row *row, const void *ctx),
+		       const void *ctx);
+
+/* The row a GET (or GETNEXT turned GET) request addresses, or NULL. */
+const struct lw_snap_row *lw_snap_table_row(netsnmp_request_info *request);
+
+void lw_snap_table_unregister(struct lw_snap_table *t);
+
+#endif

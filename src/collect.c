@@ -1,0 +1,112 @@
+/* collect.c: runs the collectors in order, times them and assembles each cycle's snapshot. */
+#include "collect.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proccollect.h"
+#include "readfile.h"
+
+struct lw_collect_state {
+	int rootfd;
+	struct lw_proc_collector *procs;
+	struct lw_proc_config proc_cfg;
+	struct lw_snapshot work;  /* statistics and system values carried between cycles */
+};
+
+int lw_collect_state_new(const char *root, const struct lw_config *cfg,
+			 struct lw_collect_state **out, struct lw_error *err)
+{
+	struct lw_collect_state *st = calloc(1, sizeof(*st));
+
+	if (st == NULL)
+		return lw_error_set(err, ENOMEM, "collect: out of memory");
+	if (lw_root_open(root, &st->rootfd, err)) {
+		free(st);
+		return -1;
+	}
+	lw_collect_set_config(st, cfg);
+	*out = st;
+	return 0;
+}
+
+void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *cfg)
+{
+	st->work.interval_s = cfg->interval_s;
+	st->proc_cfg = cfg->proc;
+}
+
+static uint64_t ts_us(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000u + (uint64_t)t->tv_nsec / 1000u;
+}
+
+static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
+		    struct lw_proc_table *procs)
+{
+	const struct lw_collector_def *def = lw_collector_def(id);
+	struct lw_collector_stats *cs = &st->work.collectors[id];
+	struct lw_collect_ctx ctx = {
+		.rootfd = st->rootfd, .procs = &st->procs, .proc_cfg = &st->proc_cfg,
+		.proc_out = procs, .notice = cs->notice, .notice_cap = sizeof(cs->notice),
+	};
+	struct lw_error err;
+	struct timespec t0, t1;
+	uint64_t us;
+	int rc;
+
+	lw_error_clear(&err);
+	cs->notice[0] = '\0';
+	clock_gettime(CLOCK_REALTIME, &cs->last_run);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = def->run(&ctx, &st->work.sys, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = ts_us(&t1) - ts_us(&t0);
+	cs->interval_s = st->work.interval_s;
+	cs->last_duration_us = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	cs->total_duration_us += us;
+	cs->runs++;
+	cs->ok = rc == 0;
+	if (rc == 0) {
+		cs->last_error[0] = '\0';
+	} else {
+		cs->errors++;
+		memcpy(cs->last_error, err.text, sizeof(cs->last_error));
+		cs->last_error[sizeof(cs->last_error) - 1] = '\0';
+	}
+}
+
+struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *running)
+{
+	struct lw_snapshot *snap = malloc(sizeof(*snap));
+	struct lw_proc_table procs;
+
+	memset(&procs, 0, sizeof(procs));
+	for (int id = 0; id < LW_COL_COUNT; id++) {
+		if (running != NULL)
+			atomic_store(running, id);
+		run_one(st, (enum lw_collector_id)id, &procs);
+	}
+	if (running != NULL)
+		atomic_store(running, -1);
+	st->work.seq++;
+	clock_gettime(CLOCK_REALTIME, &st->work.completed);
+	if (snap == NULL) {
+		lw_proc_table_release(&procs);
+		return NULL;
+	}
+	*snap = st->work;
+	snap->procs = procs;  /* the table moves into the snapshot; work never holds one */
+	return snap;
+}
+
+void lw_collect_state_free(struct lw_collect_state *st)
+{
+	if (st == NULL)
+		return;
+	lw_proc_collector_free(st->procs);
+	close(st->rootfd);
+	free(st);
+}

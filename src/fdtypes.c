@@ -1,0 +1,69 @@
+/* fdtypes.c: descriptor classification from the fd links ("socket:[…]", "pipe:[…]", paths). */
+#include "fdtypes.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int starts_with(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+void lw_fd_types_add(struct lw_fd_types *t, const char *link, size_t len, mode_t mode)
+{
+	if (starts_with(link, len, "socket:") || S_ISSOCK(mode))
+		t->sockets++;
+	else if (starts_with(link, len, "pipe:") || S_ISFIFO(mode))
+		t->pipes++;  /* named FIFOs show as paths */
+	else if (starts_with(link, len, "anon_inode:"))
+		t->anon++;
+	else if (S_ISREG(mode) || S_ISDIR(mode))
+		t->files++;
+	else
+		t->other++;
+}
+
+int lw_fd_types_read(int pid_dirfd, struct lw_fd_types *out, struct lw_error *err)
+{
+	struct lw_fd_types t = { 0 };
+	struct dirent *de;
+	DIR *dir;
+	int fd = openat(pid_dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return lw_error_set(err, errno, "open fd: %s", strerror(errno));
+	dir = fdopendir(fd);
+	if (dir == NULL) {
+		int e = errno;
+		close(fd);
+		return lw_error_set(err, e, "fdopendir fd: %s", strerror(e));
+	}
+	while ((de = readdir(dir)) != NULL) {
+		char link[256];
+		ssize_t n;
+		mode_t mode = 0;
+
+		if (de->d_name[0] == '.')
+			continue;
+		n = readlinkat(dirfd(dir), de->d_name, link, sizeof(link));
+		if (n < 0)
+			continue;  /* closed since readdir: it no longer counts */
+		if (n > 0 && link[0] == '/') {
+			struct stat st;
+
+			/* Follows the fd's magic link, so deleted files still classify. */
+			if (fstatat(dirfd(dir), de->d_name, &st, 0) == 0)
+				mode = st.st_mode;
+		}
+		lw_fd_types_add(&t, link, (size_t)n, mode);
+	}
+	closedir(dir);
+	*out = t;
+	return 0;
+}
