@@ -28,7 +28,8 @@ struct ident {
 	uint64_t starttime;       /* ticks after boot: with pid, the identity */
 	char *cmdline;            /* escaped, read once */
 	uint32_t fd_limit;
-	uint32_t uid;             /* owner of /proc/PID when first seen */
+	uint32_t uid;             /* real uid from status, read with the cmdline */
+	uint32_t name_hash;       /* a new name means an execve: identity files are read again */
 	uint64_t ticks, rss_kb;   /* at the last sample */
 	uint32_t fds, sockets;
 	int stat_fd, statm_fd;    /* kept open and pread each cycle, or -1 */
@@ -193,7 +194,7 @@ static uint32_t count_fds(const struct lw_proc_collector *pc, const char *pidnam
 	return n;
 }
 
-/* Reads what is read once per identity: the command line and the fd limit. */
+/* Reads what is read once per identity (and again after an execve): cmdline, fd limit, uid. */
 static int new_ident(int dfd, struct ident *id)
 {
 	char buf[4096];
@@ -205,9 +206,13 @@ static int new_ident(int dfd, struct ident *id)
 	if (lw_read_prefix_at(dfd, "cmdline", buf, CMDLINE_BYTES, &len, &err))
 		len = 0;
 	lw_escape(buf, len, true, esc, sizeof(esc));
+	free(id->cmdline);
 	id->cmdline = strdup(esc);
 	if (id->cmdline == NULL)
 		return -1;
+	/* /proc/PID is owned by root for non-dumpable processes; status has the real uid. */
+	if (lw_read_file_at(dfd, "status", buf, sizeof(buf), &len, &err) == 0)
+		(void)lw_pid_status_uid_parse(buf, len, &id->uid, &err);
 	id->fd_limit = UINT32_MAX;
 	if (lw_read_file_at(dfd, "limits", buf, sizeof(buf), &len, &err) == 0 &&
 	    lw_pid_limits_nofile_parse(buf, len, &soft, &err) == 0)
@@ -316,14 +321,13 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 		prev->cmdline = NULL;
 		same = true;
 	} else {
-		struct stat dst;
 		int dfd = openat(dirfd(pc->proc), pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		bool keep = pc->fds_kept < pc->fd_budget;
 
 		if (dfd < 0)
 			return 1;
 		s->id.stat_fd = s->id.statm_fd = -1;
-		if (read_stat_files(dfd, &s->id, keep, &st, &sm) || fstat(dfd, &dst) != 0) {
+		if (read_stat_files(dfd, &s->id, keep, &st, &sm)) {
 			close(dfd);
 			return 1;
 		}
@@ -332,6 +336,8 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 			s->id.cmdline = prev->cmdline;
 			prev->cmdline = NULL;
 			s->id.fd_limit = prev->fd_limit;
+			s->id.uid = prev->uid;
+			s->id.name_hash = prev->name_hash;
 			s->id.ticks = prev->ticks;
 			s->id.rss_kb = prev->rss_kb;
 			s->id.fds = prev->fds;
@@ -347,7 +353,6 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 		}
 		s->id.pid = pid;
 		s->id.starttime = st.starttime;
-		s->id.uid = dst.st_uid;
 		close(dfd);
 		if (s->id.stat_fd >= 0)
 			pc->fds_kept++;
@@ -371,6 +376,19 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 			(void)lw_pid_status_swap_parse(buf, len, &s->row.swap_kb, &err);
 	}
 	lw_escape(st.comm, st.comm_len, false, s->name, sizeof(s->name));
+	if (same && s->id.name_hash != lw_proc_group_index(s->name)) {
+		/* Same pid and start time, new name: it called execve; refresh what exec changes. */
+		int dfd = openat(dirfd(pc->proc), pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd >= 0) {
+			int rc = new_ident(dfd, &s->id);
+
+			close(dfd);
+			if (rc)
+				return -1;
+		}
+	}
+	s->id.name_hash = lw_proc_group_index(s->name);
 	if (same) {
 		if (s->row.cpu_ticks >= s->id.ticks && dt_us > 0)
 			s->row.cpu_hundredths = (uint32_t)((s->row.cpu_ticks - s->id.ticks) *

@@ -115,6 +115,17 @@ int lw_pid_status_swap_parse(const char *buf, size_t len, uint64_t *swap_kb,
 	return 0;
 }
 
+int lw_pid_status_uid_parse(const char *buf, size_t len, uint32_t *uid, struct lw_error *err)
+{
+	struct lw_scan s;
+	uint64_t v;
+
+	if (find_key(buf, len, "Uid:", &s) || field_u64(&s, &v) || v > UINT32_MAX)
+		return lw_error_set(err, EINVAL, "status: bad Uid line");
+	*uid = (uint32_t)v;
+	return 0;
+}
+
 int lw_pid_limits_nofile_parse(const char *buf, size_t len, uint64_t *soft, struct lw_error *err)
 {
 	struct lw_scan s;

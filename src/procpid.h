@@ -34,6 +34,9 @@ int lw_pid_statm_parse(const char *buf, size_t len, struct lw_pid_statm *out,
 int lw_pid_status_swap_parse(const char *buf, size_t len, uint64_t *swap_kb,
 			     struct lw_error *err);
 
+/* Real uid (first field of "Uid:") from /proc/PID/status. */
+int lw_pid_status_uid_parse(const char *buf, size_t len, uint32_t *uid, struct lw_error *err);
+
 /* Soft "Max open files" from /proc/PID/limits; UINT64_MAX for unlimited. */
 int lw_pid_limits_nofile_parse(const char *buf, size_t len, uint64_t *soft, struct lw_error *err);
 

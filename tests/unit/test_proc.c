@@ -88,6 +88,14 @@ static void small_parsers(void **state)
 	assert_int_equal(v, 12);
 	assert_int_equal(lw_pid_status_swap_parse("Name:\tkthreadd\n", 15, &v, &err), 0);
 	assert_int_equal(v, 0);
+	{
+		const char *st = "Name:\tx\nUid:\t1000\t0\t0\t0\nGid:\t5\n";
+		uint32_t uid = 0;
+
+		assert_int_equal(lw_pid_status_uid_parse(st, strlen(st), &uid, &err), 0);
+		assert_int_equal(uid, 1000);  /* the real uid, not the effective one */
+		assert_int_equal(lw_pid_status_uid_parse("Name:\tx\n", 8, &uid, &err), -1);
+	}
 	assert_int_equal(lw_stat_btime_parse("cpu 1 2\nbtime 99\nprocesses 3\n", 29, &v, &err), 0);
 	assert_int_equal(v, 99);
 	assert_int_equal(lw_stat_btime_parse("cpu 1 2\n", 8, &v, &err), -1);
