@@ -137,21 +137,18 @@ void lw_proc_collector_free(struct lw_proc_collector *pc)
 	free(pc);
 }
 
+static int ident_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct ident *)a)->pid, y = ((const struct ident *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
 static struct ident *find_ident(const struct lw_proc_collector *pc, uint32_t pid)
 {
-	size_t lo = 0, hi = pc->nidents;
+	const struct ident key = { .pid = pid };
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (pc->idents[mid].pid == pid)
-			return &pc->idents[mid];
-		if (pc->idents[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return pc->nidents ? bsearch(&key, pc->idents, pc->nidents, sizeof(key), ident_cmp) : NULL;
 }
 
 static uint8_t state_of(char c)
@@ -445,13 +442,6 @@ static int grow_idents(struct ident **v, size_t *cap)
 	*v = nv;
 	*cap = ncap;
 	return 0;
-}
-
-static int ident_cmp(const void *a, const void *b)
-{
-	uint32_t x = ((const struct ident *)a)->pid, y = ((const struct ident *)b)->pid;
-
-	return (x > y) - (x < y);
 }
 
 int lw_proc_collect(struct lw_proc_collector *pc, const struct lw_proc_config *cfg,

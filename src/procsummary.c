@@ -72,13 +72,6 @@ int lw_summary_add(struct lw_summary_builder *b, const struct lw_proc *row, cons
 	return 0;
 }
 
-static int by_pid(const void *a, const void *b)
-{
-	uint32_t x = ((const struct lw_proc *)a)->pid, y = ((const struct lw_proc *)b)->pid;
-
-	return (x > y) - (x < y);
-}
-
 static int by_rss_desc(const void *a, const void *b)
 {
 	const struct lw_proc *x = a, *y = b;
@@ -147,7 +140,7 @@ static int read_fd_types(struct lw_summary_builder *b, int procfd, struct lw_pro
 	for (size_t i = 0; i < n; i++) {
 		const struct lw_proc_top *t = &out->top[LW_TOP_FDS][i];
 		struct lw_proc *row = bsearch(&(struct lw_proc){ .pid = t->pid }, b->rows, b->n,
-					      sizeof(*row), by_pid);
+					      sizeof(*row), lw_proc_pid_cmp);
 		struct lw_error err;
 		char name[16];
 		int dfd;
@@ -264,7 +257,7 @@ static void apply_cap(struct lw_summary_builder *b, uint32_t max_rows, struct lw
 	qsort(b->rows, b->n, sizeof(*b->rows), by_rss_desc);
 	out->dropped = (uint32_t)(b->n - max_rows);
 	b->n = max_rows;
-	qsort(b->rows, b->n, sizeof(*b->rows), by_pid);
+	qsort(b->rows, b->n, sizeof(*b->rows), lw_proc_pid_cmp);
 }
 
 int lw_summary_finish(struct lw_summary_builder *b, const struct lw_proc_config *cfg, int procfd,
@@ -276,7 +269,7 @@ int lw_summary_finish(struct lw_summary_builder *b, const struct lw_proc_config 
 
 	memset(out, 0, sizeof(*out));
 	notice[0] = '\0';
-	qsort(b->rows, b->n, sizeof(*b->rows), by_pid);
+	qsort(b->rows, b->n, sizeof(*b->rows), lw_proc_pid_cmp);
 	out->top_n = cfg->top_n;
 	for (int m = 1; m <= LW_TOP_COUNT; m++)
 		if (build_top(b, cfg->top_n, m, out))

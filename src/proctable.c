@@ -4,21 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+int lw_proc_pid_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct lw_proc *)a)->pid, y = ((const struct lw_proc *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
 const struct lw_proc *lw_proc_find(const struct lw_proc_table *t, uint32_t pid)
 {
-	size_t lo = 0, hi = t->count;
+	const struct lw_proc key = { .pid = pid };
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->rows[mid].pid == pid)
-			return &t->rows[mid];
-		if (t->rows[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return t->count ? bsearch(&key, t->rows, t->count, sizeof(*t->rows), lw_proc_pid_cmp)
+			: NULL;
 }
 
 void lw_proc_table_release(struct lw_proc_table *t)

@@ -72,6 +72,9 @@ static inline const char *lw_proc_str(const struct lw_proc_table *t, uint32_t of
 	return t->arena + off;
 }
 
+/* Orders rows by pid (qsort/bsearch comparator). */
+int lw_proc_pid_cmp(const void *a, const void *b);
+
 /* The row for pid, or NULL (binary search). */
 const struct lw_proc *lw_proc_find(const struct lw_proc_table *t, uint32_t pid);
 

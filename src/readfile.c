@@ -17,67 +17,56 @@ int lw_root_open(const char *root, int *fd, struct lw_error *err)
 	return 0;
 }
 
+/* Reads until EOF or until cap bytes are in; errno-style code on failure. */
+static int read_into(int fd, char *buf, size_t cap, size_t *have)
+{
+	*have = 0;
+	while (*have < cap) {
+		ssize_t n = read(fd, buf + *have, cap - *have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			break;
+		*have += (size_t)n;
+	}
+	return 0;
+}
+
 int lw_read_file_at(int rootfd, const char *relpath, char *buf, size_t cap, size_t *len,
 		    struct lw_error *err)
 {
-	size_t have = 0;
+	char probe;
+	int e;
 	int fd = openat(rootfd, relpath, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return lw_error_set(err, errno, "open %s: %s", relpath, strerror(errno));
-	for (;;) {
-		ssize_t n;
-
-		if (have == cap) {
-			char probe;
-
-			/* Full buffer: one more byte tells a file of exactly cap from a longer one. */
-			n = read(fd, &probe, 1);
-			if (n == 0)
-				break;
-			close(fd);
-			return lw_error_set(err, EFBIG, "%s is larger than %zu bytes", relpath, cap);
-		}
-		n = read(fd, buf + have, cap - have);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			return lw_error_set(err, e, "read %s: %s", relpath, strerror(e));
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-	}
+	e = read_into(fd, buf, cap, len);
+	/* A full buffer: one more byte tells a file of exactly cap from a longer one. */
+	if (e == 0 && *len == cap && read(fd, &probe, 1) != 0)
+		e = EFBIG;
 	close(fd);
-	*len = have;
+	if (e == EFBIG)
+		return lw_error_set(err, EFBIG, "%s is larger than %zu bytes", relpath, cap);
+	if (e != 0)
+		return lw_error_set(err, e, "read %s: %s", relpath, strerror(e));
 	return 0;
 }
 
 int lw_read_prefix_at(int dirfd, const char *relpath, char *buf, size_t cap, size_t *len,
 		      struct lw_error *err)
 {
-	size_t have = 0;
+	int e;
 	int fd = openat(dirfd, relpath, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return lw_error_set(err, errno, "open %s: %s", relpath, strerror(errno));
-	while (have < cap) {
-		ssize_t n = read(fd, buf + have, cap - have);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			return lw_error_set(err, e, "read %s: %s", relpath, strerror(e));
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-	}
+	e = read_into(fd, buf, cap, len);
 	close(fd);
-	*len = have;
+	if (e != 0)
+		return lw_error_set(err, e, "read %s: %s", relpath, strerror(e));
 	return 0;
 }
