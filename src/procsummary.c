@@ -269,7 +269,8 @@ int lw_summary_finish(struct lw_summary_builder *b, const struct lw_proc_config 
 
 	memset(out, 0, sizeof(*out));
 	notice[0] = '\0';
-	qsort(b->rows, b->n, sizeof(*b->rows), lw_proc_pid_cmp);
+	if (b->n > 0)
+		qsort(b->rows, b->n, sizeof(*b->rows), lw_proc_pid_cmp);
 	out->top_n = cfg->top_n;
 	for (int m = 1; m <= LW_TOP_COUNT; m++)
 		if (build_top(b, cfg->top_n, m, out))

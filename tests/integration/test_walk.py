@@ -1,7 +1,9 @@
 # Walking the whole leakwatchMIB subtree (GETBULK and GETNEXT) through snmpd.
 from lwharness import EXCEPTIONS, snmpbulkwalk, snmpwalk
 from lwoids import (AGENT_SCALARS, COLLECTOR_COLUMNS, COLLECTOR_ENTRY, COLLECTORS, LW,
-                    collector_cell, system_oid, SYSTEM_OBJECTS)
+                    LW_OBJECTS, collector_cell, system_oid, SYSTEM_OBJECTS)
+
+LW_PROCESSES = LW_OBJECTS + ".3"
 
 
 def _expected_oids():
@@ -31,8 +33,17 @@ def test_bulkwalk_of_whole_subtree(leakwatchd):
     _check_walk(snmpbulkwalk(leakwatchd.port, LW))
 
 
+def _static(vbs):
+    """The OIDs whose set cannot change between two walks (processes come and go)."""
+    return [vb.oid for vb in vbs if not vb.oid.startswith(LW_PROCESSES + ".")]
+
+
 def test_getnext_walk_returns_the_same_objects(leakwatchd):
     walked = snmpwalk(leakwatchd.port, LW)
     _check_walk(walked)
     bulk = snmpbulkwalk(leakwatchd.port, LW)
-    assert [vb.oid for vb in walked] == [vb.oid for vb in bulk]
+    assert _static(walked) == _static(bulk)
+    # Both walks went through the process tables and their scalars.
+    for vbs in (walked, bulk):
+        assert any(vb.oid.startswith(LW_PROCESSES + ".1.1.2.") for vb in vbs)
+        assert LW_PROCESSES + ".7.0" in {vb.oid for vb in vbs}
