@@ -356,7 +356,6 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 	}
 	s->row.pid = pid;
 	s->row.ppid = st.ppid;
-	s->row.uid = s->id.uid;
 	s->row.state = state_of(st.state);
 	s->row.threads = st.threads > UINT32_MAX ? UINT32_MAX : (uint32_t)st.threads;
 	s->row.start_time = pc->btime + st.starttime / (uint64_t)pc->clk_tck;
@@ -386,6 +385,7 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 		}
 	}
 	s->id.name_hash = lw_proc_group_index(s->name);
+	s->row.uid = s->id.uid;
 	if (same) {
 		if (s->row.cpu_ticks >= s->id.ticks && dt_us > 0)
 			s->row.cpu_hundredths = (uint32_t)((s->row.cpu_ticks - s->id.ticks) *

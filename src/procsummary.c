@@ -149,8 +149,17 @@ static int read_fd_types(struct lw_summary_builder *b, int procfd, struct lw_pro
 		dfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0 || row == NULL)
 			goto next;  /* exited since it was sampled: no row */
-		if (lw_fd_types_read(dfd, &out->fd_types[out->nfd_types], &err) == 0) {
-			row->sockets = out->fd_types[out->nfd_types].sockets;
+		{
+			struct lw_fd_types *ft = &out->fd_types[out->nfd_types];
+			uint32_t seen;
+
+			/* Links we may not read (no CAP_SYS_PTRACE) still count, as other. */
+			if (lw_fd_types_read(dfd, ft, &err) != 0)
+				memset(ft, 0, sizeof(*ft));
+			seen = ft->sockets + ft->pipes + ft->files + ft->anon + ft->other;
+			if (seen < row->fds)
+				ft->other += row->fds - seen;
+			row->sockets = ft->sockets;
 			row->fd_types = (uint32_t)++out->nfd_types;
 		}
 next:
