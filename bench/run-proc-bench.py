@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+# run-proc-bench.py: with 10k idle processes, proc_cost, then lwProcTable walks vs hrSWRunPerfMem.
+import argparse
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "integration"))
+
+from lwharness import (Leakwatchd, Snmpd, leakwatchd_path, snmpget, tool_env,  # noqa: E402
+                       wait_until)
+from lwoids import LW_OBJECTS, collector_cell  # noqa: E402
+
+LW_PROC_TABLE = LW_OBJECTS + ".3.1"             # lwProcTable
+LW_PROC_RSS = LW_PROC_TABLE + ".1.9"            # lwProcRssKB column
+LW_PROC_ROWS = LW_OBJECTS + ".3.5.0"            # lwProcRows
+HR_SWRUN_PERF_MEM = "1.3.6.1.2.1.25.5.1.1.2"    # HOST-RESOURCES-MIB::hrSWRunPerfMem
+PROCESSES = 5                                   # lwCollectorIndex of the processes collector
+AGENTX_TIMEOUT_S = 1.0                          # agentXTimeout of the harness's snmpd
+GOAL_WALK_RATIO = 2.0
+INTERVAL = 60
+
+
+def binary(env, name):
+    return Path(os.environ.get(env) or REPO / "build" / "bench" / name)
+
+
+def emit(prefix, text):
+    for line in text.splitlines():
+        print(f"{prefix}{line}" if ": " in line else line, flush=True)
+
+
+# --- minimal SNMPv2c GETBULK over UDP, to time each PDU without a tool's start-up -------------
+def _len(n):
+    return bytes([n]) if n < 128 else (lambda b: bytes([0x80 | len(b)]) + b)(
+        n.to_bytes((n.bit_length() + 7) // 8, "big"))
+
+
+def _tlv(tag, body):
+    return bytes([tag]) + _len(len(body)) + body
+
+
+def _int(v):
+    return _tlv(0x02, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
+
+
+def _oid(text):
+    parts = [int(x) for x in text.strip(".").split(".")]
+    body = bytearray([parts[0] * 40 + parts[1]])
+    for p in parts[2:]:
+        chunk = [p & 0x7F]
+        while p > 0x7F:
+            p >>= 7
+            chunk.append(0x80 | (p & 0x7F))
+        body += bytes(reversed(chunk))
+    return _tlv(0x06, bytes(body))
+
+
+def _read(buf, i):
+    """(tag, start of value, end of value) of the TLV at i."""
+    tag, n, i = buf[i], buf[i + 1], i + 2
+    if n & 0x80:
+        k = n & 0x7F
+        n, i = int.from_bytes(buf[i:i + k], "big"), i + k
+    return tag, i, i + n
+
+
+def _oid_text(b):
+    parts, v = [b[0] // 40, b[0] % 40], 0
+    for x in b[1:]:
+        v = (v << 7) | (x & 0x7F)
+        if not x & 0x80:
+            parts.append(v)
+            v = 0
+    return ".".join(map(str, parts))
+
+
+def getbulk(sock, community, reqid, oid, reps):
+    """One GETBULK; returns (error-status, [(oid, value tag)])."""
+    pdu = _tlv(0xA5, _int(reqid) + _int(0) + _int(reps) +
+               _tlv(0x30, _tlv(0x30, _oid(oid) + b"\x05\x00")))
+    sock.send(_tlv(0x30, _int(1) + _tlv(0x04, community.encode()) + pdu))
+    while True:
+        buf = sock.recv(65535)
+        _, i, _ = _read(buf, 0)                          # message SEQUENCE
+        for _ in range(2):                               # version, community
+            i = _read(buf, i)[2]
+        _, i, _ = _read(buf, i)                          # Response-PDU
+        _, s, e = _read(buf, i)
+        if int.from_bytes(buf[s:e], "big", signed=True) == reqid:
+            break                                        # else a stale answer: keep reading
+    _, s, i = _read(buf, e)
+    status = int.from_bytes(buf[s:i], "big")
+    i = _read(buf, i)[2]                                 # error-index
+    _, i, end = _read(buf, i)                            # varbind list
+    vbs = []
+    while i < end:
+        _, s, nxt = _read(buf, i)
+        _, os_, oe = _read(buf, s)
+        vbs.append((_oid_text(buf[os_:oe]), _read(buf, oe)[0]))
+        i = nxt
+    return status, vbs
+
+
+def pdu_latency(port, subtree, reps, timeout=5.0):
+    """Walk subtree one GETBULK at a time; return (rows, PDUs, [seconds per PDU])."""
+    times, rows, oid, prefix = [], 0, subtree, subtree + "."
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.connect(("127.0.0.1", port))
+        sock.settimeout(timeout)
+        reqid = random.randrange(1, 1 << 30)
+        while True:
+            reqid += 1
+            t0 = time.monotonic()
+            status, vbs = getbulk(sock, "public", reqid, oid, reps)
+            times.append(time.monotonic() - t0)
+            if status:
+                raise RuntimeError(f"GETBULK after {oid}: error-status {status}")
+            inside = [o for o, tag in vbs if o.startswith(prefix) and tag not in (0x80, 0x81, 0x82)]
+            rows += len(inside)
+            if len(inside) < len(vbs) or not vbs:
+                return rows, len(times), times
+            oid = vbs[-1][0]
+
+
+# --- the tools ------------------------------------------------------------------------------
+def walk(port, oid, reps=50):
+    argv = ["snmpbulkwalk", "-v2c", "-c", "public", f"-Cr{reps}", "-On", "-t", "10", "-r", "0",
+            f"udp:127.0.0.1:{port}", "." + oid]
+    t0 = time.monotonic()
+    p = subprocess.run(argv, env=tool_env(), capture_output=True, text=True, timeout=600)
+    wall = time.monotonic() - t0
+    if p.returncode != 0 or "Timeout" in p.stderr:
+        raise RuntimeError(f"{' '.join(argv)} exited {p.returncode}: {p.stderr.strip()}")
+    return wall, sum(1 for line in p.stdout.splitlines() if line.startswith("." + oid + ".")), argv
+
+
+def status_kib(pid, key):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return None
+
+
+def start_idle(count):
+    argv = [str(binary("SPAWN_IDLE", "spawn_idle")), "-n", str(count), "-e"]
+    print(f"command.spawn_idle: {' '.join(argv)}", flush=True)
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    last = ""
+    for last in p.stdout:
+        emit("spawn.", last)
+        if last.strip() in ("ready", "incomplete"):
+            break
+    if p.poll() is not None or last.strip() != "ready":
+        p.stdin.close()
+        p.wait(300)
+        raise SystemExit("run-proc-bench: spawn_idle could not start every process")
+    return p
+
+
+def stop_idle(p):
+    p.stdin.close()  # EOF: spawn_idle kills its process group and reaps it
+    emit("spawn.", p.stdout.read())
+    p.wait(300)
+
+
+def compare_walks(port, runs):
+    """Interleaved walks of lwProcRssKB and hrSWRunPerfMem after one warm-up walk of each."""
+    result = {}
+    for name, oid in (("lw", LW_PROC_RSS), ("hr", HR_SWRUN_PERF_MEM)):
+        wall, rows, argv = walk(port, oid)
+        print(f"command.walk_{name}: {' '.join(argv)}")
+        print(f"walk.{name}.warmup_s: {wall:.3f}\nwalk.{name}.warmup_rows: {rows}", flush=True)
+        result[name] = []
+    for _ in range(runs):
+        for name, oid in (("lw", LW_PROC_RSS), ("hr", HR_SWRUN_PERF_MEM)):
+            result[name].append(walk(port, oid)[:2])
+    for name, runs_ in result.items():
+        walls = [w for w, _ in runs_]
+        print(f"walk.{name}.runs_s: {' '.join(f'{w:.3f}' for w in walls)}")
+        print(f"walk.{name}.rows: {' '.join(str(r) for _, r in runs_)}")
+        print(f"walk.{name}.best_s: {min(walls):.3f}\nwalk.{name}.median_s: "
+              f"{statistics.median(walls):.3f}")
+    best = min(w for w, _ in result["lw"]) / min(w for w, _ in result["hr"])
+    median = (statistics.median(w for w, _ in result["lw"]) /
+              statistics.median(w for w, _ in result["hr"]))
+    print(f"ratio_lw_over_hr.best: {best:.2f}\nratio_lw_over_hr.median: {median:.2f}", flush=True)
+    return median
+
+
+def report_pdus(port, name, subtree, reps):
+    rows, pdus, times = pdu_latency(port, subtree, reps)
+    ms = sorted(t * 1e3 for t in times)
+    print(f"pdu.{name}.rows: {rows}\npdu.{name}.pdus: {pdus}\npdu.{name}.max_repetitions: {reps}")
+    print(f"pdu.{name}.total_s: {sum(ms) / 1e3:.3f}\n"
+          f"pdu.{name}.mean_ms: {sum(ms) / len(ms):.2f}")
+    print(f"pdu.{name}.p50_ms: {ms[len(ms) // 2]:.2f}\npdu.{name}.p99_ms: "
+          f"{ms[min(len(ms) - 1, int(len(ms) * 0.99))]:.2f}\npdu.{name}.max_ms: {ms[-1]:.2f}",
+          flush=True)
+    return ms[-1] / 1e3
+
+
+def main():
+    ap = argparse.ArgumentParser(description="leakwatch with many processes: collection cost vs "
+                                 "ps, lwProcTable walk vs hrSWRunPerfMem, per-PDU latency.")
+    ap.add_argument("-n", "--processes", type=int, default=10000, help="idle processes to add")
+    ap.add_argument("-m", "--cycles", type=int, default=20, help="steady cycles of proc_cost")
+    ap.add_argument("-p", "--ps-runs", type=int, default=5, help="ps runs of proc_cost")
+    ap.add_argument("--walks", type=int, default=3, help="timed walks of each table")
+    ap.add_argument("--skip-proc-cost", action="store_true")
+    args = ap.parse_args()
+    for what, path in (("SPAWN_IDLE", binary("SPAWN_IDLE", "spawn_idle")),
+                       ("PROC_COST", binary("PROC_COST", "proc_cost")),
+                       ("LEAKWATCHD", leakwatchd_path())):
+        if not os.access(path, os.X_OK) and not (what == "PROC_COST" and args.skip_proc_cost):
+            print(f"run-proc-bench: {path} is not an executable; build it or set {what}",
+                  file=sys.stderr)
+            return 2
+
+    idle = start_idle(args.processes)
+    tmp = Path(tempfile.mkdtemp(prefix="lw-procbench-"))
+    snmpd = lw = None
+    try:
+        if not args.skip_proc_cost:
+            argv = [str(binary("PROC_COST", "proc_cost")), "-m", str(args.cycles),
+                    "-p", str(args.ps_runs)]
+            print(f"command.proc_cost: {' '.join(argv)}", flush=True)
+            p = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
+            emit("proc_cost.", p.stdout)
+            if p.returncode != 0:
+                raise SystemExit(f"run-proc-bench: proc_cost exited {p.returncode}: {p.stderr}")
+        snmpd = Snmpd(tmp / "snmpd").start()
+        lw = Leakwatchd(tmp / "leakwatchd", snmpd=snmpd, interval=INTERVAL).start()
+        t0 = time.monotonic()
+
+        def rows():
+            lw.check_alive()
+            vb = snmpget(snmpd.port, LW_PROC_ROWS, timeout=2)[0]
+            return vb.value if isinstance(vb.value, int) and vb.value >= args.processes else None
+        served = wait_until(rows, 180, interval=0.5, what=f"lwProcRows >= {args.processes}")
+        print(f"leakwatchd.pid: {lw.pid}\nleakwatchd.interval_s: {INTERVAL}")
+        print(f"leakwatchd.served_after_s: {time.monotonic() - t0:.1f}\nlwProcRows: {served}")
+        cells = snmpget(snmpd.port, collector_cell("lwCollectorLastDurationUs", PROCESSES),
+                        collector_cell("lwCollectorRuns", PROCESSES))
+        print(f"leakwatchd.processes_last_duration_us: {cells[0].value}\n"
+              f"leakwatchd.processes_runs: {cells[1].value}")
+        print(f"leakwatchd.vmrss_kib: {status_kib(lw.pid, 'VmRSS')}\n"
+              f"leakwatchd.vmhwm_kib: {status_kib(lw.pid, 'VmHWM')}", flush=True)
+        ratio = compare_walks(snmpd.port, args.walks)
+        # leakwatchd's PDUs are the ones the AgentX timeout applies to; snmpd's for comparison
+        worst = max(report_pdus(snmpd.port, "lwProcRssKB", LW_PROC_RSS, 50),
+                    report_pdus(snmpd.port, "lwProcTable", LW_PROC_TABLE, 50))
+        report_pdus(snmpd.port, "hrSWRunPerfMem", HR_SWRUN_PERF_MEM, 50)
+        runs = snmpget(snmpd.port, collector_cell("lwCollectorRuns", PROCESSES))[0].value
+        print(f"leakwatchd.processes_runs_at_end: {runs}")
+        print(f"leakwatchd.vmrss_kib_after_walks: {status_kib(lw.pid, 'VmRSS')}\n"
+              f"leakwatchd.vmhwm_kib_after_walks: {status_kib(lw.pid, 'VmHWM')}\n"
+              f"snmpd.vmrss_kib_after_walks: {status_kib(snmpd.pid, 'VmRSS')}")
+        walk_ok, pdu_ok = ratio <= GOAL_WALK_RATIO, worst < AGENTX_TIMEOUT_S / 2
+        print(f"goal.walk_ratio_median_max: {GOAL_WALK_RATIO} {'ok' if walk_ok else 'MISSED'}")
+        print(f"goal.pdu_max_s_below_half_agentx_timeout: {AGENTX_TIMEOUT_S / 2} "
+              f"{'ok' if pdu_ok else 'MISSED'}", flush=True)
+        return 0 if walk_ok and pdu_ok else 3
+    finally:
+        code = lw.stop() if lw is not None and lw.proc is not None else None
+        if snmpd is not None:
+            snmpd.stop()
+        if code not in (None, 0):
+            print(f"run-proc-bench: leakwatchd exit status {code}\n{lw.diagnostics()[-4000:]}",
+                  file=sys.stderr)
+        stop_idle(idle)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
