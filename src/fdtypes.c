@@ -15,6 +15,13 @@ static int starts_with(const char *s, size_t len, const char *prefix)
 	return len >= n && memcmp(s, prefix, n) == 0;
 }
 
+/* Sockets, pipes and anon inodes are told by their link text; paths need a stat. */
+static int is_special(const char *link, size_t len)
+{
+	return starts_with(link, len, "socket:") || starts_with(link, len, "pipe:") ||
+	       starts_with(link, len, "anon_inode:");
+}
+
 void lw_fd_types_add(struct lw_fd_types *t, const char *link, size_t len, mode_t mode)
 {
 	if (starts_with(link, len, "socket:") || S_ISSOCK(mode))
@@ -54,7 +61,7 @@ int lw_fd_types_read(int pid_dirfd, struct lw_fd_types *out, struct lw_error *er
 		n = readlinkat(dirfd(dir), de->d_name, link, sizeof(link));
 		if (n < 0)
 			continue;  /* closed since readdir: it no longer counts */
-		if (n > 0 && link[0] == '/') {
+		if (!is_special(link, (size_t)n)) {
 			struct stat st;
 
 			/* Follows the fd's magic link, so deleted files still classify. */

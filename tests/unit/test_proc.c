@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -101,18 +102,56 @@ static void small_parsers(void **state)
 	assert_int_equal(lw_stat_btime_parse("cpu 1 2\n", 8, &v, &err), -1);
 }
 
+/* Descriptor links of the fixture processes (the repository holds no symlinks: `make dist`
+ * archives with tar -h, which follows them). Path links point inside the copy. */
+static const struct {
+	const char *path, *target;
+} fd_links[] = {
+	{ "proc/1/fd/0", "socket:[4242]" },     { "proc/1/fd/1", "pipe:[77]" },
+	{ "proc/1/fd/2", "../../loadavg" },     { "proc/1/fd/3", "anon_inode:[eventfd]" },
+	{ "proc/1/fd/4", "socket:[4243]" },     { "proc/77/fd/0", "socket:[1]" },
+	{ "proc/77/fd/1", "socket:[2]" },
+};
+
+/* A writable copy of the captured tree with the fd links added; returns its root fd. */
+static int fixture_copy(char *dir)
+{
+	char src[4096], cmd[8192];
+	struct lw_error err;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp -a '%s'/. '%s' && mkdir -p '%s'/proc/1/fd '%s'/proc/77/fd",
+		 lw_fixture_path(LW_FIXTURE_KERNEL, src, sizeof(src)), dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(lw_root_open(dir, &fd, &err), 0);
+	for (size_t i = 0; i < sizeof(fd_links) / sizeof(fd_links[0]); i++)
+		assert_int_equal(symlinkat(fd_links[i].target, fd, fd_links[i].path), 0);
+	return fd;
+}
+
+static void remove_copy(const char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static struct lw_proc_table collect_fixture(const struct lw_proc_config *cfg, uint32_t *all,
 					    char *notice, size_t cap)
 {
+	char dir[] = "/tmp/lwfixture-XXXXXX";
 	struct lw_proc_collector *pc;
 	struct lw_proc_table t;
 	struct lw_error err;
-	int root = lw_fixture_root(LW_FIXTURE_KERNEL);
+	int root = fixture_copy(dir);
 
 	assert_int_equal(lw_proc_collector_new(root, &pc, &err), 0);
 	assert_int_equal(lw_proc_collect(pc, cfg, 0, &t, all, notice, cap, &err), 0);
 	lw_proc_collector_free(pc);
 	close(root);
+	remove_copy(dir);
 	return t;
 }
 
