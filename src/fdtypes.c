@@ -59,8 +59,12 @@ int lw_fd_types_read(int pid_dirfd, struct lw_fd_types *out, struct lw_error *er
 		if (de->d_name[0] == '.')
 			continue;
 		n = readlinkat(dirfd(dir), de->d_name, link, sizeof(link));
-		if (n < 0)
-			continue;  /* closed since readdir: it no longer counts */
+		if (n < 0) {
+			/* Not ours to read (no CAP_SYS_PTRACE over it): open, type unknown. */
+			if (errno == EACCES || errno == EPERM)
+				t.other++;
+			continue;  /* otherwise closed since readdir: it no longer counts */
+		}
 		if (!is_special(link, (size_t)n)) {
 			struct stat st;
 

@@ -138,7 +138,7 @@ static int read_fd_types(struct lw_summary_builder *b, int procfd, struct lw_pro
 	if (out->fd_types == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		const struct lw_proc_top *t = &out->top[LW_TOP_FDS][i];
+		struct lw_proc_top *t = &out->top[LW_TOP_FDS][i];
 		struct lw_proc *row = bsearch(&(struct lw_proc){ .pid = t->pid }, b->rows, b->n,
 					      sizeof(*row), lw_proc_pid_cmp);
 		struct lw_error err;
@@ -153,12 +153,17 @@ static int read_fd_types(struct lw_summary_builder *b, int procfd, struct lw_pro
 			struct lw_fd_types *ft = &out->fd_types[out->nfd_types];
 			uint32_t seen;
 
-			/* Links we may not read (no CAP_SYS_PTRACE) still count, as other. */
-			if (lw_fd_types_read(dfd, ft, &err) != 0)
+			if (lw_fd_types_read(dfd, ft, &err) == 0) {
+				/* Newer than the count taken at sampling: the row follows it, so
+				 * the types always add up to lwProcFds. */
+				seen = ft->sockets + ft->pipes + ft->files + ft->anon + ft->other;
+				row->fds = seen;
+				t->value = seen;
+			} else {
+				/* The directory itself is not ours to read: all of type other. */
 				memset(ft, 0, sizeof(*ft));
-			seen = ft->sockets + ft->pipes + ft->files + ft->anon + ft->other;
-			if (seen < row->fds)
-				ft->other += row->fds - seen;
+				ft->other = row->fds;
+			}
 			row->sockets = ft->sockets;
 			row->fd_types = (uint32_t)++out->nfd_types;
 		}
@@ -166,6 +171,8 @@ next:
 		if (dfd >= 0)
 			close(dfd);
 	}
+	/* The newer counts can reorder the ranking. */
+	qsort(out->top[LW_TOP_FDS], n, sizeof(*out->top[LW_TOP_FDS]), top_cmp);
 	return 0;
 }
 
