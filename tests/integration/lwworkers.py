@@ -317,16 +317,31 @@ def _fork_children(req, state):
     return {"pids": pids}
 
 
-def _churn(req):
-    """Spawn (vfork+exec) /bin/true in batches, reaping each batch, for req['seconds'] and
-    at least req['total'] processes."""
-    done, start = 0, time.monotonic()
-    while done < req["total"] or time.monotonic() - start < req["seconds"]:
-        batch = [os.posix_spawn("/bin/true", ["true"], {}) for _ in range(req["batch"])]
-        for pid in batch:
-            os.waitpid(pid, 0)
-        done += len(batch)
-    return {"spawned": done, "seconds": time.monotonic() - start}
+def _churn_start(state, batch):
+    """Spawn (vfork+exec) /bin/true in batches, reaping each batch, in a thread until
+    churn_stop: the test decides how long, by what it has checked rather than by a clock."""
+    if state.get("churner"):
+        raise RuntimeError("already churning")
+    state["churn"] = {"spawned": 0, "start": time.monotonic(), "stop": False}
+
+    def loop():
+        c = state["churn"]
+        while not c["stop"]:
+            kids = [os.posix_spawn("/bin/true", ["true"], {}) for _ in range(batch)]
+            for pid in kids:
+                os.waitpid(pid, 0)
+            c["spawned"] += len(kids)
+    state["churner"] = threading.Thread(target=loop, daemon=True)
+    state["churner"].start()
+
+
+def _churn_report(state, stop):
+    c = state["churn"]
+    if stop:
+        c["stop"] = True
+        state["churner"].join()
+        state["churner"] = None
+    return {"spawned": c["spawned"], "seconds": time.monotonic() - c["start"]}
 
 
 def _spin(state, on):
@@ -375,7 +390,12 @@ def _serve(rep, ctl, state):
                     os.waitpid(req["pid"], 0)
                     out = {"ok": True}
                 elif cmd == "churn":
-                    out = _churn(req)
+                    _churn_start(state, req["batch"])
+                    out = {"ok": True}
+                elif cmd == "churn_count":
+                    out = _churn_report(state, stop=False)
+                elif cmd == "churn_stop":
+                    out = _churn_report(state, stop=True)
                 elif cmd == "spin":
                     _spin(state, req["on"])
                     out = {"ok": True}
