@@ -1,4 +1,4 @@
-/* proc_cost.c: a full leakwatch collection cycle (cold, steady) per process vs `ps -eo ...`. */
+/* proc_cost.c: one collection cycle per process (cold, steady) vs `ps -eo ...` and the syscall floor. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "proc_floor.h"
 
 #define GOAL_PS_RATIO 5.0      /* leakwatch at least this many times cheaper than ps */
 #define GOAL_US_PER_PROC 10.0  /* CPU per process per cycle */
@@ -131,6 +132,7 @@ int main(int argc, char **argv)
 	struct lw_error err;
 	struct rlimit nofile;
 	struct rusage self;
+	struct proc_floor floor;
 	uint32_t cold_proc_us;
 
 	while ((opt = getopt(argc, argv, "r:m:p:")) != -1) {
@@ -190,6 +192,12 @@ int main(int argc, char **argv)
 		if (c.wall_us < ps_best.wall_us)
 			ps_best = c;
 	}
+	/* After the collector is gone, so the floor can keep as many files open as it did. */
+	lw_collect_state_free(st);
+	if (proc_floor_measure(root, cycles, &floor)) {
+		fprintf(stderr, "proc_cost: cannot open %s/proc for the floor\n", root);
+		return 1;
+	}
 	print_cost("cold", &cold);
 	printf("cold.collector_processes_us: %u\n", cold_proc_us);
 	printf("cold.cpu_us_per_process: %.2f\n", (cold.user_us + cold.sys_us) / n);
@@ -207,12 +215,15 @@ int main(int argc, char **argv)
 	printf("ratio_ps_over_leakwatch.wall: %.1f\n", ps.wall_us / steady.wall_us);
 	printf("ratio_ps_over_leakwatch.cpu: %.1f\n", ps_cpu / cpu);
 	printf("ratio_ps_over_leakwatch_cold.cpu: %.1f\n", ps_cpu / (cold.user_us + cold.sys_us));
+	printf("floor.processes: %u\nfloor.kept_open: %u\n", floor.processes, floor.kept);
+	printf("floor.cpu_us_per_process: %.2f\n", floor.cpu_us_per_process);
+	printf("floor.null_syscall_us: %.3f\n", floor.null_syscall_us);
+	printf("ratio_leakwatch_over_floor.cpu: %.2f\n", cpu / n / floor.cpu_us_per_process);
 	getrusage(RUSAGE_SELF, &self);
 	printf("self.maxrss_kib: %ld\n", self.ru_maxrss);
 	printf("goal.ratio_ps_over_leakwatch_cpu_min: %.0f %s\n", GOAL_PS_RATIO,
 	       ps_cpu / cpu >= GOAL_PS_RATIO ? "ok" : "MISSED");
 	printf("goal.cpu_us_per_process_max: %.0f %s\n", GOAL_US_PER_PROC,
 	       cpu / n <= GOAL_US_PER_PROC ? "ok" : "MISSED");
-	lw_collect_state_free(st);
 	return 0;
 }

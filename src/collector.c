@@ -55,9 +55,14 @@ static int run_cpus(const struct lw_collect_ctx *ctx, struct lw_system *sys, str
 static int run_processes(const struct lw_collect_ctx *ctx, struct lw_system *sys,
 			 struct lw_error *err)
 {
-	/* VmSwap is the only reason to read status; a host without swap skips it. */
+	/*
+	 * VmSwap is the only reason to read status every cycle. While no page is swapped out
+	 * (SwapFree == SwapTotal, also on hosts without swap) every VmSwap is 0, so it is skipped;
+	 * a page swapped out after meminfo was read shows in the next cycle.
+	 */
 	int swap = !lw_meminfo_has(&sys->meminfo, LW_MI_SWAP_TOTAL) ||
-		   sys->meminfo.kb[LW_MI_SWAP_TOTAL] > 0;
+		   !lw_meminfo_has(&sys->meminfo, LW_MI_SWAP_FREE) ||
+		   sys->meminfo.kb[LW_MI_SWAP_TOTAL] > sys->meminfo.kb[LW_MI_SWAP_FREE];
 
 	if (*ctx->procs == NULL && lw_proc_collector_new(ctx->rootfd, ctx->procs, err))
 		return -1;

@@ -17,6 +17,12 @@ size_t lw_escape(const char *in, size_t len, bool nul_is_space, char *out, size_
 		char esc[4];
 		size_t n;
 
+		if (c >= 0x20 && c <= 0x7e && c != '\\') {  /* the usual case, kept short */
+			if (o + 1 > limit)
+				break;
+			out[o++] = (char)c;
+			continue;
+		}
 		if (c == '\0' && nul_is_space) {
 			esc[0] = ' ';
 			n = 1;
@@ -24,9 +30,6 @@ size_t lw_escape(const char *in, size_t len, bool nul_is_space, char *out, size_
 			esc[0] = '\\';
 			esc[1] = '\\';
 			n = 2;
-		} else if (c >= 0x20 && c <= 0x7e) {
-			esc[0] = (char)c;
-			n = 1;
 		} else {
 			esc[0] = '\\';
 			esc[1] = 'x';

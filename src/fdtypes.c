@@ -36,20 +36,20 @@ void lw_fd_types_add(struct lw_fd_types *t, const char *link, size_t len, mode_t
 		t->other++;
 }
 
-int lw_fd_types_read(int pid_dirfd, struct lw_fd_types *out, struct lw_error *err)
+int lw_fd_types_read(int at, const char *path, struct lw_fd_types *out, struct lw_error *err)
 {
 	struct lw_fd_types t = { 0 };
 	struct dirent *de;
 	DIR *dir;
-	int fd = openat(pid_dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(at, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
-		return lw_error_set(err, errno, "open fd: %s", strerror(errno));
+		return lw_error_set(err, errno, "open %s: %s", path, strerror(errno));
 	dir = fdopendir(fd);
 	if (dir == NULL) {
 		int e = errno;
 		close(fd);
-		return lw_error_set(err, e, "fdopendir fd: %s", strerror(e));
+		return lw_error_set(err, e, "fdopendir %s: %s", path, strerror(e));
 	}
 	while ((de = readdir(dir)) != NULL) {
 		char link[256];

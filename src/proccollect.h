@@ -23,4 +23,19 @@ int lw_proc_collect(struct lw_proc_collector *pc, const struct lw_proc_config *c
 		    int host_has_swap, struct lw_proc_table *out, uint32_t *all, char *notice,
 		    size_t notice_cap, struct lw_error *err);
 
+/*
+ * Work done since the collector was made, for tests and benchmarks. A process's fd directory
+ * is listed (for types and sockets) on first sight and when its descriptor count moves; our
+ * own only when descriptors other than the kept stat/statm ones come or go.
+ */
+struct lw_proc_collector_stats {
+	uint64_t fd_lists;
+	uint64_t own_fd_lists;
+	uint64_t kept;          /* processes whose stat and statm are open now */
+	uint64_t kept_budget;   /* how many may be (from the descriptor limit) */
+};
+
+void lw_proc_collector_stats(const struct lw_proc_collector *pc,
+			     struct lw_proc_collector_stats *out);
+
 #endif

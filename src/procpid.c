@@ -6,14 +6,17 @@
 
 #include "scan.h"
 
-/* Skips one field of stat: an optional '-' then digits. */
+/* Skips one field of stat: an optional '-' then at least one digit (no value is needed). */
 static int skip_field(struct lw_scan *s)
 {
-	uint64_t ignored;
+	const char *start;
 
 	lw_scan_blanks(s);
 	lw_scan_char(s, '-');
-	return lw_scan_u64(s, &ignored) ? 0 : -1;
+	start = s->p;
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p > start ? 0 : -1;
 }
 
 static int field_u64(struct lw_scan *s, uint64_t *v)
@@ -25,17 +28,12 @@ static int field_u64(struct lw_scan *s, uint64_t *v)
 int lw_pid_stat_parse(const char *buf, size_t len, struct lw_pid_stat *out, struct lw_error *err)
 {
 	const char *open = memchr(buf, '(', len);
-	const char *close = NULL;
+	/* The name can contain ')': the real end is the last one in the file. */
+	const char *close = memrchr(buf, ')', len);
 	struct lw_pid_stat st;
 	struct lw_scan s;
 	uint64_t v;
 
-	/* The name can contain ')': the real end is the last one in the file. */
-	for (const char *p = buf + len; p > buf; p--)
-		if (p[-1] == ')') {
-			close = p - 1;
-			break;
-		}
 	if (open == NULL || close == NULL || close < open)
 		return lw_error_set(err, EINVAL, "stat: no (comm)");
 	memset(&st, 0, sizeof(st));

@@ -2,13 +2,9 @@
 #include "procsummary.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include "fdtypes.h"
 
 int lw_summary_begin(struct lw_summary_builder *b, struct lw_error *err)
 {
@@ -106,31 +102,72 @@ static int top_cmp(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* Restores the heap (worst-ranked entry at the root) below i. */
+static void sift_down(struct lw_proc_top *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t worst = i, l = 2 * i + 1, r = l + 1;
+		struct lw_proc_top t;
+
+		if (l < n && top_cmp(&h[l], &h[worst]) > 0)
+			worst = l;
+		if (r < n && top_cmp(&h[r], &h[worst]) > 0)
+			worst = r;
+		if (worst == i)
+			return;
+		t = h[i];
+		h[i] = h[worst];
+		h[worst] = t;
+		i = worst;
+	}
+}
+
+static void sift_up(struct lw_proc_top *h, size_t i)
+{
+	while (i > 0 && top_cmp(&h[i], &h[(i - 1) / 2]) > 0) {
+		struct lw_proc_top t = h[i];
+
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+/*
+ * The n best rows for metric, best first. A heap of n holds the best so far with the worst at
+ * its root, so ranking 10k rows costs 10k comparisons, not a sort of all of them.
+ */
 static int build_top(const struct lw_summary_builder *b, unsigned n, int metric,
 		     struct lw_proc_table *out)
 {
-	struct lw_proc_top *all = malloc((b->n ? b->n : 1) * sizeof(*all));
+	struct lw_proc_top *h = malloc((n ? n : 1) * sizeof(*h));
 	size_t k = 0;
 
-	if (all == NULL)
+	if (h == NULL)
 		return -1;
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->n && n > 0; i++) {
 		int q;
 		uint64_t v = metric_value(&b->rows[i], metric, &q);
+		struct lw_proc_top c = { b->rows[i].pid, b->rows[i].name, v };
 
-		if (q)
-			all[k++] = (struct lw_proc_top){ b->rows[i].pid, b->rows[i].name, v };
+		if (!q)
+			continue;
+		if (k < n) {
+			h[k] = c;
+			sift_up(h, k++);
+		} else if (top_cmp(&c, &h[0]) < 0) {
+			h[0] = c;
+			sift_down(h, k, 0);
+		}
 	}
-	qsort(all, k, sizeof(*all), top_cmp);
-	out->ntop[metric] = k < n ? k : n;
-	out->top[metric] = realloc(all, (out->ntop[metric] ? out->ntop[metric] : 1) * sizeof(*all));
-	if (out->top[metric] == NULL)
-		out->top[metric] = all;  /* shrinking failed: keep the larger block */
+	qsort(h, k, sizeof(*h), top_cmp);
+	out->ntop[metric] = k;
+	out->top[metric] = h;
 	return 0;
 }
 
-/* Reads exact descriptor types for the top-N processes by descriptor count. */
-static int read_fd_types(struct lw_summary_builder *b, int procfd, struct lw_proc_table *out)
+/* Publishes the descriptor types of the top-N processes by descriptor count. */
+static int pick_fd_types(struct lw_summary_builder *b, struct lw_proc_table *out)
 {
 	size_t n = out->ntop[LW_TOP_FDS];
 
@@ -138,41 +175,12 @@ static int read_fd_types(struct lw_summary_builder *b, int procfd, struct lw_pro
 	if (out->fd_types == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct lw_proc_top *t = &out->top[LW_TOP_FDS][i];
-		struct lw_proc *row = bsearch(&(struct lw_proc){ .pid = t->pid }, b->rows, b->n,
-					      sizeof(*row), lw_proc_pid_cmp);
-		struct lw_error err;
-		char name[16];
-		int dfd;
+		struct lw_proc *row = bsearch(&(struct lw_proc){ .pid = out->top[LW_TOP_FDS][i].pid },
+					      b->rows, b->n, sizeof(*row), lw_proc_pid_cmp);
 
-		snprintf(name, sizeof(name), "%u", t->pid);
-		dfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0 || row == NULL)
-			goto next;  /* exited since it was sampled: no row */
-		{
-			struct lw_fd_types *ft = &out->fd_types[out->nfd_types];
-			uint32_t seen;
-
-			if (lw_fd_types_read(dfd, ft, &err) == 0) {
-				/* Newer than the count taken at sampling: the row follows it, so
-				 * the types always add up to lwProcFds. */
-				seen = ft->sockets + ft->pipes + ft->files + ft->anon + ft->other;
-				row->fds = seen;
-				t->value = seen;
-			} else {
-				/* The directory itself is not ours to read: all of type other. */
-				memset(ft, 0, sizeof(*ft));
-				ft->other = row->fds;
-			}
-			row->sockets = ft->sockets;
-			row->fd_types = (uint32_t)++out->nfd_types;
-		}
-next:
-		if (dfd >= 0)
-			close(dfd);
+		out->fd_types[out->nfd_types] = row->types;
+		row->fd_types = (uint32_t)++out->nfd_types;
 	}
-	/* The newer counts can reorder the ranking. */
-	qsort(out->top[LW_TOP_FDS], n, sizeof(*out->top[LW_TOP_FDS]), top_cmp);
 	return 0;
 }
 
@@ -276,7 +284,7 @@ static void apply_cap(struct lw_summary_builder *b, uint32_t max_rows, struct lw
 	qsort(b->rows, b->n, sizeof(*b->rows), lw_proc_pid_cmp);
 }
 
-int lw_summary_finish(struct lw_summary_builder *b, const struct lw_proc_config *cfg, int procfd,
+int lw_summary_finish(struct lw_summary_builder *b, const struct lw_proc_config *cfg,
 		      struct lw_proc_table *out, char *notice, size_t notice_cap,
 		      struct lw_error *err)
 {
@@ -291,7 +299,7 @@ int lw_summary_finish(struct lw_summary_builder *b, const struct lw_proc_config 
 	for (int m = 1; m <= LW_TOP_COUNT; m++)
 		if (build_top(b, cfg->top_n, m, out))
 			goto oom;
-	if (read_fd_types(b, procfd, out) || build_groups(b, out, &collisions))
+	if (pick_fd_types(b, out) || build_groups(b, out, &collisions))
 		goto oom;
 	apply_cap(b, cfg->max_rows, out);
 	if (out->dropped > 0)

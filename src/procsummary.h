@@ -22,11 +22,11 @@ int lw_summary_add(struct lw_summary_builder *b, const struct lw_proc *row, cons
 		   const char *cmdline);
 
 /*
- * Consumes b into out: rows by pid, top-N per metric and groups over every row, descriptor
- * types of the top-N by fds (read through procfd), then the row cap. notice says when the cap
+ * Consumes b into out: rows by pid, top-N per metric and groups over every row, the descriptor
+ * types of the top-N by fds (from the rows: no I/O), then the row cap. notice says when the cap
  * bit or group indexes collided.
  */
-int lw_summary_finish(struct lw_summary_builder *b, const struct lw_proc_config *cfg, int procfd,
+int lw_summary_finish(struct lw_summary_builder *b, const struct lw_proc_config *cfg,
 		      struct lw_proc_table *out, char *notice, size_t notice_cap,
 		      struct lw_error *err);
 

@@ -19,7 +19,7 @@ enum lw_proc_state {
 
 enum lw_top_metric { LW_TOP_RSS = 1, LW_TOP_CPU, LW_TOP_FDS, LW_TOP_RSS_GROWTH, LW_TOP_COUNT = 4 };
 
-/* Descriptor types, for the top-N processes by descriptor count. */
+/* Descriptor types; published for the top-N processes by descriptor count. */
 struct lw_fd_types {
 	uint32_t sockets, pipes, files, anon, other;
 };
@@ -30,6 +30,7 @@ struct lw_proc {
 	uint32_t cpu_hundredths;      /* hundredths of a percent of one CPU, last interval */
 	uint32_t name, cmdline;       /* offsets into the table's string arena */
 	uint32_t fd_types;            /* index+1 into fd_types[], 0 = not in the fd top-N */
+	struct lw_fd_types types;     /* as sampled; they add up to fds */
 	uint8_t state;                /* enum lw_proc_state */
 	uint64_t start_time;          /* seconds since the epoch */
 	uint64_t rss_kb, vsz_kb, anon_kb, swap_kb;

@@ -1,31 +1,6 @@
 /* scan.c: the bounded cursor primitives every /proc parser is built from. */
 #include "scan.h"
 
-void lw_scan_blanks(struct lw_scan *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t'))
-		s->p++;
-}
-
-bool lw_scan_u64(struct lw_scan *s, uint64_t *out)
-{
-	const char *p = s->p;
-	uint64_t v = 0;
-
-	if (p >= s->end || *p < '0' || *p > '9')
-		return false;
-	while (p < s->end && *p >= '0' && *p <= '9') {
-		unsigned d = (unsigned)(*p - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-		p++;
-	}
-	s->p = p;
-	*out = v;
-	return true;
-}
-
 bool lw_scan_hundredths(struct lw_scan *s, uint64_t *out)
 {
 	struct lw_scan t = *s;
@@ -51,15 +26,6 @@ bool lw_scan_hundredths(struct lw_scan *s, uint64_t *out)
 	*s = t;
 	*out = whole * 100 + frac;
 	return true;
-}
-
-bool lw_scan_char(struct lw_scan *s, char c)
-{
-	if (s->p < s->end && *s->p == c) {
-		s->p++;
-		return true;
-	}
-	return false;
 }
 
 size_t lw_scan_token(struct lw_scan *s, char stop, const char **tok)

@@ -9,6 +9,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <dirent.h>
+#include <inttypes.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "escape.h"
 #include "fixture.h"
@@ -304,7 +311,7 @@ static void groups_top_and_collisions(void **state)
 	assert_int_equal(lw_summary_add(&b, &r, "g260618", ""), 0);
 	r = row(13, 1, -7);
 	assert_int_equal(lw_summary_add(&b, &r, "g808496", ""), 0);
-	assert_int_equal(lw_summary_finish(&b, &cfg, -1, &t, notice, sizeof(notice), &err), 0);
+	assert_int_equal(lw_summary_finish(&b, &cfg, &t, notice, sizeof(notice), &err), 0);
 	/* Ties in value rank the lower pid first; growth lists only positive growth. */
 	assert_int_equal(t.top[LW_TOP_RSS][0].pid, 11);
 	assert_int_equal(t.top[LW_TOP_RSS][1].pid, 12);
@@ -334,6 +341,157 @@ static void groups_top_and_collisions(void **state)
 	lw_proc_table_release(&t);
 }
 
+static int desc_then_pid(const void *a, const void *b)
+{
+	const struct lw_proc_top *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? 1 : -1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The bounded ranking agrees with a full sort, ties (lower pid first) included. */
+static void top_n_matches_full_sort(void **state)
+{
+	static const unsigned sizes[] = { 1, 10, 999, LW_CONFIG_MAX_TOP };
+	uint32_t seed = 12345;
+
+	(void)state;
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+		struct lw_proc_config cfg = defaults();
+		struct lw_proc_top *want = calloc(3000, sizeof(*want));
+		struct lw_summary_builder b;
+		struct lw_proc_table t;
+		struct lw_error err;
+		char notice[256];
+		size_t k = 0;
+
+		assert_non_null(want);
+		cfg.top_n = sizes[z];
+		assert_int_equal(lw_summary_begin(&b, &err), 0);
+		for (uint32_t pid = 1; pid <= 3000; pid++) {
+			struct lw_proc r;
+
+			seed = seed * 1103515245u + 12345u;
+			r = row(pid, (seed >> 16) % 500, 0);  /* many ties */
+			assert_int_equal(lw_summary_add(&b, &r, "p", ""), 0);
+			want[k++] = (struct lw_proc_top){ .pid = pid, .value = r.rss_kb };
+		}
+		qsort(want, k, sizeof(*want), desc_then_pid);
+		assert_int_equal(lw_summary_finish(&b, &cfg, &t, notice, sizeof(notice), &err), 0);
+		assert_int_equal(t.ntop[LW_TOP_RSS], sizes[z] < k ? sizes[z] : k);
+		for (size_t i = 0; i < t.ntop[LW_TOP_RSS]; i++) {
+			assert_int_equal(t.top[LW_TOP_RSS][i].pid, want[i].pid);
+			assert_int_equal(t.top[LW_TOP_RSS][i].value, want[i].value);
+		}
+		lw_proc_table_release(&t);
+		free(want);
+	}
+}
+
+/* This process's descriptors as `ls -l /proc/self/fd` shows them, less the listing's own. */
+static void own_descriptors(uint32_t *total, uint32_t *sockets)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	assert_non_null(d);
+	*total = *sockets = 0;
+	while ((de = readdir(d)) != NULL) {
+		char link[64];
+		ssize_t n;
+
+		if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
+			continue;
+		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link));
+		*total += 1;
+		*sockets += n > 7 && memcmp(link, "socket:", 7) == 0;
+	}
+	closedir(d);
+}
+
+/*
+ * Samples until this process's row matches its descriptors (a process on the host that exits
+ * mid-cycle holds kept descriptors until the cycle ends); fails after 10 tries.
+ */
+static struct lw_proc self_sample(struct lw_proc_collector *pc, const struct lw_proc_config *cfg)
+{
+	for (int i = 0; i < 10; i++) {
+		struct lw_proc_table t;
+		struct lw_error err;
+		const struct lw_proc *p;
+		struct lw_proc row;
+		uint32_t all, total, sockets;
+		char notice[256];
+
+		assert_int_equal(lw_proc_collect(pc, cfg, 0, &t, &all, notice, sizeof(notice), &err), 0);
+		p = lw_proc_find(&t, (uint32_t)getpid());
+		assert_non_null(p);
+		row = *p;
+		lw_proc_table_release(&t);
+		own_descriptors(&total, &sockets);
+		assert_int_equal(row.sockets, sockets);
+		assert_int_equal(row.types.sockets, sockets);
+		assert_int_equal(row.types.sockets + row.types.pipes + row.types.files +
+				 row.types.anon + row.types.other, row.fds);
+		if (row.fds == total)
+			return row;
+	}
+	fail_msg("the collector's own row never matched /proc/self/fd");
+	abort();  /* fail_msg does not return */
+}
+
+/*
+ * The collector keeps two /proc descriptors per process, so its own count moves with every
+ * process born or gone. Its own fd directory must be listed again only when other descriptors
+ * come or go, and its row must still match /proc/self/fd.
+ */
+static void collector_on_itself(void **state)
+{
+	struct lw_proc_config cfg = defaults();
+	struct lw_proc_collector_stats st;
+	struct lw_proc_collector *pc;
+	struct lw_proc before, after;
+	struct lw_error err;
+	pid_t kids[20];
+	int socks[3];
+	int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	(void)state;
+	assert_true(root >= 0);
+	assert_int_equal(lw_proc_collector_new(root, &pc, &err), 0);
+	before = self_sample(pc, &cfg);
+	lw_proc_collector_stats(pc, &st);
+	assert_int_equal(st.own_fd_lists, 1);
+	if (st.kept + 40 > st.kept_budget)
+		fail_msg("%" PRIu64 " processes on this host leave no descriptor budget (%" PRIu64
+			 ") to keep 20 more: run this test on a quieter host", st.kept, st.kept_budget);
+	for (size_t i = 0; i < 20; i++) {
+		char *argv[] = { "sleep", "60", NULL };
+
+		assert_int_equal(posix_spawn(&kids[i], "/bin/sleep", NULL, NULL, argv, NULL), 0);
+	}
+	after = self_sample(pc, &cfg);
+	assert_true(after.fds >= before.fds + 40);  /* stat and statm of each child, kept */
+	assert_int_equal(after.types.files - before.types.files, after.fds - before.fds);
+	lw_proc_collector_stats(pc, &st);
+	assert_int_equal(st.own_fd_lists, 1);
+	for (size_t i = 0; i < 3; i++)
+		assert_true((socks[i] = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) >= 0);
+	after = self_sample(pc, &cfg);
+	assert_int_equal(after.sockets, before.sockets + 3);
+	lw_proc_collector_stats(pc, &st);
+	assert_int_equal(st.own_fd_lists, 2);
+	for (size_t i = 0; i < 20; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	for (size_t i = 0; i < 3; i++)
+		close(socks[i]);
+	lw_proc_collector_free(pc);
+	close(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +501,8 @@ int main(void)
 		cmocka_unit_test(collector_on_fixture),
 		cmocka_unit_test(filters_and_cap),
 		cmocka_unit_test(groups_top_and_collisions),
+		cmocka_unit_test(top_n_matches_full_sort),
+		cmocka_unit_test(collector_on_itself),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
