@@ -15,8 +15,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
+from lwdaemons import Daemon  # noqa: E402
 from lwharness import (Leakwatchd, Snmpd, leakwatchd_path, snmpget, tool_env,  # noqa: E402
                        wait_until)
+from lwsnmp import run_tool  # noqa: E402
 from lwoids import LW_OBJECTS, collector_cell  # noqa: E402
 
 LW_PROC_TABLE = LW_OBJECTS + ".3.1"             # lwProcTable
@@ -172,28 +174,60 @@ def stop_idle(p):
     p.wait(300)
 
 
-def compare_walks(port, runs):
-    """Interleaved walks of lwProcRssKB and hrSWRunPerfMem after one warm-up walk of each."""
+class SnmpdSubagent(Daemon):
+    """A second snmpd in AgentX subagent mode (-X) serving only hrSWRun: snmpd's own table
+    behind the same AgentX hop as leakwatchd, the transport's baseline."""
+
+    name = "snmpd-subagent"
+    MODULES = "swrun,hrSWRunTable,hrSWRunPerfTable"
+
+    def __init__(self, tmpdir, master):
+        super().__init__(tmpdir)
+        self.master = master
+        self.conf = self.tmpdir / "snmpd.conf"
+        self.log_path = self.tmpdir / "snmpd.log"
+
+    def start(self):
+        self.conf.write_text(f"agentXSocket {self.master.agentx}\n")
+        env = tool_env()
+        env.update(SNMP_PERSISTENT_DIR=str(self.tmpdir / "persist"), MIBS="")
+        self._spawn(["/usr/sbin/snmpd", "-f", "-C", "-c", self.conf, "-Lf", self.log_path, "-X",
+                     "-I", self.MODULES, "-x", self.master.agentx], env)
+
+        def served():
+            self.check_alive()
+            out = run_tool(["snmpgetnext", "-v2c", "-c", "public", "-On", "-t", "2", "-r", "0",
+                            f"udp:127.0.0.1:{self.master.port}", "." + HR_SWRUN_PERF_MEM])
+            return out.startswith("." + HR_SWRUN_PERF_MEM + ".")
+        wait_until(served, 30, what="hrSWRunPerfMem through the second master")
+        return self
+
+
+def compare_walks(sources, runs):
+    """Interleaved walks of every (name, port, oid) after one warm-up walk of each."""
     result = {}
-    for name, oid in (("lw", LW_PROC_RSS), ("hr", HR_SWRUN_PERF_MEM)):
+    for name, port, oid in sources:
         wall, rows, argv = walk(port, oid)
         print(f"command.walk_{name}: {' '.join(argv)}")
         print(f"walk.{name}.warmup_s: {wall:.3f}\nwalk.{name}.warmup_rows: {rows}", flush=True)
         result[name] = []
     for _ in range(runs):
-        for name, oid in (("lw", LW_PROC_RSS), ("hr", HR_SWRUN_PERF_MEM)):
+        for name, port, oid in sources:
             result[name].append(walk(port, oid)[:2])
+    medians = {}
     for name, runs_ in result.items():
         walls = [w for w, _ in runs_]
+        medians[name] = statistics.median(walls)
         print(f"walk.{name}.runs_s: {' '.join(f'{w:.3f}' for w in walls)}")
         print(f"walk.{name}.rows: {' '.join(str(r) for _, r in runs_)}")
-        print(f"walk.{name}.best_s: {min(walls):.3f}\nwalk.{name}.median_s: "
-              f"{statistics.median(walls):.3f}")
-    best = min(w for w, _ in result["lw"]) / min(w for w, _ in result["hr"])
-    median = (statistics.median(w for w, _ in result["lw"]) /
-              statistics.median(w for w, _ in result["hr"]))
-    print(f"ratio_lw_over_hr.best: {best:.2f}\nratio_lw_over_hr.median: {median:.2f}", flush=True)
-    return median
+        print(f"walk.{name}.best_s: {min(walls):.3f}\nwalk.{name}.median_s: {medians[name]:.3f}")
+    for a, b, why in (("lw", "hr", "the goal: lwProcRssKB through snmpd vs snmpd's own table"),
+                      ("lw", "hr_agentx", "same AgentX hop: snmpd's table from a subagent"),
+                      ("lw_direct", "hr", "no AgentX hop: leakwatchd's own listener (-M)")):
+        if a in medians and b in medians:
+            print(f"ratio_{a}_over_{b}.median: {medians[a] / medians[b]:.2f}  # {why}")
+    sys.stdout.flush()
+    return medians["lw"] / medians["hr"]
 
 
 def report_pdus(port, name, subtree, reps):
@@ -212,8 +246,8 @@ def main():
     ap = argparse.ArgumentParser(description="leakwatch with many processes: collection cost vs "
                                  "ps, lwProcTable walk vs hrSWRunPerfMem, per-PDU latency.")
     ap.add_argument("-n", "--processes", type=int, default=10000, help="idle processes to add")
-    ap.add_argument("-m", "--cycles", type=int, default=20, help="steady cycles of proc_cost")
-    ap.add_argument("-p", "--ps-runs", type=int, default=5, help="ps runs of proc_cost")
+    ap.add_argument("-m", "--rounds", type=int, default=11,
+                    help="proc_cost rounds (a leakwatch cycle, a ps run, a floor round each)")
     ap.add_argument("--walks", type=int, default=3, help="timed walks of each table")
     ap.add_argument("--skip-proc-cost", action="store_true")
     args = ap.parse_args()
@@ -228,10 +262,10 @@ def main():
     idle = start_idle(args.processes)
     tmp = Path(tempfile.mkdtemp(prefix="lw-procbench-"))
     snmpd = lw = None
+    extra = []  # the baselines' daemons
     try:
         if not args.skip_proc_cost:
-            argv = [str(binary("PROC_COST", "proc_cost")), "-m", str(args.cycles),
-                    "-p", str(args.ps_runs)]
+            argv = [str(binary("PROC_COST", "proc_cost")), "-m", str(args.rounds)]
             print(f"command.proc_cost: {' '.join(argv)}", flush=True)
             p = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
             emit("proc_cost.", p.stdout)
@@ -241,11 +275,12 @@ def main():
         lw = Leakwatchd(tmp / "leakwatchd", snmpd=snmpd, interval=INTERVAL).start()
         t0 = time.monotonic()
 
-        def rows():
+        def rows_at(port):
             lw.check_alive()
-            vb = snmpget(snmpd.port, LW_PROC_ROWS, timeout=2)[0]
+            vb = snmpget(port, LW_PROC_ROWS, timeout=2)[0]
             return vb.value if isinstance(vb.value, int) and vb.value >= args.processes else None
-        served = wait_until(rows, 180, interval=0.5, what=f"lwProcRows >= {args.processes}")
+        served = wait_until(lambda: rows_at(snmpd.port), 180, interval=0.5,
+                            what=f"lwProcRows >= {args.processes}")
         print(f"leakwatchd.pid: {lw.pid}\nleakwatchd.interval_s: {INTERVAL}")
         print(f"leakwatchd.served_after_s: {time.monotonic() - t0:.1f}\nlwProcRows: {served}")
         cells = snmpget(snmpd.port, collector_cell("lwCollectorLastDurationUs", PROCESSES),
@@ -254,7 +289,21 @@ def main():
               f"leakwatchd.processes_runs: {cells[1].value}")
         print(f"leakwatchd.vmrss_kib: {status_kib(lw.pid, 'VmRSS')}\n"
               f"leakwatchd.vmhwm_kib: {status_kib(lw.pid, 'VmHWM')}", flush=True)
-        ratio = compare_walks(snmpd.port, args.walks)
+        # baselines: snmpd's hrSWRun behind the same AgentX hop (a second master without it,
+        # a second snmpd as its subagent), and leakwatchd answering on its own port (-M)
+        master2 = Snmpd(tmp / "snmpd2", modules_off=SnmpdSubagent.MODULES.split(",")).start()
+        extra.append(master2)
+        extra.append(SnmpdSubagent(tmp / "snmpd-subagent", master2).start())
+        direct = Leakwatchd(tmp / "leakwatchd-direct", master=True, interval=INTERVAL,
+                            rocommunity="public 127.0.0.1").start()
+        extra.append(direct)
+        wait_until(lambda: rows_at(direct.port), 180, interval=0.5,
+                   what=f"lwProcRows >= {args.processes} from leakwatchd -M")
+        print(f"snmpd2.port: {master2.port}\nleakwatchd_direct.port: {direct.port}", flush=True)
+        ratio = compare_walks([("lw", snmpd.port, LW_PROC_RSS),
+                               ("hr", snmpd.port, HR_SWRUN_PERF_MEM),
+                               ("hr_agentx", master2.port, HR_SWRUN_PERF_MEM),
+                               ("lw_direct", direct.port, LW_PROC_RSS)], args.walks)
         # leakwatchd's PDUs are the ones the AgentX timeout applies to; snmpd's for comparison
         worst = max(report_pdus(snmpd.port, "lwProcRssKB", LW_PROC_RSS, 50),
                     report_pdus(snmpd.port, "lwProcTable", LW_PROC_TABLE, 50))
@@ -270,6 +319,8 @@ def main():
               f"{'ok' if pdu_ok else 'MISSED'}", flush=True)
         return 0 if walk_ok and pdu_ok else 3
     finally:
+        for d in reversed(extra):
+            d.stop()
         code = lw.stop() if lw is not None and lw.proc is not None else None
         if snmpd is not None:
             snmpd.stop()

@@ -112,9 +112,11 @@ class Snmpd(Daemon):
 
     name = "snmpd"
 
-    def __init__(self, tmpdir, port=None, trap2sink=None, informsink=None, extra_lines=()):
+    def __init__(self, tmpdir, port=None, trap2sink=None, informsink=None, extra_lines=(),
+                 modules_off=()):
         super().__init__(tmpdir)
         self.port = port or free_udp_port()
+        self.modules_off = ["smux", *modules_off]  # snmpd -I -MODULE,...: not initialized
         self.trap2sink, self.informsink, self.extra_lines = trap2sink, informsink, list(extra_lines)
         self.conf = self.tmpdir / "snmpd.conf"
         self.log_path = self.tmpdir / "snmpd.log"
@@ -151,7 +153,8 @@ class Snmpd(Daemon):
         self.write_config()
         # -A: append to the log across restarts; -I -smux: no SMUX listener on TCP 199
         self._spawn(["/usr/sbin/snmpd", "-f", "-A", "-C", "-c", self.conf, "-Lf", self.log_path,
-                     "-p", self.pidfile, "-I", "-smux", f"udp:127.0.0.1:{self.port}"], self.env())
+                     "-p", self.pidfile, "-I", "-" + ",".join(self.modules_off),
+                     f"udp:127.0.0.1:{self.port}"], self.env())
         wait_until(self._ready, timeout, what=f"snmpd on udp:127.0.0.1:{self.port} and "
                    f"{self.agentx} to answer")
         self.ready_time = time.monotonic()
