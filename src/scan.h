@@ -14,7 +14,7 @@ struct lw_scan {
 static inline void lw_scan_init(struct lw_scan *s, const char *buf, size_t len)
 {
 	s->p = buf;
-	s->end = buf + len;
+	s->end = buf != NULL ? buf + len : buf;  /* NULL + 0 is undefined behaviour in C */
 }
 
 static inline bool lw_scan_eof(const struct lw_scan *s)

@@ -6,12 +6,29 @@
 #include "filenr.h"
 #include "loadavg.h"
 #include "meminfo.h"
+#include "netstat.h"
 #include "procpid.h"
+#include "sockstat.h"
+#include "sysctlnum.h"
 
 /* Parsers reachable through the first byte; corpus_driver.c tries each. */
-#define LW_FUZZ_PARSERS 9
+#define LW_FUZZ_PARSERS 15
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The ratios on whatever tcp_mem parsed: min <= max must never come out above 100%. */
+static void check_ratios(const struct lw_tcp_limits *lim)
+{
+	struct lw_sockstat ss = { .present = UINT64_C(1) << LW_SS_TCP_MEM };
+	struct lw_sockmem_pct pct;
+	uint32_t v;
+
+	ss.v[LW_SS_TCP_MEM] = lim->v[LW_TL_MEM_MIN];
+	lw_sockmem_percents(&ss, lim, &pct);
+	if (lw_ratio_hundredths(lim->v[LW_TL_MEM_MIN], lim->v[LW_TL_MEM_MAX], &v) &&
+	    lim->v[LW_TL_MEM_MIN] <= lim->v[LW_TL_MEM_MAX] && v > 10000)
+		__builtin_trap();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -63,9 +80,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)lw_pid_limits_nofile_parse(buf, len, &v, &err);
 		break;
 	}
-	default: {
+	case 8: {
 		uint64_t v;
 		(void)lw_stat_btime_parse(buf, len, &v, &err);
+		break;
+	}
+	case 9: {
+		struct lw_sockstat ss = { .present = 0 };
+		(void)lw_sockstat_parse(buf, len, &ss, &err);
+		break;
+	}
+	case 10: {
+		struct lw_sockstat ss = { .present = 0 };
+		(void)lw_sockstat6_parse(buf, len, &ss, &err);
+		break;
+	}
+	case 11: {
+		struct lw_netstat n = { .present = 0 };
+		(void)lw_net_snmp_parse(buf, len, &n, &err);
+		break;
+	}
+	case 12: {
+		struct lw_netstat n = { .present = 0 };
+		(void)lw_netstat_parse(buf, len, &n, &err);
+		break;
+	}
+	case 13: {
+		struct lw_tcp_limits lim = { .present = 0 };
+		if (lw_tcp_mem_parse(buf, len, &lim, &err) == 0)
+			check_ratios(&lim);
+		break;
+	}
+	default: {
+		struct lw_tcp_limits lim = { .present = 0 };
+		(void)lw_tcp_limit_parse(buf, len, LW_TL_MAX_ORPHANS, &lim, &err);
 		break;
 	}
 	}
