@@ -248,38 +248,40 @@ static int pread_whole(int fd, char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
-static int read_stat_files(int dfd, struct ident *id, bool keep, struct lw_pid_stat *st,
-			   struct lw_pid_statm *sm)
+/* stat and statm through two open descriptors (kept, or just opened): two preads. */
+static int pread_pair(int fd, int fdm, struct lw_pid_stat *st, struct lw_pid_statm *sm)
 {
 	char buf[4096];
 	size_t len;
 	struct lw_error err;
-	int fd = -1, fdm = -1;
 
-	if (keep) {
-		fd = openat(dfd, "stat", O_RDONLY | O_CLOEXEC);
-		fdm = openat(dfd, "statm", O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || fdm < 0 || pread_whole(fd, buf, sizeof(buf), &len) ||
-		    lw_pid_stat_parse(buf, len, st, &err) ||
-		    pread_whole(fdm, buf, sizeof(buf), &len) ||
-		    lw_pid_statm_parse(buf, len, sm, &err))
-			goto fail;
+	if (pread_whole(fd, buf, sizeof(buf), &len) || lw_pid_stat_parse(buf, len, st, &err) ||
+	    pread_whole(fdm, buf, sizeof(buf), &len) || lw_pid_statm_parse(buf, len, sm, &err))
+		return -1;
+	return 0;
+}
+
+/*
+ * Opens stat and statm at two paths under at and reads them; with keep, the descriptors stay
+ * open in id for the next cycles, else they are closed (3 calls a file).
+ */
+static int read_stat_files(int at, const char *stat_path, const char *statm_path, bool keep,
+			   struct ident *id, struct lw_pid_stat *st, struct lw_pid_statm *sm)
+{
+	int fd = openat(at, stat_path, O_RDONLY | O_CLOEXEC);
+	int fdm = openat(at, statm_path, O_RDONLY | O_CLOEXEC);
+	int rc = fd < 0 || fdm < 0 ? -1 : pread_pair(fd, fdm, st, sm);
+
+	if (rc == 0 && keep) {
 		id->stat_fd = fd;
 		id->statm_fd = fdm;
 		return 0;
 	}
-	if (lw_read_file_at(dfd, "stat", buf, sizeof(buf), &len, &err) ||
-	    lw_pid_stat_parse(buf, len, st, &err) ||
-	    lw_read_file_at(dfd, "statm", buf, sizeof(buf), &len, &err) ||
-	    lw_pid_statm_parse(buf, len, sm, &err))
-		return -1;
-	return 0;
-fail:
 	if (fd >= 0)
 		close(fd);
 	if (fdm >= 0)
 		close(fdm);
-	return -1;
+	return rc;
 }
 
 /* Open, one read, close: /proc/PID files come whole from the first read (3 calls, not 4). */
@@ -303,29 +305,17 @@ static int read_once_at(int at, const char *path, char *buf, size_t cap, size_t 
 static int reread_by_path(struct lw_proc_collector *pc, const char *pidname,
 			  struct lw_pid_stat *st, struct lw_pid_statm *sm)
 {
-	char buf[4096], path[32];
-	size_t len;
-	struct lw_error err;
+	char stat_path[32], statm_path[32];
 
-	if (read_once_at(dirfd(pc->proc), pid_path(path, pidname, "stat"), buf, sizeof(buf), &len) ||
-	    lw_pid_stat_parse(buf, len, st, &err) ||
-	    read_once_at(dirfd(pc->proc), pid_path(path, pidname, "statm"), buf, sizeof(buf), &len) ||
-	    lw_pid_statm_parse(buf, len, sm, &err))
-		return -1;
-	return 0;
+	return read_stat_files(dirfd(pc->proc), pid_path(stat_path, pidname, "stat"),
+			       pid_path(statm_path, pidname, "statm"), false, NULL, st, sm);
 }
 
 /* A process seen last cycle whose files are still open: two preads. */
-static int reread_kept(struct ident *id, struct lw_pid_stat *st, struct lw_pid_statm *sm)
+static int reread_kept(const struct ident *id, struct lw_pid_stat *st, struct lw_pid_statm *sm)
 {
-	char buf[4096];
-	size_t len;
-	struct lw_error err;
-
-	if (id->stat_fd < 0 || pread_whole(id->stat_fd, buf, sizeof(buf), &len) ||
-	    lw_pid_stat_parse(buf, len, st, &err) || st->starttime != id->starttime ||
-	    pread_whole(id->statm_fd, buf, sizeof(buf), &len) ||
-	    lw_pid_statm_parse(buf, len, sm, &err))
+	if (id->stat_fd < 0 || pread_pair(id->stat_fd, id->statm_fd, st, sm) ||
+	    st->starttime != id->starttime)
 		return -1;
 	return 0;
 }
@@ -385,6 +375,7 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 	struct lw_pid_stat st;
 	struct lw_pid_statm sm;
 	struct lw_error err;
+	uint32_t name_hash;
 	bool same = false;
 
 	memset(s, 0, sizeof(*s));
@@ -393,47 +384,50 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 		prev->stat_fd = prev->statm_fd = -1;
 		prev->cmdline = NULL;
 		same = true;
-	} else if (prev != NULL && prev->stat_fd < 0 && prev->cmdline != NULL &&
-		   pc->fds_kept >= pc->fd_budget && reread_by_path(pc, pidname, &st, &sm) == 0 &&
-		   st.starttime == prev->starttime) {
-		/* Same process, files not kept (budget): carry the identity over. */
-		s->id = *prev;
-		prev->cmdline = NULL;
-		same = true;
 	} else {
-		int dfd = openat(dirfd(pc->proc), pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		bool keep = pc->fds_kept < pc->fd_budget;
+		int dfd = -1;
 
-		if (dfd < 0)
-			return 1;
 		s->id.stat_fd = s->id.statm_fd = -1;
-		if (read_stat_files(dfd, &s->id, keep, &st, &sm)) {
-			close(dfd);
-			return 1;
+		/* Beyond the budget a known process is read by path; otherwise through /proc/PID,
+		 * which new_ident needs anyway for a new identity. */
+		if (keep || prev == NULL || reread_by_path(pc, pidname, &st, &sm) ||
+		    st.starttime != prev->starttime) {
+			dfd = openat(dirfd(pc->proc), pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd < 0)
+				return 1;
+			if (read_stat_files(dfd, "stat", "statm", keep, &s->id, &st, &sm)) {
+				close(dfd);
+				return 1;
+			}
 		}
 		if (prev != NULL && prev->starttime == st.starttime && prev->cmdline != NULL) {
-			/* Same process, files not kept (budget): carry the identity over. */
-			s->id.cmdline = prev->cmdline;
+			/* Same process, files not kept last cycle: carry the identity over. */
+			int fd = s->id.stat_fd, fdm = s->id.statm_fd;
+
+			s->id = *prev;
 			prev->cmdline = NULL;
-			s->id.fd_limit = prev->fd_limit;
-			s->id.uid = prev->uid;
-			s->id.name_hash = prev->name_hash;
-			s->id.ticks = prev->ticks;
-			s->id.rss_kb = prev->rss_kb;
-			s->id.fds_key = prev->fds_key;
-			s->id.types = prev->types;
+			s->id.stat_fd = fd;
+			s->id.statm_fd = fdm;
 			same = true;
 		} else {
 			s->id.fds_key = UINT32_MAX;  /* forces a listing of the fd types */
-			if (new_ident(dfd, &s->id)) {
+			if (dfd < 0)
+				dfd = openat(dirfd(pc->proc), pidname,
+					     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd < 0 || new_ident(dfd, &s->id)) {
+				int gone = dfd < 0;
+
 				close_kept(&s->id);
-				close(dfd);
-				return -1;
+				if (dfd >= 0)
+					close(dfd);
+				return gone ? 1 : -1;
 			}
 		}
 		s->id.pid = pid;
 		s->id.starttime = st.starttime;
-		close(dfd);
+		if (dfd >= 0)
+			close(dfd);
 		if (s->id.stat_fd >= 0)
 			pc->fds_kept++;
 	}
@@ -450,11 +444,13 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 	if (host_has_swap) {
 		char path[32];
 
-		if (lw_read_file_at(dirfd(pc->proc), pid_path(path, pidname, "status"), buf, sizeof(buf), &len, &err) == 0)
+		if (read_once_at(dirfd(pc->proc), pid_path(path, pidname, "status"), buf,
+				 sizeof(buf), &len) == 0)
 			(void)lw_pid_status_swap_parse(buf, len, &s->row.swap_kb, &err);
 	}
 	lw_escape(st.comm, st.comm_len, false, s->name, sizeof(s->name));
-	if (same && s->id.name_hash != lw_proc_group_index(s->name)) {
+	name_hash = lw_proc_group_index(s->name);
+	if (same && s->id.name_hash != name_hash) {
 		/* Same pid and start time, new name: it called execve; refresh what exec changes. */
 		int dfd = openat(dirfd(pc->proc), pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -466,7 +462,7 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 				return -1;
 		}
 	}
-	s->id.name_hash = lw_proc_group_index(s->name);
+	s->id.name_hash = name_hash;
 	s->row.uid = s->id.uid;
 	if (same) {
 		if (s->row.cpu_ticks >= s->id.ticks && dt_us > 0)
