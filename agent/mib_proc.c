@@ -188,18 +188,13 @@ static void fill_top(size_t i, struct lw_snap_row *row, const void *ctx)
 	row->data = &t->top[m][i];
 }
 
-/* lwProcFdTable rows are the rows of lwProcTable that carry descriptor types. */
-struct fd_fill {
-	const struct lw_proc_table *t;
-	const struct lw_proc **rows;
-};
-
+/* lwProcFdTable rows are the rows of lwProcTable in the top-N by descriptors. */
 static void fill_fd(size_t i, struct lw_snap_row *row, const void *ctx)
 {
-	const struct fd_fill *f = ctx;
+	const struct lw_proc *const *rows = ctx;
 
-	row->oids[0] = f->rows[i]->pid;
-	row->data = &f->t->fd_types[f->rows[i]->fd_types - 1];
+	row->oids[0] = rows[i]->pid;
+	row->data = &rows[i]->types;
 }
 
 void lw_mib_proc_load(struct lw_agent *agent)
@@ -207,7 +202,6 @@ void lw_mib_proc_load(struct lw_agent *agent)
 	static const struct lw_proc_table empty;
 	const struct lw_proc_table *t = table_of(agent) ? table_of(agent) : &empty;
 	const struct lw_proc *fd_rows[LW_CONFIG_MAX_TOP];
-	struct fd_fill ff = { t, fd_rows };
 	size_t ntop = 0, nfd = 0;
 
 	/* Out of memory leaves a table empty until the next snapshot; requests still work. */
@@ -217,9 +211,9 @@ void lw_mib_proc_load(struct lw_agent *agent)
 		ntop += t->ntop[m];
 	(void)lw_snap_table_load(&top_table, ntop, 2, fill_top, t);
 	for (size_t i = 0; i < t->count && nfd < LW_CONFIG_MAX_TOP; i++)
-		if (t->rows[i].fd_types != 0)
+		if (t->rows[i].in_fd_top)
 			fd_rows[nfd++] = &t->rows[i];
-	(void)lw_snap_table_load(&fd_table, nfd, 1, fill_fd, &ff);
+	(void)lw_snap_table_load(&fd_table, nfd, 1, fill_fd, fd_rows);
 }
 
 void lw_mib_proc_unregister(void)

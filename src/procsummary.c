@@ -166,22 +166,15 @@ static int build_top(const struct lw_summary_builder *b, unsigned n, int metric,
 	return 0;
 }
 
-/* Publishes the descriptor types of the top-N processes by descriptor count. */
-static int pick_fd_types(struct lw_summary_builder *b, struct lw_proc_table *out)
+/* Marks the top-N processes by descriptor count: lwProcFdTable publishes their types. */
+static void mark_fd_top(struct lw_summary_builder *b, const struct lw_proc_table *out)
 {
-	size_t n = out->ntop[LW_TOP_FDS];
-
-	out->fd_types = calloc(n ? n : 1, sizeof(*out->fd_types));
-	if (out->fd_types == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < out->ntop[LW_TOP_FDS]; i++) {
 		struct lw_proc *row = bsearch(&(struct lw_proc){ .pid = out->top[LW_TOP_FDS][i].pid },
 					      b->rows, b->n, sizeof(*row), lw_proc_pid_cmp);
 
-		out->fd_types[out->nfd_types] = row->types;
-		row->fd_types = (uint32_t)++out->nfd_types;
+		row->in_fd_top = 1;
 	}
-	return 0;
 }
 
 static int by_name(const void *a, const void *b, void *arena)
@@ -299,7 +292,8 @@ int lw_summary_finish(struct lw_summary_builder *b, const struct lw_proc_config 
 	for (int m = 1; m <= LW_TOP_COUNT; m++)
 		if (build_top(b, cfg->top_n, m, out))
 			goto oom;
-	if (pick_fd_types(b, out) || build_groups(b, out, &collisions))
+	mark_fd_top(b, out);
+	if (build_groups(b, out, &collisions))
 		goto oom;
 	apply_cap(b, cfg->max_rows, out);
 	if (out->dropped > 0)

@@ -25,7 +25,6 @@ void lw_proc_table_release(struct lw_proc_table *t)
 	free(t->groups);
 	for (int m = 1; m <= LW_TOP_COUNT; m++)
 		free(t->top[m]);
-	free(t->fd_types);
 	free(t->arena);
 	memset(t, 0, sizeof(*t));
 }

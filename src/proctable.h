@@ -29,9 +29,9 @@ struct lw_proc {
 	uint32_t threads, fds, fd_limit, sockets;
 	uint32_t cpu_hundredths;      /* hundredths of a percent of one CPU, last interval */
 	uint32_t name, cmdline;       /* offsets into the table's string arena */
-	uint32_t fd_types;            /* index+1 into fd_types[], 0 = not in the fd top-N */
 	struct lw_fd_types types;     /* as sampled; they add up to fds */
 	uint8_t state;                /* enum lw_proc_state */
+	uint8_t in_fd_top;            /* 1: in the top-N by fds, so lwProcFdTable shows types */
 	uint64_t start_time;          /* seconds since the epoch */
 	uint64_t rss_kb, vsz_kb, anon_kb, swap_kb;
 	uint64_t cpu_ticks;
@@ -61,8 +61,6 @@ struct lw_proc_table {
 	unsigned top_n;
 	size_t ntop[LW_TOP_COUNT + 1];          /* rows per metric (1-based) */
 	struct lw_proc_top *top[LW_TOP_COUNT + 1];
-	size_t nfd_types;
-	struct lw_fd_types *fd_types;
 	uint32_t dropped;             /* left out by process_max_rows */
 	char *arena;                  /* NUL-terminated strings */
 	size_t arena_len;

@@ -222,9 +222,9 @@ static void collector_on_fixture(void **state)
 	assert_int_equal(t.top[LW_TOP_RSS][0].pid, 1);
 	assert_int_equal(t.ntop[LW_TOP_RSS_GROWTH], 0);  /* nothing grew: first sample */
 	/* Descriptor types of the top processes by fds. */
-	assert_int_not_equal(p1->fd_types, 0);
+	assert_int_not_equal(p1->in_fd_top, 0);
 	{
-		const struct lw_fd_types *f = &t.fd_types[p1->fd_types - 1];
+		const struct lw_fd_types *f = &p1->types;
 
 		assert_int_equal(f->sockets, 2);
 		assert_int_equal(f->pipes, 1);
