@@ -15,6 +15,7 @@
 #include "agent_ctx.h"
 #include "agent_setup.h"
 #include "mib_proc.h"
+#include "mib_tcp.h"
 #include "notify.h"
 #include "pidfile.h"
 
@@ -58,6 +59,7 @@ static void on_snapshot(int fd, void *arg)
 	/* Table rows point into the snapshot: repoint them before the old one is freed. */
 	agent->current = next;
 	lw_mib_proc_load(agent);
+	lw_mib_tcp_load(agent);
 	lw_snapshot_free(old);
 }
 
@@ -74,7 +76,7 @@ static void reload(struct lw_agent *agent)
 		snmp_log(LOG_ERR, "reload failed, keeping the running configuration: %s\n", err.text);
 		return;
 	}
-	/* The interval and process_* settings apply at once; the rest is wired in at start. */
+	/* The interval, process_* and tcp_* settings apply at once; the rest is wired in at start. */
 	if (strcmp(next.root, agent->cfg.root) != 0 ||
 	    strcmp(next.agentx_socket, agent->cfg.agentx_socket) != 0 ||
 	    next.agentx_ping_interval_s != agent->cfg.agentx_ping_interval_s ||
@@ -83,6 +85,7 @@ static void reload(struct lw_agent *agent)
 			 "restart\n", agent->config_path);
 	agent->cfg.interval_s = next.interval_s;
 	agent->cfg.proc = next.proc;
+	agent->cfg.tcp = next.tcp;
 	lw_sampler_configure(agent->sampler, &agent->cfg);
 	snmp_log(LOG_INFO, "configuration reloaded from %s (interval %u s)\n", agent->config_path,
 		 agent->cfg.interval_s);

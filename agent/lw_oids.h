@@ -16,6 +16,13 @@
 #define LW_OID_PROC_GROUP_ENTRY LW_OID_PROCESSES, 2, 1
 #define LW_OID_PROC_TOP_ENTRY LW_OID_PROCESSES, 3, 1
 #define LW_OID_PROC_FD_ENTRY LW_OID_PROCESSES, 4, 1
+#define LW_OID_TCP LW_MIB_ROOT, 1, 4
+#define LW_OID_TCP_STATE_ENTRY LW_OID_TCP, 1, 1
+#define LW_OID_TCP_TOP_REMOTE_ENTRY LW_OID_TCP, 2, 1
+#define LW_OID_TCP_PORT_STATE_ENTRY LW_OID_TCP, 3, 1
+#define LW_OID_SOCKSTAT LW_OID_TCP, 9
+#define LW_OID_TCP_LIMITS LW_OID_TCP, 10
+#define LW_OID_TCP_COUNTERS LW_OID_TCP, 11
 
 /* lwAgent scalars */
 enum {
@@ -91,6 +98,43 @@ enum {
 	LW_FD_FILES,
 	LW_FD_ANON,
 	LW_FD_OTHER,
+};
+
+/* lwTcp: tables 1-3, then scalars, then the lwSockstat, lwTcpLimits, lwTcpCounters groups */
+enum {
+	LW_TCP_SOCKETS = 4,
+	LW_TCP_TOP_N,
+	LW_TCP_PORT_ROWS,
+	LW_TCP_PORT_DROPPED,
+	LW_TCP_PORT_MAX_ROWS,
+};
+
+/* lwTcpStateEntry columns */
+enum {
+	LW_TCP_STATE_COUNT = 2,
+	LW_TCP_STATE_COUNT_V4,
+	LW_TCP_STATE_COUNT_V6,
+};
+
+/* lwTcpTopRemoteEntry columns */
+enum {
+	LW_TCP_REMOTE_ADDR_TYPE = 3,
+	LW_TCP_REMOTE_ADDR,
+	LW_TCP_REMOTE_COUNT,
+	LW_TCP_REMOTE_ERROR,
+};
+
+/* lwTcpPortStateEntry columns: 2 = listen ... 10 = timeWait, see mib_tcp.c */
+enum {
+	LW_TCP_PORT_FIRST_COLUMN = 2,
+	LW_TCP_PORT_LAST_COLUMN = 10,
+};
+
+/* lwTcpLimits scalars: the five limits, then the four percentages */
+enum {
+	LW_TCP_LIMIT_FIRST = 1,           /* lw_tcp_limit + 1 */
+	LW_TCP_ORPHAN_PERCENT = 6,        /* lw_sockmem_pct_field + 6 */
+	LW_TCP_LIMITS_LAST = 9,
 };
 
 /* lwSystem scalars */

@@ -8,11 +8,14 @@
 
 #include "proccollect.h"
 #include "readfile.h"
+#include "tcpcollect.h"
 
 struct lw_collect_state {
 	int rootfd;
 	struct lw_proc_collector *procs;
 	struct lw_proc_config proc_cfg;
+	struct lw_tcp_collector *tcp;
+	struct lw_tcp_config tcp_cfg;
 	struct lw_snapshot work;  /* statistics and system values carried between cycles */
 };
 
@@ -36,6 +39,12 @@ void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *
 {
 	st->work.interval_s = cfg->interval_s;
 	st->proc_cfg = cfg->proc;
+	/* The TCP collector sizes its summaries at creation: a new size means a new collector. */
+	if (st->tcp != NULL && memcmp(&st->tcp_cfg, &cfg->tcp, sizeof(cfg->tcp)) != 0) {
+		lw_tcp_collector_free(st->tcp);
+		st->tcp = NULL;
+	}
+	st->tcp_cfg = cfg->tcp;
 }
 
 static uint64_t ts_us(const struct timespec *t)
@@ -44,13 +53,14 @@ static uint64_t ts_us(const struct timespec *t)
 }
 
 static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
-		    struct lw_proc_table *procs)
+		    struct lw_proc_table *procs, struct lw_tcp_table *tcp)
 {
 	const struct lw_collector_def *def = lw_collector_def(id);
 	struct lw_collector_stats *cs = &st->work.collectors[id];
 	struct lw_collect_ctx ctx = {
 		.rootfd = st->rootfd, .procs = &st->procs, .proc_cfg = &st->proc_cfg,
-		.proc_out = procs, .notice = cs->notice, .notice_cap = sizeof(cs->notice),
+		.proc_out = procs, .tcp = &st->tcp, .tcp_cfg = &st->tcp_cfg, .tcp_out = tcp,
+		.notice = cs->notice, .notice_cap = sizeof(cs->notice),
 	};
 	struct lw_error err;
 	struct timespec t0, t1;
@@ -78,27 +88,42 @@ static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
 	}
 }
 
+/* Usage against limits, only from values of this cycle's successful runs. */
+static void sockmem_percents(struct lw_snapshot *w)
+{
+	struct lw_sockmem *m = &w->sys.sock;
+
+	memset(&m->pct, 0, sizeof(m->pct));
+	if (w->collectors[LW_COL_SOCKSTAT].ok && w->collectors[LW_COL_TCP_LIMITS].ok)
+		lw_sockmem_percents(&m->sockstat, &m->limits, &m->pct);
+}
+
 struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *running)
 {
 	struct lw_snapshot *snap = malloc(sizeof(*snap));
 	struct lw_proc_table procs;
+	struct lw_tcp_table tcp;  /* about 17 KiB: the sampler thread has the default stack */
 
 	memset(&procs, 0, sizeof(procs));
+	memset(&tcp, 0, sizeof(tcp));
 	for (int id = 0; id < LW_COL_COUNT; id++) {
 		if (running != NULL)
 			atomic_store(running, id);
-		run_one(st, (enum lw_collector_id)id, &procs);
+		run_one(st, (enum lw_collector_id)id, &procs, &tcp);
 	}
+	sockmem_percents(&st->work);
 	if (running != NULL)
 		atomic_store(running, -1);
 	st->work.seq++;
 	clock_gettime(CLOCK_REALTIME, &st->work.completed);
 	if (snap == NULL) {
 		lw_proc_table_release(&procs);
+		lw_tcp_table_release(&tcp);
 		return NULL;
 	}
 	*snap = st->work;
-	snap->procs = procs;  /* the table moves into the snapshot; work never holds one */
+	snap->procs = procs;  /* the tables move into the snapshot; work never holds one */
+	snap->tcp = tcp;
 	return snap;
 }
 
@@ -107,6 +132,7 @@ void lw_collect_state_free(struct lw_collect_state *st)
 	if (st == NULL)
 		return;
 	lw_proc_collector_free(st->procs);
+	lw_tcp_collector_free(st->tcp);
 	close(st->rootfd);
 	free(st);
 }

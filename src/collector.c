@@ -2,6 +2,7 @@
 #include "collector.h"
 
 #include "cpus.h"
+#include "netcollectors.h"
 #include "proccollect.h"
 #include "readfile.h"
 
@@ -76,6 +77,10 @@ static const struct lw_collector_def defs[LW_COL_COUNT] = {
 	[LW_COL_FILENR] = { "file-nr", run_filenr },
 	[LW_COL_CPUS] = { "cpus", run_cpus },
 	[LW_COL_PROCESSES] = { "processes", run_processes },
+	[LW_COL_TCP] = { "tcp", lw_run_tcp },
+	[LW_COL_SOCKSTAT] = { "sockstat", lw_run_sockstat },
+	[LW_COL_TCP_LIMITS] = { "tcp-limits", lw_run_tcp_limits },
+	[LW_COL_TCP_COUNTERS] = { "tcp-counters", lw_run_tcp_counters },
 };
 
 const struct lw_collector_def *lw_collector_def(enum lw_collector_id id)

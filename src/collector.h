@@ -11,7 +11,11 @@
 #include "lw_error.h"
 #include "lw_config.h"
 #include "meminfo.h"
+#include "netstat.h"
 #include "proctable.h"
+#include "sockstat.h"
+#include "sysctlnum.h"
+#include "tcpcollect.h"
 
 /* Order is the lwCollectorIndex (id + 1): append only, never reorder. */
 enum lw_collector_id {
@@ -20,6 +24,10 @@ enum lw_collector_id {
 	LW_COL_FILENR,
 	LW_COL_CPUS,
 	LW_COL_PROCESSES,
+	LW_COL_TCP,
+	LW_COL_SOCKSTAT,
+	LW_COL_TCP_LIMITS,
+	LW_COL_TCP_COUNTERS,
 	LW_COL_COUNT
 };
 
@@ -35,6 +43,14 @@ struct lw_collector_stats {
 	char notice[LW_ERROR_TEXT_MAX];  /* not an error, but limits what is published */
 };
 
+/* Socket memory: usage, its limits, the TCP counters, and usage against the limits. */
+struct lw_sockmem {
+	struct lw_sockstat sockstat;   /* sockstat collector */
+	struct lw_tcp_limits limits;   /* tcp-limits collector */
+	struct lw_netstat counters;    /* tcp-counters collector */
+	struct lw_sockmem_pct pct;     /* known only while sockstat and tcp-limits succeed */
+};
+
 /* What the collectors of the system group fill in. */
 struct lw_system {
 	struct lw_loadavg loadavg;
@@ -42,9 +58,11 @@ struct lw_system {
 	struct lw_filenr filenr;
 	uint32_t cpus;
 	uint32_t processes;
+	struct lw_sockmem sock;
 };
 
 struct lw_proc_collector;
+struct lw_tcp_collector;
 
 /* What a collector needs from the sampler: where to read, its state, where to write. */
 struct lw_collect_ctx {
@@ -52,6 +70,9 @@ struct lw_collect_ctx {
 	struct lw_proc_collector **procs;       /* created on first use */
 	const struct lw_proc_config *proc_cfg;
 	struct lw_proc_table *proc_out;         /* the processes collector's table */
+	struct lw_tcp_collector **tcp;          /* created on first use */
+	const struct lw_tcp_config *tcp_cfg;
+	struct lw_tcp_table *tcp_out;           /* the tcp collector's table */
 	char *notice;                           /* the running collector's notice, "" if none */
 	size_t notice_cap;
 };

@@ -240,6 +240,20 @@ static int do_top(const struct line *l, struct lw_config *cfg, struct lw_error *
 	return parse_u32(l, "rows", 1, LW_CONFIG_MAX_TOP, &cfg->proc.top_n, err);
 }
 
+static int do_tcp_top(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "tcp_top N", err))
+		return -1;
+	return parse_u32(l, "rows per state", 1, LW_CONFIG_MAX_TCP_TOP, &cfg->tcp.top_n, err);
+}
+
+static int do_tcp_ports(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "tcp_max_ports N", err))
+		return -1;
+	return parse_u32(l, "ports", 1, UINT16_MAX, &cfg->tcp.max_ports, err);
+}
+
 static const struct directive {
 	const char *name;
 	int (*apply)(const struct line *l, struct lw_config *cfg, struct lw_error *err);
@@ -255,6 +269,8 @@ static const struct directive {
 	{ "process_min_rss", do_min_rss },
 	{ "process_max_rows", do_max_rows },
 	{ "process_top", do_top },
+	{ "tcp_top", do_tcp_top },
+	{ "tcp_max_ports", do_tcp_ports },
 };
 
 /* Splits text (NUL-terminated, modified in place) into blank-separated words up to a '#'. */
@@ -298,6 +314,8 @@ void lw_config_defaults(struct lw_config *cfg)
 	strcpy(cfg->root, "/");
 	cfg->proc.max_rows = LW_CONFIG_DEFAULT_MAX_ROWS;
 	cfg->proc.top_n = LW_CONFIG_DEFAULT_TOP;
+	cfg->tcp.top_n = LW_CONFIG_DEFAULT_TCP_TOP;
+	cfg->tcp.max_ports = LW_CONFIG_DEFAULT_TCP_PORTS;
 }
 
 int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_config *cfg,

@@ -17,6 +17,9 @@
 #define LW_CONFIG_DEFAULT_MAX_ROWS 20000
 #define LW_CONFIG_DEFAULT_TOP 10
 #define LW_CONFIG_MAX_TOP 100
+#define LW_CONFIG_DEFAULT_TCP_TOP 5
+#define LW_CONFIG_MAX_TCP_TOP 50          /* = LW_TCP_TOP_MAX */
+#define LW_CONFIG_DEFAULT_TCP_PORTS 1024
 
 struct lw_community {
 	char name[64];
@@ -39,6 +42,12 @@ struct lw_proc_config {
 	uint32_t top_n;
 };
 
+/* What the TCP collector publishes (tcp_* directives). */
+struct lw_tcp_config {
+	uint32_t top_n;      /* lwTcpTopRemoteTable rows per state */
+	uint32_t max_ports;  /* lwTcpPortStateTable rows */
+};
+
 struct lw_config {
 	uint32_t interval_s;
 	uint32_t agentx_ping_interval_s;
@@ -49,6 +58,7 @@ struct lw_config {
 	size_t ntrapsinks;
 	struct lw_trapsink trapsinks[LW_CONFIG_MAX_TRAPSINKS];
 	struct lw_proc_config proc;
+	struct lw_tcp_config tcp;
 };
 
 void lw_config_defaults(struct lw_config *cfg);

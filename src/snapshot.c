@@ -12,6 +12,7 @@ void lw_snapshot_free(struct lw_snapshot *snap)
 	if (snap == NULL)
 		return;
 	lw_proc_table_release(&snap->procs);
+	lw_tcp_table_release(&snap->tcp);
 	free(snap);
 }
 

@@ -16,6 +16,7 @@ struct lw_snapshot {
 	struct lw_system sys;
 	struct lw_collector_stats collectors[LW_COL_COUNT];
 	struct lw_proc_table procs;   /* owned: released with the snapshot */
+	struct lw_tcp_table tcp;      /* owned: released with the snapshot */
 };
 
 void lw_snapshot_free(struct lw_snapshot *snap);

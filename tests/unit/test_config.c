@@ -32,6 +32,8 @@ static void defaults(void **state)
 	assert_string_equal(cfg.root, "/");
 	assert_string_equal(cfg.agentx_socket, "");
 	assert_int_equal(cfg.ncommunities, 0);
+	assert_int_equal(cfg.tcp.top_n, 5);
+	assert_int_equal(cfg.tcp.max_ports, 1024);
 }
 
 static void good_lines(void **state)
@@ -48,7 +50,9 @@ static void good_lines(void **state)
 			   "rocommunity ops 10.0.0.0/8\n"
 			   "rocommunity six ::1/128\n"
 			   "rocommunity anyone\n"
-			   "trap2sink 127.0.0.1:1162 public\n";
+			   "trap2sink 127.0.0.1:1162 public\n"
+			   "tcp_top 50\n"
+			   "tcp_max_ports 65535\n";
 
 	(void)state;
 	assert_int_equal(parse(text, &cfg, &err), 0);
@@ -66,6 +70,8 @@ static void good_lines(void **state)
 	assert_int_equal(cfg.ntrapsinks, 1);
 	assert_string_equal(cfg.trapsinks[0].host, "127.0.0.1:1162");
 	assert_string_equal(cfg.trapsinks[0].community, "public");
+	assert_int_equal(cfg.tcp.top_n, 50);
+	assert_int_equal(cfg.tcp.max_ports, 65535);
 }
 
 struct bad_case {
@@ -97,6 +103,13 @@ static void bad_lines(void **state)
 		  "test.conf:1: rocommunity: bad prefix length in '10.0.0.0/'" },
 		{ "trap2sink host\n", "test.conf:1: trap2sink: usage: trap2sink HOST[:PORT] COMMUNITY" },
 		{ "a b c d e f g h i\n", "test.conf:1: too many words (at most 8)" },
+		{ "tcp_top 0\n", "test.conf:1: tcp_top: '0' is out of range 1..50" },
+		{ "tcp_top 51\n", "test.conf:1: tcp_top: '51' is out of range 1..50" },
+		{ "tcp_top\n", "test.conf:1: tcp_top: usage: tcp_top N" },
+		{ "tcp_max_ports 65536\n",
+		  "test.conf:1: tcp_max_ports: '65536' is out of range 1..65535" },
+		{ "tcp_max_ports many\n",
+		  "test.conf:1: tcp_max_ports: 'many' is not a number of ports" },
 		{ "interval 5\ninterval\0 5\n", "test.conf:2: NUL byte in line" },
 	};
 

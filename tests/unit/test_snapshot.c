@@ -153,7 +153,73 @@ static void cycle_on_fixture(void **state)
 	/* 1, 2, 77, 4242 (self and net are not processes) */
 	assert_int_equal(work->sys.processes, 4);
 	assert_int_equal(work->procs.count, 4);
+	/* Socket memory from the fixture's sockstat, tcp_mem and limits, snmp and netstat. */
+	assert_int_equal(work->sys.sock.sockstat.v[LW_SS_SOCKETS_USED], 10);
+	assert_int_equal(work->sys.sock.sockstat.v[LW_SS_TCP_ALLOC], 1);
+	assert_true(lw_sockstat_has(&work->sys.sock.sockstat, LW_SS_FRAG6_MEMORY));
+	assert_int_equal(work->sys.sock.limits.v[LW_TL_MEM_PRESSURE], 383865);
+	assert_int_equal(work->sys.sock.limits.v[LW_TL_MAX_ORPHANS], 131072);
+	assert_int_equal(work->sys.sock.counters.v[LW_NS_TCP_ACTIVE_OPENS], 118);
+	assert_int_equal(work->sys.sock.counters.v[LW_NS_TCP_ATTEMPT_FAILS], 97);
+	assert_true(lw_sockmem_pct_known(&work->sys.sock.pct, LW_PCT_TCP_MEM_MAX));
+	assert_int_equal(work->sys.sock.pct.v[LW_PCT_TCP_MEM_MAX], 0);
+	/* tcp dumps this process's own network namespace, not the fixture: it ran and counted. */
+	assert_int_equal(work->tcp.top_n, LW_CONFIG_DEFAULT_TCP_TOP);
+	assert_string_equal(work->collectors[LW_COL_TCP_LIMITS].notice, "");
 	lw_snapshot_free(work);
+}
+
+static void write_file(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* What a leakwatchd in a container's network namespace sees: no IPv6, no host-wide limits. */
+static void cycle_in_child_namespace(void **state)
+{
+	char dir[] = "/tmp/lwroot-XXXXXX";
+	char cmd[512];
+	struct lw_snapshot *work;
+	const struct lw_sockmem *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc/net %s/proc/sys/net/ipv4", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	write_file(dir, "proc/net/sockstat",
+		   "sockets: used 7\nTCP: inuse 3 orphan 2 tw 50 alloc 4 mem 9\n"
+		   "UDP: inuse 0 mem 0\n");
+	write_file(dir, "proc/sys/net/ipv4/tcp_max_tw_buckets", "200\n");
+	work = one_cycle(dir, 60, 1);
+	m = &work->sys.sock;
+	assert_true(work->collectors[LW_COL_SOCKSTAT].ok);
+	assert_string_equal(work->collectors[LW_COL_SOCKSTAT].notice,
+			    "no /proc/net/sockstat6 (kernel without IPv6)");
+	assert_int_equal(m->sockstat.v[LW_SS_TCP_TW], 50);
+	assert_false(lw_sockstat_has(&m->sockstat, LW_SS_TCP6_INUSE));
+	assert_true(work->collectors[LW_COL_TCP_LIMITS].ok);
+	assert_string_equal(work->collectors[LW_COL_TCP_LIMITS].notice,
+			    "tcp_mem, tcp_max_orphans not visible (a network namespace other "
+			    "than the host's)");
+	assert_false(lw_tcp_limits_has(&m->limits, LW_TL_MEM_MAX));
+	/* tw 50 of 200 buckets = 25.00 %; the others lack their limit. */
+	assert_true(lw_sockmem_pct_known(&m->pct, LW_PCT_TCP_TW));
+	assert_int_equal(m->pct.v[LW_PCT_TCP_TW], 2500);
+	assert_false(lw_sockmem_pct_known(&m->pct, LW_PCT_TCP_ORPHAN));
+	assert_false(lw_sockmem_pct_known(&m->pct, LW_PCT_TCP_MEM_PRESSURE));
+	assert_false(work->collectors[LW_COL_TCP_COUNTERS].ok);
+	assert_string_equal(work->collectors[LW_COL_TCP_COUNTERS].last_error,
+			    "open proc/net/snmp: No such file or directory");
+	lw_snapshot_free(work);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void cycle_with_missing_file(void **state)
@@ -180,6 +246,15 @@ static void cycle_with_missing_file(void **state)
 	/* /proc exists but has no process directory: zero is a valid count. */
 	assert_true(work->collectors[LW_COL_PROCESSES].ok);
 	assert_int_equal(work->sys.processes, 0);
+	assert_false(work->collectors[LW_COL_SOCKSTAT].ok);
+	assert_string_equal(work->collectors[LW_COL_SOCKSTAT].last_error,
+			    "open proc/net/sockstat: No such file or directory");
+	assert_false(work->collectors[LW_COL_TCP_LIMITS].ok);
+	assert_string_equal(work->collectors[LW_COL_TCP_LIMITS].last_error,
+			    "no TCP limit under proc/sys/net/ipv4 (tcp_mem, tcp_max_orphans, "
+			    "tcp_max_tw_buckets)");
+	/* Percentages need both runs to have succeeded. */
+	assert_int_equal(work->sys.sock.pct.known, 0);
 	lw_snapshot_free(work);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
@@ -279,6 +354,7 @@ int main(void)
 		cmocka_unit_test(mailbox_threads),
 		cmocka_unit_test(cycle_on_fixture),
 		cmocka_unit_test(cycle_with_missing_file),
+		cmocka_unit_test(cycle_in_child_namespace),
 		cmocka_unit_test(sampler_thread),
 		cmocka_unit_test(sampler_stop_with_blocked_collector),
 	};
