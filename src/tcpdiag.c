@@ -45,7 +45,8 @@ int lw_tcp_tally_init(struct lw_tcp_tally *t, size_t max_ports)
 	t->max_ports = max_ports;
 	t->port_row = calloc(65536, sizeof(*t->port_row));
 	t->ports = calloc(max_ports ? max_ports : 1, sizeof(*t->ports));
-	if (t->port_row == NULL || t->ports == NULL)
+	t->dropped_seen = calloc(65536 / 8, 1);
+	if (t->port_row == NULL || t->ports == NULL || t->dropped_seen == NULL)
 		goto fail;
 	for (int s = 1; s <= LW_TCP_STATE_MAX; s++)
 		if (lw_topk_init(&t->remotes[s], LW_TCP_REMOTE_CAPACITY))
@@ -62,6 +63,7 @@ void lw_tcp_tally_free(struct lw_tcp_tally *t)
 		lw_topk_free(&t->remotes[s]);
 	free(t->port_row);
 	free(t->ports);
+	free(t->dropped_seen);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -74,6 +76,8 @@ void lw_tcp_tally_reset(struct lw_tcp_tally *t)
 	for (size_t i = 0; i < t->nports; i++)
 		t->port_row[t->ports[i].port] = 0;
 	t->nports = 0;
+	if (t->ports_dropped > 0)
+		memset(t->dropped_seen, 0, 65536 / 8);
 	t->ports_dropped = 0;
 }
 
@@ -93,7 +97,13 @@ void lw_tcp_tally_add(struct lw_tcp_tally *t, uint8_t kernel_state, uint16_t loc
 	row = t->port_row[local_port];
 	if (row == 0 && s == LW_TCP_LISTEN) {
 		if (t->nports == t->max_ports) {
-			t->ports_dropped++;
+			/* A port, not a listener: IPv4, IPv6 and SO_REUSEPORT listeners share it. */
+			uint8_t bit = (uint8_t)(1u << (local_port & 7));
+
+			if (!(t->dropped_seen[local_port >> 3] & bit)) {
+				t->dropped_seen[local_port >> 3] |= bit;
+				t->ports_dropped++;
+			}
 			return;
 		}
 		t->ports[t->nports] = (struct lw_tcp_port_row){ .port = local_port };

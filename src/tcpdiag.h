@@ -45,7 +45,8 @@ struct lw_tcp_tally {
 	uint16_t *port_row;                       /* 65536: local port -> row + 1, 0 none */
 	struct lw_tcp_port_row *ports;
 	size_t nports, max_ports;
-	uint64_t ports_dropped;                   /* listening ports beyond max_ports */
+	uint64_t ports_dropped;                   /* distinct listening ports beyond max_ports */
+	uint8_t *dropped_seen;                    /* 65536 bits: ports already counted dropped */
 };
 
 int lw_tcp_tally_init(struct lw_tcp_tally *t, size_t max_ports);

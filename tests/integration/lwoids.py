@@ -6,6 +6,7 @@ LW_COLLECTOR_RECOVERED = LW_NOTIFICATIONS + ".2"
 LW_OBJECTS = LW + ".1"
 LW_AGENT = LW_OBJECTS + ".1"
 LW_SYSTEM = LW_OBJECTS + ".2"
+LW_TCP = LW_OBJECTS + ".4"
 
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
 SNMP_TRAP_OID = "1.3.6.1.6.3.1.1.4.1.0"
@@ -31,8 +32,52 @@ COLLECTOR_COLUMNS = {
     "lwCollectorLastError": 9,
     "lwCollectorNotice": 10,
 }
-# the collectors of issue 1 in index order
-COLLECTORS = ["loadavg", "meminfo", "file-nr", "cpus", "processes"]
+# every collector in lwCollectorIndex order
+COLLECTORS = ["loadavg", "meminfo", "file-nr", "cpus", "processes", "tcp", "sockstat",
+              "tcp-limits", "tcp-counters"]
+
+# lwTcp: tables, scalars, and the scalar groups lwSockstat, lwTcpLimits, lwTcpCounters
+TCP_STATE_ENTRY = LW_TCP + ".1.1"          # columns: 2 Count, 3 CountV4, 4 CountV6
+TCP_TOP_REMOTE_ENTRY = LW_TCP + ".2.1"     # 3 AddrType, 4 Addr, 5 Count, 6 Error
+TCP_PORT_STATE_ENTRY = LW_TCP + ".3.1"     # 2 listen, 3..10 synReceived..timeWait
+TCP_SCALARS = {"lwTcpSockets": 4, "lwTcpTopN": 5, "lwTcpPortRows": 6, "lwTcpPortDropped": 7,
+               "lwTcpPortMaxRows": 8}
+# TCP-MIB tcpConnectionState numbering, the index of lwTcpStateTable
+TCP_STATES = {"closed": 1, "listen": 2, "synSent": 3, "synReceived": 4, "established": 5,
+              "finWait1": 6, "finWait2": 7, "closeWait": 8, "lastAck": 9, "closing": 10,
+              "timeWait": 11}
+# lwTcpPortStateTable column -> state
+TCP_PORT_COLUMNS = {2: 2, 3: 4, 4: 5, 5: 6, 6: 7, 7: 8, 8: 9, 9: 10, 10: 11}
+# name -> (group sub-id under lwTcp, sub-id, wire type); the order of src/sockstat.h etc.
+SOCKSTAT_OBJECTS = [
+    ("lwSockstatSocketsUsed", "sockets", "used", "Gauge32"),
+    ("lwSockstatTcpInUse", "TCP", "inuse", "Gauge32"),
+    ("lwSockstatTcpOrphan", "TCP", "orphan", "Gauge32"),
+    ("lwSockstatTcpTimeWait", "TCP", "tw", "Gauge32"),
+    ("lwSockstatTcpAlloc", "TCP", "alloc", "Gauge32"),
+    ("lwSockstatTcpMemPages", "TCP", "mem", "Counter64"),
+    ("lwSockstatUdpInUse", "UDP", "inuse", "Gauge32"),
+    ("lwSockstatUdpMemPages", "UDP", "mem", "Counter64"),
+    ("lwSockstatUdpLiteInUse", "UDPLITE", "inuse", "Gauge32"),
+    ("lwSockstatRawInUse", "RAW", "inuse", "Gauge32"),
+    ("lwSockstatFragInUse", "FRAG", "inuse", "Gauge32"),
+    ("lwSockstatFragMemory", "FRAG", "memory", "Counter64"),
+    ("lwSockstatTcp6InUse", "TCP6", "inuse", "Gauge32"),
+    ("lwSockstatUdp6InUse", "UDP6", "inuse", "Gauge32"),
+    ("lwSockstatUdpLite6InUse", "UDPLITE6", "inuse", "Gauge32"),
+    ("lwSockstatRaw6InUse", "RAW6", "inuse", "Gauge32"),
+    ("lwSockstatFrag6InUse", "FRAG6", "inuse", "Gauge32"),
+    ("lwSockstatFrag6Memory", "FRAG6", "memory", "Counter64"),
+]
+LW_SOCKSTAT = LW_TCP + ".9"
+LW_TCP_LIMITS = LW_TCP + ".10"             # 1-3 tcp_mem, 4 max orphans, 5 max tw, 6-9 percents
+LW_TCP_COUNTERS = LW_TCP + ".11"
+# lwTcpCounters sub-id -> (file prefix, column name)
+TCP_COUNTERS = {1: ("Tcp", "ActiveOpens"), 2: ("Tcp", "PassiveOpens"),
+                3: ("Tcp", "AttemptFails"), 4: ("Tcp", "EstabResets"), 5: ("Tcp", "CurrEstab"),
+                6: ("Tcp", "RetransSegs"), 7: ("TcpExt", "ListenOverflows"),
+                8: ("TcpExt", "ListenDrops"), 9: ("TcpExt", "TCPAbortOnMemory"),
+                10: ("TcpExt", "TCPMemoryPressures")}
 
 
 def collector_cell(column, index):

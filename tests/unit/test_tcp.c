@@ -225,10 +225,22 @@ static void feed_port_cap_and_errors(void **state)
 	assert_int_equal(lw_tcp_tally_init(&t, 1), 0);
 	n = put(buf, n, SOCK_DIAG_BY_FAMILY, 1, AF_INET, 10, 22, "0.0.0.0");
 	n = put(buf, n, SOCK_DIAG_BY_FAMILY, 1, AF_INET, 10, 443, "0.0.0.0");
+	/* A second listener on a dropped port (IPv6, or SO_REUSEPORT) is the same port. */
+	n = put(buf, n, SOCK_DIAG_BY_FAMILY, 1, AF_INET, 10, 443, "0.0.0.0");
+	n = put(buf, n, SOCK_DIAG_BY_FAMILY, 1, AF_INET, 10, 8080, "0.0.0.0");
 	assert_int_equal(lw_tcpdiag_feed(&t, buf, n, 1, &done, &err), 0);
 	assert_false(done);
 	assert_int_equal(t.nports, 1);
-	assert_int_equal(t.ports_dropped, 1);
+	assert_int_equal(t.ports_dropped, 2);
+	/* The next collection starts with nothing dropped. */
+	lw_tcp_tally_reset(&t);
+	assert_int_equal(lw_tcpdiag_feed(&t, buf, put(buf, 0, SOCK_DIAG_BY_FAMILY, 1, AF_INET, 10,
+						    443, "0.0.0.0"), 1, &done, &err), 0);
+	assert_int_equal(t.nports, 1);
+	assert_int_equal(t.ports_dropped, 0);
+	n = 0;
+	n = put(buf, n, SOCK_DIAG_BY_FAMILY, 1, AF_INET, 10, 22, "0.0.0.0");
+	n = put(buf, n, SOCK_DIAG_BY_FAMILY, 1, AF_INET, 10, 443, "0.0.0.0");
 	/* A message longer than what is left. */
 	assert_int_equal(lw_tcpdiag_feed(&t, buf, n - 4, 1, &done, &err), -1);
 	assert_int_equal(err.code, EPROTO);
