@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-valgrind.sh: make-check driver: the daemon-lifecycle integration tests with leakwatchd under
+# run-valgrind.sh: make-check driver: the daemon-lifecycle and TCP integration tests with leakwatchd under
 # valgrind; any memory error or definite leak makes the daemon exit 99, which the tests fail on.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -8,4 +8,5 @@ export LEAKWATCHD_WRAPPER
 t=$here
 exec "$here/run-pytest.sh" "$t/test_walk.py" "$t/test_signals.py" "$t/test_sighup.py" \
 	"$t/test_blocked_collector.py" \
-	"$t/test_notifications.py" "$t/test_standalone.py" "$t/test_master_restart.py"
+	"$t/test_notifications.py" "$t/test_standalone.py" "$t/test_master_restart.py" \
+	"$t/test_tcp.py"
