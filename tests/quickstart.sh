@@ -12,7 +12,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(gcc clang make autoconf automake libtool pkg-config
 	libsnmp-dev libpcap-dev libcmocka-dev
 	snmpd snmp snmptrapd smitools
-	python3 python3-pytest valgrind procps iproute2)
+	python3 python3-pytest valgrind procps iproute2 nftables)
 
 install_missing() {
 	local missing=() p
