@@ -105,13 +105,20 @@ int lw_tcp_collect(struct lw_tcp_collector *c, struct lw_tcp_table *out, struct 
 {
 	static const int families[] = { AF_INET, AF_INET6 };
 	const uint32_t listen = 1u << 10;  /* TCP_LISTEN */
+	/*
+	 * Kernel states 1..12 (ESTABLISHED .. NEW_SYN_RECV), not ~0: bit 13, TCP_BOUND_INACTIVE
+	 * (Linux 6.5+), makes the kernel also walk the whole bind hash for sockets that are only
+	 * bound, which are in no TCP-MIB state; asking for it cost 1.4x the dump at 113k sockets.
+	 */
+	const uint32_t connection_states = 0x1ffeu;
 	struct lw_tcp_tally *t = &c->tally;
 
 	memset(out, 0, sizeof(*out));
 	lw_tcp_tally_reset(t);
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t f = 0; f < 2; f++)
-			if (dump(c, families[f], pass == 0 ? listen : ~listen, &out->recvs, err))
+			if (dump(c, families[f], pass == 0 ? listen : connection_states & ~listen,
+				 &out->recvs, err))
 				return -1;
 	memcpy(out->count, t->count, sizeof(out->count));
 	out->sockets = t->sockets;
