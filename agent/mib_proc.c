@@ -23,9 +23,12 @@ static const struct lw_proc_table *table_of(const struct lw_agent *agent)
 	return agent->current ? &agent->current->procs : NULL;
 }
 
-static void proc_column(netsnmp_variable_list *vb, unsigned column, const struct lw_proc *p,
-			const struct lw_proc_table *t)
+static void proc_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+			const void *ctx)
 {
+	const struct lw_proc *p = row;
+	const struct lw_proc_table *t = ctx;
+
 	switch (column) {
 	case LW_PROC_NAME: lw_set_string(vb, lw_proc_str(t, p->name)); break;
 	case LW_PROC_CMDLINE: lw_set_string(vb, lw_proc_str(t, p->cmdline)); break;
@@ -48,9 +51,12 @@ static void proc_column(netsnmp_variable_list *vb, unsigned column, const struct
 	}
 }
 
-static void group_column(netsnmp_variable_list *vb, unsigned column,
-			 const struct lw_proc_group *g, const struct lw_proc_table *t)
+static void group_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+			 const void *ctx)
 {
+	const struct lw_proc_group *g = row;
+	const struct lw_proc_table *t = ctx;
+
 	switch (column) {
 	case LW_GROUP_NAME: lw_set_string(vb, lw_proc_str(t, g->name)); break;
 	case LW_GROUP_COUNT: lw_set_gauge(vb, g->count); break;
@@ -62,9 +68,12 @@ static void group_column(netsnmp_variable_list *vb, unsigned column,
 	}
 }
 
-static void top_column(netsnmp_variable_list *vb, unsigned column, const struct lw_proc_top *e,
-		       const struct lw_proc_table *t)
+static void top_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+		       const void *ctx)
 {
+	const struct lw_proc_top *e = row;
+	const struct lw_proc_table *t = ctx;
+
 	switch (column) {
 	case LW_TOP_PID: lw_set_unsigned(vb, e->pid); break;
 	case LW_TOP_NAME: lw_set_string(vb, lw_proc_str(t, e->name)); break;
@@ -72,8 +81,12 @@ static void top_column(netsnmp_variable_list *vb, unsigned column, const struct 
 	}
 }
 
-static void fd_column(netsnmp_variable_list *vb, unsigned column, const struct lw_fd_types *f)
+static void fd_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+		      const void *ctx)
 {
+	const struct lw_fd_types *f = row;
+
+	(void)ctx;
 	switch (column) {
 	case LW_FD_SOCKETS: lw_set_gauge(vb, f->sockets); break;
 	case LW_FD_PIPES: lw_set_gauge(vb, f->pipes); break;
@@ -83,36 +96,19 @@ static void fd_column(netsnmp_variable_list *vb, unsigned column, const struct l
 	}
 }
 
-enum table_kind { PROC_ROWS, GROUP_ROWS, TOP_ROWS, FD_ROWS };
+/* Object pointers to the column functions, for my_reg_void (a void * cannot hold a function). */
+static lw_snap_column_fn *const proc_columns = proc_column;
+static lw_snap_column_fn *const group_columns = group_column;
+static lw_snap_column_fn *const top_columns = top_column;
+static lw_snap_column_fn *const fd_columns = fd_column;
 
-/* One handler for the four tables: rows point into the served snapshot. */
+/* One handler for the four tables, my_reg_void pointing at the table's column function. */
 static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-	const struct lw_agent *agent = handler->myvoid;
-	const struct lw_proc_table *t = table_of(agent);
-	enum table_kind kind = (enum table_kind)(uintptr_t)reg->my_reg_void;
+	lw_snap_column_fn *const *column = reg->my_reg_void;
 
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		const struct lw_snap_row *row = lw_snap_table_row(r);
-		netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
-
-		if (r->processed)
-			continue;
-		if (row == NULL || ti == NULL || t == NULL) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-			continue;
-		}
-		switch (kind) {
-		case PROC_ROWS: proc_column(r->requestvb, ti->colnum, row->data, t); break;
-		case GROUP_ROWS: group_column(r->requestvb, ti->colnum, row->data, t); break;
-		case TOP_ROWS: top_column(r->requestvb, ti->colnum, row->data, t); break;
-		case FD_ROWS: fd_column(r->requestvb, ti->colnum, row->data); break;
-		}
-	}
-	return SNMP_ERR_NOERROR;
+	return lw_snap_table_answer(reqinfo, requests, *column, table_of(handler->myvoid));
 }
 
 static int scalar_value(const struct lw_agent *agent, unsigned subid, netsnmp_variable_list *vb)
@@ -131,12 +127,12 @@ static int scalar_value(const struct lw_agent *agent, unsigned subid, netsnmp_va
 
 static int register_table(struct lw_snap_table *tab, const char *name, const oid *base,
 			  size_t len, int nindex, unsigned min_col, unsigned max_col,
-			  enum table_kind kind, struct lw_agent *agent)
+			  lw_snap_column_fn *const *column, struct lw_agent *agent)
 {
 	if (lw_snap_table_register(tab, name, base, len, nindex, min_col, max_col, table_handler,
 				   agent))
 		return -1;
-	tab->reg->my_reg_void = (void *)(uintptr_t)kind;
+	tab->reg->my_reg_void = (void *)column;  /* the table handler reads it back as const */
 	return 0;
 }
 
@@ -144,13 +140,13 @@ int lw_mib_proc_register(struct lw_agent *agent)
 {
 	/* The tables are registered at their Entry OIDs' parents: lwProcTable is lwProcesses.1. */
 	if (register_table(&proc_table, "lwProcTable", proc_oid, OID_LENGTH(proc_oid) - 1, 1,
-			   LW_PROC_NAME, LW_PROC_CPU_PERCENT, PROC_ROWS, agent) ||
+			   LW_PROC_NAME, LW_PROC_CPU_PERCENT, &proc_columns, agent) ||
 	    register_table(&group_table, "lwProcGroupTable", group_oid, OID_LENGTH(group_oid) - 1,
-			   1, LW_GROUP_NAME, LW_GROUP_CPU_PERCENT, GROUP_ROWS, agent) ||
+			   1, LW_GROUP_NAME, LW_GROUP_CPU_PERCENT, &group_columns, agent) ||
 	    register_table(&top_table, "lwProcTopTable", top_oid, OID_LENGTH(top_oid) - 1, 2,
-			   LW_TOP_PID, LW_TOP_VALUE, TOP_ROWS, agent) ||
+			   LW_TOP_PID, LW_TOP_VALUE, &top_columns, agent) ||
 	    register_table(&fd_table, "lwProcFdTable", fd_oid, OID_LENGTH(fd_oid) - 1, 1,
-			   LW_FD_SOCKETS, LW_FD_OTHER, FD_ROWS, agent))
+			   LW_FD_SOCKETS, LW_FD_OTHER, &fd_columns, agent))
 		return -1;
 	return lw_scalars_register(&proc_scalars, "lwProcesses", processes_oid,
 				   OID_LENGTH(processes_oid), LW_PROC_ROWS, LW_PROC_TOP_N,

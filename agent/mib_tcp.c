@@ -43,9 +43,13 @@ static int port_column_state(unsigned column)
 	return column == LW_TCP_PORT_FIRST_COLUMN ? LW_TCP_LISTEN : (int)column + 1;
 }
 
-/* c is the state's row of the table's count: { IPv4, IPv6 }. */
-static void state_column(netsnmp_variable_list *vb, unsigned column, const uint64_t *c)
+/* row is the state's row of the table's count: { IPv4, IPv6 }. */
+static void state_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+			 const void *ctx)
 {
+	const uint64_t *c = row;
+
+	(void)ctx;
 	switch (column) {
 	case LW_TCP_STATE_COUNT: lw_set_gauge(vb, c[0] + c[1]); break;
 	case LW_TCP_STATE_COUNT_V4: lw_set_gauge(vb, c[0]); break;
@@ -53,9 +57,12 @@ static void state_column(netsnmp_variable_list *vb, unsigned column, const uint6
 	}
 }
 
-static void remote_column(netsnmp_variable_list *vb, unsigned column,
-			  const struct lw_topk_entry *e)
+static void remote_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+			  const void *ctx)
 {
+	const struct lw_topk_entry *e = row;
+
+	(void)ctx;
 	switch (column) {
 	case LW_TCP_REMOTE_ADDR_TYPE:
 		snmp_set_var_typed_integer(vb, ASN_INTEGER, e->addr.family);
@@ -69,40 +76,27 @@ static void remote_column(netsnmp_variable_list *vb, unsigned column,
 	}
 }
 
-static void port_column(netsnmp_variable_list *vb, unsigned column,
-			const struct lw_tcp_port_row *p)
+static void port_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+			const void *ctx)
 {
+	const struct lw_tcp_port_row *p = row;
+
+	(void)ctx;
 	lw_set_gauge(vb, p->count[port_column_state(column)]);
 }
 
-enum table_kind { STATE_ROWS, REMOTE_ROWS, PORT_ROWS };
+/* Object pointers to the column functions, for my_reg_void (a void * cannot hold a function). */
+static lw_snap_column_fn *const state_columns = state_column;
+static lw_snap_column_fn *const remote_columns = remote_column;
+static lw_snap_column_fn *const port_columns = port_column;
 
-/* One handler for the three tables: rows point into the served snapshot. */
+/* One handler for the three tables, my_reg_void pointing at the table's column function. */
 static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
 			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-	const struct lw_tcp_table *t = tcp_of(handler->myvoid);
-	enum table_kind kind = (enum table_kind)(uintptr_t)reg->my_reg_void;
+	lw_snap_column_fn *const *column = reg->my_reg_void;
 
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		const struct lw_snap_row *row = lw_snap_table_row(r);
-		netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
-
-		if (r->processed)
-			continue;
-		if (row == NULL || ti == NULL || t == NULL) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-			continue;
-		}
-		switch (kind) {
-		case STATE_ROWS: state_column(r->requestvb, ti->colnum, row->data); break;
-		case REMOTE_ROWS: remote_column(r->requestvb, ti->colnum, row->data); break;
-		case PORT_ROWS: port_column(r->requestvb, ti->colnum, row->data); break;
-		}
-	}
-	return SNMP_ERR_NOERROR;
+	return lw_snap_table_answer(reqinfo, requests, *column, tcp_of(handler->myvoid));
 }
 
 static int tcp_scalar_value(const struct lw_agent *agent, unsigned subid,
@@ -227,25 +221,25 @@ static int register_group(enum group_kind kind, const char *name, const oid *bas
 
 static int register_table(struct lw_snap_table *tab, const char *name, const oid *entry,
 			  size_t entry_len, int nindex, unsigned min_col, unsigned max_col,
-			  enum table_kind kind, struct lw_agent *agent)
+			  lw_snap_column_fn *const *column, struct lw_agent *agent)
 {
 	/* Registered at the Entry OID's parent: lwTcpStateTable is lwTcp.1. */
 	if (lw_snap_table_register(tab, name, entry, entry_len - 1, nindex, min_col, max_col,
 				   table_handler, agent))
 		return -1;
-	tab->reg->my_reg_void = (void *)(uintptr_t)kind;
+	tab->reg->my_reg_void = (void *)column;  /* the table handler reads it back as const */
 	return 0;
 }
 
 int lw_mib_tcp_register(struct lw_agent *agent)
 {
 	if (register_table(&state_table, "lwTcpStateTable", state_oid, OID_LENGTH(state_oid), 1,
-			   LW_TCP_STATE_COUNT, LW_TCP_STATE_COUNT_V6, STATE_ROWS, agent) ||
+			   LW_TCP_STATE_COUNT, LW_TCP_STATE_COUNT_V6, &state_columns, agent) ||
 	    register_table(&remote_table, "lwTcpTopRemoteTable", remote_oid,
 			   OID_LENGTH(remote_oid), 2, LW_TCP_REMOTE_ADDR_TYPE, LW_TCP_REMOTE_ERROR,
-			   REMOTE_ROWS, agent) ||
+			   &remote_columns, agent) ||
 	    register_table(&port_table, "lwTcpPortStateTable", port_oid, OID_LENGTH(port_oid), 1,
-			   LW_TCP_PORT_FIRST_COLUMN, LW_TCP_PORT_LAST_COLUMN, PORT_ROWS, agent) ||
+			   LW_TCP_PORT_FIRST_COLUMN, LW_TCP_PORT_LAST_COLUMN, &port_columns, agent) ||
 	    lw_scalars_register(&tcp_scalars, "lwTcp", tcp_oid, OID_LENGTH(tcp_oid),
 				LW_TCP_SOCKETS, LW_TCP_PORT_MAX_ROWS, tcp_scalar_value, agent) ||
 	    register_group(SOCKSTAT, "lwSockstat", sockstat_oid, OID_LENGTH(sockstat_oid),

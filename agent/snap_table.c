@@ -57,6 +57,25 @@ const struct lw_snap_row *lw_snap_table_row(netsnmp_request_info *request)
 	return netsnmp_container_table_row_extract(request);
 }
 
+int lw_snap_table_answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests,
+			 lw_snap_column_fn *column, const void *ctx)
+{
+	if (reqinfo->mode != MODE_GET)
+		return SNMP_ERR_NOERROR;
+	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
+		const struct lw_snap_row *row = lw_snap_table_row(r);
+		netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+
+		if (r->processed)
+			continue;
+		if (row == NULL || ti == NULL || ctx == NULL)
+			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+		else
+			column(r->requestvb, ti->colnum, row->data, ctx);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
 void lw_snap_table_unregister(struct lw_snap_table *t)
 {
 	if (t->reg != NULL)

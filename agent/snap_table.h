@@ -44,6 +44,18 @@ int lw_snap_table_load(struct lw_snap_table *t, size_t n, int nindex,
 /* The row a GET (or GETNEXT turned GET) request addresses, or NULL. */
 const struct lw_snap_row *lw_snap_table_row(netsnmp_request_info *request);
 
+/* Sets vb to column of the row whose data is row; ctx is what lw_snap_table_answer got. */
+typedef void lw_snap_column_fn(netsnmp_variable_list *vb, unsigned column, const void *row,
+			       const void *ctx);
+
+/*
+ * The body of a table handler: answers each GET request with column(), or noSuchInstance when
+ * its row is missing or ctx (the served data) is NULL. Other modes need nothing: the table
+ * helpers have already turned GETNEXT into GET.
+ */
+int lw_snap_table_answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests,
+			 lw_snap_column_fn *column, const void *ctx);
+
 void lw_snap_table_unregister(struct lw_snap_table *t);
 
 #endif

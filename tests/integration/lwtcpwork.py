@@ -27,7 +27,7 @@ import time
 from collections import Counter, namedtuple
 from pathlib import Path
 
-from lwutil import wait_until
+from lwutil import json_reply, wait_until
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = "import lwtcpwork as w; w.child_main()"  # the child's inline script (-c)
@@ -444,23 +444,7 @@ class TcpWorker:
         return self.proc.pid
 
     def _reply(self, timeout):
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                raise AssertionError(f"tcp worker {self.pid} gave no reply (exit "
-                                     f"{self.proc.poll()}) log: {self.stderr()}")
-            if select.select([self.rep], [], [], min(left, 0.5))[0]:
-                chunk = os.read(self.rep, 65536)
-                if not chunk:
-                    self.proc.wait(5)
-                    continue
-                self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        msg = json.loads(line)
-        if "error" in msg:
-            raise AssertionError(f"tcp worker {self.pid}: {msg['error']}")
-        return msg
+        return json_reply(self, timeout, "tcp worker")
 
     def call(self, cmd, timeout=60, **args):
         os.write(self.ctl, json.dumps(dict(args, cmd=cmd)).encode() + b"\n")

@@ -1,5 +1,7 @@
 # Small helpers shared by the leakwatch integration harness: paths, free ports, polling.
+import json
 import os
+import select
 import socket
 import time
 from pathlib import Path
@@ -68,3 +70,28 @@ def wait_until(predicate, timeout, interval=0.05, what="condition"):
             detail = f" (last error: {last_exc!r})" if last_exc else ""
             raise WaitTimeout(f"timed out after {timeout:.1f}s waiting for {what}{detail}")
         time.sleep(interval)
+
+
+def json_reply(worker, timeout, name="worker"):
+    """The next JSON line a worker child wrote on its reply pipe.
+
+    worker has .proc (Popen), .rep (the pipe's read fd), .buf (bytes read ahead) and .stderr();
+    fails if the child exits or stays silent for timeout seconds, or replies {"error": ...}.
+    """
+    deadline = time.monotonic() + timeout
+    while b"\n" not in worker.buf:
+        left = deadline - time.monotonic()
+        if left <= 0 or worker.proc.poll() is not None:
+            raise AssertionError(f"{name} {worker.proc.pid} gave no reply (exit "
+                                 f"{worker.proc.poll()}) stderr: {worker.stderr()}")
+        if select.select([worker.rep], [], [], min(left, 0.5))[0]:
+            chunk = os.read(worker.rep, 65536)
+            if not chunk:
+                worker.proc.wait(5)
+                continue
+            worker.buf += chunk
+    line, worker.buf = worker.buf.split(b"\n", 1)
+    msg = json.loads(line)
+    if "error" in msg:
+        raise AssertionError(f"{name} {worker.proc.pid}: {msg['error']}")
+    return msg

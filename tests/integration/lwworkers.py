@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+from lwutil import json_reply
+
 if "LWWORKER" not in os.environ:  # the children need no pytest
     import pytest
 
@@ -50,23 +52,7 @@ class Worker:
 
     def reply(self, timeout=60):
         """The next JSON line from the worker; fails if it exits or is silent for timeout s."""
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                raise AssertionError(f"worker {self.pid} gave no reply (exit {self.proc.poll()}) "
-                                     f"stderr: {self.stderr()}")
-            if select.select([self.rep], [], [], min(left, 0.5))[0]:
-                chunk = os.read(self.rep, 65536)
-                if not chunk:
-                    self.proc.wait(5)
-                    continue
-                self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        msg = json.loads(line)
-        if "error" in msg:
-            raise AssertionError(f"worker {self.pid}: {msg['error']}")
-        return msg
+        return json_reply(self, timeout)
 
     def poll(self):
         """The next reply if one has arrived, else None (never blocks)."""
