@@ -65,6 +65,12 @@ def read_system(root="/"):
     return values
 
 
+# the socket-memory collectors' files (proc/net is this process's namespace)
+NET_FILES = ("proc/net/sockstat", "proc/net/sockstat6", "proc/net/snmp", "proc/net/netstat",
+             "proc/sys/net/ipv4/tcp_mem", "proc/sys/net/ipv4/tcp_max_orphans",
+             "proc/sys/net/ipv4/tcp_max_tw_buckets")
+
+
 def build_fixture_root(dst, src="/"):
     """Copy the files leakwatch reads into dst/proc and dst/sys; a few fake pid directories.
 
@@ -72,7 +78,9 @@ def build_fixture_root(dst, src="/"):
     """
     dst = Path(dst)
     for rel in ("proc/loadavg", "proc/meminfo", "proc/sys/fs/file-nr",
-                "sys/devices/system/cpu/online"):
+                "sys/devices/system/cpu/online", *NET_FILES):
+        if rel == "proc/net/sockstat6" and not Path(src, rel).exists():
+            continue  # a kernel without IPv6
         (dst / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(src, rel), dst / rel)
     # Process directories: the files the process collector reads, copied from this process

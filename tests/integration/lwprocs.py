@@ -112,6 +112,17 @@ def snapshot(port, attempts=20, proc_columns=None):
                          "processes on the host)")
 
 
+def top_snapshot(port, attempts=20):
+    """lwProcTopTable alone ({(metric, rank): row}), walked inside one snapshot: a few dozen
+    rows, so it fits between two samples even on a loaded machine."""
+    for _ in range(attempts):
+        before = _get(port, SNAPSHOT_TIME)[0].value
+        vbs = bulkwalk(port, TOP_ENTRY)
+        if _get(port, SNAPSHOT_TIME)[0].value == before:
+            return rows_from(vbs, TOP_ENTRY, TOP_COLUMNS)
+    raise AssertionError(f"no walk of lwProcTopTable inside one snapshot in {attempts} attempts")
+
+
 def _get(port, *oids):
     out = run_tool(["snmpget", "-v2c", "-c", "public", "-t", "2", "-r", "1", "-On", "-Oe",
                     "-Ox", "udp:127.0.0.1:" + str(port), *["." + o for o in oids]])
