@@ -14,6 +14,7 @@
 #include "mib_agent.h"
 #include "mib_proc.h"
 #include "mib_tcp.h"
+#include "mib_kernel.h"
 #include "mib_system.h"
 
 /* From net-snmp's mibgroup modules (libnetsnmpmibs); their headers are not installed. */
@@ -104,7 +105,8 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 		init_sysORTable();
 	}
 	if (lw_mib_agent_register(agent) || lw_mib_system_register(agent) ||
-	    lw_mib_proc_register(agent) || lw_mib_tcp_register(agent))
+	    lw_mib_proc_register(agent) || lw_mib_tcp_register(agent) ||
+	    lw_mib_kernel_register(agent))
 		return lw_error_set(err, 0, "cannot register LEAKWATCH-MIB handlers");
 	register_sysORTable(sysor_oid, OID_LENGTH(sysor_oid),
 			    "LEAKWATCH-MIB: process, socket and kernel memory health for leak hunts");
@@ -125,6 +127,7 @@ void lw_agent_teardown(struct lw_agent *agent)
 	unregister_sysORTable(sysor_oid, OID_LENGTH(sysor_oid));
 	lw_mib_proc_unregister();
 	lw_mib_tcp_unregister();
+	lw_mib_kernel_unregister();
 	lw_mib_system_unregister();
 	lw_mib_agent_unregister();
 	snmp_shutdown("leakwatchd");

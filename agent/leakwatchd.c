@@ -16,6 +16,7 @@
 #include "agent_setup.h"
 #include "mib_proc.h"
 #include "mib_tcp.h"
+#include "mib_kernel.h"
 #include "notify.h"
 #include "pidfile.h"
 
@@ -60,6 +61,7 @@ static void on_snapshot(int fd, void *arg)
 	agent->current = next;
 	lw_mib_proc_load(agent);
 	lw_mib_tcp_load(agent);
+	lw_mib_kernel_load(agent);
 	lw_snapshot_free(old);
 }
 
@@ -76,7 +78,7 @@ static void reload(struct lw_agent *agent)
 		snmp_log(LOG_ERR, "reload failed, keeping the running configuration: %s\n", err.text);
 		return;
 	}
-	/* The interval, process_* and tcp_* settings apply at once; the rest is wired in at start. */
+	/* The intervals, process_* and tcp_* settings apply at once; the rest is wired in at start. */
 	if (strcmp(next.root, agent->cfg.root) != 0 ||
 	    strcmp(next.agentx_socket, agent->cfg.agentx_socket) != 0 ||
 	    next.agentx_ping_interval_s != agent->cfg.agentx_ping_interval_s ||
@@ -84,6 +86,7 @@ static void reload(struct lw_agent *agent)
 		snmp_log(LOG_WARNING, "%s: root, agentx and access settings apply at the next "
 			 "restart\n", agent->config_path);
 	agent->cfg.interval_s = next.interval_s;
+	agent->cfg.kernel_interval_s = next.kernel_interval_s;
 	agent->cfg.proc = next.proc;
 	agent->cfg.tcp = next.tcp;
 	lw_sampler_configure(agent->sampler, &agent->cfg);

@@ -23,6 +23,12 @@
 #define LW_OID_SOCKSTAT LW_OID_TCP, 9
 #define LW_OID_TCP_LIMITS LW_OID_TCP, 10
 #define LW_OID_TCP_COUNTERS LW_OID_TCP, 11
+#define LW_OID_KERNEL LW_MIB_ROOT, 1, 5
+#define LW_OID_KERNEL_MEMORY LW_OID_KERNEL, 1
+#define LW_OID_SLAB_ENTRY LW_OID_KERNEL, 2, 1
+#define LW_OID_ZONE_ENTRY LW_OID_KERNEL, 3, 1
+#define LW_OID_BUDDY_ENTRY LW_OID_KERNEL, 4, 1
+#define LW_OID_VMSTAT LW_OID_KERNEL, 8
 
 /* lwAgent scalars */
 enum {
@@ -135,6 +141,56 @@ enum {
 	LW_TCP_LIMIT_FIRST = 1,           /* lw_tcp_limit + 1 */
 	LW_TCP_ORPHAN_PERCENT = 6,        /* lw_sockmem_pct_field + 6 */
 	LW_TCP_LIMITS_LAST = 9,
+};
+
+/* lwKernelMemory scalars (lwKernel.1) */
+enum {
+	LW_KMEM_SLAB = 1,
+	LW_KMEM_SRECLAIMABLE,
+	LW_KMEM_SUNRECLAIM,
+	LW_KMEM_KERNEL_STACK,
+	LW_KMEM_PAGE_TABLES,
+	LW_KMEM_VMALLOC_USED,
+	LW_KMEM_PERCPU,
+	LW_KMEM_ANON_PAGES,
+	LW_KMEM_SHMEM,
+	LW_KMEM_MAPPED,
+	LW_KMEM_HUGEPAGES_TOTAL,
+	LW_KMEM_HUGEPAGES_FREE,
+	LW_KMEM_UNACCOUNTED,
+};
+
+/* lwKernel: tables 2-4, then scalars, then the lwVmstat group (8) */
+enum {
+	LW_KERNEL_SLAB_ROWS = 5,
+	LW_KERNEL_SLAB_DROPPED,
+	LW_KERNEL_INTERVAL,
+};
+
+/* lwSlabEntry columns */
+enum {
+	LW_SLAB_NAME = 2,
+	LW_SLAB_ACTIVE_OBJS,
+	LW_SLAB_NUM_OBJS,
+	LW_SLAB_OBJ_SIZE,
+	LW_SLAB_ACTIVE_SLABS,
+	LW_SLAB_NUM_SLABS,
+	LW_SLAB_PAGES_PER_SLAB,
+	LW_SLAB_TOTAL_BYTES,
+	LW_SLAB_ACTIVE_BYTES,
+};
+
+/* lwZoneEntry columns: 4..10 are lw_zone_field + 4 */
+enum {
+	LW_ZONE_NAME_COLUMN = 3,
+	LW_ZONE_FIRST_PAGES_COLUMN = 4,
+	LW_ZONE_HIGH_ORDER_FREE = 11,
+};
+
+/* lwBuddyEntry columns */
+enum {
+	LW_BUDDY_FREE_BLOCKS = 4,
+	LW_BUDDY_FREE_KB,
 };
 
 /* lwSystem scalars */

@@ -23,7 +23,7 @@ static const struct lw_proc_table *table_of(const struct lw_agent *agent)
 	return agent->current ? &agent->current->procs : NULL;
 }
 
-static void proc_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+static bool proc_column(netsnmp_variable_list *vb, unsigned column, const void *row,
 			const void *ctx)
 {
 	const struct lw_proc *p = row;
@@ -49,9 +49,10 @@ static void proc_column(netsnmp_variable_list *vb, unsigned column, const void *
 	case LW_PROC_CPU_TICKS: lw_set_counter64(vb, p->cpu_ticks); break;
 	case LW_PROC_CPU_PERCENT: lw_set_gauge(vb, p->cpu_hundredths); break;
 	}
+	return true;
 }
 
-static void group_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+static bool group_column(netsnmp_variable_list *vb, unsigned column, const void *row,
 			 const void *ctx)
 {
 	const struct lw_proc_group *g = row;
@@ -66,9 +67,10 @@ static void group_column(netsnmp_variable_list *vb, unsigned column, const void 
 	case LW_GROUP_FDS: lw_set_gauge(vb, g->fds); break;
 	case LW_GROUP_CPU_PERCENT: lw_set_gauge(vb, g->cpu_hundredths); break;
 	}
+	return true;
 }
 
-static void top_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+static bool top_column(netsnmp_variable_list *vb, unsigned column, const void *row,
 		       const void *ctx)
 {
 	const struct lw_proc_top *e = row;
@@ -79,9 +81,10 @@ static void top_column(netsnmp_variable_list *vb, unsigned column, const void *r
 	case LW_TOP_NAME: lw_set_string(vb, lw_proc_str(t, e->name)); break;
 	case LW_TOP_VALUE: lw_set_counter64(vb, e->value); break;
 	}
+	return true;
 }
 
-static void fd_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+static bool fd_column(netsnmp_variable_list *vb, unsigned column, const void *row,
 		      const void *ctx)
 {
 	const struct lw_fd_types *f = row;
@@ -94,6 +97,7 @@ static void fd_column(netsnmp_variable_list *vb, unsigned column, const void *ro
 	case LW_FD_ANON: lw_set_gauge(vb, f->anon); break;
 	case LW_FD_OTHER: lw_set_gauge(vb, f->other); break;
 	}
+	return true;
 }
 
 /* Object pointers to the column functions, for my_reg_void (a void * cannot hold a function). */

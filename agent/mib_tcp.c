@@ -44,7 +44,7 @@ static int port_column_state(unsigned column)
 }
 
 /* row is the state's row of the table's count: { IPv4, IPv6 }. */
-static void state_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+static bool state_column(netsnmp_variable_list *vb, unsigned column, const void *row,
 			 const void *ctx)
 {
 	const uint64_t *c = row;
@@ -55,9 +55,10 @@ static void state_column(netsnmp_variable_list *vb, unsigned column, const void 
 	case LW_TCP_STATE_COUNT_V4: lw_set_gauge(vb, c[0]); break;
 	case LW_TCP_STATE_COUNT_V6: lw_set_gauge(vb, c[1]); break;
 	}
+	return true;
 }
 
-static void remote_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+static bool remote_column(netsnmp_variable_list *vb, unsigned column, const void *row,
 			  const void *ctx)
 {
 	const struct lw_topk_entry *e = row;
@@ -74,15 +75,17 @@ static void remote_column(netsnmp_variable_list *vb, unsigned column, const void
 	case LW_TCP_REMOTE_COUNT: lw_set_gauge(vb, e->count); break;
 	case LW_TCP_REMOTE_ERROR: lw_set_gauge(vb, e->error); break;
 	}
+	return true;
 }
 
-static void port_column(netsnmp_variable_list *vb, unsigned column, const void *row,
+static bool port_column(netsnmp_variable_list *vb, unsigned column, const void *row,
 			const void *ctx)
 {
 	const struct lw_tcp_port_row *p = row;
 
 	(void)ctx;
 	lw_set_gauge(vb, p->count[port_column_state(column)]);
+	return true;
 }
 
 /* Object pointers to the column functions, for my_reg_void (a void * cannot hold a function). */

@@ -68,10 +68,9 @@ int lw_snap_table_answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_in
 
 		if (r->processed)
 			continue;
-		if (row == NULL || ti == NULL || ctx == NULL)
+		if (row == NULL || ti == NULL || ctx == NULL ||
+		    !column(r->requestvb, ti->colnum, row->data, ctx))
 			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-		else
-			column(r->requestvb, ti->colnum, row->data, ctx);
 	}
 	return SNMP_ERR_NOERROR;
 }

@@ -2,13 +2,14 @@
 #ifndef LW_SNAP_TABLE_H
 #define LW_SNAP_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#define LW_SNAP_INDEX_MAX 2
+#define LW_SNAP_INDEX_MAX 3
 
 /* One row: its index OIDs and a pointer into the snapshot it was loaded from. */
 struct lw_snap_row {
@@ -44,8 +45,11 @@ int lw_snap_table_load(struct lw_snap_table *t, size_t n, int nindex,
 /* The row a GET (or GETNEXT turned GET) request addresses, or NULL. */
 const struct lw_snap_row *lw_snap_table_row(netsnmp_request_info *request);
 
-/* Sets vb to column of the row whose data is row; ctx is what lw_snap_table_answer got. */
-typedef void lw_snap_column_fn(netsnmp_variable_list *vb, unsigned column, const void *row,
+/*
+ * Sets vb to column of the row whose data is row; ctx is what lw_snap_table_answer got.
+ * Returns false when the row has no value in that column (noSuchInstance).
+ */
+typedef bool lw_snap_column_fn(netsnmp_variable_list *vb, unsigned column, const void *row,
 			       const void *ctx);
 
 /*

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "proccollect.h"
+#include "kmem.h"
 #include "readfile.h"
 #include "tcpcollect.h"
 
@@ -16,6 +17,10 @@ struct lw_collect_state {
 	struct lw_proc_config proc_cfg;
 	struct lw_tcp_collector *tcp;
 	struct lw_tcp_config tcp_cfg;
+	uint32_t kernel_interval_s;
+	struct timespec started[LW_COL_COUNT];  /* CLOCK_MONOTONIC start of each collector's last run */
+	struct lw_kmem kmem;          /* the slow collectors' tables, copied into each snapshot */
+	struct lw_filebuf filebuf;
 	struct lw_snapshot work;  /* statistics and system values carried between cycles */
 };
 
@@ -30,6 +35,7 @@ int lw_collect_state_new(const char *root, const struct lw_config *cfg,
 		free(st);
 		return -1;
 	}
+	lw_kmem_init(&st->kmem);
 	lw_collect_set_config(st, cfg);
 	*out = st;
 	return 0;
@@ -38,10 +44,13 @@ int lw_collect_state_new(const char *root, const struct lw_config *cfg,
 void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *cfg)
 {
 	st->work.interval_s = cfg->interval_s;
+	st->kernel_interval_s = cfg->kernel_interval_s;
 	st->proc_cfg = cfg->proc;
 	/* The TCP collector sizes its summaries at creation: a new size means a new collector. */
 	if (st->tcp != NULL && memcmp(&st->tcp_cfg, &cfg->tcp, sizeof(cfg->tcp)) != 0) {
 		lw_tcp_collector_free(st->tcp);
+	lw_kmem_free(&st->kmem);
+	lw_filebuf_free(&st->filebuf);
 		st->tcp = NULL;
 	}
 	st->tcp_cfg = cfg->tcp;
@@ -52,6 +61,32 @@ static uint64_t ts_us(const struct timespec *t)
 	return (uint64_t)t->tv_sec * 1000000u + (uint64_t)t->tv_nsec / 1000u;
 }
 
+/* A slow collector never runs more often than a cycle, so its interval is the longer one. */
+static uint32_t interval_of(const struct lw_collect_state *st, const struct lw_collector_def *def)
+{
+	if (def->cadence == LW_CADENCE_KERNEL && st->kernel_interval_s > st->work.interval_s)
+		return st->kernel_interval_s;
+	return st->work.interval_s;
+}
+
+/*
+ * Whether a slow collector is due: its interval has passed since its last run started, less
+ * half a sampling interval, so that a cycle starting a little early (timer slack) still runs it
+ * rather than postponing it by a whole interval.
+ */
+static bool due(const struct lw_collect_state *st, enum lw_collector_id id, uint32_t interval_s)
+{
+	struct timespec now;
+	uint64_t elapsed_us;
+
+	if (st->work.collectors[id].runs == 0)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed_us = ts_us(&now) - ts_us(&st->started[id]);
+	return elapsed_us + (uint64_t)st->work.interval_s * 500000u >=
+	       (uint64_t)interval_s * 1000000u;
+}
+
 static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
 		    struct lw_proc_table *procs, struct lw_tcp_table *tcp)
 {
@@ -60,21 +95,27 @@ static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
 	struct lw_collect_ctx ctx = {
 		.rootfd = st->rootfd, .procs = &st->procs, .proc_cfg = &st->proc_cfg,
 		.proc_out = procs, .tcp = &st->tcp, .tcp_cfg = &st->tcp_cfg, .tcp_out = tcp,
+		.kmem = &st->kmem, .filebuf = &st->filebuf,
 		.notice = cs->notice, .notice_cap = sizeof(cs->notice),
 	};
 	struct lw_error err;
 	struct timespec t0, t1;
 	uint64_t us;
 	int rc;
+	uint32_t interval_s = interval_of(st, def);
 
+	cs->interval_s = interval_s;
+	/* Not due: its statistics and data stay those of its last run. */
+	if (def->cadence != LW_CADENCE_CYCLE && !due(st, id, interval_s))
+		return;
 	lw_error_clear(&err);
 	cs->notice[0] = '\0';
 	clock_gettime(CLOCK_REALTIME, &cs->last_run);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	st->started[id] = t0;
 	rc = def->run(&ctx, &st->work.sys, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	us = ts_us(&t1) - ts_us(&t0);
-	cs->interval_s = st->work.interval_s;
 	cs->last_duration_us = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 	cs->total_duration_us += us;
 	cs->runs++;
@@ -116,12 +157,16 @@ struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *ru
 		atomic_store(running, -1);
 	st->work.seq++;
 	clock_gettime(CLOCK_REALTIME, &st->work.completed);
-	if (snap == NULL) {
+	if (snap != NULL) {
+		*snap = st->work;
+		lw_kmem_init(&snap->kmem);
+	}
+	if (snap == NULL || lw_kmem_copy(&snap->kmem, &st->kmem)) {
 		lw_proc_table_release(&procs);
 		lw_tcp_table_release(&tcp);
+		free(snap);
 		return NULL;
 	}
-	*snap = st->work;
 	snap->procs = procs;  /* the tables move into the snapshot; work never holds one */
 	snap->tcp = tcp;
 	return snap;
@@ -133,6 +178,8 @@ void lw_collect_state_free(struct lw_collect_state *st)
 		return;
 	lw_proc_collector_free(st->procs);
 	lw_tcp_collector_free(st->tcp);
+	lw_kmem_free(&st->kmem);
+	lw_filebuf_free(&st->filebuf);
 	close(st->rootfd);
 	free(st);
 }

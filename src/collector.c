@@ -2,6 +2,7 @@
 #include "collector.h"
 
 #include "cpus.h"
+#include "kmemcollectors.h"
 #include "netcollectors.h"
 #include "proccollect.h"
 #include "readfile.h"
@@ -72,15 +73,19 @@ static int run_processes(const struct lw_collect_ctx *ctx, struct lw_system *sys
 }
 
 static const struct lw_collector_def defs[LW_COL_COUNT] = {
-	[LW_COL_LOADAVG] = { "loadavg", run_loadavg },
-	[LW_COL_MEMINFO] = { "meminfo", run_meminfo },
-	[LW_COL_FILENR] = { "file-nr", run_filenr },
-	[LW_COL_CPUS] = { "cpus", run_cpus },
-	[LW_COL_PROCESSES] = { "processes", run_processes },
-	[LW_COL_TCP] = { "tcp", lw_run_tcp },
-	[LW_COL_SOCKSTAT] = { "sockstat", lw_run_sockstat },
-	[LW_COL_TCP_LIMITS] = { "tcp-limits", lw_run_tcp_limits },
-	[LW_COL_TCP_COUNTERS] = { "tcp-counters", lw_run_tcp_counters },
+	[LW_COL_LOADAVG] = { "loadavg", run_loadavg, LW_CADENCE_CYCLE },
+	[LW_COL_MEMINFO] = { "meminfo", run_meminfo, LW_CADENCE_CYCLE },
+	[LW_COL_FILENR] = { "file-nr", run_filenr, LW_CADENCE_CYCLE },
+	[LW_COL_CPUS] = { "cpus", run_cpus, LW_CADENCE_CYCLE },
+	[LW_COL_PROCESSES] = { "processes", run_processes, LW_CADENCE_CYCLE },
+	[LW_COL_TCP] = { "tcp", lw_run_tcp, LW_CADENCE_CYCLE },
+	[LW_COL_SOCKSTAT] = { "sockstat", lw_run_sockstat, LW_CADENCE_CYCLE },
+	[LW_COL_TCP_LIMITS] = { "tcp-limits", lw_run_tcp_limits, LW_CADENCE_CYCLE },
+	[LW_COL_TCP_COUNTERS] = { "tcp-counters", lw_run_tcp_counters, LW_CADENCE_CYCLE },
+	[LW_COL_SLABINFO] = { "slabinfo", lw_run_slabinfo, LW_CADENCE_KERNEL },
+	[LW_COL_ZONEINFO] = { "zoneinfo", lw_run_zoneinfo, LW_CADENCE_KERNEL },
+	[LW_COL_BUDDYINFO] = { "buddyinfo", lw_run_buddyinfo, LW_CADENCE_KERNEL },
+	[LW_COL_VMSTAT] = { "vmstat", lw_run_vmstat, LW_CADENCE_CYCLE },
 };
 
 const struct lw_collector_def *lw_collector_def(enum lw_collector_id id)

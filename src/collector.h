@@ -16,6 +16,7 @@
 #include "sockstat.h"
 #include "sysctlnum.h"
 #include "tcpcollect.h"
+#include "vmstat.h"
 
 /* Order is the lwCollectorIndex (id + 1): append only, never reorder. */
 enum lw_collector_id {
@@ -28,6 +29,10 @@ enum lw_collector_id {
 	LW_COL_SOCKSTAT,
 	LW_COL_TCP_LIMITS,
 	LW_COL_TCP_COUNTERS,
+	LW_COL_SLABINFO,
+	LW_COL_ZONEINFO,
+	LW_COL_BUDDYINFO,
+	LW_COL_VMSTAT,
 	LW_COL_COUNT
 };
 
@@ -59,10 +64,13 @@ struct lw_system {
 	uint32_t cpus;
 	uint32_t processes;
 	struct lw_sockmem sock;
+	struct lw_vmstat vmstat;
 };
 
 struct lw_proc_collector;
 struct lw_tcp_collector;
+struct lw_kmem;
+struct lw_filebuf;
 
 /* What a collector needs from the sampler: where to read, its state, where to write. */
 struct lw_collect_ctx {
@@ -73,13 +81,22 @@ struct lw_collect_ctx {
 	struct lw_tcp_collector **tcp;          /* created on first use */
 	const struct lw_tcp_config *tcp_cfg;
 	struct lw_tcp_table *tcp_out;           /* the tcp collector's table */
+	struct lw_kmem *kmem;                   /* the slow kernel collectors' tables */
+	struct lw_filebuf *filebuf;             /* reused for files of host-dependent size */
 	char *notice;                           /* the running collector's notice, "" if none */
 	size_t notice_cap;
+};
+
+/* How often a collector runs. */
+enum lw_cadence {
+	LW_CADENCE_CYCLE,       /* every sampling interval */
+	LW_CADENCE_KERNEL,      /* every kernel_interval: large, slowly changing kernel files */
 };
 
 struct lw_collector_def {
 	const char *name;
 	int (*run)(const struct lw_collect_ctx *ctx, struct lw_system *sys, struct lw_error *err);
+	enum lw_cadence cadence;
 };
 
 const struct lw_collector_def *lw_collector_def(enum lw_collector_id id);

@@ -137,6 +137,13 @@ static int do_interval(const struct line *l, struct lw_config *cfg, struct lw_er
 	return parse_seconds(l, 1, 86400, &cfg->interval_s, err);
 }
 
+static int do_kernel_interval(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "kernel_interval SECONDS", err))
+		return -1;
+	return parse_seconds(l, 1, 86400, &cfg->kernel_interval_s, err);
+}
+
 static int do_ping(const struct line *l, struct lw_config *cfg, struct lw_error *err)
 {
 	if (want_args(l, 1, 1, "agentx_ping_interval SECONDS", err))
@@ -259,6 +266,7 @@ static const struct directive {
 	int (*apply)(const struct line *l, struct lw_config *cfg, struct lw_error *err);
 } directives[] = {
 	{ "interval", do_interval },
+	{ "kernel_interval", do_kernel_interval },
 	{ "agentx_ping_interval", do_ping },
 	{ "agentx_socket", do_socket },
 	{ "root", do_root },
@@ -310,6 +318,7 @@ void lw_config_defaults(struct lw_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_s = LW_CONFIG_DEFAULT_INTERVAL;
+	cfg->kernel_interval_s = LW_CONFIG_DEFAULT_KERNEL_INTERVAL;
 	cfg->agentx_ping_interval_s = LW_CONFIG_DEFAULT_PING;
 	strcpy(cfg->root, "/");
 	cfg->proc.max_rows = LW_CONFIG_DEFAULT_MAX_ROWS;

@@ -20,6 +20,7 @@
 #define LW_CONFIG_DEFAULT_TCP_TOP 5
 #define LW_CONFIG_MAX_TCP_TOP 50          /* = LW_TCP_TOP_MAX */
 #define LW_CONFIG_DEFAULT_TCP_PORTS 1024
+#define LW_CONFIG_DEFAULT_KERNEL_INTERVAL 60
 
 struct lw_community {
 	char name[64];
@@ -50,6 +51,7 @@ struct lw_tcp_config {
 
 struct lw_config {
 	uint32_t interval_s;
+	uint32_t kernel_interval_s;  /* slabinfo, zoneinfo, buddyinfo */
 	uint32_t agentx_ping_interval_s;
 	char agentx_socket[256];  /* "" = net-snmp's default */
 	char root[1024];

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -66,6 +67,57 @@ int lw_read_prefix_at(int dirfd, const char *relpath, char *buf, size_t cap, siz
 		return lw_error_set(err, errno, "open %s: %s", relpath, strerror(errno));
 	e = read_into(fd, buf, cap, len);
 	close(fd);
+	if (e != 0)
+		return lw_error_set(err, e, "read %s: %s", relpath, strerror(e));
+	return 0;
+}
+
+void lw_filebuf_free(struct lw_filebuf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int lw_read_file_grow_at(int rootfd, const char *relpath, struct lw_filebuf *b, size_t max,
+			 struct lw_error *err)
+{
+	int e = 0;
+	int fd = openat(rootfd, relpath, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return lw_error_set(err, errno, "open %s: %s", relpath, strerror(errno));
+	b->len = 0;
+	for (;;) {
+		size_t got;
+
+		if (b->len == b->cap) {
+			size_t cap = b->cap ? b->cap * 2 : 65536;
+			char *p;
+
+			if (b->cap >= max) {
+				e = EFBIG;
+				break;
+			}
+			if (cap > max)
+				cap = max;
+			p = realloc(b->data, cap);
+			if (p == NULL) {
+				e = ENOMEM;
+				break;
+			}
+			b->data = p;
+			b->cap = cap;
+		}
+		e = read_into(fd, b->data + b->len, b->cap - b->len, &got);
+		b->len += got;
+		/* /proc files are generated per read(): a short fill means the end was reached. */
+		if (e != 0 || b->len < b->cap)
+			break;
+	}
+	close(fd);
+	if (e == EFBIG)
+		return lw_error_set(err, EFBIG, "%s is larger than %zu bytes", relpath, max);
 	if (e != 0)
 		return lw_error_set(err, e, "read %s: %s", relpath, strerror(e));
 	return 0;

@@ -13,6 +13,7 @@ void lw_snapshot_free(struct lw_snapshot *snap)
 		return;
 	lw_proc_table_release(&snap->procs);
 	lw_tcp_table_release(&snap->tcp);
+	lw_kmem_free(&snap->kmem);
 	free(snap);
 }
 

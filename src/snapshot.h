@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "collector.h"
+#include "kmem.h"
 #include "lw_error.h"
 
 struct lw_snapshot {
@@ -17,6 +18,7 @@ struct lw_snapshot {
 	struct lw_collector_stats collectors[LW_COL_COUNT];
 	struct lw_proc_table procs;   /* owned: released with the snapshot */
 	struct lw_tcp_table tcp;      /* owned: released with the snapshot */
+	struct lw_kmem kmem;          /* owned copy: released with the snapshot */
 };
 
 void lw_snapshot_free(struct lw_snapshot *snap);

@@ -10,6 +10,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* How many parsers a multi-parser target has behind its first byte, if it says (weak: others
+ * do not); the default covers targets that ignore the byte. */
+extern const unsigned lw_fuzz_selectors __attribute__((weak));
+#define DEFAULT_SELECTORS 16u
+
 #define MAX_INPUT 65536
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
@@ -68,6 +73,7 @@ int main(int argc, char **argv)
 	static uint8_t seed[MAX_INPUT], work[MAX_INPUT];
 	long mutations = 2000;
 	int first = 1, inputs = 0;
+	unsigned selectors = &lw_fuzz_selectors != NULL ? lw_fuzz_selectors : DEFAULT_SELECTORS;
 
 	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
 		mutations = strtol(argv[2], NULL, 10);
@@ -83,8 +89,7 @@ int main(int argc, char **argv)
 		}
 		len = fread(seed, 1, MAX_INPUT / 2, f);
 		fclose(f);
-		/* Up to 16 parsers behind the selector byte of multi-parser targets. */
-		for (unsigned sel = 0; sel < 16; sel++) {
+		for (unsigned sel = 0; sel < selectors; sel++) {
 			/* The first byte selects the parser in multi-parser targets. */
 			work[0] = (uint8_t)sel;
 			memcpy(work + 1, seed, len);

@@ -2,19 +2,115 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
+#include "buddyinfo.h"
 #include "cpus.h"
 #include "filenr.h"
 #include "loadavg.h"
 #include "meminfo.h"
 #include "netstat.h"
 #include "procpid.h"
+#include "proctable.h"
+#include "slabinfo.h"
 #include "sockstat.h"
 #include "sysctlnum.h"
+#include "vmstat.h"
+#include "zoneinfo.h"
 
 /* Parsers reachable through the first byte; corpus_driver.c tries each. */
-#define LW_FUZZ_PARSERS 15
+#define LW_FUZZ_PARSERS 19
+
+/* Read by corpus_driver.c, which otherwise tries 16 selectors. */
+extern const unsigned lw_fuzz_selectors;
+const unsigned lw_fuzz_selectors = LW_FUZZ_PARSERS;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Lists kept across inputs, as a collector keeps them across cycles: reset, never freed. */
+static struct lw_slab_list slabs;
+static struct lw_zone_list zones;
+static struct lw_buddy_list buddies;
+
+/* The unaccounted figure is a part of MemTotal, whatever the other fields say. */
+static void check_meminfo(const struct lw_meminfo *m)
+{
+	uint64_t kb;
+
+	if (lw_meminfo_unaccounted_kb(m, &kb) && kb > m->kb[LW_MI_MEM_TOTAL])
+		__builtin_trap();
+}
+
+/* Our invariants only: the input may say anything (active_objs > num_objs included). */
+static void check_slabs(void)
+{
+	size_t before = slabs.n;
+
+	if (slabs.n > slabs.cap)
+		__builtin_trap();
+	for (size_t i = 0; i < slabs.n; i++) {
+		const struct lw_slab *s = &slabs.rows[i];
+		const char *nul = memchr(s->name, '\0', sizeof(s->name));
+
+		if (s->index == 0 || s->index > 0x7fffffffu || nul == NULL ||
+		    (i > 0 && s->line <= slabs.rows[i - 1].line))
+			__builtin_trap();
+		/* An uncut name is the full name, so its index is the name's. */
+		if (nul - s->name < LW_SLAB_NAME_MAX - 1 &&
+		    s->index != lw_proc_group_index(s->name))
+			__builtin_trap();
+		(void)lw_slab_total_bytes(s, 4096);
+		(void)lw_slab_active_bytes(s);
+	}
+	if (lw_slab_list_sort_by_index(&slabs) + slabs.n != before)
+		__builtin_trap();
+	for (size_t i = 1; i < slabs.n; i++)
+		if (slabs.rows[i - 1].index >= slabs.rows[i].index)
+			__builtin_trap();
+}
+
+/* Positions count up within a node, every block had "pages free", each zone finds itself. */
+static void check_zones(void)
+{
+	if (zones.n > zones.cap)
+		__builtin_trap();
+	for (size_t i = 0; i < zones.n; i++) {
+		const struct lw_zone *z = &zones.rows[i];
+		bool same_node = i > 0 && zones.rows[i - 1].node == z->node;
+
+		if (z->position != (same_node ? zones.rows[i - 1].position + 1 : 0) ||
+		    !lw_zone_has(z, LW_ZONE_FREE) || z->have >> LW_ZONE_FIELDS != 0 ||
+		    z->name[0] == '\0' || memchr(z->name, '\0', sizeof(z->name)) == NULL ||
+		    lw_zone_list_find(&zones, z->node, z->name) != z)
+			__builtin_trap();
+	}
+}
+
+/* Orders within bounds, nothing counted past them, free KiB shrinking as min_order grows. */
+static void check_buddies(void)
+{
+	if (buddies.n > buddies.cap)
+		__builtin_trap();
+	for (size_t i = 0; i < buddies.n; i++) {
+		const struct lw_buddy *b = &buddies.rows[i];
+		uint64_t prev = UINT64_MAX;
+
+		if (b->orders == 0 || b->orders > LW_BUDDY_ORDERS_MAX ||
+		    b->orders != buddies.rows[0].orders ||
+		    memchr(b->name, '\0', sizeof(b->name)) == NULL)
+			__builtin_trap();
+		for (unsigned o = 0; o <= LW_BUDDY_ORDERS_MAX; o++) {
+			uint64_t kb = lw_buddy_free_kb(b, o, 4096);
+			bool past = o < LW_BUDDY_ORDERS_MAX && o >= b->orders;
+
+			if (kb > prev || (past && b->free[o] != 0))
+				__builtin_trap();
+			prev = kb;
+		}
+		if (lw_buddy_free_kb(b, b->orders, 4096) != 0)
+			__builtin_trap();
+	}
+}
 
 /* The ratios on whatever tcp_mem parsed: min <= max must never come out above 100%. */
 static void check_ratios(const struct lw_tcp_limits *lim)
@@ -42,7 +138,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (data[0] % LW_FUZZ_PARSERS) {
 	case 0: {
 		struct lw_meminfo m;
-		(void)lw_meminfo_parse(buf, len, &m, &err);
+		if (lw_meminfo_parse(buf, len, &m, &err) == 0)
+			check_meminfo(&m);
 		break;
 	}
 	case 1: {
@@ -111,9 +208,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_ratios(&lim);
 		break;
 	}
-	default: {
+	case 14: {
 		struct lw_tcp_limits lim = { .present = 0 };
 		(void)lw_tcp_limit_parse(buf, len, LW_TL_MAX_ORPHANS, &lim, &err);
+		break;
+	}
+	case 15:
+		/* A failed parse must leave the list empty; the checks run either way. */
+		if (lw_slabinfo_parse(buf, len, &slabs, &err) != 0 && slabs.n != 0)
+			__builtin_trap();
+		check_slabs();
+		break;
+	case 16:
+		if (lw_zoneinfo_parse(buf, len, &zones, &err) != 0 && zones.n != 0)
+			__builtin_trap();
+		check_zones();
+		break;
+	case 17:
+		if (lw_buddyinfo_parse(buf, len, &buddies, &err) != 0 && buddies.n != 0)
+			__builtin_trap();
+		check_buddies();
+		break;
+	default: {
+		struct lw_vmstat v;
+		if (lw_vmstat_parse(buf, len, &v, &err) == 0 && v.present >> LW_VM_COUNT != 0)
+			__builtin_trap();
 		break;
 	}
 	}

@@ -7,6 +7,7 @@ LW_OBJECTS = LW + ".1"
 LW_AGENT = LW_OBJECTS + ".1"
 LW_SYSTEM = LW_OBJECTS + ".2"
 LW_TCP = LW_OBJECTS + ".4"
+LW_KERNEL = LW_OBJECTS + ".5"
 
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
 SNMP_TRAP_OID = "1.3.6.1.6.3.1.1.4.1.0"
@@ -34,7 +35,7 @@ COLLECTOR_COLUMNS = {
 }
 # every collector in lwCollectorIndex order
 COLLECTORS = ["loadavg", "meminfo", "file-nr", "cpus", "processes", "tcp", "sockstat",
-              "tcp-limits", "tcp-counters"]
+              "tcp-limits", "tcp-counters", "slabinfo", "zoneinfo", "buddyinfo", "vmstat"]
 
 # lwTcp: tables, scalars, and the scalar groups lwSockstat, lwTcpLimits, lwTcpCounters
 TCP_STATE_ENTRY = LW_TCP + ".1.1"          # columns: 2 Count, 3 CountV4, 4 CountV6
@@ -122,3 +123,35 @@ def system_oid(name):
 
 def system_collector(name):
     return SYSTEM_COLLECTOR.get(name, "meminfo")
+
+# lwKernel: lwKernelMemory (1) scalars in this order, tables 2-4, scalars 5-7, lwVmstat (8)
+LW_KERNEL_MEMORY = LW_KERNEL + ".1"
+KERNEL_MEMORY = [("lwSlabKB", "Slab"), ("lwSReclaimableKB", "SReclaimable"),
+                 ("lwSUnreclaimKB", "SUnreclaim"), ("lwKernelStackKB", "KernelStack"),
+                 ("lwPageTablesKB", "PageTables"), ("lwVmallocUsedKB", "VmallocUsed"),
+                 ("lwPercpuKB", "Percpu"), ("lwAnonPagesKB", "AnonPages"),
+                 ("lwShmemKB", "Shmem"), ("lwMappedKB", "Mapped"),
+                 ("lwHugePagesTotal", "HugePages_Total"), ("lwHugePagesFree", "HugePages_Free"),
+                 ("lwUnaccountedKB", None)]
+SLAB_ENTRY = LW_KERNEL + ".2.1"     # 2 Name .. 10 ActiveBytes, index FNV-1a of the name
+SLAB_COLUMNS = {"lwSlabName": 2, "lwSlabActiveObjs": 3, "lwSlabNumObjs": 4, "lwSlabObjSize": 5,
+                "lwSlabActiveSlabs": 6, "lwSlabNumSlabs": 7, "lwSlabPagesPerSlab": 8,
+                "lwSlabTotalBytes": 9, "lwSlabActiveBytes": 10}
+ZONE_ENTRY = LW_KERNEL + ".3.1"     # index (node, position + 1)
+ZONE_COLUMNS = {"lwZoneName": 3, "lwZoneFreePages": 4, "lwZoneMinPages": 5, "lwZoneLowPages": 6,
+                "lwZoneHighPages": 7, "lwZoneSpannedPages": 8, "lwZonePresentPages": 9,
+                "lwZoneManagedPages": 10, "lwZoneHighOrderFreeKB": 11}
+BUDDY_ENTRY = LW_KERNEL + ".4.1"    # index (node, zone index, order): 4 FreeBlocks, 5 FreeKB
+KERNEL_SCALARS = {"lwSlabRows": LW_KERNEL + ".5.0", "lwSlabDropped": LW_KERNEL + ".6.0",
+                  "lwKernelInterval": LW_KERNEL + ".7.0"}
+LW_VMSTAT = LW_KERNEL + ".8"
+VMSTAT_OBJECTS = [("lwVmPgFault", ["pgfault"]), ("lwVmPgMajFault", ["pgmajfault"]),
+                  ("lwVmPswpIn", ["pswpin"]), ("lwVmPswpOut", ["pswpout"]),
+                  ("lwVmOomKill", ["oom_kill"]),
+                  ("lwVmAllocStall", ["allocstall_dma", "allocstall_dma32", "allocstall_normal",
+                                      "allocstall_movable", "allocstall_device"]),
+                  ("lwVmCompactStall", ["compact_stall"]),
+                  ("lwVmPgScanKswapd", ["pgscan_kswapd"]), ("lwVmPgScanDirect", ["pgscan_direct"]),
+                  ("lwVmPgStealKswapd", ["pgsteal_kswapd"]),
+                  ("lwVmPgStealDirect", ["pgsteal_direct"]),
+                  ("lwVmWorkingsetRefault", ["workingset_refault_anon", "workingset_refault_file"])]

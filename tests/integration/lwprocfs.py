@@ -71,6 +71,10 @@ NET_FILES = ("proc/net/sockstat", "proc/net/sockstat6", "proc/net/snmp", "proc/n
              "proc/sys/net/ipv4/tcp_max_tw_buckets")
 
 
+# the kernel-memory collectors' files (slabinfo is root-only: the tests run as root)
+KMEM_FILES = ("proc/slabinfo", "proc/zoneinfo", "proc/buddyinfo", "proc/vmstat")
+
+
 def build_fixture_root(dst, src="/"):
     """Copy the files leakwatch reads into dst/proc and dst/sys; a few fake pid directories.
 
@@ -78,7 +82,7 @@ def build_fixture_root(dst, src="/"):
     """
     dst = Path(dst)
     for rel in ("proc/loadavg", "proc/meminfo", "proc/sys/fs/file-nr",
-                "sys/devices/system/cpu/online", *NET_FILES):
+                "sys/devices/system/cpu/online", *NET_FILES, *KMEM_FILES):
         if rel == "proc/net/sockstat6" and not Path(src, rel).exists():
             continue  # a kernel without IPv6
         (dst / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,7 @@ static void defaults(void **state)
 	assert_int_equal(cfg.ncommunities, 0);
 	assert_int_equal(cfg.tcp.top_n, 5);
 	assert_int_equal(cfg.tcp.max_ports, 1024);
+	assert_int_equal(cfg.kernel_interval_s, 60);
 }
 
 static void good_lines(void **state)
@@ -52,7 +53,8 @@ static void good_lines(void **state)
 			   "rocommunity anyone\n"
 			   "trap2sink 127.0.0.1:1162 public\n"
 			   "tcp_top 50\n"
-			   "tcp_max_ports 65535\n";
+			   "tcp_max_ports 65535\n"
+			   "kernel_interval 300\n";
 
 	(void)state;
 	assert_int_equal(parse(text, &cfg, &err), 0);
@@ -72,6 +74,7 @@ static void good_lines(void **state)
 	assert_string_equal(cfg.trapsinks[0].community, "public");
 	assert_int_equal(cfg.tcp.top_n, 50);
 	assert_int_equal(cfg.tcp.max_ports, 65535);
+	assert_int_equal(cfg.kernel_interval_s, 300);
 }
 
 struct bad_case {
@@ -104,6 +107,10 @@ static void bad_lines(void **state)
 		{ "trap2sink host\n", "test.conf:1: trap2sink: usage: trap2sink HOST[:PORT] COMMUNITY" },
 		{ "a b c d e f g h i\n", "test.conf:1: too many words (at most 8)" },
 		{ "tcp_top 0\n", "test.conf:1: tcp_top: '0' is out of range 1..50" },
+		{ "kernel_interval 0\n",
+		  "test.conf:1: kernel_interval: '0' is out of range 1..86400" },
+		{ "kernel_interval 1m\n",
+		  "test.conf:1: kernel_interval: '1m' is not a number of seconds" },
 		{ "tcp_top 51\n", "test.conf:1: tcp_top: '51' is out of range 1..50" },
 		{ "tcp_top\n", "test.conf:1: tcp_top: usage: tcp_top N" },
 		{ "tcp_max_ports 65536\n",

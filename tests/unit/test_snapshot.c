@@ -139,8 +139,12 @@ static void cycle_on_fixture(void **state)
 	work = one_cycle(lw_fixture_path(LW_FIXTURE_KERNEL, path, sizeof(path)), 60, 2);
 	assert_int_equal(work->seq, 2);
 	for (int i = 0; i < LW_COL_COUNT; i++) {
+		const struct lw_collector_def *def = lw_collector_def((enum lw_collector_id)i);
+
 		assert_true(work->collectors[i].ok);
-		assert_int_equal(work->collectors[i].runs, 2);
+		/* two cycles back to back: a kernel_interval collector was not due again */
+		assert_int_equal(work->collectors[i].runs,
+				 def->cadence == LW_CADENCE_KERNEL ? 1 : 2);
 		assert_int_equal(work->collectors[i].errors, 0);
 		assert_string_equal(work->collectors[i].last_error, "");
 		assert_int_equal(work->collectors[i].interval_s, 60);
@@ -163,10 +167,72 @@ static void cycle_on_fixture(void **state)
 	assert_int_equal(work->sys.sock.counters.v[LW_NS_TCP_ATTEMPT_FAILS], 97);
 	assert_true(lw_sockmem_pct_known(&work->sys.sock.pct, LW_PCT_TCP_MEM_MAX));
 	assert_int_equal(work->sys.sock.pct.v[LW_PCT_TCP_MEM_MAX], 0);
+	/* kernel memory: 232 caches, 5 zones of node 0, 3 buddyinfo lines, vmstat sums */
+	assert_int_equal(work->kmem.slabs.n, 232);
+	assert_int_equal(work->kmem.zones.n, 5);
+	assert_int_equal(work->kmem.buddies.n, 3);
+	assert_int_equal(work->kmem.buddies.rows[0].free[10], 3);
+	assert_int_equal(work->sys.vmstat.v[LW_VM_PGFAULT], 161113107);
+	for (size_t i = 0; i < work->kmem.slabs.n; i++) {
+		const struct lw_slab *c = &work->kmem.slabs.rows[i];
+
+		if (strcmp(c->name, "dentry") == 0)
+			assert_int_equal(lw_slab_total_bytes(c, work->kmem.page_size), 7229 * 4096);
+		if (i > 0)  /* the SNMP table's order */
+			assert_true(work->kmem.slabs.rows[i - 1].index < c->index);
+	}
 	/* tcp dumps this process's own network namespace, not the fixture: it ran and counted. */
 	assert_int_equal(work->tcp.top_n, LW_CONFIG_DEFAULT_TCP_TOP);
 	assert_string_equal(work->collectors[LW_COL_TCP_LIMITS].notice, "");
 	lw_snapshot_free(work);
+}
+
+/* kernel_interval collectors run on their own clock; between runs the data stays. */
+static void kernel_interval_cadence(void **state)
+{
+	char path[4096];
+	struct lw_collect_state *st;
+	struct lw_snapshot *a, *b, *c;
+	struct lw_config cfg;
+	struct lw_error err;
+	struct timespec pause = { 1, 600000000 };
+
+	(void)state;
+	lw_config_defaults(&cfg);
+	cfg.interval_s = 1;
+	cfg.kernel_interval_s = 2;
+	assert_int_equal(lw_collect_state_new(lw_fixture_path(LW_FIXTURE_KERNEL, path,
+								sizeof(path)), &cfg, &st, &err), 0);
+	a = lw_collect_cycle(st, NULL);
+	b = lw_collect_cycle(st, NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(b->collectors[LW_COL_LOADAVG].runs, 2);
+	assert_int_equal(b->collectors[LW_COL_SLABINFO].runs, 1);
+	assert_int_equal(b->collectors[LW_COL_SLABINFO].interval_s, 2);
+	assert_int_equal(b->collectors[LW_COL_LOADAVG].interval_s, 1);
+	assert_memory_equal(&a->collectors[LW_COL_ZONEINFO].last_run,
+			    &b->collectors[LW_COL_ZONEINFO].last_run, sizeof(struct timespec));
+	/* the second snapshot still carries (its own copy of) the last run's tables */
+	assert_int_equal(b->kmem.slabs.n, 232);
+	assert_true(b->kmem.slabs.rows != a->kmem.slabs.rows);
+	/* 2 s minus half a sampling interval after the first run: due again */
+	nanosleep(&pause, NULL);
+	c = lw_collect_cycle(st, NULL);
+	assert_int_equal(c->collectors[LW_COL_SLABINFO].runs, 2);
+	assert_int_equal(c->collectors[LW_COL_BUDDYINFO].runs, 2);
+	assert_int_equal(c->kmem.buddies.n, 3);
+	/* a kernel_interval below the sampling interval cannot make them run more often */
+	cfg.kernel_interval_s = 1;
+	cfg.interval_s = 5;
+	lw_collect_set_config(st, &cfg);
+	lw_snapshot_free(c);
+	c = lw_collect_cycle(st, NULL);
+	assert_int_equal(c->collectors[LW_COL_SLABINFO].interval_s, 5);
+	lw_snapshot_free(a);
+	lw_snapshot_free(b);
+	lw_snapshot_free(c);
+	lw_collect_state_free(st);
 }
 
 static void write_file(const char *dir, const char *rel, const char *text)
@@ -253,6 +319,13 @@ static void cycle_with_missing_file(void **state)
 	assert_string_equal(work->collectors[LW_COL_TCP_LIMITS].last_error,
 			    "no TCP limit under proc/sys/net/ipv4 (tcp_mem, tcp_max_orphans, "
 			    "tcp_max_tw_buckets)");
+	assert_false(work->collectors[LW_COL_SLABINFO].ok);
+	assert_string_equal(work->collectors[LW_COL_SLABINFO].last_error,
+			    "open proc/slabinfo: No such file or directory");
+	assert_int_equal(work->kmem.slabs.n, 0);
+	assert_false(work->collectors[LW_COL_ZONEINFO].ok);
+	assert_false(work->collectors[LW_COL_BUDDYINFO].ok);
+	assert_false(work->collectors[LW_COL_VMSTAT].ok);
 	/* Percentages need both runs to have succeeded. */
 	assert_int_equal(work->sys.sock.pct.known, 0);
 	lw_snapshot_free(work);
@@ -355,6 +428,7 @@ int main(void)
 		cmocka_unit_test(cycle_on_fixture),
 		cmocka_unit_test(cycle_with_missing_file),
 		cmocka_unit_test(cycle_in_child_namespace),
+		cmocka_unit_test(kernel_interval_cadence),
 		cmocka_unit_test(sampler_thread),
 		cmocka_unit_test(sampler_stop_with_blocked_collector),
 	};
