@@ -49,8 +49,6 @@ void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *
 	/* The TCP collector sizes its summaries at creation: a new size means a new collector. */
 	if (st->tcp != NULL && memcmp(&st->tcp_cfg, &cfg->tcp, sizeof(cfg->tcp)) != 0) {
 		lw_tcp_collector_free(st->tcp);
-	lw_kmem_free(&st->kmem);
-	lw_filebuf_free(&st->filebuf);
 		st->tcp = NULL;
 	}
 	st->tcp_cfg = cfg->tcp;

@@ -222,13 +222,18 @@ static void kernel_interval_cadence(void **state)
 	assert_int_equal(c->collectors[LW_COL_SLABINFO].runs, 2);
 	assert_int_equal(c->collectors[LW_COL_BUDDYINFO].runs, 2);
 	assert_int_equal(c->kmem.buddies.n, 3);
-	/* a kernel_interval below the sampling interval cannot make them run more often */
+	/* a kernel_interval below the sampling interval cannot make them run more often; a new
+	 * TCP setting (a new TCP collector) leaves the kernel tables alone */
 	cfg.kernel_interval_s = 1;
 	cfg.interval_s = 5;
+	cfg.tcp.top_n = 7;
 	lw_collect_set_config(st, &cfg);
 	lw_snapshot_free(c);
 	c = lw_collect_cycle(st, NULL);
 	assert_int_equal(c->collectors[LW_COL_SLABINFO].interval_s, 5);
+	assert_int_equal(c->collectors[LW_COL_SLABINFO].runs, 2);
+	assert_int_equal(c->kmem.slabs.n, 232);
+	assert_int_equal(c->tcp.top_n, 7);
 	lw_snapshot_free(a);
 	lw_snapshot_free(b);
 	lw_snapshot_free(c);
