@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
 #include "scan.h"
 
 void lw_buddy_list_init(struct lw_buddy_list *l)
@@ -28,17 +29,11 @@ void lw_buddy_list_reset(struct lw_buddy_list *l)
 
 static int grow(struct lw_buddy_list *l)
 {
-	size_t ncap = l->cap ? l->cap * 2 : 8;  /* up to 4 populated zones a node */
-	struct lw_buddy *rows;
+	void *rows = l->rows;
+	int rc = lw_rows_grow(&rows, &l->cap, sizeof(struct lw_buddy), 8);  /* up to 4 populated zones a node */
 
-	if (l->cap > SIZE_MAX / 2 / sizeof(*rows))
-		return -1;
-	rows = realloc(l->rows, ncap * sizeof(*rows));
-	if (rows == NULL)
-		return -1;
 	l->rows = rows;
-	l->cap = ncap;
-	return 0;
+	return rc;
 }
 
 /* The counts after the zone name, each ending at a blank or the line's end. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "proctable.h"
+#include "rows.h"
 #include "scan.h"
 
 /* Column names of the header, for error texts. */
@@ -35,17 +36,11 @@ void lw_slab_list_reset(struct lw_slab_list *l)
 
 static int grow(struct lw_slab_list *l)
 {
-	size_t ncap = l->cap ? l->cap * 2 : 256;  /* a desktop kernel has 150-300 caches */
-	struct lw_slab *rows;
+	void *rows = l->rows;
+	int rc = lw_rows_grow(&rows, &l->cap, sizeof(struct lw_slab), 256);  /* a desktop kernel has 150-300 caches */
 
-	if (l->cap > SIZE_MAX / 2 / sizeof(*rows))
-		return -1;
-	rows = realloc(l->rows, ncap * sizeof(*rows));
-	if (rows == NULL)
-		return -1;
 	l->rows = rows;
-	l->cap = ncap;
-	return 0;
+	return rc;
 }
 
 static bool same(const char *want, const char *tok, size_t len)

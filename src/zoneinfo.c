@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
 #include "scan.h"
 
 /* The kernel's key of each field, one token before the number ("pages free" is two). */
@@ -38,17 +39,11 @@ void lw_zone_list_reset(struct lw_zone_list *l)
 
 static int grow(struct lw_zone_list *l)
 {
-	size_t ncap = l->cap ? l->cap * 2 : 8;  /* up to 5 zones a node */
-	struct lw_zone *rows;
+	void *rows = l->rows;
+	int rc = lw_rows_grow(&rows, &l->cap, sizeof(struct lw_zone), 8);  /* up to 5 zones a node */
 
-	if (l->cap > SIZE_MAX / 2 / sizeof(*rows))
-		return -1;
-	rows = realloc(l->rows, ncap * sizeof(*rows));
-	if (rows == NULL)
-		return -1;
 	l->rows = rows;
-	l->cap = ncap;
-	return 0;
+	return rc;
 }
 
 static bool same(const char *want, const char *tok, size_t len)
