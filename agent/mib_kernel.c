@@ -173,19 +173,6 @@ static bool buddy_column(netsnmp_variable_list *vb, unsigned column, const void 
 	return true;
 }
 
-/* Object pointers to the column functions, for my_reg_void (a void * cannot hold a function). */
-static lw_snap_column_fn *const slab_columns = slab_column;
-static lw_snap_column_fn *const zone_columns = zone_column;
-static lw_snap_column_fn *const buddy_columns = buddy_column;
-
-static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	lw_snap_column_fn *const *column = reg->my_reg_void;
-
-	return lw_snap_table_answer(reqinfo, requests, *column, kmem_of(handler->myvoid));
-}
-
 static int scalar_value(const struct lw_agent *agent, unsigned subid, netsnmp_variable_list *vb)
 {
 	const struct lw_snapshot *s = agent->current;
@@ -219,16 +206,10 @@ static int register_group(netsnmp_handler_registration **out, const char *name,
 	return netsnmp_register_scalar_group(reg, 1, last) == MIB_REGISTERED_OK ? 0 : -1;
 }
 
-static int register_table(struct lw_snap_table *tab, const char *name, const oid *entry,
-			  size_t entry_len, int nindex, unsigned min_col, unsigned max_col,
-			  lw_snap_column_fn *const *column, struct lw_agent *agent)
+/* The data the tables' rows point into, for lw_snap_table_register. */
+static const void *served(const void *agent)
 {
-	/* Registered at the Entry OID's parent: lwSlabTable is lwKernel.2. */
-	if (lw_snap_table_register(tab, name, entry, entry_len - 1, nindex, min_col, max_col,
-				   table_handler, agent))
-		return -1;
-	tab->reg->my_reg_void = (void *)column;  /* the table handler reads it back as const */
-	return 0;
+	return kmem_of(agent);
 }
 
 int lw_mib_kernel_register(struct lw_agent *agent)
@@ -237,12 +218,15 @@ int lw_mib_kernel_register(struct lw_agent *agent)
 
 	return register_group(&memory_reg, "lwKernelMemory", memory_oid, OID_LENGTH(memory_oid),
 			      LW_KMEM_UNACCOUNTED, NULL, agent) ||
-	       register_table(&slab_table, "lwSlabTable", slab_oid, OID_LENGTH(slab_oid), 1,
-			      LW_SLAB_NAME, LW_SLAB_ACTIVE_BYTES, &slab_columns, agent) ||
-	       register_table(&zone_table, "lwZoneTable", zone_oid, OID_LENGTH(zone_oid), 2,
-			      LW_ZONE_NAME_COLUMN, LW_ZONE_HIGH_ORDER_FREE, &zone_columns, agent) ||
-	       register_table(&buddy_table, "lwBuddyTable", buddy_oid, OID_LENGTH(buddy_oid), 3,
-			      LW_BUDDY_FREE_BLOCKS, LW_BUDDY_FREE_KB, &buddy_columns, agent) ||
+	       lw_snap_table_register(&slab_table, "lwSlabTable", slab_oid, OID_LENGTH(slab_oid),
+				      1, LW_SLAB_NAME, LW_SLAB_ACTIVE_BYTES, slab_column, served,
+				      agent) ||
+	       lw_snap_table_register(&zone_table, "lwZoneTable", zone_oid, OID_LENGTH(zone_oid),
+				      2, LW_ZONE_NAME_COLUMN, LW_ZONE_HIGH_ORDER_FREE, zone_column,
+				      served, agent) ||
+	       lw_snap_table_register(&buddy_table, "lwBuddyTable", buddy_oid,
+				      OID_LENGTH(buddy_oid), 3, LW_BUDDY_FREE_BLOCKS,
+				      LW_BUDDY_FREE_KB, buddy_column, served, agent) ||
 	       lw_scalars_register(&kernel_scalars, "lwKernel", kernel_oid, OID_LENGTH(kernel_oid),
 				   LW_KERNEL_SLAB_ROWS, LW_KERNEL_INTERVAL, scalar_value, agent) ||
 	       register_group(&vmstat_reg, "lwVmstat", vmstat_oid, OID_LENGTH(vmstat_oid),

@@ -100,21 +100,6 @@ static bool fd_column(netsnmp_variable_list *vb, unsigned column, const void *ro
 	return true;
 }
 
-/* Object pointers to the column functions, for my_reg_void (a void * cannot hold a function). */
-static lw_snap_column_fn *const proc_columns = proc_column;
-static lw_snap_column_fn *const group_columns = group_column;
-static lw_snap_column_fn *const top_columns = top_column;
-static lw_snap_column_fn *const fd_columns = fd_column;
-
-/* One handler for the four tables, my_reg_void pointing at the table's column function. */
-static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	lw_snap_column_fn *const *column = reg->my_reg_void;
-
-	return lw_snap_table_answer(reqinfo, requests, *column, table_of(handler->myvoid));
-}
-
 static int scalar_value(const struct lw_agent *agent, unsigned subid, netsnmp_variable_list *vb)
 {
 	const struct lw_proc_table *t = table_of(agent);
@@ -129,28 +114,25 @@ static int scalar_value(const struct lw_agent *agent, unsigned subid, netsnmp_va
 	}
 }
 
-static int register_table(struct lw_snap_table *tab, const char *name, const oid *base,
-			  size_t len, int nindex, unsigned min_col, unsigned max_col,
-			  lw_snap_column_fn *const *column, struct lw_agent *agent)
+/* The data the tables' rows point into, for lw_snap_table_register. */
+static const void *served(const void *agent)
 {
-	if (lw_snap_table_register(tab, name, base, len, nindex, min_col, max_col, table_handler,
-				   agent))
-		return -1;
-	tab->reg->my_reg_void = (void *)column;  /* the table handler reads it back as const */
-	return 0;
+	return table_of(agent);
 }
 
 int lw_mib_proc_register(struct lw_agent *agent)
 {
 	/* The tables are registered at their Entry OIDs' parents: lwProcTable is lwProcesses.1. */
-	if (register_table(&proc_table, "lwProcTable", proc_oid, OID_LENGTH(proc_oid) - 1, 1,
-			   LW_PROC_NAME, LW_PROC_CPU_PERCENT, &proc_columns, agent) ||
-	    register_table(&group_table, "lwProcGroupTable", group_oid, OID_LENGTH(group_oid) - 1,
-			   1, LW_GROUP_NAME, LW_GROUP_CPU_PERCENT, &group_columns, agent) ||
-	    register_table(&top_table, "lwProcTopTable", top_oid, OID_LENGTH(top_oid) - 1, 2,
-			   LW_TOP_PID, LW_TOP_VALUE, &top_columns, agent) ||
-	    register_table(&fd_table, "lwProcFdTable", fd_oid, OID_LENGTH(fd_oid) - 1, 1,
-			   LW_FD_SOCKETS, LW_FD_OTHER, &fd_columns, agent))
+	if (lw_snap_table_register(&proc_table, "lwProcTable", proc_oid, OID_LENGTH(proc_oid),
+				   1, LW_PROC_NAME, LW_PROC_CPU_PERCENT, proc_column, served,
+				   agent) ||
+	    lw_snap_table_register(&group_table, "lwProcGroupTable", group_oid,
+				   OID_LENGTH(group_oid), 1, LW_GROUP_NAME, LW_GROUP_CPU_PERCENT,
+				   group_column, served, agent) ||
+	    lw_snap_table_register(&top_table, "lwProcTopTable", top_oid, OID_LENGTH(top_oid), 2,
+				   LW_TOP_PID, LW_TOP_VALUE, top_column, served, agent) ||
+	    lw_snap_table_register(&fd_table, "lwProcFdTable", fd_oid, OID_LENGTH(fd_oid), 1,
+				   LW_FD_SOCKETS, LW_FD_OTHER, fd_column, served, agent))
 		return -1;
 	return lw_scalars_register(&proc_scalars, "lwProcesses", processes_oid,
 				   OID_LENGTH(processes_oid), LW_PROC_ROWS, LW_PROC_TOP_N,

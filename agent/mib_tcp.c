@@ -88,20 +88,6 @@ static bool port_column(netsnmp_variable_list *vb, unsigned column, const void *
 	return true;
 }
 
-/* Object pointers to the column functions, for my_reg_void (a void * cannot hold a function). */
-static lw_snap_column_fn *const state_columns = state_column;
-static lw_snap_column_fn *const remote_columns = remote_column;
-static lw_snap_column_fn *const port_columns = port_column;
-
-/* One handler for the three tables, my_reg_void pointing at the table's column function. */
-static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	lw_snap_column_fn *const *column = reg->my_reg_void;
-
-	return lw_snap_table_answer(reqinfo, requests, *column, tcp_of(handler->myvoid));
-}
-
 static int tcp_scalar_value(const struct lw_agent *agent, unsigned subid,
 			    netsnmp_variable_list *vb)
 {
@@ -222,27 +208,23 @@ static int register_group(enum group_kind kind, const char *name, const oid *bas
 	return netsnmp_register_scalar_group(reg, 1, last) == MIB_REGISTERED_OK ? 0 : -1;
 }
 
-static int register_table(struct lw_snap_table *tab, const char *name, const oid *entry,
-			  size_t entry_len, int nindex, unsigned min_col, unsigned max_col,
-			  lw_snap_column_fn *const *column, struct lw_agent *agent)
+/* The data the tables' rows point into, for lw_snap_table_register. */
+static const void *served(const void *agent)
 {
-	/* Registered at the Entry OID's parent: lwTcpStateTable is lwTcp.1. */
-	if (lw_snap_table_register(tab, name, entry, entry_len - 1, nindex, min_col, max_col,
-				   table_handler, agent))
-		return -1;
-	tab->reg->my_reg_void = (void *)column;  /* the table handler reads it back as const */
-	return 0;
+	return tcp_of(agent);
 }
 
 int lw_mib_tcp_register(struct lw_agent *agent)
 {
-	if (register_table(&state_table, "lwTcpStateTable", state_oid, OID_LENGTH(state_oid), 1,
-			   LW_TCP_STATE_COUNT, LW_TCP_STATE_COUNT_V6, &state_columns, agent) ||
-	    register_table(&remote_table, "lwTcpTopRemoteTable", remote_oid,
-			   OID_LENGTH(remote_oid), 2, LW_TCP_REMOTE_ADDR_TYPE, LW_TCP_REMOTE_ERROR,
-			   &remote_columns, agent) ||
-	    register_table(&port_table, "lwTcpPortStateTable", port_oid, OID_LENGTH(port_oid), 1,
-			   LW_TCP_PORT_FIRST_COLUMN, LW_TCP_PORT_LAST_COLUMN, &port_columns, agent) ||
+	if (lw_snap_table_register(&state_table, "lwTcpStateTable", state_oid,
+				   OID_LENGTH(state_oid), 1, LW_TCP_STATE_COUNT,
+				   LW_TCP_STATE_COUNT_V6, state_column, served, agent) ||
+	    lw_snap_table_register(&remote_table, "lwTcpTopRemoteTable", remote_oid,
+				   OID_LENGTH(remote_oid), 2, LW_TCP_REMOTE_ADDR_TYPE,
+				   LW_TCP_REMOTE_ERROR, remote_column, served, agent) ||
+	    lw_snap_table_register(&port_table, "lwTcpPortStateTable", port_oid,
+				   OID_LENGTH(port_oid), 1, LW_TCP_PORT_FIRST_COLUMN,
+				   LW_TCP_PORT_LAST_COLUMN, port_column, served, agent) ||
 	    lw_scalars_register(&tcp_scalars, "lwTcp", tcp_oid, OID_LENGTH(tcp_oid),
 				LW_TCP_SOCKETS, LW_TCP_PORT_MAX_ROWS, tcp_scalar_value, agent) ||
 	    register_group(SOCKSTAT, "lwSockstat", sockstat_oid, OID_LENGTH(sockstat_oid),

@@ -4,19 +4,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-int lw_snap_table_register(struct lw_snap_table *t, const char *name, const oid *base,
-			   size_t base_len, int nindex, unsigned min_col, unsigned max_col,
-			   Netsnmp_Node_Handler *handler, void *myvoid)
+/* One handler for every table: my_reg_void is the lw_snap_table. */
+static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
+			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	const struct lw_snap_table *t = reg->my_reg_void;
+	const void *served = t->served(t->owner);
+
+	(void)handler;
+	if (reqinfo->mode != MODE_GET)
+		return SNMP_ERR_NOERROR;
+	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
+		const struct lw_snap_row *row = netsnmp_container_table_row_extract(r);
+		netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+
+		if (r->processed)
+			continue;
+		if (row == NULL || ti == NULL || served == NULL ||
+		    !t->column(r->requestvb, ti->colnum, row->data, served))
+			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+int lw_snap_table_register(struct lw_snap_table *t, const char *name, const oid *entry,
+			   size_t entry_len, int nindex, unsigned min_col, unsigned max_col,
+			   lw_snap_column_fn *column, lw_snap_served_fn *served, const void *owner)
 {
 	memset(t, 0, sizeof(*t));
-	t->reg = netsnmp_create_handler_registration(name, handler, base, base_len,
+	t->column = column;
+	t->served = served;
+	t->owner = owner;
+	t->reg = netsnmp_create_handler_registration(name, table_handler, entry, entry_len - 1,
 						     HANDLER_CAN_RONLY);
 	t->info = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	/* A sorted array: lookups and GETNEXT are binary searches. */
 	t->container = netsnmp_container_find("lw_snap_table:table_container");
 	if (t->reg == NULL || t->info == NULL || t->container == NULL)
 		return -1;
-	t->reg->handler->myvoid = myvoid;
+	t->reg->my_reg_void = t;
 	for (int i = 0; i < nindex; i++)
 		netsnmp_table_helper_add_indexes(t->info, ASN_UNSIGNED, 0);
 	t->info->min_column = min_col;
@@ -50,29 +76,6 @@ int lw_snap_table_load(struct lw_snap_table *t, size_t n, int nindex,
 	t->rows = rows;
 	t->nrows = n;
 	return 0;
-}
-
-const struct lw_snap_row *lw_snap_table_row(netsnmp_request_info *request)
-{
-	return netsnmp_container_table_row_extract(request);
-}
-
-int lw_snap_table_answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests,
-			 lw_snap_column_fn *column, const void *ctx)
-{
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		const struct lw_snap_row *row = lw_snap_table_row(r);
-		netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
-
-		if (r->processed)
-			continue;
-		if (row == NULL || ti == NULL || ctx == NULL ||
-		    !column(r->requestvb, ti->colnum, row->data, ctx))
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-	}
-	return SNMP_ERR_NOERROR;
 }
 
 void lw_snap_table_unregister(struct lw_snap_table *t)

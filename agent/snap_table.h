@@ -18,21 +18,36 @@ struct lw_snap_row {
 	const void *data;
 };
 
+/*
+ * Sets vb to column of the row whose data is row; served is what the table's served function
+ * returned. Returns false when the row has no value in that column (noSuchInstance).
+ */
+typedef bool lw_snap_column_fn(netsnmp_variable_list *vb, unsigned column, const void *row,
+			       const void *served);
+
+/* The data the rows point into (the served snapshot's part), or NULL when there is none. */
+typedef const void *lw_snap_served_fn(const void *owner);
+
 struct lw_snap_table {
 	netsnmp_container *container;
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *info;
 	struct lw_snap_row *rows;
 	size_t nrows;
+	lw_snap_column_fn *column;
+	lw_snap_served_fn *served;
+	const void *owner;            /* passed to served() */
 };
 
 /*
- * Registers a read-only table under base with nindex unsigned index components and columns
- * min_col..max_col; handler finds its row with lw_snap_table_row(request).
+ * Registers a read-only table at the parent of its Entry OID (entry, entry_len), with nindex
+ * unsigned index components and columns min_col..max_col. A GET is answered with column() on
+ * its row, or noSuchInstance when the row is missing, served(owner) is NULL or column() says
+ * there is no value; the table helpers have already turned GETNEXT into GET.
  */
-int lw_snap_table_register(struct lw_snap_table *t, const char *name, const oid *base,
-			   size_t base_len, int nindex, unsigned min_col, unsigned max_col,
-			   Netsnmp_Node_Handler *handler, void *myvoid);
+int lw_snap_table_register(struct lw_snap_table *t, const char *name, const oid *entry,
+			   size_t entry_len, int nindex, unsigned min_col, unsigned max_col,
+			   lw_snap_column_fn *column, lw_snap_served_fn *served, const void *owner);
 
 /*
  * Replaces every row: fill(i, row, ctx) sets row->oids[] and row->data for i in 0..n-1, in
@@ -42,23 +57,6 @@ int lw_snap_table_load(struct lw_snap_table *t, size_t n, int nindex,
 		       void (*fill)(size_t i, struct lw_snap_row *row, const void *ctx),
 		       const void *ctx);
 
-/* The row a GET (or GETNEXT turned GET) request addresses, or NULL. */
-const struct lw_snap_row *lw_snap_table_row(netsnmp_request_info *request);
-
-/*
- * Sets vb to column of the row whose data is row; ctx is what lw_snap_table_answer got.
- * Returns false when the row has no value in that column (noSuchInstance).
- */
-typedef bool lw_snap_column_fn(netsnmp_variable_list *vb, unsigned column, const void *row,
-			       const void *ctx);
-
-/*
- * The body of a table handler: answers each GET request with column(), or noSuchInstance when
- * its row is missing or ctx (the served data) is NULL. Other modes need nothing: the table
- * helpers have already turned GETNEXT into GET.
- */
-int lw_snap_table_answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests,
-			 lw_snap_column_fn *column, const void *ctx);
 
 void lw_snap_table_unregister(struct lw_snap_table *t);
 
