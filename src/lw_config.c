@@ -261,6 +261,98 @@ static int do_tcp_ports(const struct line *l, struct lw_config *cfg, struct lw_e
 	return parse_u32(l, "ports", 1, UINT16_MAX, &cfg->tcp.max_ports, err);
 }
 
+static int do_mcast_interface(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	struct lw_mcast_config *m = &cfg->mcast;
+
+	if (want_args(l, 1, 1, "mcast_interface IFNAME", err))
+		return -1;
+	if (m->ninterfaces == LW_CONFIG_MAX_MCAST_IFACES)
+		return line_error(l, err, "mcast_interface: at most %d interfaces",
+				  LW_CONFIG_MAX_MCAST_IFACES);
+	for (size_t i = 0; i < m->ninterfaces; i++)
+		if (strcmp(m->interfaces[i], l->argv[1]) == 0)
+			return line_error(l, err, "mcast_interface: '%s' is already configured",
+					  l->argv[1]);
+	/* "any" would count a frame once per interface it crosses and has no ifIndex. */
+	if (strcmp(l->argv[1], "any") == 0 || strchr(l->argv[1], '/') != NULL)
+		return line_error(l, err, "mcast_interface: '%s' is not an interface name",
+				  l->argv[1]);
+	if (copy_arg(l, 1, m->interfaces[m->ninterfaces], sizeof(m->interfaces[0]), err))
+		return -1;
+	m->ninterfaces++;
+	return 0;
+}
+
+/* The power of 1024 a size suffix stands for: "" 0, K 10, M 20, G 30; -1 for anything else. */
+static int size_shift(const char *suffix)
+{
+	static const char units[] = "KMG";
+
+	if (suffix[0] == '\0')
+		return 0;
+	if (suffix[1] != '\0')
+		return -1;
+	for (int i = 0; units[i] != '\0'; i++)
+		if (suffix[0] == units[i] || suffix[0] == units[i] + ('a' - 'A'))
+			return 10 * (i + 1);
+	return -1;
+}
+
+/* BYTES with an optional K, M or G (powers of 1024). */
+static int do_mcast_buffer(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	const uint64_t lo = 64u << 10, hi = 1u << 30;
+	const char *s;
+	char *end;
+	unsigned long long v;
+	int shift;
+
+	if (want_args(l, 1, 1, "mcast_buffer_size BYTES[K|M|G]", err))
+		return -1;
+	s = l->argv[1];
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	shift = size_shift(end);
+	if (*s < '0' || *s > '9' || shift < 0)
+		return line_error(l, err, "mcast_buffer_size: '%s' is not a number of bytes", s);
+	if (errno == ERANGE || v > (hi >> shift) || (v << shift) < lo)
+		return line_error(l, err, "mcast_buffer_size: '%s' is out of range %llu..%llu", s,
+				  (unsigned long long)lo, (unsigned long long)hi);
+	cfg->mcast.buffer_bytes = (uint32_t)(v << shift);
+	return 0;
+}
+
+static int do_mcast_snaplen(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "mcast_snaplen BYTES", err))
+		return -1;
+	return parse_u32(l, "bytes", LW_CONFIG_MIN_MCAST_SNAPLEN, UINT16_MAX, &cfg->mcast.snaplen,
+			 err);
+}
+
+static int do_mcast_groups(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "mcast_max_groups N", err))
+		return -1;
+	return parse_u32(l, "groups", 1, 65536, &cfg->mcast.max_groups, err);
+}
+
+static int do_mcast_direction(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	static const char *const names[] = { [LW_MCAST_DIR_IN] = "in", [LW_MCAST_DIR_OUT] = "out",
+					     [LW_MCAST_DIR_INOUT] = "inout" };
+
+	if (want_args(l, 1, 1, "mcast_direction in|out|inout", err))
+		return -1;
+	for (int d = LW_MCAST_DIR_IN; d <= LW_MCAST_DIR_INOUT; d++)
+		if (strcmp(l->argv[1], names[d]) == 0) {
+			cfg->mcast.direction = (enum lw_mcast_direction)d;
+			return 0;
+		}
+	return line_error(l, err, "mcast_direction: '%s' is not in, out or inout", l->argv[1]);
+}
+
 static const struct directive {
 	const char *name;
 	int (*apply)(const struct line *l, struct lw_config *cfg, struct lw_error *err);
@@ -279,6 +371,11 @@ static const struct directive {
 	{ "process_top", do_top },
 	{ "tcp_top", do_tcp_top },
 	{ "tcp_max_ports", do_tcp_ports },
+	{ "mcast_interface", do_mcast_interface },
+	{ "mcast_buffer_size", do_mcast_buffer },
+	{ "mcast_snaplen", do_mcast_snaplen },
+	{ "mcast_max_groups", do_mcast_groups },
+	{ "mcast_direction", do_mcast_direction },
 };
 
 /* Splits text (NUL-terminated, modified in place) into blank-separated words up to a '#'. */
@@ -325,6 +422,10 @@ void lw_config_defaults(struct lw_config *cfg)
 	cfg->proc.top_n = LW_CONFIG_DEFAULT_TOP;
 	cfg->tcp.top_n = LW_CONFIG_DEFAULT_TCP_TOP;
 	cfg->tcp.max_ports = LW_CONFIG_DEFAULT_TCP_PORTS;
+	cfg->mcast.buffer_bytes = LW_CONFIG_DEFAULT_MCAST_BUFFER;
+	cfg->mcast.snaplen = LW_CONFIG_DEFAULT_MCAST_SNAPLEN;
+	cfg->mcast.max_groups = LW_CONFIG_DEFAULT_MCAST_GROUPS;
+	cfg->mcast.direction = LW_MCAST_DIR_IN;
 }
 
 int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_config *cfg,

@@ -21,6 +21,11 @@
 #define LW_CONFIG_MAX_TCP_TOP 50          /* = LW_TCP_TOP_MAX */
 #define LW_CONFIG_DEFAULT_TCP_PORTS 1024
 #define LW_CONFIG_DEFAULT_KERNEL_INTERVAL 60
+#define LW_CONFIG_MAX_MCAST_IFACES 16
+#define LW_CONFIG_DEFAULT_MCAST_BUFFER (8u << 20)
+#define LW_CONFIG_DEFAULT_MCAST_SNAPLEN 128
+#define LW_CONFIG_MIN_MCAST_SNAPLEN 96     /* Ethernet, two VLAN tags and a 60-byte IPv4 header */
+#define LW_CONFIG_DEFAULT_MCAST_GROUPS 1024
 
 struct lw_community {
 	char name[64];
@@ -49,6 +54,19 @@ struct lw_tcp_config {
 	uint32_t max_ports;  /* lwTcpPortStateTable rows */
 };
 
+/* Which frames a multicast capture sees (pcap_setdirection). */
+enum lw_mcast_direction { LW_MCAST_DIR_IN = 1, LW_MCAST_DIR_OUT = 2, LW_MCAST_DIR_INOUT = 3 };
+
+/* The multicast captures (mcast_* directives); read at start only. */
+struct lw_mcast_config {
+	size_t ninterfaces;
+	char interfaces[LW_CONFIG_MAX_MCAST_IFACES][16];  /* IFNAMSIZ */
+	uint32_t buffer_bytes;   /* kernel capture ring per interface */
+	uint32_t snaplen;
+	uint32_t max_groups;     /* group rows per interface */
+	enum lw_mcast_direction direction;
+};
+
 struct lw_config {
 	uint32_t interval_s;
 	uint32_t kernel_interval_s;  /* slabinfo, zoneinfo, buddyinfo */
@@ -61,6 +79,7 @@ struct lw_config {
 	struct lw_trapsink trapsinks[LW_CONFIG_MAX_TRAPSINKS];
 	struct lw_proc_config proc;
 	struct lw_tcp_config tcp;
+	struct lw_mcast_config mcast;
 };
 
 void lw_config_defaults(struct lw_config *cfg);

@@ -7,6 +7,7 @@
 #include "buddyinfo.h"
 #include "cpus.h"
 #include "filenr.h"
+#include "igmp.h"
 #include "loadavg.h"
 #include "meminfo.h"
 #include "netstat.h"
@@ -19,7 +20,7 @@
 #include "zoneinfo.h"
 
 /* Parsers reachable through the first byte; corpus_driver.c tries each. */
-#define LW_FUZZ_PARSERS 19
+#define LW_FUZZ_PARSERS 21
 
 /* Read by corpus_driver.c, which otherwise tries 16 selectors. */
 extern const unsigned lw_fuzz_selectors;
@@ -31,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct lw_slab_list slabs;
 static struct lw_zone_list zones;
 static struct lw_buddy_list buddies;
+static struct lw_membership_list memberships;
 
 /* The unaccounted figure is a part of MemTotal, whatever the other fields say. */
 static void check_meminfo(const struct lw_meminfo *m)
@@ -124,6 +126,23 @@ static void check_ratios(const struct lw_tcp_limits *lim)
 	if (lw_ratio_hundredths(lim->v[LW_TL_MEM_MIN], lim->v[LW_TL_MEM_MAX], &v) &&
 	    lim->v[LW_TL_MEM_MIN] <= lim->v[LW_TL_MEM_MAX] && v > 10000)
 		__builtin_trap();
+}
+
+/* Rows of the parser's family, a NUL-terminated non-empty name, IPv4 groups in 4 bytes. */
+static void check_memberships(uint8_t family)
+{
+	static const uint8_t zero[12];
+
+	if (memberships.n > memberships.cap)
+		__builtin_trap();
+	for (size_t i = 0; i < memberships.n; i++) {
+		const struct lw_mcast_membership *m = &memberships.rows[i];
+
+		if (m->family != family || m->ifname[0] == '\0' ||
+		    memchr(m->ifname, '\0', sizeof(m->ifname)) == NULL ||
+		    (family == 1 && memcmp(m->group + 4, zero, sizeof(zero)) != 0))
+			__builtin_trap();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -229,12 +248,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		check_buddies();
 		break;
-	default: {
+	case 18: {
 		struct lw_vmstat v;
 		if (lw_vmstat_parse(buf, len, &v, &err) == 0 && v.present >> LW_VM_COUNT != 0)
 			__builtin_trap();
 		break;
 	}
+	case 19:
+		if (lw_igmp_parse(buf, len, &memberships, &err) != 0 && memberships.n != 0)
+			__builtin_trap();
+		check_memberships(1);
+		break;
+	default:
+		if (lw_igmp6_parse(buf, len, &memberships, &err) != 0 && memberships.n != 0)
+			__builtin_trap();
+		check_memberships(2);
+		break;
 	}
 	return 0;
 }
