@@ -6,6 +6,8 @@
 #include <time.h>
 
 #include "lw_config.h"
+#include "mcastboard.h"
+#include "mcastcap.h"
 #include "sampler.h"
 #include "snapshot.h"
 
@@ -19,6 +21,9 @@ struct lw_agent {
 	struct lw_snapshot *current;     /* served; replaced only on this thread */
 	struct lw_mailbox mailbox;
 	struct lw_sampler *sampler;
+	struct lw_mcast_board mcast_board;  /* the capture threads' publications */
+	struct lw_mcast_capture *mcast;     /* NULL without mcast_interface */
+	struct lw_mcast_if_snap *mcast_current[LW_CONFIG_MAX_MCAST_IFACES];  /* served */
 	int sigfd;
 	bool running;
 };

@@ -17,8 +17,10 @@
 #include "mib_proc.h"
 #include "mib_tcp.h"
 #include "mib_kernel.h"
+#include "mib_mcast.h"
 #include "notify.h"
 #include "pidfile.h"
+#include "readfile.h"
 
 #ifndef LW_DEFAULT_CONFIG
 #define LW_DEFAULT_CONFIG "/etc/leakwatch/leakwatchd.conf"
@@ -62,7 +64,28 @@ static void on_snapshot(int fd, void *arg)
 	lw_mib_proc_load(agent);
 	lw_mib_tcp_load(agent);
 	lw_mib_kernel_load(agent);
+	lw_mib_mcast_load(agent);
 	lw_snapshot_free(old);
+}
+
+/* The capture threads published: runs on the agent thread when the board's eventfd fires. */
+static void on_mcast(int fd, void *arg)
+{
+	(void)fd;
+	lw_mib_mcast_take(arg);
+}
+
+/* The capture settings are fixed while the threads run. */
+static bool mcast_config_changed(const struct lw_mcast_config *a, const struct lw_mcast_config *b)
+{
+	if (a->ninterfaces != b->ninterfaces || a->buffer_bytes != b->buffer_bytes ||
+	    a->snaplen != b->snaplen || a->max_groups != b->max_groups ||
+	    a->direction != b->direction)
+		return true;
+	for (size_t i = 0; i < a->ninterfaces; i++)
+		if (strcmp(a->interfaces[i], b->interfaces[i]) != 0)
+			return true;
+	return false;
 }
 
 static void reload(struct lw_agent *agent)
@@ -85,6 +108,9 @@ static void reload(struct lw_agent *agent)
 	    next.ncommunities != agent->cfg.ncommunities || next.ntrapsinks != agent->cfg.ntrapsinks)
 		snmp_log(LOG_WARNING, "%s: root, agentx and access settings apply at the next "
 			 "restart\n", agent->config_path);
+	if (mcast_config_changed(&next.mcast, &agent->cfg.mcast))
+		snmp_log(LOG_WARNING, "%s: mcast_* settings apply at the next restart\n",
+			 agent->config_path);
 	agent->cfg.interval_s = next.interval_s;
 	agent->cfg.kernel_interval_s = next.kernel_interval_s;
 	agent->cfg.proc = next.proc;
@@ -203,6 +229,21 @@ static int load_config(struct lw_agent *agent)
 	return 0;
 }
 
+/* One capture thread per mcast_interface, reading sysfs under the collectors' root. */
+static int start_captures(struct lw_agent *agent, struct lw_error *err)
+{
+	int rootfd, rc;
+
+	if (agent->cfg.mcast.ninterfaces == 0)
+		return 0;
+	if (lw_root_open(agent->cfg.root, &rootfd, err))
+		return -1;
+	rc = lw_mcast_capture_start(&agent->mcast, &agent->cfg.mcast, rootfd, &agent->mcast_board,
+				    err);
+	close(rootfd);
+	return rc;
+}
+
 static int run(struct lw_agent *agent, const struct options *o)
 {
 	struct lw_error err;
@@ -210,7 +251,8 @@ static int run(struct lw_agent *agent, const struct options *o)
 	bool sampler_left = false;
 	int rc = EXIT_RUNTIME;
 
-	if (setup_signals(agent, &err) || lw_mailbox_init(&agent->mailbox, &err)) {
+	if (setup_signals(agent, &err) || lw_mailbox_init(&agent->mailbox, &err) ||
+	    lw_mcast_board_init(&agent->mcast_board, agent->cfg.mcast.ninterfaces, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		return EXIT_RUNTIME;
 	}
@@ -221,13 +263,18 @@ static int run(struct lw_agent *agent, const struct options *o)
 	}
 	register_readfd(agent->mailbox.eventfd, on_snapshot, agent);
 	register_readfd(agent->sigfd, on_signal, agent);
+	register_readfd(agent->mcast_board.eventfd, on_mcast, agent);
 	if (lw_sampler_start(&agent->sampler, &agent->cfg, &agent->mailbox, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		goto teardown;
 	}
-	if (o->pidfile != NULL && lw_pidfile_write(o->pidfile, &err)) {
+	if (start_captures(agent, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		goto stop_sampler;
+	}
+	if (o->pidfile != NULL && lw_pidfile_write(o->pidfile, &err)) {
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		goto stop_captures;
 	}
 	snmp_log(LOG_INFO, "leakwatchd %s started (%s, interval %u s)\n", LW_VERSION,
 		 agent->master ? "standalone master" : "AgentX subagent", agent->cfg.interval_s);
@@ -238,6 +285,9 @@ static int run(struct lw_agent *agent, const struct options *o)
 	rc = 0;
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);
+stop_captures:
+	lw_mcast_capture_stop(agent->mcast);
+	agent->mcast = NULL;
 stop_sampler:
 	if (lw_sampler_stop(agent->sampler, SAMPLER_STOP_TIMEOUT_MS, &stuck)) {
 		/* The thread still uses the mailbox; the process exit reclaims both. */
@@ -249,12 +299,14 @@ stop_sampler:
 teardown:
 	unregister_readfd(agent->mailbox.eventfd);
 	unregister_readfd(agent->sigfd);
+	unregister_readfd(agent->mcast_board.eventfd);
 	lw_agent_teardown(agent);
 out:
 	lw_snapshot_free(agent->current);
 	agent->current = NULL;
 	if (!sampler_left)
 		lw_mailbox_destroy(&agent->mailbox);
+	lw_mcast_board_destroy(&agent->mcast_board);
 	close(agent->sigfd);
 	return rc;
 }

@@ -31,7 +31,19 @@ int lw_snap_table_register(struct lw_snap_table *t, const char *name, const oid 
 			   size_t entry_len, int nindex, unsigned min_col, unsigned max_col,
 			   lw_snap_column_fn *column, lw_snap_served_fn *served, const void *owner)
 {
+	const struct lw_snap_index index = { nindex, NULL, (size_t)nindex };
+
+	return lw_snap_table_register_index(t, name, entry, entry_len, &index, min_col, max_col,
+					    column, served, owner);
+}
+
+int lw_snap_table_register_index(struct lw_snap_table *t, const char *name, const oid *entry,
+				 size_t entry_len, const struct lw_snap_index *index,
+				 unsigned min_col, unsigned max_col, lw_snap_column_fn *column,
+				 lw_snap_served_fn *served, const void *owner)
+{
 	memset(t, 0, sizeof(*t));
+	t->index_max_len = index->max_len;
 	t->column = column;
 	t->served = served;
 	t->owner = owner;
@@ -43,8 +55,9 @@ int lw_snap_table_register(struct lw_snap_table *t, const char *name, const oid 
 	if (t->reg == NULL || t->info == NULL || t->container == NULL)
 		return -1;
 	t->reg->my_reg_void = t;
-	for (int i = 0; i < nindex; i++)
-		netsnmp_table_helper_add_indexes(t->info, ASN_UNSIGNED, 0);
+	for (int i = 0; i < index->n; i++)
+		netsnmp_table_helper_add_indexes(t->info, index->types ? index->types[i] : ASN_UNSIGNED,
+						 0);
 	t->info->min_column = min_col;
 	t->info->max_column = max_col;
 	return netsnmp_container_table_register(t->reg, t->info, t->container,
@@ -59,21 +72,29 @@ int lw_snap_table_load(struct lw_snap_table *t, size_t n, int nindex,
 		       const void *ctx)
 {
 	struct lw_snap_row *rows = n ? calloc(n, sizeof(*rows)) : NULL;
+	oid *pool = n ? calloc(n, t->index_max_len * sizeof(*pool)) : NULL;
 
 	CONTAINER_CLEAR(t->container, NULL, NULL);
 	free(t->rows);
+	free(t->pool);
 	t->rows = NULL;
+	t->pool = NULL;
 	t->nrows = 0;
-	if (n > 0 && rows == NULL)
+	if (n > 0 && (rows == NULL || pool == NULL)) {
+		free(rows);
+		free(pool);
 		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
-		fill(i, &rows[i], ctx);
+		rows[i].oids = pool + i * t->index_max_len;
 		rows[i].index.oids = rows[i].oids;
 		rows[i].index.len = (size_t)nindex;
+		fill(i, &rows[i], ctx);
 		/* Rows come in index order, so each insert appends to the sorted array. */
 		CONTAINER_INSERT(t->container, &rows[i]);
 	}
 	t->rows = rows;
+	t->pool = pool;
 	t->nrows = n;
 	return 0;
 }
@@ -89,5 +110,6 @@ void lw_snap_table_unregister(struct lw_snap_table *t)
 	if (t->info != NULL)
 		netsnmp_table_registration_info_free(t->info);
 	free(t->rows);
+	free(t->pool);
 	memset(t, 0, sizeof(*t));
 }

@@ -9,13 +9,22 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#define LW_SNAP_INDEX_MAX 3
-
 /* One row: its index OIDs and a pointer into the snapshot it was loaded from. */
 struct lw_snap_row {
 	netsnmp_index index;  /* first: the container compares rows as netsnmp_index */
-	oid oids[LW_SNAP_INDEX_MAX];
+	oid *oids;            /* the table's max_len sub-identifiers, in one pool per load */
 	const void *data;
+};
+
+/*
+ * A table's index: n components of the given ASN types (NULL: all ASN_UNSIGNED) taking at most
+ * max_len sub-identifiers in all (a string component that is not IMPLIED takes its length and
+ * its octets: an InetAddress of 16 octets is 17).
+ */
+struct lw_snap_index {
+	int n;
+	const u_char *types;
+	size_t max_len;
 };
 
 /*
@@ -37,6 +46,8 @@ struct lw_snap_table {
 	lw_snap_column_fn *column;
 	lw_snap_served_fn *served;
 	const void *owner;            /* passed to served() */
+	size_t index_max_len;
+	oid *pool;                    /* the rows' index sub-identifiers */
 };
 
 /*
@@ -49,9 +60,17 @@ int lw_snap_table_register(struct lw_snap_table *t, const char *name, const oid 
 			   size_t entry_len, int nindex, unsigned min_col, unsigned max_col,
 			   lw_snap_column_fn *column, lw_snap_served_fn *served, const void *owner);
 
+/* The same with an index of other types or lengths. */
+int lw_snap_table_register_index(struct lw_snap_table *t, const char *name, const oid *entry,
+				 size_t entry_len, const struct lw_snap_index *index,
+				 unsigned min_col, unsigned max_col, lw_snap_column_fn *column,
+				 lw_snap_served_fn *served, const void *owner);
+
 /*
  * Replaces every row: fill(i, row, ctx) sets row->oids[] and row->data for i in 0..n-1, in
- * increasing index order. On allocation failure the table is left empty and -1 returned.
+ * increasing index order; row->index.len is nindex unless fill sets it (a variable-length
+ * index, at most the table's max_len). On allocation failure the table is left empty and -1
+ * returned.
  */
 int lw_snap_table_load(struct lw_snap_table *t, size_t n, int nindex,
 		       void (*fill)(size_t i, struct lw_snap_row *row, const void *ctx),

@@ -85,15 +85,23 @@ static bool due(const struct lw_collect_state *st, enum lw_collector_id id, uint
 	       (uint64_t)interval_s * 1000000u;
 }
 
+/* The tables a cycle fills and hands over to its snapshot. */
+struct cycle_tables {
+	struct lw_proc_table procs;
+	struct lw_tcp_table tcp;  /* about 17 KiB: the sampler thread has the default stack */
+	struct lw_membership_list members;
+};
+
 static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
-		    struct lw_proc_table *procs, struct lw_tcp_table *tcp)
+		    struct cycle_tables *out)
 {
 	const struct lw_collector_def *def = lw_collector_def(id);
 	struct lw_collector_stats *cs = &st->work.collectors[id];
 	struct lw_collect_ctx ctx = {
 		.rootfd = st->rootfd, .procs = &st->procs, .proc_cfg = &st->proc_cfg,
-		.proc_out = procs, .tcp = &st->tcp, .tcp_cfg = &st->tcp_cfg, .tcp_out = tcp,
-		.kmem = &st->kmem, .filebuf = &st->filebuf,
+		.proc_out = &out->procs, .tcp = &st->tcp, .tcp_cfg = &st->tcp_cfg,
+		.tcp_out = &out->tcp, .kmem = &st->kmem, .filebuf = &st->filebuf,
+		.members_out = &out->members,
 		.notice = cs->notice, .notice_cap = sizeof(cs->notice),
 	};
 	struct lw_error err;
@@ -140,15 +148,14 @@ static void sockmem_percents(struct lw_snapshot *w)
 struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *running)
 {
 	struct lw_snapshot *snap = malloc(sizeof(*snap));
-	struct lw_proc_table procs;
-	struct lw_tcp_table tcp;  /* about 17 KiB: the sampler thread has the default stack */
+	struct cycle_tables t;
 
-	memset(&procs, 0, sizeof(procs));
-	memset(&tcp, 0, sizeof(tcp));
+	memset(&t, 0, sizeof(t));
+	lw_membership_list_init(&t.members);
 	for (int id = 0; id < LW_COL_COUNT; id++) {
 		if (running != NULL)
 			atomic_store(running, id);
-		run_one(st, (enum lw_collector_id)id, &procs, &tcp);
+		run_one(st, (enum lw_collector_id)id, &t);
 	}
 	sockmem_percents(&st->work);
 	if (running != NULL)
@@ -160,13 +167,15 @@ struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *ru
 		lw_kmem_init(&snap->kmem);
 	}
 	if (snap == NULL || lw_kmem_copy(&snap->kmem, &st->kmem)) {
-		lw_proc_table_release(&procs);
-		lw_tcp_table_release(&tcp);
+		lw_proc_table_release(&t.procs);
+		lw_tcp_table_release(&t.tcp);
+		lw_membership_list_free(&t.members);
 		free(snap);
 		return NULL;
 	}
-	snap->procs = procs;  /* the tables move into the snapshot; work never holds one */
-	snap->tcp = tcp;
+	snap->procs = t.procs;  /* the tables move into the snapshot; work never holds one */
+	snap->tcp = t.tcp;
+	snap->members = t.members;
 	return snap;
 }
 

@@ -3,6 +3,7 @@
 
 #include "cpus.h"
 #include "kmemcollectors.h"
+#include "mcastmembers.h"
 #include "netcollectors.h"
 #include "proccollect.h"
 #include "readfile.h"
@@ -86,6 +87,7 @@ static const struct lw_collector_def defs[LW_COL_COUNT] = {
 	[LW_COL_ZONEINFO] = { "zoneinfo", lw_run_zoneinfo, LW_CADENCE_KERNEL },
 	[LW_COL_BUDDYINFO] = { "buddyinfo", lw_run_buddyinfo, LW_CADENCE_KERNEL },
 	[LW_COL_VMSTAT] = { "vmstat", lw_run_vmstat, LW_CADENCE_CYCLE },
+	[LW_COL_MCAST_MEMBERS] = { "mcast-members", lw_run_mcast_members, LW_CADENCE_CYCLE },
 };
 
 const struct lw_collector_def *lw_collector_def(enum lw_collector_id id)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "filenr.h"
+#include "igmp.h"
 #include "loadavg.h"
 #include "lw_error.h"
 #include "lw_config.h"
@@ -33,6 +34,7 @@ enum lw_collector_id {
 	LW_COL_ZONEINFO,
 	LW_COL_BUDDYINFO,
 	LW_COL_VMSTAT,
+	LW_COL_MCAST_MEMBERS,
 	LW_COL_COUNT
 };
 
@@ -83,6 +85,7 @@ struct lw_collect_ctx {
 	struct lw_tcp_table *tcp_out;           /* the tcp collector's table */
 	struct lw_kmem *kmem;                   /* the slow kernel collectors' tables */
 	struct lw_filebuf *filebuf;             /* reused for files of host-dependent size */
+	struct lw_membership_list *members_out; /* the mcast-members collector's list */
 	char *notice;                           /* the running collector's notice, "" if none */
 	size_t notice_cap;
 };

@@ -36,6 +36,69 @@ static int append(struct lw_membership_list *l, const struct lw_mcast_membership
 	return 0;
 }
 
+int lw_membership_list_append(struct lw_membership_list *l,
+			      const struct lw_membership_list *from)
+{
+	struct lw_error err;
+
+	for (size_t i = 0; i < from->n; i++)
+		if (append(l, &from->rows[i], &err)) {
+			l->n -= i;
+			return -1;
+		}
+	return 0;
+}
+
+static int key_order(uint32_t ifindex, uint8_t family, const uint8_t group[16],
+		     const struct lw_mcast_membership *b)
+{
+	if (ifindex != b->ifindex)
+		return ifindex < b->ifindex ? -1 : 1;
+	if (family != b->family)
+		return family < b->family ? -1 : 1;
+	return memcmp(group, b->group, sizeof(b->group));
+}
+
+static int row_order(const void *x, const void *y)
+{
+	const struct lw_mcast_membership *a = x;
+
+	return key_order(a->ifindex, a->family, a->group, y);
+}
+
+void lw_membership_list_sort(struct lw_membership_list *l)
+{
+	size_t kept = 0;
+
+	if (l->n == 0)
+		return;
+	qsort(l->rows, l->n, sizeof(l->rows[0]), row_order);
+	for (size_t i = 1; i < l->n; i++)
+		if (row_order(&l->rows[i], &l->rows[kept]) != 0)
+			l->rows[++kept] = l->rows[i];
+	l->n = kept + 1;
+}
+
+const struct lw_mcast_membership *lw_membership_find(const struct lw_membership_list *l,
+						     uint32_t ifindex, uint8_t family,
+						     const uint8_t group[16])
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = key_order(ifindex, family, group, &l->rows[mid]);
+
+		if (c == 0)
+			return &l->rows[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')

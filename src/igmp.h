@@ -25,6 +25,21 @@ struct lw_membership_list {
 void lw_membership_list_init(struct lw_membership_list *l);
 void lw_membership_list_free(struct lw_membership_list *l);
 
+/* Appends every row of from to l; -1 (l unchanged) when out of memory. */
+int lw_membership_list_append(struct lw_membership_list *l,
+			      const struct lw_membership_list *from);
+
+/*
+ * Sorts l into lwMcastMemberTable's index order (ifindex, family, group bytes) and removes
+ * rows whose key repeats (the kernel lists a group once per device; a torn read might not).
+ */
+void lw_membership_list_sort(struct lw_membership_list *l);
+
+/* The row of (ifindex, family, group) in a sorted list, or NULL. */
+const struct lw_mcast_membership *lw_membership_find(const struct lw_membership_list *l,
+						     uint32_t ifindex, uint8_t family,
+						     const uint8_t group[16]);
+
 /*
  * /proc/net/igmp: a header line "Idx\tDevice    : Count Querier\t...", then per device
  * "IDX\tNAME      : COUNT QUERIER" followed by one tab-indented line per group

@@ -274,8 +274,10 @@ static int do_mcast_interface(const struct line *l, struct lw_config *cfg, struc
 		if (strcmp(m->interfaces[i], l->argv[1]) == 0)
 			return line_error(l, err, "mcast_interface: '%s' is already configured",
 					  l->argv[1]);
-	/* "any" would count a frame once per interface it crosses and has no ifIndex. */
-	if (strcmp(l->argv[1], "any") == 0 || strchr(l->argv[1], '/') != NULL)
+	/* "any" would count a frame once per interface it crosses and has no ifIndex; the
+	 * rest is what Linux refuses in a device name (and what would leave sys/class/net/). */
+	if (strcmp(l->argv[1], "any") == 0 || strcmp(l->argv[1], ".") == 0 ||
+	    strcmp(l->argv[1], "..") == 0 || strpbrk(l->argv[1], "/:") != NULL)
 		return line_error(l, err, "mcast_interface: '%s' is not an interface name",
 				  l->argv[1]);
 	if (copy_arg(l, 1, m->interfaces[m->ninterfaces], sizeof(m->interfaces[0]), err))

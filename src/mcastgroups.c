@@ -38,6 +38,20 @@ void lw_mcast_groups_free(struct lw_mcast_groups *g)
 	memset(g, 0, sizeof(*g));
 }
 
+void lw_mcast_groups_reset(struct lw_mcast_groups *g)
+{
+	struct lw_mcast_group *rows = g->rows;
+	uint32_t *hash = g->hash;
+	size_t max_groups = g->max_groups, nhash = g->nhash;
+
+	memset(hash, 0, nhash * sizeof(*hash));
+	memset(g, 0, sizeof(*g));
+	g->rows = rows;
+	g->hash = hash;
+	g->max_groups = max_groups;
+	g->nhash = nhash;
+}
+
 /* The slot holding the group, or the empty slot where it would go (the hash is never full:
  * at most max_groups of >= 2 * max_groups slots are used). */
 static size_t find_slot(const struct lw_mcast_groups *g, uint8_t family, const uint8_t group[16])
@@ -125,6 +139,28 @@ void lw_mcast_rates_tick(struct lw_mcast_groups *g, uint64_t now_ns)
 		g->rows[k].sample_octets[j] = g->rows[k].octets;
 	}
 	g->ticks++;
+}
+
+void lw_mcast_clock_start(struct lw_mcast_clock *c, int64_t now_s)
+{
+	c->next = now_s + 1;
+}
+
+unsigned lw_mcast_clock_advance(struct lw_mcast_clock *c, struct lw_mcast_groups *g,
+				int64_t upto_s)
+{
+	int64_t from = c->next;
+	unsigned n = 0;
+
+	if (upto_s < from)
+		return 0;
+	/* The 60 s window needs the last 61 samples; older ones would be overwritten anyway. */
+	if (upto_s - from >= LW_MCAST_IFACE_SAMPLES)
+		from = upto_s - (LW_MCAST_IFACE_SAMPLES - 1);
+	for (int64_t b = from; b <= upto_s; b++, n++)
+		lw_mcast_rates_tick(g, (uint64_t)b * 1000000000u);
+	c->next = upto_s + 1;
+	return n;
 }
 
 static uint64_t per_second(uint64_t delta, uint64_t span_ns)

@@ -58,6 +58,9 @@ struct lw_mcast_groups {
 int lw_mcast_groups_init(struct lw_mcast_groups *g, size_t max_groups);
 void lw_mcast_groups_free(struct lw_mcast_groups *g);
 
+/* No groups, every counter and sample back to 0, memory kept (a new interface, same name). */
+void lw_mcast_groups_reset(struct lw_mcast_groups *g);
+
 /*
  * Counts one multicast packet (p from lw_mcast_pkt_parse returning 1) at now_ns: in the
  * interface totals always, and in its group's row (created on its first packet) if the group
@@ -72,6 +75,30 @@ int lw_mcast_groups_add(struct lw_mcast_groups *g, const struct lw_mcast_pkt *p,
  * A group created between ticks had counted 0 before, so its older samples are 0.
  */
 void lw_mcast_rates_tick(struct lw_mcast_groups *g, uint64_t now_ns);
+
+/*
+ * Second boundaries of packet timestamps. The sample of boundary B (seconds since the epoch)
+ * holds every packet stamped before B, so the rate over 1 s is what was stamped in the last
+ * whole second, however late the capture thread read it. next is the next boundary to sample.
+ */
+struct lw_mcast_clock {
+	int64_t next;
+};
+
+/* Counting starts at now_s: the first sample is the next boundary (a partial second before
+ * it is in the counters, never in a rate). */
+void lw_mcast_clock_start(struct lw_mcast_clock *c, int64_t now_s);
+
+/*
+ * Takes the samples of every boundary from c->next up to upto_s inclusive, at B * 10^9 ns, and
+ * returns how many. Called with a packet's second before counting it, and with the wall clock
+ * (less the capture's delivery delay) when no packet came. Boundaries more than 60 s before
+ * upto_s are not sampled one by one: no packet came between them, so the counters were those of
+ * the oldest sample kept. upto_s before c->next (a clock stepped back, a packet delivered late)
+ * takes nothing: that packet counts in the current second.
+ */
+unsigned lw_mcast_clock_advance(struct lw_mcast_clock *c, struct lw_mcast_groups *g,
+				int64_t upto_s);
 
 /*
  * A rate over a window: the difference of two samples and the time between them.

@@ -144,6 +144,19 @@ static int parse_sll2(const uint8_t *p, size_t caplen, struct lw_mcast_pkt *out,
 	return parse_from_type(be16(p), p + 20, caplen - 20, out, err);
 }
 
+/* Raw IP: the version nibble of the first byte is the only link information there is. */
+static int parse_raw(const uint8_t *p, size_t caplen, struct lw_mcast_pkt *out,
+		     struct lw_error *err)
+{
+	if (caplen < 1)
+		return lw_error_set(err, EPROTO, "mcast: raw IP frame is empty");
+	if (p[0] >> 4 == 4)
+		return parse_ipv4(p, caplen, out, err);
+	if (p[0] >> 4 == 6)
+		return parse_ipv6(p, caplen, out, err);
+	return 0;
+}
+
 int lw_mcast_pkt_parse(int dlt, const void *frame, size_t caplen, uint32_t wire_len,
 		       struct lw_mcast_pkt *out, struct lw_error *err)
 {
@@ -155,5 +168,7 @@ int lw_mcast_pkt_parse(int dlt, const void *frame, size_t caplen, uint32_t wire_
 		return parse_sll(frame, caplen, out, err);
 	if (dlt == LW_DLT_LINUX_SLL2)
 		return parse_sll2(frame, caplen, out, err);
+	if (dlt == LW_DLT_RAW)
+		return parse_raw(frame, caplen, out, err);
 	return lw_error_set(err, EINVAL, "mcast: link type %d not supported", dlt);
 }

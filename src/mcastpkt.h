@@ -10,6 +10,7 @@
 /* libpcap link-layer types (pcap_datalink()), numbered as DLT_*: no pcap header needed here. */
 enum {
 	LW_DLT_EN10MB = 1,        /* Ethernet */
+	LW_DLT_RAW = 12,          /* raw IP, no link header (tun, GRE, WireGuard): the version decides */
 	LW_DLT_LINUX_SLL = 113,   /* cooked capture v1 ("any" before libpcap 1.10) */
 	LW_DLT_LINUX_SLL2 = 276,  /* cooked capture v2 ("any", carries the ifindex) */
 };
@@ -31,7 +32,7 @@ struct lw_mcast_pkt {
  * Parses one frame of caplen captured bytes whose wire length was wire_len. Returns 1 for a
  * multicast datagram (IPv4 destination in 224.0.0.0/4, IPv6 in ff00::/8; *out filled), 0 for
  * any other frame (unicast, broadcast, ARP, non-IP, LLC, a third VLAN tag) and -1 with err
- * for a malformed one: link or VLAN header cut short, an IP header that is not all captured
+ * for a malformed one: link or VLAN header cut short (raw IP: no first byte), an IP header that is not all captured
  * (IPv4: IHL * 4 bytes, options included; IPv6: the 40-byte fixed header), an IP version
  * other than the EtherType's, IHL < 5, an IPv4 total length below the header length, or
  * wire_len below caplen. The payload may be cut (small snaplen): only headers are read.

@@ -14,6 +14,7 @@ void lw_snapshot_free(struct lw_snapshot *snap)
 	lw_proc_table_release(&snap->procs);
 	lw_tcp_table_release(&snap->tcp);
 	lw_kmem_free(&snap->kmem);
+	lw_membership_list_free(&snap->members);
 	free(snap);
 }
 

@@ -19,6 +19,7 @@ struct lw_snapshot {
 	struct lw_proc_table procs;   /* owned: released with the snapshot */
 	struct lw_tcp_table tcp;      /* owned: released with the snapshot */
 	struct lw_kmem kmem;          /* owned copy: released with the snapshot */
+	struct lw_membership_list members;  /* owned: mcast-members, sorted by table index */
 };
 
 void lw_snapshot_free(struct lw_snapshot *snap);

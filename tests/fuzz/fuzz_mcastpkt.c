@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The first byte picks the link type; an unknown one must be refused, not parsed. */
-static const int dlts[] = { LW_DLT_EN10MB, LW_DLT_LINUX_SLL, LW_DLT_LINUX_SLL2, 0 };
+static const int dlts[] = { LW_DLT_EN10MB, LW_DLT_LINUX_SLL, LW_DLT_LINUX_SLL2, LW_DLT_RAW, 0 };
 
 /* Our invariants: totals are the groups' sums plus overflow, no row past its caps. */
 static void check(const struct lw_mcast_groups *g)

@@ -8,6 +8,7 @@ LW_AGENT = LW_OBJECTS + ".1"
 LW_SYSTEM = LW_OBJECTS + ".2"
 LW_TCP = LW_OBJECTS + ".4"
 LW_KERNEL = LW_OBJECTS + ".5"
+LW_MCAST = LW_OBJECTS + ".6"
 
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
 SNMP_TRAP_OID = "1.3.6.1.6.3.1.1.4.1.0"
@@ -35,7 +36,8 @@ COLLECTOR_COLUMNS = {
 }
 # every collector in lwCollectorIndex order
 COLLECTORS = ["loadavg", "meminfo", "file-nr", "cpus", "processes", "tcp", "sockstat",
-              "tcp-limits", "tcp-counters", "slabinfo", "zoneinfo", "buddyinfo", "vmstat"]
+              "tcp-limits", "tcp-counters", "slabinfo", "zoneinfo", "buddyinfo", "vmstat",
+              "mcast-members"]
 
 # lwTcp: tables, scalars, and the scalar groups lwSockstat, lwTcpLimits, lwTcpCounters
 TCP_STATE_ENTRY = LW_TCP + ".1.1"          # columns: 2 Count, 3 CountV4, 4 CountV6
@@ -155,3 +157,27 @@ VMSTAT_OBJECTS = [("lwVmPgFault", ["pgfault"]), ("lwVmPgMajFault", ["pgmajfault"
                   ("lwVmPgStealKswapd", ["pgsteal_kswapd"]),
                   ("lwVmPgStealDirect", ["pgsteal_direct"]),
                   ("lwVmWorkingsetRefault", ["workingset_refault_anon", "workingset_refault_file"])]
+
+# lwMulticast: tables 1-3 (column name -> sub-id; the index columns are not-accessible), scalars
+# 4-8. lwMcastIfTable is indexed by ifindex, the other two by (ifindex, InetAddressType,
+# InetAddress with its length: 4.a.b.c.d or 16.x...). Only the member table (collector
+# "mcast-members") comes from the snapshot; the capture threads publish the other two.
+MCAST_IF_ENTRY = LW_MCAST + ".1.1"        # index: lwMcastIfIndex (1)
+MCAST_IF_COLUMNS = {"lwMcastIfName": 2, "lwMcastIfPackets": 3, "lwMcastIfOctets": 4,
+                    "lwMcastIfPps1": 5, "lwMcastIfPps10": 6, "lwMcastIfPps60": 7,
+                    "lwMcastIfBps1": 8, "lwMcastIfBps10": 9, "lwMcastIfBps60": 10,
+                    "lwMcastIfGroups": 11, "lwMcastIfDrops": 12, "lwMcastIfIfDrops": 13,
+                    "lwMcastIfCaptureState": 14, "lwMcastIfLastError": 15,
+                    "lwMcastIfGroupOverflow": 16, "lwMcastIfMalformed": 17,
+                    "lwMcastIfCounterStart": 18}
+MCAST_GROUP_ENTRY = LW_MCAST + ".2.1"     # index: IfIndex (1), AddrType (2), Addr (3)
+MCAST_GROUP_COLUMNS = {"lwMcastGroupPackets": 4, "lwMcastGroupOctets": 5,
+                       "lwMcastGroupPps10": 6, "lwMcastGroupBps10": 7,
+                       "lwMcastGroupSources": 8, "lwMcastGroupSourcesOverflow": 9,
+                       "lwMcastGroupFirstSeen": 10, "lwMcastGroupLastSeen": 11,
+                       "lwMcastGroupJoined": 12}
+MCAST_MEMBER_ENTRY = LW_MCAST + ".3.1"    # index: IfIndex (1), AddrType (2), Addr (3)
+MCAST_MEMBER_COLUMNS = {"lwMcastMemberIfName": 4, "lwMcastMemberUsers": 5}
+MCAST_SCALARS = {"lwMcastInterfaces": LW_MCAST + ".4.0", "lwMcastMaxGroups": LW_MCAST + ".5.0",
+                 "lwMcastSnaplen": LW_MCAST + ".6.0", "lwMcastBufferSize": LW_MCAST + ".7.0",
+                 "lwMcastDirection": LW_MCAST + ".8.0"}

@@ -68,7 +68,7 @@ def read_system(root="/"):
 # the socket-memory collectors' files (proc/net is this process's namespace)
 NET_FILES = ("proc/net/sockstat", "proc/net/sockstat6", "proc/net/snmp", "proc/net/netstat",
              "proc/sys/net/ipv4/tcp_mem", "proc/sys/net/ipv4/tcp_max_orphans",
-             "proc/sys/net/ipv4/tcp_max_tw_buckets")
+             "proc/sys/net/ipv4/tcp_max_tw_buckets", "proc/net/igmp", "proc/net/igmp6")
 
 
 # the kernel-memory collectors' files (slabinfo is root-only: the tests run as root)
@@ -83,7 +83,7 @@ def build_fixture_root(dst, src="/"):
     dst = Path(dst)
     for rel in ("proc/loadavg", "proc/meminfo", "proc/sys/fs/file-nr",
                 "sys/devices/system/cpu/online", *NET_FILES, *KMEM_FILES):
-        if rel == "proc/net/sockstat6" and not Path(src, rel).exists():
+        if rel in ("proc/net/sockstat6", "proc/net/igmp6") and not Path(src, rel).exists():
             continue  # a kernel without IPv6
         (dst / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(src, rel), dst / rel)

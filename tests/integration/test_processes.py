@@ -74,11 +74,14 @@ def test_wire_types_and_pid_not_accessible(leakwatchd, workers):  # noqa: F811
 def test_collector_notice_column(leakwatchd):
     n = len(COLLECTORS)
     vbs = leakwatchd.get(*[collector_notice_oid(i) for i in range(1, n + 2)])
-    # no notice on this host, except sockstat's on a kernel built without IPv6
+    # no notice on this host, except sockstat's and mcast-members' on a kernel without IPv6
     want = [("STRING", b"")] * n
     if not os.path.exists("/proc/net/sockstat6"):
         want[COLLECTORS.index("sockstat")] = ("STRING",
                                               b"no /proc/net/sockstat6 (kernel without IPv6)")
+    if not os.path.exists("/proc/net/igmp6"):
+        want[COLLECTORS.index("mcast-members")] = ("STRING",
+                                                   b"no /proc/net/igmp6 (kernel without IPv6)")
     assert [(vb.type, vb.value) for vb in vbs[:n]] == want, vbs
     assert vbs[n].type in ("noSuchInstance", "noSuchObject"), vbs[n]
 

@@ -303,6 +303,19 @@ static void cooked_captures(void **state)
 	assert_memory_equal(p.group, grp6, 16);
 	assert_int_equal(parse_exact(LW_DLT_LINUX_SLL2, b, 19, 90, &p, &err), -1);
 	assert_string_equal(err.text, "mcast: SLL2 header cut at 19 of 20 bytes");
+	/* Raw IP (tun, GRE): the version nibble picks the header; anything else is not IP. */
+	n = ipv4(b, 0, src4, grp4, 0);
+	assert_int_equal(parse_exact(LW_DLT_RAW, b, n, 28, &p, &err), 1);
+	assert_int_equal(p.family, 1);
+	assert_memory_equal(p.group, grp4, 4);
+	n = ipv6(b, 0, src6, grp6);
+	assert_int_equal(parse_exact(LW_DLT_RAW, b, n, 48, &p, &err), 1);
+	assert_int_equal(p.family, 2);
+	assert_memory_equal(p.source, src6, 16);
+	b[0] = 0x50;
+	assert_int_equal(parse_exact(LW_DLT_RAW, b, n, 48, &p, &err), 0);
+	assert_int_equal(parse_exact(LW_DLT_RAW, b, 0, 48, &p, &err), -1);
+	assert_string_equal(err.text, "mcast: raw IP frame is empty");
 }
 
 /* Every seed of the fuzz target is what its name says. */
@@ -316,6 +329,9 @@ static void fuzz_seeds_parse(void **state)
 		{ "eth_arp.bin", LW_DLT_EN10MB, 0 },
 		{ "sll_ipv4.bin", LW_DLT_LINUX_SLL, 1 },
 		{ "sll2_ipv6.bin", LW_DLT_LINUX_SLL2, 1 },
+		{ "eth_ipv4_broadcast.bin", LW_DLT_EN10MB, 0 },
+		{ "eth_three_tags.bin", LW_DLT_EN10MB, 0 },
+		{ "raw_ipv4.bin", LW_DLT_RAW, 1 },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
