@@ -1,8 +1,12 @@
 # pytest fixtures: private snmpd, leakwatchd subagent, snmptrapd; checks both stay alive per test.
 # LEAKWATCHD=/abs/path/leakwatchd selects the binary; LEAKWATCHD_WRAPPER="valgrind -q ..." wraps it.
+import grp
 import os
+import pwd
 import shlex
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -83,3 +87,40 @@ def trapd(tmp_path, _daemons):
     d = Snmptrapd(tmp_path / "snmptrapd")
     _daemons.append(d)
     return d.start()
+
+
+UNPRIVILEGED = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+
+@pytest.fixture
+def nobody_dir():
+    """A directory nobody can write, outside pytest's 0700 tmp tree (removed after the daemons
+    are stopped: this fixture is set up before them)."""
+    try:
+        uid, gid = pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid
+    except KeyError as exc:
+        pytest.fail(f"user nobody / group nogroup needed: {exc}")
+    assert shutil.which("setpriv"), "setpriv (util-linux) needed"
+    d = Path(tempfile.mkdtemp(prefix="lw-nobody-"))
+    os.chmod(d, 0o755)
+    yield d, uid, gid
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def nobody_lw(nobody_dir, _daemons):
+    """nobody_lw(**Leakwatchd kwargs) -> a started standalone leakwatchd (interval 1, community
+    public) run as nobody:nogroup through setpriv: no capabilities, no root-only files."""
+    d, uid, gid = nobody_dir
+
+    def start(**kw):
+        wrapper = UNPRIVILEGED + shlex.split(os.environ.get("LEAKWATCHD_WRAPPER", ""))
+        lw = Leakwatchd(d / f"leakwatchd{len(_daemons)}", master=True,
+                        rocommunity="public 127.0.0.1", interval=1, wrapper=wrapper, **kw)
+        _daemons.append(lw)
+        for sub in (lw.snmpconf, lw.persist):
+            sub.mkdir(exist_ok=True)
+        for path in [d, *d.rglob("*")]:
+            os.chown(path, uid, gid)
+        return lw.start()
+    return start

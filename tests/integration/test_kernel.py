@@ -2,21 +2,15 @@
 # vmstat), live meminfo within drift, slab growth from tmpfs inodes, the kernel_interval cadence,
 # tables kept across a SIGHUP, an unprivileged daemon without /proc/slabinfo, and the whole
 # subtree named through the MIB.
-import grp
 import os
-import pwd
-import shlex
-import shutil
 import signal
 import stat
 import subprocess
-import tempfile
 import warnings
-from pathlib import Path
 
 import pytest
 
-from lwharness import Leakwatchd, mib_args, run_tool, snmpbulkwalk, wait_until
+from lwharness import mib_args, run_tool, snmpbulkwalk, wait_until
 from lwkmem import (BUDDY_COLUMNS, BUDDY_TYPES, KERNEL_MEMORY_TYPES, PAGE_SIZE, SLAB_TYPES,
                     ZONE_TYPES, RawGet, expected_buddy_rows, expected_slab_rows,
                     expected_vmstat, expected_zone_rows, kernel_memory, kernel_memory_oid,
@@ -441,38 +435,11 @@ def test_sighup_changing_tcp_settings_keeps_the_kernel_tables(snmpd, lw_factory)
 
 # ----- 5. an unprivileged daemon: no /proc/slabinfo -----
 
-UNPRIVILEGED = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-
-
-@pytest.fixture
-def nobody_dir():
-    """A directory nobody can write, outside pytest's 0700 tmp tree (removed after the daemons
-    are stopped: this fixture is set up before them)."""
-    try:
-        uid, gid = pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid
-    except KeyError as exc:
-        pytest.fail(f"user nobody / group nogroup needed: {exc}")
-    assert shutil.which("setpriv"), "setpriv (util-linux) needed"
-    d = Path(tempfile.mkdtemp(prefix="lwkernel-nobody-"))
-    os.chmod(d, 0o755)
-    yield d, uid, gid
-    shutil.rmtree(d, ignore_errors=True)
-
-
-def test_unprivileged_daemon_serves_all_but_the_slab_table(nobody_dir, _daemons):
+def test_unprivileged_daemon_serves_all_but_the_slab_table(nobody_lw):
     mode = stat.S_IMODE(os.stat("/proc/slabinfo").st_mode)
     assert not mode & 0o044, (f"/proc/slabinfo is mode {mode:o} here, readable by others: "
                               "this test needs it root-only (0400, as on Debian)")
-    d, uid, gid = nobody_dir
-    wrapper = UNPRIVILEGED + shlex.split(os.environ.get("LEAKWATCHD_WRAPPER", ""))
-    lw = Leakwatchd(d / "leakwatchd", master=True, rocommunity="public 127.0.0.1", interval=1,
-                    extra_lines=["kernel_interval 1"], wrapper=wrapper)
-    _daemons.append(lw)
-    for sub in (lw.snmpconf, lw.persist):
-        sub.mkdir(exist_ok=True)
-    for path in [d, *d.rglob("*")]:
-        os.chown(path, uid, gid)
-    lw.start()
+    lw = nobody_lw(extra_lines=["kernel_interval 1"])
     lw.wait_served(system_oid("lwMemTotalKB"), timeout=30)
 
     slab = collector_index("slabinfo")

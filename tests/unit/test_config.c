@@ -35,6 +35,11 @@ static void defaults(void **state)
 	assert_int_equal(cfg.tcp.top_n, 5);
 	assert_int_equal(cfg.tcp.max_ports, 1024);
 	assert_int_equal(cfg.kernel_interval_s, 60);
+	assert_int_equal(cfg.mcast.ninterfaces, 0);
+	assert_int_equal(cfg.mcast.buffer_bytes, 8u << 20);
+	assert_int_equal(cfg.mcast.snaplen, 128);
+	assert_int_equal(cfg.mcast.max_groups, 1024);
+	assert_int_equal(cfg.mcast.direction, LW_MCAST_DIR_IN);
 }
 
 static void good_lines(void **state)
@@ -54,7 +59,13 @@ static void good_lines(void **state)
 			   "trap2sink 127.0.0.1:1162 public\n"
 			   "tcp_top 50\n"
 			   "tcp_max_ports 65535\n"
-			   "kernel_interval 300\n";
+			   "kernel_interval 300\n"
+			   "mcast_interface eth0\n"
+			   "mcast_interface bond0.100\n"
+			   "mcast_buffer_size 32M\n"
+			   "mcast_snaplen 96\n"
+			   "mcast_max_groups 65536\n"
+			   "mcast_direction inout\n";
 
 	(void)state;
 	assert_int_equal(parse(text, &cfg, &err), 0);
@@ -75,6 +86,22 @@ static void good_lines(void **state)
 	assert_int_equal(cfg.tcp.top_n, 50);
 	assert_int_equal(cfg.tcp.max_ports, 65535);
 	assert_int_equal(cfg.kernel_interval_s, 300);
+	assert_int_equal(cfg.mcast.ninterfaces, 2);
+	assert_string_equal(cfg.mcast.interfaces[0], "eth0");
+	assert_string_equal(cfg.mcast.interfaces[1], "bond0.100");
+	assert_int_equal(cfg.mcast.buffer_bytes, 32u << 20);
+	assert_int_equal(cfg.mcast.snaplen, 96);
+	assert_int_equal(cfg.mcast.max_groups, 65536);
+	assert_int_equal(cfg.mcast.direction, LW_MCAST_DIR_INOUT);
+	/* Sizes: plain bytes and the three suffixes, either case, at the range's ends. */
+	assert_int_equal(parse("mcast_buffer_size 65536\n", &cfg, &err), 0);
+	assert_int_equal(cfg.mcast.buffer_bytes, 65536);
+	assert_int_equal(parse("mcast_buffer_size 512k\n", &cfg, &err), 0);
+	assert_int_equal(cfg.mcast.buffer_bytes, 512u << 10);
+	assert_int_equal(parse("mcast_buffer_size 1G\n", &cfg, &err), 0);
+	assert_int_equal(cfg.mcast.buffer_bytes, 1u << 30);
+	assert_int_equal(parse("mcast_direction out\n", &cfg, &err), 0);
+	assert_int_equal(cfg.mcast.direction, LW_MCAST_DIR_OUT);
 }
 
 struct bad_case {
@@ -117,6 +144,37 @@ static void bad_lines(void **state)
 		  "test.conf:1: tcp_max_ports: '65536' is out of range 1..65535" },
 		{ "tcp_max_ports many\n",
 		  "test.conf:1: tcp_max_ports: 'many' is not a number of ports" },
+		{ "mcast_interface\n", "test.conf:1: mcast_interface: usage: mcast_interface IFNAME" },
+		{ "mcast_interface any\n",
+		  "test.conf:1: mcast_interface: 'any' is not an interface name" },
+		{ "mcast_interface ..\n",
+		  "test.conf:1: mcast_interface: '..' is not an interface name" },
+		{ "mcast_interface eth0/x\n",
+		  "test.conf:1: mcast_interface: 'eth0/x' is not an interface name" },
+		{ "mcast_interface eth0:1\n",
+		  "test.conf:1: mcast_interface: 'eth0:1' is not an interface name" },
+		{ "mcast_interface 0123456789abcdef\n",
+		  "test.conf:1: mcast_interface: argument 1 is longer than 15 characters" },
+		{ "mcast_interface eth0\n# again\nmcast_interface eth0\n",
+		  "test.conf:3: mcast_interface: 'eth0' is already configured" },
+		{ "mcast_buffer_size 63K\n",
+		  "test.conf:1: mcast_buffer_size: '63K' is out of range 65536..1073741824" },
+		{ "mcast_buffer_size 2G\n",
+		  "test.conf:1: mcast_buffer_size: '2G' is out of range 65536..1073741824" },
+		{ "mcast_buffer_size 99999999999999999999G\n",
+		  "test.conf:1: mcast_buffer_size: '99999999999999999999G' is out of range "
+		  "65536..1073741824" },
+		{ "mcast_buffer_size 8MB\n",
+		  "test.conf:1: mcast_buffer_size: '8MB' is not a number of bytes" },
+		{ "mcast_buffer_size -8M\n",
+		  "test.conf:1: mcast_buffer_size: '-8M' is not a number of bytes" },
+		{ "mcast_snaplen 95\n", "test.conf:1: mcast_snaplen: '95' is out of range 96..65535" },
+		{ "mcast_max_groups 0\n",
+		  "test.conf:1: mcast_max_groups: '0' is out of range 1..65536" },
+		{ "mcast_max_groups lots\n",
+		  "test.conf:1: mcast_max_groups: 'lots' is not a number of groups" },
+		{ "mcast_direction both\n",
+		  "test.conf:1: mcast_direction: 'both' is not in, out or inout" },
 		{ "interval 5\ninterval\0 5\n", "test.conf:2: NUL byte in line" },
 	};
 
@@ -155,6 +213,11 @@ static void long_line_and_limits(void **state)
 		pos += (size_t)sprintf(many + pos, "rocommunity c%d\n", i);
 	assert_int_equal(parse(many, &cfg, &err), -1);
 	assert_string_equal(err.text, "test.conf:17: rocommunity: at most 16 communities");
+	pos = 0;
+	for (int i = 0; i <= LW_CONFIG_MAX_MCAST_IFACES; i++)
+		pos += (size_t)sprintf(many + pos, "mcast_interface eth%d\n", i);
+	assert_int_equal(parse(many, &cfg, &err), -1);
+	assert_string_equal(err.text, "test.conf:17: mcast_interface: at most 16 interfaces");
 	free(text);
 	free(many);
 }
