@@ -295,3 +295,24 @@ def test_capture_without_privilege_is_an_error_row(nobody_lw):
     errors = [ln for ln in lw.log().splitlines() if "mcast_interface lo: capture error" in ln]
     assert len(errors) == 1, lw.log()
     assert mc.if_row(lw.port, lo, "lwMcastIfCaptureState")["lwMcastIfCaptureState"] == ERROR
+
+
+def test_sighup_keeps_the_captures_and_says_why(link, lw_on):
+    lw = lw_on(link)
+    ifindex = link.ifindex()
+    link.send([mc.stream("239.4.4.4", 100, 12)])
+    mc.settled(lw.port, ifindex)
+    lw.extra_lines = [f"mcast_interface {mc.RCV_IF}", "mcast_interface lwother0",
+                      "mcast_max_groups 8"]
+    lw.write_config()
+    lw.send_signal(signal.SIGHUP)
+    wait_until(lambda: "mcast_* settings apply at the next restart" in lw.log(), 15,
+               what="the reload's warning")
+    assert [vb.value for vb in snmpget(lw.port, MCAST_SCALARS["lwMcastMaxGroups"],
+                                       MCAST_SCALARS["lwMcastInterfaces"])] == [1024, 1]
+    # the capture went on: the counts are those from before the reload, then more
+    link.send([mc.stream("239.4.4.4", 100, 3)])
+    mc.settled(lw.port, ifindex)
+    assert mc.group_cells(lw.port, ifindex, ["239.4.4.4"], "lwMcastGroupPackets") == \
+        {"239.4.4.4": {"lwMcastGroupPackets": 15}}
+    assert list(mc.if_rows(lw.port)) == [ifindex]
