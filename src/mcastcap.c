@@ -323,19 +323,35 @@ static void try_open(struct capture *c)
 	set_state(c, LW_MCAST_RUNNING, "%s", "");
 }
 
+/*
+ * The handle is bound to an interface that is gone (ifindex 0: deleted; another: re-created
+ * under the same name): close it, and open the new one at once if there is one.
+ */
+static void interface_gone(struct capture *c, unsigned ifindex)
+{
+	close_handle(c);
+	if (ifindex == 0) {
+		set_state(c, LW_MCAST_DOWN, "no such interface");
+		return;
+	}
+	set_state(c, LW_MCAST_DOWN, "interface re-created");
+	try_open(c);
+}
+
 /* pcap_dispatch failed: the interface went away, or something else broke the handle. */
 static void handle_failed(struct capture *c, const char *why)
 {
 	char text[LW_ERROR_TEXT_MAX];
+	unsigned ifindex = if_index(c);
 
-	snprintf(text, sizeof(text), "%s", why);
-	close_handle(c);
-	if (if_index(c) != c->ifindex) {
-		set_state(c, LW_MCAST_DOWN, "interface disappeared (%s)", text);
-	} else {
-		set_state(c, LW_MCAST_ERROR, "capture failed: %s", text);
-		retry_later(c);
+	if (ifindex != c->ifindex) {
+		interface_gone(c, ifindex);
+		return;
 	}
+	snprintf(text, sizeof(text), "%s", why);  /* pcap_geterr's buffer goes with the handle */
+	close_handle(c);
+	set_state(c, LW_MCAST_ERROR, "capture failed: %s", text);
+	retry_later(c);
 }
 
 static void dispatch(struct capture *c, short revents)
@@ -367,19 +383,14 @@ static void check_interface(struct capture *c)
 	} else {
 		take_pcap_stats(c);
 		ifindex = if_index(c);
-		if (ifindex != c->ifindex || if_flags(c, &flags) != 0) {
-			/* Gone, or re-created under the same name: the handle is bound to the old one. */
-			close_handle(c);
-			set_state(c, LW_MCAST_DOWN, "%s", ifindex == 0 ? "no such interface" :
-				  "interface re-created");
-			if (ifindex != 0)
-				try_open(c);
-		} else if (!(flags & IFF_UP)) {
+		if (ifindex != c->ifindex || if_flags(c, &flags) != 0)
+			interface_gone(c, ifindex);
+		else if (!(flags & IFF_UP))
 			set_state(c, LW_MCAST_DOWN, "interface is down");
-		} else {
+		else
 			set_state(c, LW_MCAST_RUNNING, "%s", "");
-		}
 	}
+	/* Only the interface the counters belong to (not a namesake, not one that is gone). */
 	if (c->ifindex != 0 && c->ifindex == if_index(c) &&
 	    lw_if_drops_read(c->owner->rootfd, c->ifname, &reading, &err) == 0)
 		lw_counter_total_add(&c->if_drops, reading);
@@ -503,6 +514,7 @@ int lw_mcast_capture_start(struct lw_mcast_capture **out, const struct lw_mcast_
 					    cfg->max_groups, cfg->interfaces[i]);
 		}
 		set_state(c, LW_MCAST_DOWN, "not opened yet");
+		lw_mcast_clock_start(&c->clock, floor_div(realtime_ns(), NS_PER_S));
 	}
 	for (size_t i = 0; i < mc->n; i++) {
 		int rc = pthread_create(&mc->caps[i].thread, NULL, capture_main, &mc->caps[i]);
