@@ -212,16 +212,6 @@ static int igmp_parse(const char *buf, size_t len, struct lw_membership_list *l,
 	return 0;
 }
 
-int lw_igmp_parse(const char *buf, size_t len, struct lw_membership_list *l,
-		  struct lw_error *err)
-{
-	l->n = 0;
-	if (igmp_parse(buf, len, l, err)) {
-		l->n = 0;
-		return -1;
-	}
-	return 0;
-}
 
 static int igmp6_parse(const char *buf, size_t len, struct lw_membership_list *l,
 		       struct lw_error *err)
@@ -250,13 +240,29 @@ static int igmp6_parse(const char *buf, size_t len, struct lw_membership_list *l
 	return 0;
 }
 
-int lw_igmp6_parse(const char *buf, size_t len, struct lw_membership_list *l,
-		   struct lw_error *err)
+typedef int file_parser(const char *buf, size_t len, struct lw_membership_list *l,
+			struct lw_error *err);
+
+/* The file's rows replace l's; a failed parse leaves l empty, never half a file. */
+static int parse_whole(file_parser *parse, const char *buf, size_t len,
+		       struct lw_membership_list *l, struct lw_error *err)
 {
 	l->n = 0;
-	if (igmp6_parse(buf, len, l, err)) {
+	if (parse(buf, len, l, err)) {
 		l->n = 0;
 		return -1;
 	}
 	return 0;
+}
+
+int lw_igmp_parse(const char *buf, size_t len, struct lw_membership_list *l,
+		  struct lw_error *err)
+{
+	return parse_whole(igmp_parse, buf, len, l, err);
+}
+
+int lw_igmp6_parse(const char *buf, size_t len, struct lw_membership_list *l,
+		   struct lw_error *err)
+{
+	return parse_whole(igmp6_parse, buf, len, l, err);
 }

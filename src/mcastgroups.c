@@ -200,40 +200,35 @@ static unsigned window(uint64_t ticks, unsigned seconds, unsigned max)
 	return ticks - 1 < seconds ? (unsigned)(ticks - 1) : seconds;
 }
 
-void lw_mcast_iface_rate(const struct lw_mcast_groups *g, unsigned seconds,
-			 struct lw_mcast_rate *out)
+/*
+ * The deltas between the newest sample and the one m ticks older of counters kept in a ring of
+ * ring samples. Times come from the interface ring, which holds every sample's time.
+ */
+static void ring_rate(const struct lw_mcast_groups *g, const uint64_t *packets,
+		      const uint64_t *octets, size_t ring, unsigned m, struct lw_mcast_rate *out)
 {
-	unsigned m = window(g->ticks, seconds, LW_MCAST_IFACE_SAMPLES - 1);
-	size_t now, then;
-
 	memset(out, 0, sizeof(*out));
 	if (m == 0)
 		return;
-	now = (g->ticks - 1) % LW_MCAST_IFACE_SAMPLES;
-	then = (g->ticks - 1 - m) % LW_MCAST_IFACE_SAMPLES;
-	out->packets = g->sample_packets[now] - g->sample_packets[then];
-	out->octets = g->sample_octets[now] - g->sample_octets[then];
-	out->span_ns = g->sample_ns[now] - g->sample_ns[then];
+	out->packets = packets[(g->ticks - 1) % ring] - packets[(g->ticks - 1 - m) % ring];
+	out->octets = octets[(g->ticks - 1) % ring] - octets[(g->ticks - 1 - m) % ring];
+	out->span_ns = g->sample_ns[(g->ticks - 1) % LW_MCAST_IFACE_SAMPLES] -
+		       g->sample_ns[(g->ticks - 1 - m) % LW_MCAST_IFACE_SAMPLES];
 	out->seconds = m;
+}
+
+void lw_mcast_iface_rate(const struct lw_mcast_groups *g, unsigned seconds,
+			 struct lw_mcast_rate *out)
+{
+	ring_rate(g, g->sample_packets, g->sample_octets, LW_MCAST_IFACE_SAMPLES,
+		  window(g->ticks, seconds, LW_MCAST_IFACE_SAMPLES - 1), out);
 }
 
 void lw_mcast_group_rate(const struct lw_mcast_groups *g, const struct lw_mcast_group *row,
 			 unsigned seconds, struct lw_mcast_rate *out)
 {
-	unsigned m = window(g->ticks, seconds, LW_MCAST_GROUP_SAMPLES - 1);
-	size_t now, then;
-
-	memset(out, 0, sizeof(*out));
-	if (m == 0)
-		return;
-	now = (g->ticks - 1) % LW_MCAST_GROUP_SAMPLES;
-	then = (g->ticks - 1 - m) % LW_MCAST_GROUP_SAMPLES;
-	out->packets = row->sample_packets[now] - row->sample_packets[then];
-	out->octets = row->sample_octets[now] - row->sample_octets[then];
-	/* Timestamps come from the interface ring, which holds every group sample's time. */
-	out->span_ns = g->sample_ns[(g->ticks - 1) % LW_MCAST_IFACE_SAMPLES] -
-		       g->sample_ns[(g->ticks - 1 - m) % LW_MCAST_IFACE_SAMPLES];
-	out->seconds = m;
+	ring_rate(g, row->sample_packets, row->sample_octets, LW_MCAST_GROUP_SAMPLES,
+		  window(g->ticks, seconds, LW_MCAST_GROUP_SAMPLES - 1), out);
 }
 
 int lw_mcast_snapshot_init(struct lw_mcast_snapshot *s, size_t max_groups)

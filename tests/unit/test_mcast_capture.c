@@ -114,90 +114,112 @@ static void count_at(struct lw_mcast_clock *c, struct lw_mcast_groups *g, uint64
 	assert_int_equal(lw_mcast_groups_add(g, &p, ts_ns), 1);
 }
 
-static void boundaries_follow_packet_stamps(void **state)
-{
-	const int64_t s0 = 1764800000;  /* counting starts inside second s0 */
+/* Counting starts inside second S0, on a table of 8 groups. */
+#define S0 INT64_C(1764800000)
+
+struct clocked {
 	struct lw_mcast_groups g;
 	struct lw_mcast_clock c;
+};
+
+static int clocked_setup(void **state)
+{
+	struct clocked *t = calloc(1, sizeof(*t));
+
+	if (t == NULL || lw_mcast_groups_init(&t->g, 8) != 0)
+		return -1;
+	lw_mcast_clock_start(&t->c, S0);
+	*state = t;
+	return 0;
+}
+
+static int clocked_teardown(void **state)
+{
+	struct clocked *t = *state;
+
+	lw_mcast_groups_free(&t->g);
+	free(t);
+	return 0;
+}
+
+static void boundaries_follow_packet_stamps(void **state)
+{
+	struct clocked *t = *state;
+	struct lw_mcast_groups *g = &t->g;
+	struct lw_mcast_clock *c = &t->c;
+	const int64_t s0 = S0;
 	struct lw_mcast_rate r;
 
-	(void)state;
-	assert_int_equal(lw_mcast_groups_init(&g, 8), 0);
-	lw_mcast_clock_start(&c, s0);
 	/* Packets of the partial first second are counted, but in no rate. */
-	count_at(&c, &g, (uint64_t)s0 * NS + 600000000u, 1);
-	assert_int_equal(g.ticks, 0);
+	count_at(c, g, (uint64_t)s0 * NS + 600000000u, 1);
+	assert_int_equal(g->ticks, 0);
 	/* The first packet stamped s0+1 takes the sample of boundary s0+1 first. */
-	count_at(&c, &g, (uint64_t)(s0 + 1) * NS + 5, 1);
-	assert_int_equal(g.ticks, 1);
-	assert_int_equal(g.sample_packets[0], 1);
-	assert_int_equal(g.sample_ns[0], (uint64_t)(s0 + 1) * NS);
+	count_at(c, g, (uint64_t)(s0 + 1) * NS + 5, 1);
+	assert_int_equal(g->ticks, 1);
+	assert_int_equal(g->sample_packets[0], 1);
+	assert_int_equal(g->sample_ns[0], (uint64_t)(s0 + 1) * NS);
 	/* 9 more in second s0+1, delivered late (their block retired after the boundary): the
 	 * wall clock passing s0+2 samples them in s0+1 all the same. */
 	for (int i = 0; i < 9; i++)
-		count_at(&c, &g, (uint64_t)(s0 + 1) * NS + 100000000u * (unsigned)i, 2);
-	assert_int_equal(lw_mcast_clock_advance(&c, &g, s0 + 2), 1);
-	assert_int_equal(lw_mcast_clock_advance(&c, &g, s0 + 2), 0);
-	lw_mcast_iface_rate(&g, 1, &r);
+		count_at(c, g, (uint64_t)(s0 + 1) * NS + 100000000u * (unsigned)i, 2);
+	assert_int_equal(lw_mcast_clock_advance(c, g, s0 + 2), 1);
+	assert_int_equal(lw_mcast_clock_advance(c, g, s0 + 2), 0);
+	lw_mcast_iface_rate(g, 1, &r);
 	assert_int_equal(r.packets, 10);
 	assert_int_equal(r.span_ns, NS);
 	assert_int_equal(lw_mcast_rate_pps(&r), 10);
 	assert_int_equal(lw_mcast_rate_bps(&r), 10 * 100 * 8);
 	/* A quiet second: the clock samples it, the 1 s rate falls to 0, 10 s keeps both. */
-	assert_int_equal(lw_mcast_clock_advance(&c, &g, s0 + 3), 1);
-	lw_mcast_iface_rate(&g, 1, &r);
+	assert_int_equal(lw_mcast_clock_advance(c, g, s0 + 3), 1);
+	lw_mcast_iface_rate(g, 1, &r);
 	assert_int_equal(lw_mcast_rate_pps(&r), 0);
-	lw_mcast_iface_rate(&g, 10, &r);
+	lw_mcast_iface_rate(g, 10, &r);
 	assert_int_equal(r.seconds, 2);
 	assert_int_equal(r.packets, 10);
 	assert_int_equal(lw_mcast_rate_pps(&r), 5);
 	/* A stamp from before the last boundary (a clock stepped back) counts now, no sample. */
-	count_at(&c, &g, (uint64_t)(s0 - 5) * NS, 3);
-	assert_int_equal(g.ticks, 3);
-	assert_int_equal(g.packets, 12);
+	count_at(c, g, (uint64_t)(s0 - 5) * NS, 3);
+	assert_int_equal(g->ticks, 3);
+	assert_int_equal(g->packets, 12);
 	/* A clock stepped an hour ahead: 61 samples, not 3600, and the windows still add up. */
-	assert_int_equal(lw_mcast_clock_advance(&c, &g, s0 + 3603), LW_MCAST_IFACE_SAMPLES);
-	assert_int_equal(c.next, s0 + 3604);
-	lw_mcast_iface_rate(&g, 60, &r);
+	assert_int_equal(lw_mcast_clock_advance(c, g, s0 + 3603), LW_MCAST_IFACE_SAMPLES);
+	assert_int_equal(c->next, s0 + 3604);
+	lw_mcast_iface_rate(g, 60, &r);
 	assert_int_equal(r.seconds, 60);
 	assert_int_equal(r.span_ns, 60 * NS);
 	assert_int_equal(r.packets, 0);
-	lw_mcast_groups_free(&g);
 }
 
 /* Exact rates at a steady stream: 7 packets a second to one group, 3 to another. */
 static void steady_stream_rates(void **state)
 {
-	const int64_t s0 = 1764800000;
-	struct lw_mcast_groups g;
-	struct lw_mcast_clock c;
+	struct clocked *t = *state;
+	struct lw_mcast_groups *g = &t->g;
+	struct lw_mcast_clock *c = &t->c;
+	const int64_t s0 = S0;
 	struct lw_mcast_rate r;
 
-	(void)state;
-	assert_int_equal(lw_mcast_groups_init(&g, 8), 0);
-	lw_mcast_clock_start(&c, s0);
 	for (int64_t s = s0 + 1; s < s0 + 80; s++) {
 		for (unsigned i = 0; i < 7; i++)
-			count_at(&c, &g, (uint64_t)s * NS + i * 100000000u, 1);
+			count_at(c, g, (uint64_t)s * NS + i * 100000000u, 1);
 		for (unsigned i = 0; i < 3; i++)
-			count_at(&c, &g, (uint64_t)s * NS + i * 300000000u + 1, 2);
+			count_at(c, g, (uint64_t)s * NS + i * 300000000u + 1, 2);
 	}
-	lw_mcast_clock_advance(&c, &g, s0 + 80);
+	lw_mcast_clock_advance(c, g, s0 + 80);
 	for (size_t i = 0; i < 3; i++) {
 		static const unsigned windows[] = { 1, 10, 60 };
 
-		lw_mcast_iface_rate(&g, windows[i], &r);
+		lw_mcast_iface_rate(g, windows[i], &r);
 		assert_int_equal(r.seconds, windows[i]);
 		assert_int_equal(lw_mcast_rate_pps(&r), 10);
 		assert_int_equal(lw_mcast_rate_bps(&r), 10 * 800);
 	}
-	lw_mcast_group_rate(&g, lw_mcast_groups_find(&g, 1, (const uint8_t[16]){ 239, 1, 1, 1 }), 10,
+	lw_mcast_group_rate(g, lw_mcast_groups_find(g, 1, (const uint8_t[16]){ 239, 1, 1, 1 }), 10,
 			    &r);
 	assert_int_equal(lw_mcast_rate_pps(&r), 7);
-	lw_mcast_group_rate(&g, lw_mcast_groups_find(&g, 1, (const uint8_t[16]){ 239, 1, 1, 2 }), 10,
+	lw_mcast_group_rate(g, lw_mcast_groups_find(g, 1, (const uint8_t[16]){ 239, 1, 1, 2 }), 10,
 			    &r);
 	assert_int_equal(lw_mcast_rate_pps(&r), 3);
-	lw_mcast_groups_free(&g);
 }
 
 /* A new interface behind the same name: nothing of the old one's counts remains. */
@@ -402,8 +424,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(filter_takes_multicast_only),
-		cmocka_unit_test(boundaries_follow_packet_stamps),
-		cmocka_unit_test(steady_stream_rates),
+		cmocka_unit_test_setup_teardown(boundaries_follow_packet_stamps, clocked_setup,
+						clocked_teardown),
+		cmocka_unit_test_setup_teardown(steady_stream_rates, clocked_setup,
+						clocked_teardown),
 		cmocka_unit_test(reset_forgets_everything),
 		cmocka_unit_test(interface_drops),
 		cmocka_unit_test(members_sorted_as_the_table),
