@@ -517,6 +517,7 @@ int lw_mcast_capture_start(struct lw_mcast_capture **out, const struct lw_mcast_
 		lw_mcast_clock_start(&c->clock, floor_div(realtime_ns(), NS_PER_S));
 	}
 	for (size_t i = 0; i < mc->n; i++) {
+		char name[16];
 		int rc = pthread_create(&mc->caps[i].thread, NULL, capture_main, &mc->caps[i]);
 
 		if (rc != 0) {
@@ -524,6 +525,9 @@ int lw_mcast_capture_start(struct lw_mcast_capture **out, const struct lw_mcast_
 			return lw_error_set(err, rc, "mcast: pthread_create: %s", strerror(rc));
 		}
 		mc->caps[i].started = true;
+		/* "mc:eth0" in top -H and /proc/PID/task/TID/comm (15 characters at most). */
+		snprintf(name, sizeof(name), "mc:%.12s", mc->caps[i].ifname);
+		(void)pthread_setname_np(mc->caps[i].thread, name);
 	}
 	*out = mc;
 	return 0;

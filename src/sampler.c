@@ -85,6 +85,8 @@ int lw_sampler_start(struct lw_sampler **out, const struct lw_config *cfg, struc
 	pthread_cond_init(&s->wake, &ca);
 	pthread_condattr_destroy(&ca);
 	rc = pthread_create(&s->thread, NULL, sampler_main, s);
+	if (rc == 0)
+		(void)pthread_setname_np(s->thread, "sampler");  /* top -H, /proc/PID/task/TID/comm */
 	if (rc != 0) {
 		pthread_cond_destroy(&s->wake);
 		pthread_mutex_destroy(&s->lock);
