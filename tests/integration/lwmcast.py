@@ -46,6 +46,8 @@ def is_control_group(addr):
 
 # Sends streams on a schedule: argv[1] is JSON [{"dst", "rate", "count", "size", "kind"}, ...];
 # every stream starts at once and keeps its own absolute timetable (packet i at t0 + i/rate).
+# Reports each packet's wall-clock time just after sendto(): on veth the receiver stamps the
+# frame inside that call, so the stamp lies between the previous packet's and this one.
 SENDER = r"""
 import heapq, json, socket, sys, time
 SND_IF, SND_V4 = sys.argv[2], sys.argv[3]
@@ -66,6 +68,7 @@ def sock(kind):
     return s
 socks = [sock(st["kind"]) for st in streams]
 sent = [0] * len(streams)
+stamps = [[] for _ in streams]
 t0 = time.monotonic()
 queue = [(t0, i) for i, st in enumerate(streams) if st["count"] > 0]
 heapq.heapify(queue)
@@ -76,11 +79,14 @@ while queue:
     if delay > 0:
         time.sleep(delay)
     st = streams[i]
+    before = time.time()
     socks[i].sendto(b"\xa5" * st["size"], (st["dst"], 5000))
+    stamps[i].append((before, time.time()))
     sent[i] += 1
     if sent[i] < st["count"]:
         heapq.heappush(queue, (t0 + sent[i] / st["rate"], i))
-print(json.dumps({"sent": sent, "start": start_wall, "end": time.time()}), flush=True)
+print(json.dumps({"sent": sent, "start": start_wall, "end": time.time(), "stamps": stamps}),
+      flush=True)
 """
 
 # Writes hand-built Ethernet frames on the sender's interface: argv[1] is JSON [[hex, count]].
@@ -234,6 +240,24 @@ class McastLink:
         self.joiners = []
         self.rcv.close()
         self.snd.close()
+
+
+def sent_in_window(stamps, lo, hi):
+    """(certain, possible): packets of [(before, after) sendto] surely, and perhaps, stamped by
+    the receiver in [lo, hi) (a boundary that fell during the sendto call could go either way)."""
+    certain = sum(1 for b, a in stamps if lo <= b and a < hi)
+    possible = sum(1 for b, a in stamps if a >= lo and b < hi)
+    return certain, possible
+
+
+def rate_matches(reported, stamps_lists, boundary, seconds, slack=0):
+    """Whether a rate over `seconds` ending at `boundary` (delta / seconds, rounded down) is what
+    the stamps say was sent in [boundary - seconds, boundary), give or take slack packets."""
+    lo = hi = 0
+    for stamps in stamps_lists:
+        c, p = sent_in_window(stamps, boundary - seconds, boundary)
+        lo, hi = lo + c, hi + p
+    return (lo - slack) // seconds <= reported <= (hi + slack) // seconds
 
 
 def stream(dst, rate, count, size=100):
