@@ -269,8 +269,8 @@ static void log_state(size_t slot, const struct lw_mcast_if_snap *s)
 	if (s->state == logged_state[slot] && strcmp(s->last_error, logged_error[slot]) == 0)
 		return;
 	if (s->state == LW_MCAST_RUNNING)
-		snmp_log(LOG_INFO, "mcast_interface %s (ifindex %u): capturing\n", s->ifname,
-			 s->ifindex);
+		snmp_log(LOG_INFO, "mcast_interface %s (ifindex %u): capturing (%s)\n", s->ifname,
+			 s->ifindex, s->ring);
 	else
 		snmp_log(LOG_WARNING, "mcast_interface %s: capture %s: %s\n", s->ifname,
 			 s->state == LW_MCAST_DOWN ? "down" : "error", s->last_error);

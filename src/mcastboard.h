@@ -25,6 +25,7 @@ struct lw_mcast_if_snap {
 	uint32_t ifindex;              /* when the capture last opened; 0: never (no row) */
 	enum lw_mcast_state state;
 	char last_error[LW_ERROR_TEXT_MAX];  /* why down or error; "" while running */
+	char ring[64];                 /* while running: the ring as the kernel set it up */
 	struct timespec counter_start; /* CLOCK_REALTIME: counters restart with a new ifindex */
 	uint64_t pcap_drops;           /* ps_drop, summed over the handles opened */
 	uint64_t if_drops;             /* rx_missed_errors + rx_fifo_errors since counter_start */

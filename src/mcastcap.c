@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
 
 #include "ifdrops.h"
@@ -52,6 +53,7 @@ struct capture {
 	/* State and retries. */
 	enum lw_mcast_state state;
 	char error[LW_ERROR_TEXT_MAX];
+	char ring[64];              /* the open handle's ring, for the log */
 	unsigned backoff_s;         /* after an error: wait before the next open */
 	int64_t retry_at_s;         /* CLOCK_MONOTONIC seconds */
 };
@@ -261,6 +263,20 @@ static int configure_handle(struct capture *c, pcap_t *p)
 	return 0;
 }
 
+/* What the kernel gave: TPACKET_V3 unless libpcap had to fall back (an old kernel). */
+static void describe_ring(struct capture *c)
+{
+	int version = -1;
+	socklen_t len = sizeof(version);
+
+	if (getsockopt(c->fd, SOL_PACKET, PACKET_VERSION, &version, &len) != 0)
+		version = -1;
+	snprintf(c->ring, sizeof(c->ring), "%s ring of %u bytes, snaplen %u",
+		 version == TPACKET_V3 ? "TPACKET_V3" : version == TPACKET_V2 ? "TPACKET_V2" :
+		 version == TPACKET_V1 ? "TPACKET_V1" : "packet", c->owner->cfg.buffer_bytes,
+		 c->owner->cfg.snaplen);
+}
+
 /* One open attempt when due; the state says what came of it. */
 static void try_open(struct capture *c)
 {
@@ -318,6 +334,7 @@ static void try_open(struct capture *c)
 	c->p = p;
 	pthread_mutex_unlock(&c->lock);
 	c->fd = pcap_get_selectable_fd(p);
+	describe_ring(c);
 	c->ps_drop = 0;
 	c->backoff_s = 0;
 	set_state(c, LW_MCAST_RUNNING, "%s", "");
@@ -409,6 +426,7 @@ static void publish(struct capture *c)
 	s->ifindex = c->ifindex;
 	s->state = c->state;
 	memcpy(s->last_error, c->error, sizeof(s->last_error));
+	memcpy(s->ring, c->ring, sizeof(s->ring));
 	s->counter_start = c->counter_start;
 	s->pcap_drops = c->drops;
 	s->if_drops = c->if_drops.total;
