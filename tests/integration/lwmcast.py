@@ -278,14 +278,20 @@ def _addr_index(parts):
 
 
 def _walk_addr_table(port, entry, columns):
+    """{(ifindex, address): {column: value}}. A walk goes column by column, so one that crosses
+    a reload of the table (every second for the capture tables) can see a row in some columns
+    only: such a walk is made again."""
     names = {v: k for k, v in columns.items()}
-    rows = {}
-    for vb in snmpbulkwalk(port, entry):
-        if not vb.oid.startswith(entry + "."):
-            continue
-        col, *index = (int(x) for x in vb.oid[len(entry) + 1:].split("."))
-        rows.setdefault(_addr_index(index), {})[names[col]] = vb.value
-    return rows
+    for _ in range(10):
+        rows = {}
+        for vb in snmpbulkwalk(port, entry):
+            if not vb.oid.startswith(entry + "."):
+                continue
+            col, *index = (int(x) for x in vb.oid[len(entry) + 1:].split("."))
+            rows.setdefault(_addr_index(index), {})[names[col]] = vb.value
+        if all(len(r) == len(columns) for r in rows.values()):
+            return rows
+    raise AssertionError(f"rows of {entry} still incomplete after 10 walks: {rows}")
 
 
 def group_rows(port):
@@ -299,14 +305,17 @@ def member_rows(port):
 
 
 def if_rows(port):
-    """lwMcastIfTable: {ifindex: {column name: value}}."""
+    """lwMcastIfTable: {ifindex: {column name: value}} (walked again if a row came out partial)."""
     names = {v: k for k, v in MCAST_IF_COLUMNS.items()}
-    rows = {}
-    for vb in snmpbulkwalk(port, MCAST_IF_ENTRY):
-        if vb.oid.startswith(MCAST_IF_ENTRY + "."):
-            col, ifindex = (int(x) for x in vb.oid[len(MCAST_IF_ENTRY) + 1:].split("."))
-            rows.setdefault(ifindex, {})[names[col]] = vb.value
-    return rows
+    for _ in range(10):
+        rows = {}
+        for vb in snmpbulkwalk(port, MCAST_IF_ENTRY):
+            if vb.oid.startswith(MCAST_IF_ENTRY + "."):
+                col, ifindex = (int(x) for x in vb.oid[len(MCAST_IF_ENTRY) + 1:].split("."))
+                rows.setdefault(ifindex, {})[names[col]] = vb.value
+        if all(len(r) == len(MCAST_IF_COLUMNS) for r in rows.values()):
+            return rows
+    raise AssertionError(f"lwMcastIfTable rows still incomplete after 10 walks: {rows}")
 
 
 def if_row(port, ifindex, *columns):

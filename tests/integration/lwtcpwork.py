@@ -9,6 +9,7 @@
 # per connection (both addresses and both ports) drops it, so workloads on the same ports do not
 # disturb each other.
 import atexit
+import errno
 import ctypes
 import ipaddress
 import itertools
@@ -60,6 +61,25 @@ KERNEL_STATES = {1: ESTABLISHED, 2: SYN_SENT, 3: SYN_RECEIVED, 4: FIN_WAIT1, 5: 
 # socket's family. side: "listener", "client" or "server" for sockets a worker made, None for ss.
 Sock = namedtuple("Sock", "state family local_addr local_port remote_addr remote_port "
                   "remote_family side", defaults=(None,))
+
+
+def _bind_listener(s, addr, port):
+    """Binds a listener; port 0 takes the first free port below the ephemeral range, so that
+    no client of the workload (ephemeral ports, any local address) can share a listener's port
+    and count in that port's row of lwTcpPortStateTable."""
+    if port:
+        s.bind((addr, port))
+        return
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low = int(f.read().split()[0])
+    for p in range(max(1024, low - 10000), low):
+        try:
+            s.bind((addr, p))
+            return
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+    raise RuntimeError(f"no free port for a listener on {addr} below {low}")
 
 
 def sock_key(s):
@@ -716,7 +736,7 @@ class _Work:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if fam == 6 and v6only is not None:
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, int(v6only))
-        s.bind((addr, port))
+        _bind_listener(s, addr, port)
         s.listen(backlog)
         port = s.getsockname()[1]
         addr = norm_addr(addr)[0]
