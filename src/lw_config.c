@@ -355,6 +355,69 @@ static int do_mcast_direction(const struct line *l, struct lw_config *cfg, struc
 	return line_error(l, err, "mcast_direction: '%s' is not in, out or inout", l->argv[1]);
 }
 
+static int do_state_dir(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "state_dir DIRECTORY", err))
+		return -1;
+	if (l->argv[1][0] != '/')
+		return line_error(l, err, "state_dir: '%s' is not an absolute path", l->argv[1]);
+	return copy_arg(l, 1, cfg->state_dir, sizeof(cfg->state_dir), err);
+}
+
+static int do_history(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "history yes|no", err))
+		return -1;
+	if (strcmp(l->argv[1], "yes") != 0 && strcmp(l->argv[1], "no") != 0)
+		return line_error(l, err, "history: '%s' is not yes or no", l->argv[1]);
+	cfg->history.enabled = strcmp(l->argv[1], "yes") == 0;
+	return 0;
+}
+
+static int do_history_hours(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "history_full_hours HOURS", err))
+		return -1;
+	return parse_u32(l, "hours", 1, 8760, &cfg->history.full_hours, err);
+}
+
+static int do_history_window(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "history_window SECONDS", err))
+		return -1;
+	return parse_seconds(l, 60, 86400, &cfg->history.window_s, err);
+}
+
+static int do_history_days(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "history_days DAYS", err))
+		return -1;
+	return parse_u32(l, "days", 1, 3650, &cfg->history.days, err);
+}
+
+static int do_history_max(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (want_args(l, 1, 1, "history_max_mb MIB", err))
+		return -1;
+	return parse_u32(l, "MiB", 16, 1u << 20, &cfg->history.max_mb, err);
+}
+
+/* Every threshold directive: its range comes from the thresholds table. */
+static int do_threshold(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	int id = lw_threshold_by_directive(l->argv[0]);
+	const struct lw_threshold_def *d = lw_threshold_def((enum lw_threshold_id)id);
+	char usage[96];
+
+	snprintf(usage, sizeof(usage), "%s N", l->argv[0]);
+	if (want_args(l, 1, 1, usage, err))
+		return -1;
+	if (parse_u32(l, d->unit, d->lo, d->hi, &cfg->thresholds.v[id], err))
+		return -1;
+	cfg->threshold_line[id] = l->no;
+	return 0;
+}
+
 static const struct directive {
 	const char *name;
 	int (*apply)(const struct line *l, struct lw_config *cfg, struct lw_error *err);
@@ -378,6 +441,12 @@ static const struct directive {
 	{ "mcast_snaplen", do_mcast_snaplen },
 	{ "mcast_max_groups", do_mcast_groups },
 	{ "mcast_direction", do_mcast_direction },
+	{ "state_dir", do_state_dir },
+	{ "history", do_history },
+	{ "history_full_hours", do_history_hours },
+	{ "history_window", do_history_window },
+	{ "history_days", do_history_days },
+	{ "history_max_mb", do_history_max },
 };
 
 /* Splits text (NUL-terminated, modified in place) into blank-separated words up to a '#'. */
@@ -410,6 +479,8 @@ static int apply_line(struct line *l, char *text, struct lw_config *cfg, struct 
 	for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
 		if (strcmp(l->argv[0], directives[i].name) == 0)
 			return directives[i].apply(l, cfg, err);
+	if (lw_threshold_by_directive(l->argv[0]) >= 0)
+		return do_threshold(l, cfg, err);
 	return line_error(l, err, "unknown directive '%s'", l->argv[0]);
 }
 
@@ -428,6 +499,35 @@ void lw_config_defaults(struct lw_config *cfg)
 	cfg->mcast.snaplen = LW_CONFIG_DEFAULT_MCAST_SNAPLEN;
 	cfg->mcast.max_groups = LW_CONFIG_DEFAULT_MCAST_GROUPS;
 	cfg->mcast.direction = LW_MCAST_DIR_IN;
+	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", LW_DEFAULT_STATE_DIR);
+	cfg->history.enabled = 1;
+	cfg->history.full_hours = 48;
+	cfg->history.window_s = 600;
+	cfg->history.days = 30;
+	cfg->history.max_mb = 1024;
+	lw_thresholds_default(&cfg->thresholds);
+}
+
+/* The thresholds of a whole file hold together; the message names the line at fault. */
+static int check_thresholds(const char *name, const struct lw_config *cfg, struct lw_error *err)
+{
+	enum lw_threshold_id bad;
+	char why[LW_ERROR_TEXT_MAX];
+
+	unsigned line;
+
+	if (lw_thresholds_consistent(&cfg->thresholds, &bad, err) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", err->text);
+	/* A rule between two directives is broken by whichever of them came last. */
+	line = cfg->threshold_line[bad];
+	if (err->code == EINVAL && cfg->threshold_line[LW_TH_LEAK_WARMUP] > line)
+		line = cfg->threshold_line[LW_TH_LEAK_WARMUP];
+	if (err->code == EINVAL && cfg->threshold_line[LW_TH_LEAK_WINDOW] > line)
+		line = cfg->threshold_line[LW_TH_LEAK_WINDOW];
+	if (line == 0)
+		return lw_error_set(err, EINVAL, "%s: %s", name, why);
+	return lw_error_set(err, EINVAL, "%s:%u: %s", name, line, why);
 }
 
 int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_config *cfg,
@@ -461,6 +561,10 @@ int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_con
 			return -1;
 		}
 		pos += n + (nl ? 1 : 0);
+	}
+	if (check_thresholds(name, next, err)) {
+		free(next);
+		return -1;
 	}
 	*cfg = *next;
 	free(next);

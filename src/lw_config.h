@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "lw_error.h"
+#include "thresholds.h"
 
 #define LW_CONFIG_DEFAULT_INTERVAL 60
 #define LW_CONFIG_DEFAULT_PING 5
@@ -26,6 +27,9 @@
 #define LW_CONFIG_DEFAULT_MCAST_SNAPLEN 128
 #define LW_CONFIG_MIN_MCAST_SNAPLEN 96     /* Ethernet, two VLAN tags and a 60-byte IPv4 header */
 #define LW_CONFIG_DEFAULT_MCAST_GROUPS 1024
+#ifndef LW_DEFAULT_STATE_DIR
+#define LW_DEFAULT_STATE_DIR "/var/lib/leakwatch"
+#endif
 
 struct lw_community {
 	char name[64];
@@ -67,6 +71,15 @@ struct lw_mcast_config {
 	enum lw_mcast_direction direction;
 };
 
+/* The sampled history (history_* directives, state_dir); read at start only. */
+struct lw_history_settings {
+	int enabled;             /* history yes|no */
+	uint32_t full_hours;     /* full resolution kept */
+	uint32_t window_s;       /* then min/max/avg per window */
+	uint32_t days;           /* windows kept */
+	uint32_t max_mb;         /* the file's bound */
+};
+
 struct lw_config {
 	uint32_t interval_s;
 	uint32_t kernel_interval_s;  /* slabinfo, zoneinfo, buddyinfo */
@@ -80,6 +93,10 @@ struct lw_config {
 	struct lw_proc_config proc;
 	struct lw_tcp_config tcp;
 	struct lw_mcast_config mcast;
+	char state_dir[512];       /* history.db and the thresholds set over SNMP */
+	struct lw_history_settings history;
+	struct lw_thresholds thresholds;  /* the file's values; SNMP SETs persist on top */
+	unsigned threshold_line[LW_TH_COUNT];  /* where each was set, for messages; 0 default */
 };
 
 void lw_config_defaults(struct lw_config *cfg);

@@ -40,6 +40,15 @@ static void defaults(void **state)
 	assert_int_equal(cfg.mcast.snaplen, 128);
 	assert_int_equal(cfg.mcast.max_groups, 1024);
 	assert_int_equal(cfg.mcast.direction, LW_MCAST_DIR_IN);
+	assert_string_equal(cfg.state_dir, LW_DEFAULT_STATE_DIR);
+	assert_int_equal(cfg.history.enabled, 1);
+	assert_int_equal(cfg.history.full_hours, 48);
+	assert_int_equal(cfg.history.window_s, 600);
+	assert_int_equal(cfg.history.days, 30);
+	assert_int_equal(cfg.history.max_mb, 1024);
+	for (int i = 0; i < LW_TH_COUNT; i++)
+		assert_int_equal(cfg.thresholds.v[i], lw_threshold_def((enum lw_threshold_id)i)->def);
+	assert_int_equal(cfg.thresholds.set_mask, 0);
 }
 
 static void good_lines(void **state)
@@ -65,7 +74,18 @@ static void good_lines(void **state)
 			   "mcast_buffer_size 32M\n"
 			   "mcast_snaplen 96\n"
 			   "mcast_max_groups 65536\n"
-			   "mcast_direction inout\n";
+			   "mcast_direction inout\n"
+			   "state_dir /srv/leakwatch\n"
+			   "history no\n"
+			   "history_full_hours 24\n"
+			   "history_window 300\n"
+			   "history_days 7\n"
+			   "history_max_mb 256\n"
+			   "leak_window 300\n"
+			   "leak_warmup 600\n"
+			   "leak_min_slope 2048\n"
+			   "alarm_mcast_pps 0\n"
+			   "alarm_holddown 60\n";
 
 	(void)state;
 	assert_int_equal(parse(text, &cfg, &err), 0);
@@ -93,6 +113,18 @@ static void good_lines(void **state)
 	assert_int_equal(cfg.mcast.snaplen, 96);
 	assert_int_equal(cfg.mcast.max_groups, 65536);
 	assert_int_equal(cfg.mcast.direction, LW_MCAST_DIR_INOUT);
+	assert_string_equal(cfg.state_dir, "/srv/leakwatch");
+	assert_int_equal(cfg.history.enabled, 0);
+	assert_int_equal(cfg.history.full_hours, 24);
+	assert_int_equal(cfg.history.window_s, 300);
+	assert_int_equal(cfg.history.days, 7);
+	assert_int_equal(cfg.history.max_mb, 256);
+	assert_int_equal(cfg.thresholds.v[LW_TH_LEAK_WINDOW], 300);
+	assert_int_equal(cfg.thresholds.v[LW_TH_LEAK_WARMUP], 600);
+	assert_int_equal(cfg.thresholds.v[LW_TH_LEAK_MIN_SLOPE], 2048);
+	assert_int_equal(cfg.thresholds.v[LW_TH_MCAST_PPS], 0);
+	assert_int_equal(cfg.thresholds.v[LW_TH_HOLDDOWN], 60);
+	assert_int_equal(cfg.thresholds.set_mask, 0);  /* only SNMP SETs mark values */
 	/* Sizes: plain bytes and the three suffixes, either case, at the range's ends. */
 	assert_int_equal(parse("mcast_buffer_size 65536\n", &cfg, &err), 0);
 	assert_int_equal(cfg.mcast.buffer_bytes, 65536);
@@ -175,6 +207,23 @@ static void bad_lines(void **state)
 		  "test.conf:1: mcast_max_groups: 'lots' is not a number of groups" },
 		{ "mcast_direction both\n",
 		  "test.conf:1: mcast_direction: 'both' is not in, out or inout" },
+		{ "state_dir var/lib\n", "test.conf:1: state_dir: 'var/lib' is not an absolute path" },
+		{ "history maybe\n", "test.conf:1: history: 'maybe' is not yes or no" },
+		{ "history_full_hours 0\n",
+		  "test.conf:1: history_full_hours: '0' is out of range 1..8760" },
+		{ "history_window 59\n", "test.conf:1: history_window: '59' is out of range 60..86400" },
+		{ "history_days 4000\n", "test.conf:1: history_days: '4000' is out of range 1..3650" },
+		{ "history_max_mb 8\n", "test.conf:1: history_max_mb: '8' is out of range 16..1048576" },
+		{ "leak_window 30\n", "test.conf:1: leak_window: '30' is out of range 60..86400" },
+		{ "leak_significance x\n",
+		  "test.conf:1: leak_significance: 'x' is not a number of per mille" },
+		{ "alarm_clear_percent\n",
+		  "test.conf:1: alarm_clear_percent: usage: alarm_clear_percent N" },
+		{ "leak_window 605\n",
+		  "test.conf:1: lwLeakWindow: 605 is not a multiple of 10 seconds" },
+		{ "leak_warmup 600\n# a longer window\nleak_window 1200\n",
+		  "test.conf:3: lwLeakWarmup 600 s is shorter than lwLeakWindow 1200 s (0 or at least "
+		  "one window)" },
 		{ "interval 5\ninterval\0 5\n", "test.conf:2: NUL byte in line" },
 	};
 
