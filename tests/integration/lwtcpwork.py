@@ -73,6 +73,8 @@ def _bind_listener(s, addr, port):
     with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
         low = int(f.read().split()[0])
     for p in range(max(1024, low - 10000), low):
+        if not _port_unused(p):
+            continue
         try:
             s.bind((addr, p))
             return
@@ -80,6 +82,22 @@ def _bind_listener(s, addr, port):
             if exc.errno != errno.EADDRINUSE:
                 raise
     raise RuntimeError(f"no free port for a listener on {addr} below {low}")
+
+
+def _port_unused(port):
+    """No socket of the namespace uses port on any address: the wildcards of both families
+    bind (and are let go at once), so every listener gets a port of its own."""
+    for fam, wildcard in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
+        probe = socket.socket(fam, socket.SOCK_STREAM)
+        try:
+            if fam == socket.AF_INET6:
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            probe.bind((wildcard, port))
+        except OSError:
+            return False
+        finally:
+            probe.close()
+    return True
 
 
 def sock_key(s):

@@ -93,10 +93,11 @@ def test_every_state_counted_exactly(netns):
                                 "closeWait": 1, "lastAck": 2}, snap.table()
     assert got["ports"][p6] == {"listen": 1, "synReceived": 2, "established": 6, "finWait1": 1,
                                 "closeWait": 1, "lastAck": 1, "timeWait": 2}, snap.table()
-    # every client is on its own ephemeral port: one socket each
+    # every client is on an ephemeral port, none on a listener's (the kernel may give two
+    # clients of different peers the same port, so ports are not counted one by one)
     others = {p: c for p, c in got["ports"].items() if p not in (p4, p6)}
     assert sum(sum(c.values()) for c in others.values()) == 26
-    assert all(sum(c.values()) == 1 for c in others.values()), others
+    assert all(p >= 32768 for p in others), others
     assert snap.listen_ports() == sorted([p4, p6])
     # and the module's own account of each group agrees socket by socket
     assert snap == tw.expected(*groups)
