@@ -3,8 +3,10 @@
 #define LW_AGENT_CTX_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
+#include "history.h"
 #include "lw_config.h"
 #include "mcastboard.h"
 #include "mcastcap.h"
@@ -24,6 +26,9 @@ struct lw_agent {
 	struct lw_mcast_board mcast_board;  /* the capture threads' publications */
 	struct lw_mcast_capture *mcast;     /* NULL without mcast_interface */
 	struct lw_mcast_if_snap *mcast_current[LW_CONFIG_MAX_MCAST_IFACES];  /* served */
+	struct lw_history *history;      /* NULL: history off */
+	char thresholds_path[600];       /* STATE_DIR/thresholds: the values SETs persist */
+	uint64_t alarm_seq_sent;         /* the newest alarm event notified */
 	int sigfd;
 	bool running;
 };

@@ -15,6 +15,7 @@
 #include "mib_proc.h"
 #include "mib_tcp.h"
 #include "mib_kernel.h"
+#include "mib_alarms.h"
 #include "mib_mcast.h"
 #include "mib_system.h"
 
@@ -107,7 +108,8 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 	}
 	if (lw_mib_agent_register(agent) || lw_mib_system_register(agent) ||
 	    lw_mib_proc_register(agent) || lw_mib_tcp_register(agent) ||
-	    lw_mib_kernel_register(agent) || lw_mib_mcast_register(agent))
+	    lw_mib_kernel_register(agent) || lw_mib_mcast_register(agent) ||
+	    lw_mib_alarms_register(agent))
 		return lw_error_set(err, 0, "cannot register LEAKWATCH-MIB handlers");
 	register_sysORTable(sysor_oid, OID_LENGTH(sysor_oid),
 			    "LEAKWATCH-MIB: process, socket, kernel memory and multicast health");
@@ -126,6 +128,7 @@ void lw_agent_teardown(struct lw_agent *agent)
 {
 	unregister_sysORTable(sysor_oid, OID_LENGTH(sysor_oid));
 	lw_mib_mcast_unregister(agent);
+	lw_mib_alarms_unregister();
 	lw_mib_proc_unregister();
 	lw_mib_tcp_unregister();
 	lw_mib_kernel_unregister();

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -17,6 +18,7 @@
 #include "mib_proc.h"
 #include "mib_tcp.h"
 #include "mib_kernel.h"
+#include "mib_alarms.h"
 #include "mib_mcast.h"
 #include "notify.h"
 #include "pidfile.h"
@@ -59,12 +61,14 @@ static void on_snapshot(int fd, void *arg)
 	struct lw_snapshot *old = agent->current;
 
 	lw_notify_transitions(old, next);
+	lw_notify_alarms(next, &agent->alarm_seq_sent);
 	/* Table rows point into the snapshot: repoint them before the old one is freed. */
 	agent->current = next;
 	lw_mib_proc_load(agent);
 	lw_mib_tcp_load(agent);
 	lw_mib_kernel_load(agent);
 	lw_mib_mcast_load(agent);
+	lw_mib_alarms_load(agent);
 	lw_snapshot_free(old);
 }
 
@@ -111,6 +115,14 @@ static void reload(struct lw_agent *agent)
 	if (mcast_config_changed(&next.mcast, &agent->cfg.mcast))
 		snmp_log(LOG_WARNING, "%s: mcast_* settings apply at the next restart\n",
 			 agent->config_path);
+	if (strcmp(next.state_dir, agent->cfg.state_dir) != 0 ||
+	    memcmp(&next.history, &agent->cfg.history, sizeof(next.history)) != 0)
+		snmp_log(LOG_WARNING, "%s: state_dir and history_* settings apply at the next "
+			 "restart\n", agent->config_path);
+	/* What SNMP SETs persisted keeps winning over the file. */
+	if (lw_thresholds_load(agent->thresholds_path, &next.thresholds, &err))
+		snmp_log(LOG_ERR, "reload: %s; the file's thresholds apply\n", err.text);
+	agent->cfg.thresholds = next.thresholds;
 	agent->cfg.interval_s = next.interval_s;
 	agent->cfg.kernel_interval_s = next.kernel_interval_s;
 	agent->cfg.proc = next.proc;
@@ -229,6 +241,31 @@ static int load_config(struct lw_agent *agent)
 	return 0;
 }
 
+/* The state directory (made if missing) and what it keeps: SET thresholds, the history. */
+static void open_state(struct lw_agent *agent)
+{
+	struct lw_history_config hc = { .full_hours = agent->cfg.history.full_hours,
+					.window_s = agent->cfg.history.window_s,
+					.days = agent->cfg.history.days,
+					.max_mb = agent->cfg.history.max_mb };
+	struct lw_error err;
+
+	snprintf(agent->thresholds_path, sizeof(agent->thresholds_path), "%s/thresholds",
+		 agent->cfg.state_dir);
+	/* A directory that cannot be made shows as the history's and the SETs' errors. */
+	if (mkdir(agent->cfg.state_dir, 0755) != 0 && errno != EEXIST)
+		snmp_log(LOG_ERR, "state_dir %s: %s\n", agent->cfg.state_dir, strerror(errno));
+	if (lw_thresholds_load(agent->thresholds_path, &agent->cfg.thresholds, &err))
+		snmp_log(LOG_ERR, "%s; the configuration's thresholds apply\n", err.text);
+	if (!agent->cfg.history.enabled)
+		return;
+	snprintf(hc.path, sizeof(hc.path), "%s/history.db", agent->cfg.state_dir);
+	if (lw_history_open(&agent->history, &hc, &err)) {
+		snmp_log(LOG_ERR, "history: %s; running without it\n", err.text);
+		agent->history = NULL;
+	}
+}
+
 /* One capture thread per mcast_interface, reading sysfs under the collectors' root. */
 static int start_captures(struct lw_agent *agent, struct lw_error *err)
 {
@@ -264,17 +301,20 @@ static int run(struct lw_agent *agent, const struct options *o)
 	register_readfd(agent->mailbox.eventfd, on_snapshot, agent);
 	register_readfd(agent->sigfd, on_signal, agent);
 	register_readfd(agent->mcast_board.eventfd, on_mcast, agent);
-	if (lw_sampler_start(&agent->sampler, &agent->cfg, &agent->mailbox, &err)) {
-		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
-		goto teardown;
-	}
+	open_state(agent);
+	/* Captures first: the sampler's alarms read their rates from the first cycle on. */
 	if (start_captures(agent, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
-		goto stop_sampler;
+		goto close_state;
+	}
+	if (lw_sampler_start_linked(&agent->sampler, &agent->cfg, &agent->mailbox, agent->history,
+				    agent->mcast, &err)) {
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		goto stop_captures;
 	}
 	if (o->pidfile != NULL && lw_pidfile_write(o->pidfile, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
-		goto stop_captures;
+		goto stop_sampler;
 	}
 	snmp_log(LOG_INFO, "leakwatchd %s started (%s, interval %u s)\n", LW_VERSION,
 		 agent->master ? "standalone master" : "AgentX subagent", agent->cfg.interval_s);
@@ -285,18 +325,26 @@ static int run(struct lw_agent *agent, const struct options *o)
 	rc = 0;
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);
-stop_captures:
-	lw_mcast_capture_stop(agent->mcast);
-	agent->mcast = NULL;
 stop_sampler:
 	if (lw_sampler_stop(agent->sampler, SAMPLER_STOP_TIMEOUT_MS, &stuck)) {
-		/* The thread still uses the mailbox; the process exit reclaims both. */
+		/* The thread still uses the mailbox, the captures' figures and the history; the
+		 * process exit reclaims them all. */
 		snmp_log(LOG_WARNING, "collector '%s' has been blocked for over %d ms (a read of "
 			 "/proc that does not return); exiting without it\n", stuck,
 			 SAMPLER_STOP_TIMEOUT_MS);
 		sampler_left = true;
 	}
-teardown:
+stop_captures:
+	if (!sampler_left) {
+		lw_mcast_capture_stop(agent->mcast);
+		agent->mcast = NULL;
+	}
+close_state:
+	/* What is queued is written before the file closes. */
+	if (!sampler_left) {
+		lw_history_close(agent->history);
+		agent->history = NULL;
+	}
 	unregister_readfd(agent->mailbox.eventfd);
 	unregister_readfd(agent->sigfd);
 	unregister_readfd(agent->mcast_board.eventfd);

@@ -33,6 +33,10 @@
 #define LW_OID_MCAST_IF_ENTRY LW_OID_MCAST, 1, 1
 #define LW_OID_MCAST_GROUP_ENTRY LW_OID_MCAST, 2, 1
 #define LW_OID_MCAST_MEMBER_ENTRY LW_OID_MCAST, 3, 1
+#define LW_OID_ALARMS LW_MIB_ROOT, 1, 7
+#define LW_OID_THRESHOLDS LW_OID_ALARMS, 1
+#define LW_OID_ALARM_ENTRY LW_OID_ALARMS, 2, 1
+#define LW_OID_TREND_ENTRY LW_OID_ALARMS, 3, 1
 
 /* lwAgent scalars */
 enum {
@@ -81,6 +85,11 @@ enum {
 	LW_PROC_SOCKETS,
 	LW_PROC_CPU_TICKS,
 	LW_PROC_CPU_PERCENT,
+	LW_PROC_LEAK_STATE,
+	LW_PROC_RSS_SLOPE,
+	LW_PROC_FD_LEAK_STATE,
+	LW_PROC_FD_SLOPE,
+	LW_PROC_TIME_TO_EXHAUSTION,
 };
 
 /* lwProcGroupEntry columns */
@@ -92,6 +101,11 @@ enum {
 	LW_GROUP_VSZ,
 	LW_GROUP_FDS,
 	LW_GROUP_CPU_PERCENT,
+	LW_GROUP_LEAK_STATE,
+	LW_GROUP_RSS_SLOPE,
+	LW_GROUP_FD_LEAK_STATE,
+	LW_GROUP_FD_SLOPE,
+	LW_GROUP_TIME_TO_EXHAUSTION,
 };
 
 /* lwProcTopEntry columns */
@@ -182,6 +196,9 @@ enum {
 	LW_SLAB_PAGES_PER_SLAB,
 	LW_SLAB_TOTAL_BYTES,
 	LW_SLAB_ACTIVE_BYTES,
+	LW_SLAB_LEAK_STATE,
+	LW_SLAB_SLOPE,
+	LW_SLAB_TIME_TO_EXHAUSTION,
 };
 
 /* lwZoneEntry columns: 4..10 are lw_zone_field + 4 */
@@ -266,10 +283,39 @@ enum {
 	LW_SYS_THREAD_COUNT,
 };
 
-/* lwNotifications */
+/* lwNotifications: then a raise (2 * lwAlarmType + 1) and a clear (+ 2) per alarm type */
 enum {
 	LW_NOTIFY_COLLECTOR_FAILED = 1,
 	LW_NOTIFY_COLLECTOR_RECOVERED = 2,
+};
+
+/* lwAlarms: lwThresholds (1, sub-id = lw_threshold_id + 1), tables 2-3, then scalars */
+enum {
+	LW_ALARM_COUNT_SCALAR = 4,
+	LW_ALARM_EVENTS_SCALAR,
+	LW_ALARM_SUPPRESSED_SCALAR,
+};
+
+/* lwAlarmEntry columns */
+enum {
+	LW_ALARM_COL_TYPE = 2,
+	LW_ALARM_COL_OBJECT,
+	LW_ALARM_COL_OBJECT_ID,
+	LW_ALARM_COL_SEVERITY,
+	LW_ALARM_COL_RAISED,
+	LW_ALARM_COL_VALUE,
+	LW_ALARM_COL_THRESHOLD,
+	LW_ALARM_COL_SLOPE,
+	LW_ALARM_COL_TIME_TO_EXHAUSTION,
+};
+
+/* lwTrendEntry columns */
+enum {
+	LW_TREND_COL_NAME = 2,
+	LW_TREND_COL_STATE,
+	LW_TREND_COL_VALUE,
+	LW_TREND_COL_SLOPE,
+	LW_TREND_COL_TIME_TO_LIMIT,
 };
 
 #endif

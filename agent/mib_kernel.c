@@ -126,6 +126,9 @@ static bool slab_column(netsnmp_variable_list *vb, unsigned column, const void *
 	case LW_SLAB_PAGES_PER_SLAB: lw_set_gauge(vb, s->pagesperslab); break;
 	case LW_SLAB_TOTAL_BYTES: lw_set_counter64(vb, lw_slab_total_bytes(s, k->page_size)); break;
 	case LW_SLAB_ACTIVE_BYTES: lw_set_counter64(vb, lw_slab_active_bytes(s)); break;
+	case LW_SLAB_LEAK_STATE: lw_set_leak_state(vb, s->leak_state); break;
+	case LW_SLAB_SLOPE: lw_set_integer(vb, s->slope_kb_h); break;
+	case LW_SLAB_TIME_TO_EXHAUSTION: lw_set_forecast(vb, s->time_to_exhaustion); break;
 	default: return false;
 	}
 	return true;
@@ -219,7 +222,7 @@ int lw_mib_kernel_register(struct lw_agent *agent)
 	return register_group(&memory_reg, "lwKernelMemory", memory_oid, OID_LENGTH(memory_oid),
 			      LW_KMEM_UNACCOUNTED, NULL, agent) ||
 	       lw_snap_table_register(&slab_table, "lwSlabTable", slab_oid, OID_LENGTH(slab_oid),
-				      1, LW_SLAB_NAME, LW_SLAB_ACTIVE_BYTES, slab_column, served,
+				      1, LW_SLAB_NAME, LW_SLAB_TIME_TO_EXHAUSTION, slab_column, served,
 				      agent) ||
 	       lw_snap_table_register(&zone_table, "lwZoneTable", zone_oid, OID_LENGTH(zone_oid),
 				      2, LW_ZONE_NAME_COLUMN, LW_ZONE_HIGH_ORDER_FREE, zone_column,

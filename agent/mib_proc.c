@@ -48,6 +48,13 @@ static bool proc_column(netsnmp_variable_list *vb, unsigned column, const void *
 	case LW_PROC_SOCKETS: lw_set_gauge(vb, p->sockets); break;
 	case LW_PROC_CPU_TICKS: lw_set_counter64(vb, p->cpu_ticks); break;
 	case LW_PROC_CPU_PERCENT: lw_set_gauge(vb, p->cpu_hundredths); break;
+	case LW_PROC_LEAK_STATE: lw_set_leak_state(vb, p->leak_state); break;
+	case LW_PROC_RSS_SLOPE: lw_set_integer(vb, p->rss_slope_kb_h); break;
+	case LW_PROC_FD_LEAK_STATE:
+		lw_set_leak_state(vb, p->fd_leak_state);
+		break;
+	case LW_PROC_FD_SLOPE: lw_set_integer(vb, p->fd_slope_h); break;
+	case LW_PROC_TIME_TO_EXHAUSTION: lw_set_forecast(vb, p->time_to_exhaustion); break;
 	}
 	return true;
 }
@@ -66,6 +73,13 @@ static bool group_column(netsnmp_variable_list *vb, unsigned column, const void 
 	case LW_GROUP_VSZ: lw_set_counter64(vb, g->vsz_kb); break;
 	case LW_GROUP_FDS: lw_set_gauge(vb, g->fds); break;
 	case LW_GROUP_CPU_PERCENT: lw_set_gauge(vb, g->cpu_hundredths); break;
+	case LW_GROUP_LEAK_STATE: lw_set_leak_state(vb, g->leak_state); break;
+	case LW_GROUP_RSS_SLOPE: lw_set_integer(vb, g->rss_slope_kb_h); break;
+	case LW_GROUP_FD_LEAK_STATE:
+		lw_set_leak_state(vb, g->fd_leak_state);
+		break;
+	case LW_GROUP_FD_SLOPE: lw_set_integer(vb, g->fd_slope_h); break;
+	case LW_GROUP_TIME_TO_EXHAUSTION: lw_set_forecast(vb, g->time_to_exhaustion); break;
 	}
 	return true;
 }
@@ -124,10 +138,10 @@ int lw_mib_proc_register(struct lw_agent *agent)
 {
 	/* The tables are registered at their Entry OIDs' parents: lwProcTable is lwProcesses.1. */
 	if (lw_snap_table_register(&proc_table, "lwProcTable", proc_oid, OID_LENGTH(proc_oid),
-				   1, LW_PROC_NAME, LW_PROC_CPU_PERCENT, proc_column, served,
+				   1, LW_PROC_NAME, LW_PROC_TIME_TO_EXHAUSTION, proc_column, served,
 				   agent) ||
 	    lw_snap_table_register(&group_table, "lwProcGroupTable", group_oid,
-				   OID_LENGTH(group_oid), 1, LW_GROUP_NAME, LW_GROUP_CPU_PERCENT,
+				   OID_LENGTH(group_oid), 1, LW_GROUP_NAME, LW_GROUP_TIME_TO_EXHAUSTION,
 				   group_column, served, agent) ||
 	    lw_snap_table_register(&top_table, "lwProcTopTable", top_oid, OID_LENGTH(top_oid), 2,
 				   LW_TOP_PID, LW_TOP_VALUE, top_column, served, agent) ||

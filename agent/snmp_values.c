@@ -28,6 +28,25 @@ void lw_set_counter64(netsnmp_variable_list *vb, uint64_t v)
 	snmp_set_var_typed_value(vb, ASN_COUNTER64, &c, sizeof(c));
 }
 
+void lw_set_integer(netsnmp_variable_list *vb, int64_t v)
+{
+	if (v > INT32_MAX)
+		v = INT32_MAX;
+	if (v < INT32_MIN)
+		v = INT32_MIN;
+	snmp_set_var_typed_integer(vb, ASN_INTEGER, (long)v);
+}
+
+void lw_set_leak_state(netsnmp_variable_list *vb, uint8_t state)
+{
+	snmp_set_var_typed_integer(vb, ASN_INTEGER, state ? state : 1);
+}
+
+void lw_set_forecast(netsnmp_variable_list *vb, uint64_t seconds)
+{
+	lw_set_unsigned(vb, seconds > UINT32_MAX ? 0 : (uint32_t)seconds);
+}
+
 void lw_set_string(netsnmp_variable_list *vb, const char *s)
 {
 	snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, strlen(s));

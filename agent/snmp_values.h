@@ -14,6 +14,11 @@ void lw_set_unsigned(netsnmp_variable_list *vb, uint32_t v);
 void lw_set_counter32(netsnmp_variable_list *vb, uint32_t v);
 void lw_set_counter64(netsnmp_variable_list *vb, uint64_t v); /* Counter64 and CounterBasedGauge64 */
 void lw_set_string(netsnmp_variable_list *vb, const char *s);
+void lw_set_integer(netsnmp_variable_list *vb, int64_t v);    /* Integer32, saturating */
+/* LwLeakState: a row the detector has not judged yet is learning(1). */
+void lw_set_leak_state(netsnmp_variable_list *vb, uint8_t state);
+/* A forecast in seconds as Unsigned32: beyond its range it is "none" (0), not a wrong value. */
+void lw_set_forecast(netsnmp_variable_list *vb, uint64_t seconds);
 void lw_set_dateandtime(netsnmp_variable_list *vb, const struct timespec *t);
 
 #endif

@@ -10,6 +10,7 @@
 #include "kmem.h"
 #include "readfile.h"
 #include "tcpcollect.h"
+#include "watch.h"
 
 struct lw_collect_state {
 	int rootfd;
@@ -22,6 +23,11 @@ struct lw_collect_state {
 	struct lw_kmem kmem;          /* the slow collectors' tables, copied into each snapshot */
 	struct lw_filebuf filebuf;
 	struct lw_snapshot work;  /* statistics and system values carried between cycles */
+	struct lw_thresholds thresholds;
+	struct lw_watch *watch;   /* detectors and alarms */
+	struct lw_history *history;         /* borrowed; NULL: off */
+	struct lw_mcast_capture *mcast;     /* borrowed; NULL: no capture */
+	bool replayed;
 };
 
 int lw_collect_state_new(const char *root, const struct lw_config *cfg,
@@ -36,9 +42,21 @@ int lw_collect_state_new(const char *root, const struct lw_config *cfg,
 		return -1;
 	}
 	lw_kmem_init(&st->kmem);
+	if (lw_watch_new(&st->watch, &cfg->thresholds) != 0) {
+		close(st->rootfd);
+		free(st);
+		return lw_error_set(err, ENOMEM, "collect: out of memory for the detectors");
+	}
 	lw_collect_set_config(st, cfg);
 	*out = st;
 	return 0;
+}
+
+void lw_collect_attach(struct lw_collect_state *st, struct lw_history *history,
+		       struct lw_mcast_capture *mcast)
+{
+	st->history = history;
+	st->mcast = mcast;
 }
 
 void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *cfg)
@@ -52,6 +70,7 @@ void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *
 		st->tcp = NULL;
 	}
 	st->tcp_cfg = cfg->tcp;
+	st->thresholds = cfg->thresholds;
 }
 
 static uint64_t ts_us(const struct timespec *t)
@@ -90,10 +109,11 @@ struct cycle_tables {
 	struct lw_proc_table procs;
 	struct lw_tcp_table tcp;  /* about 17 KiB: the sampler thread has the default stack */
 	struct lw_membership_list members;
+	struct lw_trend trends[LW_TREND_COUNT];
 };
 
 static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
-		    struct cycle_tables *out)
+		    struct cycle_tables *out, bool ran[LW_COL_COUNT])
 {
 	const struct lw_collector_def *def = lw_collector_def(id);
 	struct lw_collector_stats *cs = &st->work.collectors[id];
@@ -101,7 +121,9 @@ static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
 		.rootfd = st->rootfd, .procs = &st->procs, .proc_cfg = &st->proc_cfg,
 		.proc_out = &out->procs, .tcp = &st->tcp, .tcp_cfg = &st->tcp_cfg,
 		.tcp_out = &out->tcp, .kmem = &st->kmem, .filebuf = &st->filebuf,
-		.members_out = &out->members,
+		.members_out = &out->members, .stats = st->work.collectors, .ran = ran,
+		.watch = st->watch, .thresholds = &st->thresholds, .trends_out = out->trends,
+		.history = st->history, .replayed = &st->replayed, .mcast = st->mcast,
 		.notice = cs->notice, .notice_cap = sizeof(cs->notice),
 	};
 	struct lw_error err;
@@ -117,6 +139,8 @@ static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
 	lw_error_clear(&err);
 	cs->notice[0] = '\0';
 	clock_gettime(CLOCK_REALTIME, &cs->last_run);
+	ctx.now = (int64_t)cs->last_run.tv_sec;
+	ran[id] = true;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	st->started[id] = t0;
 	rc = def->run(&ctx, &st->work.sys, &err);
@@ -149,15 +173,18 @@ struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *ru
 {
 	struct lw_snapshot *snap = malloc(sizeof(*snap));
 	struct cycle_tables t;
+	bool ran[LW_COL_COUNT] = { false };
 
 	memset(&t, 0, sizeof(t));
 	lw_membership_list_init(&t.members);
 	for (int id = 0; id < LW_COL_COUNT; id++) {
 		if (running != NULL)
 			atomic_store(running, id);
-		run_one(st, (enum lw_collector_id)id, &t);
+		/* The detector judges socket memory against its limits: percentages first. */
+		if (id == LW_COL_DETECTOR)
+			sockmem_percents(&st->work);
+		run_one(st, (enum lw_collector_id)id, &t, ran);
 	}
-	sockmem_percents(&st->work);
 	if (running != NULL)
 		atomic_store(running, -1);
 	st->work.seq++;
@@ -165,17 +192,20 @@ struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *ru
 	if (snap != NULL) {
 		*snap = st->work;
 		lw_kmem_init(&snap->kmem);
+		memset(&snap->alarms, 0, sizeof(snap->alarms));
 	}
-	if (snap == NULL || lw_kmem_copy(&snap->kmem, &st->kmem)) {
+	if (snap == NULL || lw_kmem_copy(&snap->kmem, &st->kmem) ||
+	    lw_alarm_table_copy(&snap->alarms, lw_watch_alarms(st->watch))) {
 		lw_proc_table_release(&t.procs);
 		lw_tcp_table_release(&t.tcp);
 		lw_membership_list_free(&t.members);
-		free(snap);
+		lw_snapshot_free(snap);
 		return NULL;
 	}
 	snap->procs = t.procs;  /* the tables move into the snapshot; work never holds one */
 	snap->tcp = t.tcp;
 	snap->members = t.members;
+	memcpy(snap->trends, t.trends, sizeof(snap->trends));
 	return snap;
 }
 
@@ -187,6 +217,7 @@ void lw_collect_state_free(struct lw_collect_state *st)
 	lw_tcp_collector_free(st->tcp);
 	lw_kmem_free(&st->kmem);
 	lw_filebuf_free(&st->filebuf);
+	lw_watch_free(st->watch);
 	close(st->rootfd);
 	free(st);
 }

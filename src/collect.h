@@ -14,6 +14,13 @@ struct lw_collect_state;
 int lw_collect_state_new(const char *root, const struct lw_config *cfg,
 			 struct lw_collect_state **out, struct lw_error *err);
 
+struct lw_history;
+struct lw_mcast_capture;
+
+/* What the detector and history collectors use beyond the root: both may be NULL. */
+void lw_collect_attach(struct lw_collect_state *st, struct lw_history *history,
+		       struct lw_mcast_capture *mcast);
+
 /* New settings for the following cycles. */
 void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *cfg);
 

@@ -4,6 +4,7 @@
 #include "cpus.h"
 #include "kmemcollectors.h"
 #include "mcastmembers.h"
+#include "watchcollectors.h"
 #include "netcollectors.h"
 #include "proccollect.h"
 #include "readfile.h"
@@ -88,6 +89,8 @@ static const struct lw_collector_def defs[LW_COL_COUNT] = {
 	[LW_COL_BUDDYINFO] = { "buddyinfo", lw_run_buddyinfo, LW_CADENCE_KERNEL },
 	[LW_COL_VMSTAT] = { "vmstat", lw_run_vmstat, LW_CADENCE_CYCLE },
 	[LW_COL_MCAST_MEMBERS] = { "mcast-members", lw_run_mcast_members, LW_CADENCE_CYCLE },
+	[LW_COL_DETECTOR] = { "detector", lw_run_detector, LW_CADENCE_CYCLE },
+	[LW_COL_HISTORY] = { "history", lw_run_history, LW_CADENCE_CYCLE },
 };
 
 const struct lw_collector_def *lw_collector_def(enum lw_collector_id id)

@@ -35,6 +35,8 @@ enum lw_collector_id {
 	LW_COL_BUDDYINFO,
 	LW_COL_VMSTAT,
 	LW_COL_MCAST_MEMBERS,
+	LW_COL_DETECTOR,        /* the leak detectors and alarms over this cycle's tables */
+	LW_COL_HISTORY,         /* hands the cycle to the history writer; its status */
 	LW_COL_COUNT
 };
 
@@ -73,6 +75,11 @@ struct lw_proc_collector;
 struct lw_tcp_collector;
 struct lw_kmem;
 struct lw_filebuf;
+struct lw_watch;
+struct lw_trend;
+struct lw_history;
+struct lw_mcast_capture;
+struct lw_thresholds;
 
 /* What a collector needs from the sampler: where to read, its state, where to write. */
 struct lw_collect_ctx {
@@ -88,6 +95,16 @@ struct lw_collect_ctx {
 	struct lw_membership_list *members_out; /* the mcast-members collector's list */
 	char *notice;                           /* the running collector's notice, "" if none */
 	size_t notice_cap;
+	/* The cycle as the collectors before this one left it (detector and history). */
+	int64_t now;                            /* seconds since the epoch */
+	const struct lw_collector_stats *stats; /* every collector's, this cycle */
+	const bool *ran;                        /* ran[id]: the collector ran in this cycle */
+	struct lw_watch *watch;
+	const struct lw_thresholds *thresholds;
+	struct lw_trend *trends_out;            /* LW_TREND_COUNT */
+	struct lw_history *history;             /* NULL: history off */
+	bool *replayed;                         /* the history was replayed into the detectors */
+	struct lw_mcast_capture *mcast;         /* NULL: no capture */
 };
 
 /* How often a collector runs. */

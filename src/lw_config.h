@@ -93,7 +93,7 @@ struct lw_config {
 	struct lw_proc_config proc;
 	struct lw_tcp_config tcp;
 	struct lw_mcast_config mcast;
-	char state_dir[512];       /* history.db and the thresholds set over SNMP */
+	char state_dir[256];       /* history.db and the thresholds set over SNMP */
 	struct lw_history_settings history;
 	struct lw_thresholds thresholds;  /* the file's values; SNMP SETs persist on top */
 	unsigned threshold_line[LW_TH_COUNT];  /* where each was set, for messages; 0 default */

@@ -54,6 +54,7 @@ struct capture {
 	enum lw_mcast_state state;
 	char error[LW_ERROR_TEXT_MAX];
 	char ring[64];              /* the open handle's ring, for the log */
+	struct lw_mcast_summary summary;  /* under lock: the last publication's figures */
 	unsigned backoff_s;         /* after an error: wait before the next open */
 	int64_t retry_at_s;         /* CLOCK_MONOTONIC seconds */
 };
@@ -432,6 +433,15 @@ static void publish(struct capture *c)
 	s->if_drops = c->if_drops.total;
 	s->malformed = c->malformed;
 	lw_mcast_groups_snapshot(&c->groups, &s->traffic);
+	pthread_mutex_lock(&c->lock);
+	memcpy(c->summary.ifname, c->ifname, sizeof(c->summary.ifname));
+	c->summary.ifindex = c->ifindex;
+	c->summary.state = c->state;
+	c->summary.packets = s->traffic.packets;
+	c->summary.octets = s->traffic.octets;
+	c->summary.pps10 = lw_mcast_rate_pps(&s->traffic.rate10);
+	c->summary.bps10 = lw_mcast_rate_bps(&s->traffic.rate10);
+	pthread_mutex_unlock(&c->lock);
 	lw_mcast_board_publish(c->owner->board, c->slot, s);
 }
 
@@ -549,6 +559,21 @@ int lw_mcast_capture_start(struct lw_mcast_capture **out, const struct lw_mcast_
 	}
 	*out = mc;
 	return 0;
+}
+
+size_t lw_mcast_capture_summaries(struct lw_mcast_capture *mc, struct lw_mcast_summary *out,
+				  size_t cap)
+{
+	size_t n = 0;
+
+	if (mc == NULL)
+		return 0;
+	for (size_t i = 0; i < mc->n && n < cap; i++) {
+		pthread_mutex_lock(&mc->caps[i].lock);
+		out[n++] = mc->caps[i].summary;
+		pthread_mutex_unlock(&mc->caps[i].lock);
+	}
+	return n;
 }
 
 void lw_mcast_capture_stop(struct lw_mcast_capture *mc)

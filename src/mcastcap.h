@@ -22,6 +22,18 @@ int lw_mcast_capture_start(struct lw_mcast_capture **out, const struct lw_mcast_
  * board. NULL is a no-op. */
 void lw_mcast_capture_stop(struct lw_mcast_capture *c);
 
+/* One capture's figures as of its last publication, for the sampler's alarms and history. */
+struct lw_mcast_summary {
+	char ifname[LW_IFNAME_MAX];
+	uint32_t ifindex;            /* 0: the interface has not been seen */
+	enum lw_mcast_state state;
+	uint64_t packets, octets, pps10, bps10;
+};
+
+/* Copies the summaries of the first cap captures into out; returns how many. Any thread. */
+size_t lw_mcast_capture_summaries(struct lw_mcast_capture *c, struct lw_mcast_summary *out,
+				  size_t cap);
+
 /* The kernel filter compiled for a link type (pcap_datalink): VLAN-tagged too on Ethernet. */
 const char *lw_mcast_filter(int dlt);
 

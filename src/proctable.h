@@ -36,6 +36,10 @@ struct lw_proc {
 	uint64_t rss_kb, vsz_kb, anon_kb, swap_kb;
 	uint64_t cpu_ticks;
 	int64_t rss_growth_kb;        /* since the previous sample of this identity */
+	/* The leak detector's verdicts on this identity (src/watch.c). */
+	uint8_t leak_state, fd_leak_state;   /* enum lw_leak_state */
+	int64_t rss_slope_kb_h, fd_slope_h;
+	uint64_t time_to_exhaustion;  /* seconds, the sooner of memory and descriptors; 0 none */
 };
 
 struct lw_proc_group {
@@ -45,6 +49,10 @@ struct lw_proc_group {
 	uint32_t fds;
 	uint32_t cpu_hundredths;
 	uint64_t rss_kb, max_rss_kb, vsz_kb;
+	/* The leak detector's verdicts on the name's processes together (src/watch.c). */
+	uint8_t leak_state, fd_leak_state;
+	int64_t rss_slope_kb_h, fd_slope_h;
+	uint64_t time_to_exhaustion;  /* seconds, memory; 0 none */
 };
 
 struct lw_proc_top {

@@ -66,6 +66,13 @@ static void *sampler_main(void *arg)
 int lw_sampler_start(struct lw_sampler **out, const struct lw_config *cfg, struct lw_mailbox *mb,
 		     struct lw_error *err)
 {
+	return lw_sampler_start_linked(out, cfg, mb, NULL, NULL, err);
+}
+
+int lw_sampler_start_linked(struct lw_sampler **out, const struct lw_config *cfg,
+			    struct lw_mailbox *mb, struct lw_history *history,
+			    struct lw_mcast_capture *mcast, struct lw_error *err)
+{
 	struct lw_sampler *s = calloc(1, sizeof(*s));
 	pthread_condattr_t ca;
 	int rc;
@@ -76,6 +83,7 @@ int lw_sampler_start(struct lw_sampler **out, const struct lw_config *cfg, struc
 		free(s);
 		return -1;
 	}
+	lw_collect_attach(s->collect, history, mcast);
 	s->cfg = *cfg;
 	s->mb = mb;
 	atomic_init(&s->running, -1);

@@ -15,6 +15,15 @@ struct lw_sampler;
 int lw_sampler_start(struct lw_sampler **out, const struct lw_config *cfg, struct lw_mailbox *mb,
 		     struct lw_error *err);
 
+struct lw_history;
+struct lw_mcast_capture;
+
+/* The same, with the history the cycles go to and the captures whose rates the alarms judge
+ * (either may be NULL); both must outlive the sampler. */
+int lw_sampler_start_linked(struct lw_sampler **out, const struct lw_config *cfg,
+			    struct lw_mailbox *mb, struct lw_history *history,
+			    struct lw_mcast_capture *mcast, struct lw_error *err);
+
 /* New interval and process settings; the next cycle is due one new interval after the last. */
 void lw_sampler_configure(struct lw_sampler *s, const struct lw_config *cfg);
 

@@ -16,6 +16,10 @@ struct lw_slab {
 	uint32_t line;                 /* 1-based line in the file: index ties keep file order */
 	uint64_t active_objs, num_objs, objsize, objperslab, pagesperslab;
 	uint64_t active_slabs, num_slabs;
+	/* The leak detector's verdicts (src/watch.c), kept with the row between slabinfo runs. */
+	uint8_t leak_state;
+	int64_t slope_kb_h;
+	uint64_t time_to_exhaustion;  /* seconds until it holds MemTotal; 0 none */
 };
 
 /* Caller-owned; rows grow as needed and are kept across parses (reset, not freed). */

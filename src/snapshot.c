@@ -15,6 +15,7 @@ void lw_snapshot_free(struct lw_snapshot *snap)
 	lw_tcp_table_release(&snap->tcp);
 	lw_kmem_free(&snap->kmem);
 	lw_membership_list_free(&snap->members);
+	lw_alarm_table_release(&snap->alarms);
 	free(snap);
 }
 

@@ -6,9 +6,11 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "alarms.h"
 #include "collector.h"
 #include "kmem.h"
 #include "lw_error.h"
+#include "watch.h"
 
 struct lw_snapshot {
 	uint64_t seq;                 /* 1 for the first snapshot, +1 per cycle */
@@ -20,6 +22,8 @@ struct lw_snapshot {
 	struct lw_tcp_table tcp;      /* owned: released with the snapshot */
 	struct lw_kmem kmem;          /* owned copy: released with the snapshot */
 	struct lw_membership_list members;  /* owned: mcast-members, sorted by table index */
+	struct lw_alarm_table alarms; /* owned: the active alarms and the recent events */
+	struct lw_trend trends[LW_TREND_COUNT];  /* the system series' detectors */
 };
 
 void lw_snapshot_free(struct lw_snapshot *snap);

@@ -12,14 +12,14 @@
 #include "scan.h"
 
 static const struct lw_threshold_def defs[LW_TH_COUNT] = {
-	[LW_TH_LEAK_WINDOW] = { "leak_window", "lwLeakWindow", 60, 86400, 600, "seconds" },
+	[LW_TH_LEAK_WINDOW] = { "leak_window", "lwLeakWindow", 10, 86400, 600, "seconds" },
 	[LW_TH_LEAK_SIGNIFICANCE] = { "leak_significance", "lwLeakSignificance", 1, 200, 10,
 				      "per mille" },
 	[LW_TH_LEAK_MIN_SLOPE] = { "leak_min_slope", "lwLeakMinSlope", 1, 1u << 30, 1024,
 				   "KiB per hour" },
 	[LW_TH_LEAK_MIN_PCT_DAY] = { "leak_min_percent_day", "lwLeakMinPercentDay", 0, 1000000,
-				     500, "hundredths of a percent per day" },
-	[LW_TH_LEAK_WARMUP] = { "leak_warmup", "lwLeakWarmup", 0, 604800, 1800, "seconds" },
+				     100, "hundredths of a percent per day" },
+	[LW_TH_LEAK_WARMUP] = { "leak_warmup", "lwLeakWarmup", 0, 604800, 7200, "seconds" },
 	[LW_TH_FD_MIN_SLOPE] = { "fd_leak_min_slope", "lwFdLeakMinSlope", 1, 1000000, 30,
 				 "descriptors per hour" },
 	[LW_TH_ORPHAN_PCT] = { "alarm_tcp_orphans", "lwAlarmTcpOrphanPercent", 0, 10000, 8000,

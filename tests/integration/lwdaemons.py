@@ -187,7 +187,7 @@ class Leakwatchd(Daemon):
 
     def __init__(self, tmpdir, snmpd=None, agentx=None, master=False, port=None, interval=1,
                  agentx_ping_interval=None, root=None, rocommunity=None, trap2sink=None,
-                 extra_lines=(), wrapper=None, binary=None):
+                 extra_lines=(), wrapper=None, binary=None, state_dir=None):
         super().__init__(tmpdir)
         self.binary = Path(binary or leakwatchd_path())
         self.master = master
@@ -204,8 +204,11 @@ class Leakwatchd(Daemon):
         self.snmpconf = self.tmpdir / "snmpconf"
         self.persist = self.tmpdir / "persist"
         self.start_wall = None  # time.time() just before the last start()
+        # history.db and the SET thresholds: private to the test, kept across restarts
+        self.state_dir = Path(state_dir or self.tmpdir / "state")
         self.settings = dict(interval=interval, agentx_ping_interval=agentx_ping_interval,
-                             root=root, rocommunity=rocommunity, trap2sink=trap2sink)
+                             root=root, rocommunity=rocommunity, trap2sink=trap2sink,
+                             state_dir=self.state_dir)
         self.extra_lines = list(extra_lines)
         self.write_config()
 
@@ -214,7 +217,8 @@ class Leakwatchd(Daemon):
         if text is None:
             self.settings.update(overrides)
             lines = ["# leakwatchd.conf written by the integration harness"]
-            for key in ("interval", "agentx_ping_interval", "root", "rocommunity", "trap2sink"):
+            for key in ("interval", "agentx_ping_interval", "root", "rocommunity", "trap2sink",
+                        "state_dir"):
                 if self.settings[key] is not None:
                     lines.append(f"{key} {self.settings[key]}")
             text = "\n".join(lines + self.extra_lines) + "\n"

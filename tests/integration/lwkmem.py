@@ -18,7 +18,12 @@ BUDDY_COLUMNS = {"lwBuddyFreeBlocks": 4, "lwBuddyFreeKB": 5}
 KERNEL_MEMORY_TYPES = {name: ("Gauge32" if name.startswith("lwHugePages") else "Counter64")
                        for name, _ in KERNEL_MEMORY}
 SLAB_TYPES = {c: ("STRING" if c == "lwSlabName" else
-                  "Counter64" if c.endswith("Bytes") else "Gauge32") for c in SLAB_COLUMNS}
+                  "Counter64" if c.endswith("Bytes") else
+                  "INTEGER" if c in ("lwSlabLeakState", "lwSlabSlope") else "Gauge32")
+              for c in SLAB_COLUMNS}
+# What the detector says of a cache it has watched for less than its warm-up: learning(1), no
+# slope, no forecast (the kernel tests keep the default 30-minute warm-up).
+SLAB_LEARNING = {"lwSlabLeakState": 1, "lwSlabSlope": 0, "lwSlabTimeToExhaustion": 0}
 ZONE_TYPES = {c: ("STRING" if c == "lwZoneName" else
                   "Counter64" if c.endswith("KB") else "Gauge32") for c in ZONE_COLUMNS}
 BUDDY_TYPES = {"lwBuddyFreeBlocks": "Gauge32", "lwBuddyFreeKB": "Counter64"}
@@ -101,6 +106,7 @@ def expected_slab_rows(caches):
             "lwSlabNumSlabs": c["num_slabs"], "lwSlabPagesPerSlab": c["pagesperslab"],
             "lwSlabTotalBytes": c["num_slabs"] * c["pagesperslab"] * PAGE_SIZE,
             "lwSlabActiveBytes": c["active_objs"] * c["objsize"],
+            **SLAB_LEARNING,
         }
     return rows, dropped
 

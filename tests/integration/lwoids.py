@@ -9,6 +9,7 @@ LW_SYSTEM = LW_OBJECTS + ".2"
 LW_TCP = LW_OBJECTS + ".4"
 LW_KERNEL = LW_OBJECTS + ".5"
 LW_MCAST = LW_OBJECTS + ".6"
+LW_ALARMS = LW_OBJECTS + ".7"
 
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
 SNMP_TRAP_OID = "1.3.6.1.6.3.1.1.4.1.0"
@@ -37,7 +38,7 @@ COLLECTOR_COLUMNS = {
 # every collector in lwCollectorIndex order
 COLLECTORS = ["loadavg", "meminfo", "file-nr", "cpus", "processes", "tcp", "sockstat",
               "tcp-limits", "tcp-counters", "slabinfo", "zoneinfo", "buddyinfo", "vmstat",
-              "mcast-members"]
+              "mcast-members", "detector", "history"]
 
 # lwTcp: tables, scalars, and the scalar groups lwSockstat, lwTcpLimits, lwTcpCounters
 TCP_STATE_ENTRY = LW_TCP + ".1.1"          # columns: 2 Count, 3 CountV4, 4 CountV6
@@ -135,10 +136,12 @@ KERNEL_MEMORY = [("lwSlabKB", "Slab"), ("lwSReclaimableKB", "SReclaimable"),
                  ("lwShmemKB", "Shmem"), ("lwMappedKB", "Mapped"),
                  ("lwHugePagesTotal", "HugePages_Total"), ("lwHugePagesFree", "HugePages_Free"),
                  ("lwUnaccountedKB", None)]
-SLAB_ENTRY = LW_KERNEL + ".2.1"     # 2 Name .. 10 ActiveBytes, index FNV-1a of the name
+SLAB_ENTRY = LW_KERNEL + ".2.1"     # 2 Name .. 13 TimeToExhaustion, index FNV-1a of the name
+# the leak detector's columns (issue 7), filled by the "detector" collector, not from slabinfo
+SLAB_LEAK_COLUMNS = {"lwSlabLeakState": 11, "lwSlabSlope": 12, "lwSlabTimeToExhaustion": 13}
 SLAB_COLUMNS = {"lwSlabName": 2, "lwSlabActiveObjs": 3, "lwSlabNumObjs": 4, "lwSlabObjSize": 5,
                 "lwSlabActiveSlabs": 6, "lwSlabNumSlabs": 7, "lwSlabPagesPerSlab": 8,
-                "lwSlabTotalBytes": 9, "lwSlabActiveBytes": 10}
+                "lwSlabTotalBytes": 9, "lwSlabActiveBytes": 10, **SLAB_LEAK_COLUMNS}
 ZONE_ENTRY = LW_KERNEL + ".3.1"     # index (node, position + 1)
 ZONE_COLUMNS = {"lwZoneName": 3, "lwZoneFreePages": 4, "lwZoneMinPages": 5, "lwZoneLowPages": 6,
                 "lwZoneHighPages": 7, "lwZoneSpannedPages": 8, "lwZonePresentPages": 9,
@@ -181,3 +184,72 @@ MCAST_MEMBER_COLUMNS = {"lwMcastMemberIfName": 4, "lwMcastMemberUsers": 5}
 MCAST_SCALARS = {"lwMcastInterfaces": LW_MCAST + ".4.0", "lwMcastMaxGroups": LW_MCAST + ".5.0",
                  "lwMcastSnaplen": LW_MCAST + ".6.0", "lwMcastBufferSize": LW_MCAST + ".7.0",
                  "lwMcastDirection": LW_MCAST + ".8.0"}
+
+# Leak detection, history and alarms (issue 7). The leak detector's columns of lwProcTable and
+# lwProcGroupTable (their other columns are PROC_COLUMNS and GROUP_COLUMNS of lwprocs.py).
+PROC_LEAK_COLUMNS = {"lwProcLeakState": 18, "lwProcRssSlope": 19, "lwProcFdLeakState": 20,
+                     "lwProcFdSlope": 21, "lwProcTimeToExhaustion": 22}
+GROUP_LEAK_COLUMNS = {"lwProcGroupLeakState": 9, "lwProcGroupRssSlope": 10,
+                      "lwProcGroupFdLeakState": 11, "lwProcGroupFdSlope": 12,
+                      "lwProcGroupTimeToExhaustion": 13}
+# LwLeakState
+LEAK_STATES = {"learning": 1, "normal": 2, "suspect": 3, "leaking": 4}
+
+# lwAlarms (1.7): lwThresholds (1) scalars, lwAlarmTable (2), lwTrendTable (3), scalars 4-6
+LW_THRESHOLDS = LW_ALARMS + ".1"
+# name -> (sub-id under lwThresholds, default), in the order of enum lw_threshold_id
+THRESHOLDS = {
+    "lwLeakWindow": (1, 600),
+    "lwLeakSignificance": (2, 10),
+    "lwLeakMinSlope": (3, 1024),
+    "lwLeakMinPercentDay": (4, 100),
+    "lwLeakWarmup": (5, 7200),
+    "lwFdLeakMinSlope": (6, 30),
+    "lwAlarmTcpOrphanPercent": (7, 8000),
+    "lwAlarmTcpMemPercent": (8, 8000),
+    "lwAlarmMcastPps": (9, 20000),
+    "lwAlarmLoadPerCpu": (10, 200),
+    "lwAlarmHoldDown": (11, 300),
+    "lwAlarmClearPercent": (12, 90),
+}
+ALARM_ENTRY = LW_ALARMS + ".2.1"    # index: lwAlarmIndex (1)
+ALARM_COLUMNS = {"lwAlarmType": 2, "lwAlarmObject": 3, "lwAlarmObjectId": 4, "lwAlarmSeverity": 5,
+                 "lwAlarmRaised": 6, "lwAlarmValue": 7, "lwAlarmThreshold": 8, "lwAlarmSlope": 9,
+                 "lwAlarmTimeToExhaustion": 10}
+TREND_ENTRY = LW_ALARMS + ".3.1"    # index: lwTrendIndex (1), TREND_INDEXES
+TREND_COLUMNS = {"lwTrendName": 2, "lwTrendState": 3, "lwTrendValue": 4, "lwTrendSlope": 5,
+                 "lwTrendTimeToLimit": 6}
+TREND_INDEXES = {"sUnreclaim": 1, "memAvailable": 2, "tcpOrphans": 3, "tcpMem": 4}
+ALARM_SCALARS = {"lwAlarmCount": LW_ALARMS + ".4.0", "lwAlarmEvents": LW_ALARMS + ".5.0",
+                 "lwAlarmSuppressed": LW_ALARMS + ".6.0"}
+# lwAlarmType; its notifications are lwNotifications.(2 * type + 1) (raise) and + 2 (clear)
+ALARM_TYPES = {"procMemLeak": 1, "procFdLeak": 2, "slabLeak": 3, "tcpOrphanPressure": 4,
+               "tcpMemPressure": 5, "mcastRateHigh": 6, "loadHigh": 7, "groupMemLeak": 8,
+               "kernelMemLeak": 9}
+ALARM_SEVERITIES = {"warning": 1, "minor": 2, "major": 3, "critical": 4}
+# raise notification name per alarm type, in lwAlarmType order; the clear is NAME + "Clear"
+_ALARM_NOTIFICATION_NAMES = ["lwProcMemLeak", "lwProcFdLeak", "lwSlabLeak", "lwTcpOrphanPressure",
+                             "lwTcpMemPressure", "lwMcastRateHigh", "lwLoadHigh",
+                             "lwProcGroupMemLeak", "lwKernelMemLeak"]
+# name -> full OID of the 18 alarm notifications (snmpTrapOID.0 values)
+NOTIFICATIONS = {name + suffix: f"{LW_NOTIFICATIONS}.{2 * t + n}"
+                 for t, name in enumerate(_ALARM_NOTIFICATION_NAMES, 1)
+                 for suffix, n in (("", 1), ("Clear", 2))}
+# varbinds every alarm notification carries (instance: lwAlarmIndex); the process ones (types 1
+# and 2) add lwProcName.PID and lwProcStartTime.PID
+ALARM_NOTIFICATION_OBJECTS = ["lwAlarmObject", "lwAlarmObjectId", "lwAlarmSeverity",
+                              "lwAlarmValue", "lwAlarmThreshold", "lwAlarmSlope",
+                              "lwAlarmTimeToExhaustion"]
+
+
+def threshold_oid(name):
+    return f"{LW_THRESHOLDS}.{THRESHOLDS[name][0]}.0"
+
+
+def alarm_cell(column, index):
+    return f"{ALARM_ENTRY}.{ALARM_COLUMNS[column]}.{index}"
+
+
+def alarm_notification(alarm_type, clear=False):
+    """The snmpTrapOID.0 of an alarm type's raise (or clear) notification."""
+    return f"{LW_NOTIFICATIONS}.{2 * ALARM_TYPES[alarm_type] + (2 if clear else 1)}"

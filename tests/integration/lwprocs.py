@@ -3,7 +3,8 @@ import os
 import stat
 import time
 
-from lwoids import AGENT_SCALARS, COLLECTOR_COLUMNS, COLLECTOR_ENTRY, LW_OBJECTS, system_oid
+from lwoids import (AGENT_SCALARS, COLLECTOR_COLUMNS, COLLECTOR_ENTRY, GROUP_LEAK_COLUMNS,
+                    LW_OBJECTS, PROC_LEAK_COLUMNS, system_oid)
 from lwsnmp import EXCEPTIONS, parse_varbinds, run_tool
 
 LW_PROCESSES = LW_OBJECTS + ".3"
@@ -39,7 +40,9 @@ TEXT_COLUMNS = {"lwProcName", "lwProcCmdline", "lwProcGroupName", "lwProcTopName
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 UNLIMITED = 4294967295
-TABLES = {"proc": (PROC_ENTRY, PROC_COLUMNS), "group": (GROUP_ENTRY, GROUP_COLUMNS),
+# walks name the leak detector's columns too (issue 7; their values are tested in test_leaks.py)
+TABLES = {"proc": (PROC_ENTRY, {**PROC_COLUMNS, **PROC_LEAK_COLUMNS}),
+          "group": (GROUP_ENTRY, {**GROUP_COLUMNS, **GROUP_LEAK_COLUMNS}),
           "top": (TOP_ENTRY, TOP_COLUMNS), "fd": (FD_ENTRY, FD_COLUMNS)}
 
 

@@ -91,6 +91,25 @@ def snmpget(port, *oids, community="public", host="127.0.0.1", timeout=1, retrie
     return parse_varbinds(out)
 
 
+def snmpset(port, *triples, community="private", host="127.0.0.1", timeout=2, retries=0):
+    """SET (oid, type letter, value) triples in one PDU. Returns None when the agent took
+    them, else the error's reason as snmpset prints it ("wrongType", "inconsistentValue"...).
+    A timeout still raises SnmpTimeout."""
+    argv = ["snmpset", *_common(port, community, host, timeout, retries)]
+    for oid, typ, value in triples:
+        argv += [_dot(oid), typ, str(value)]
+    try:
+        run_tool(argv, timeout=timeout * (retries + 1) + 10)
+    except SnmpTimeout:
+        raise
+    except SnmpError as exc:
+        m = re.search(r"Reason: \(?(\w+)", str(exc))
+        if m is None:
+            raise
+        return m.group(1)
+    return None
+
+
 def snmpget1(port, oid, **kw):
     return snmpget(port, oid, **kw)[0]
 

@@ -341,6 +341,52 @@ def _spin(state, on):
         state["spinner"].start()
 
 
+def _pattern_start(state, kind, req):
+    """A memory or descriptor pattern in a thread until pattern_stop: "leak" touches kib more
+    anonymous memory every period s; "sawtooth" holds mib MiB for half of every period s and
+    frees it for the other half; "fd_leak" opens n more descriptors (/dev/null) every period s.
+    Each step is timed on the clock, not chained, so a slow step does not slow the rate."""
+    if state.get("pattern"):
+        raise RuntimeError("a pattern is already running")
+    p = {"stop": threading.Event(), "steps": 0, "held": []}
+    period = float(req["period"])
+
+    def loop():
+        start = time.monotonic()
+        while not p["stop"].is_set():
+            if kind == "leak":
+                p["held"].append(touch_kib(req["kib"]))
+            elif kind == "fd_leak":
+                p["held"].extend(os.open(os.devnull, os.O_RDONLY) for _ in range(req["n"]))
+            elif kind == "sawtooth":
+                m = touch(req["mib"])
+                p["stop"].wait(period / 2)
+                m.close()
+            p["steps"] += 1
+            p["stop"].wait(max(0.0, start + p["steps"] * period - time.monotonic()))
+    p["thread"] = threading.Thread(target=loop, daemon=True)
+    state["pattern"] = p
+    p["thread"].start()
+
+
+def _pattern_stop(state):
+    """Stops the pattern; what a leak took stays held (a leak that stopped, not one undone)."""
+    p = state.pop("pattern")
+    p["stop"].set()
+    p["thread"].join()
+    state["keep"].append(p["held"])
+    return {"steps": p["steps"]}
+
+
+def touch_kib(kib):
+    """kib KiB of anonymous memory, every page written (a page at the least)."""
+    size = max(PAGE, kib * 1024 // PAGE * PAGE)
+    m = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    for off in range(0, size, PAGE):
+        m[off] = 1
+    return m
+
+
 def _serve(rep, ctl, state):
     buf = b""
     while True:
@@ -385,6 +431,11 @@ def _serve(rep, ctl, state):
                 elif cmd == "spin":
                     _spin(state, req["on"])
                     out = {"ok": True}
+                elif cmd in ("leak", "sawtooth", "fd_leak"):
+                    _pattern_start(state, cmd, req)
+                    out = {"ok": True}
+                elif cmd == "pattern_stop":
+                    out = _pattern_stop(state)
                 elif cmd == "name":
                     set_name(bytes.fromhex(req["name"]))
                     out = {"ok": True}

@@ -10,4 +10,4 @@ t=$here
 exec "$here/run-pytest.sh" "$t/test_walk.py" "$t/test_signals.py" "$t/test_sighup.py" \
 	"$t/test_blocked_collector.py" \
 	"$t/test_notifications.py" "$t/test_standalone.py" "$t/test_master_restart.py" \
-	"$t/test_tcp.py" "$t/test_kernel.py" "$t/test_mcast.py"
+	"$t/test_tcp.py" "$t/test_kernel.py" "$t/test_mcast.py" "$t/test_alarms.py"

@@ -6,9 +6,9 @@ import time
 import pytest
 
 from lwharness import wait_until
-from lwprocs import (PROC_COLUMNS, PROC_ROWS, all_pids, cmdline_matches, collector_row, escape, get_row,
-                     read_proc, read_stat, snapshot, start_epoch, top_ranking,
-                     wait_new_snapshot)
+from lwprocs import (PROC_COLUMNS, PROC_LEAK_COLUMNS, PROC_ROWS, all_pids, cmdline_matches,
+                     collector_row, escape, get_row, read_proc, read_stat, snapshot, start_epoch,
+                     top_ranking, wait_new_snapshot)
 from lwworkers import workers  # noqa: F401 - fixture
 
 COLUMNS = ("lwProcName", "lwProcCmdline", "lwProcStartTime")
@@ -112,7 +112,8 @@ def test_reused_pid_is_a_new_process(leakwatchd, workers):  # noqa: F811
     row = first["proc"][new]
     assert row["lwProcFdLimit"] == 2222, f"limits of the old process kept: {row}"
     assert abs(row["lwProcStartTime"] - truth["start"]) <= 1, (row, truth["start"], old_row)
-    assert row["lwProcPpid"] == parent.pid and set(row) == set(PROC_COLUMNS)
+    assert row["lwProcPpid"] == parent.pid
+    assert set(row) == set(PROC_COLUMNS) | set(PROC_LEAK_COLUMNS), row
     assert cmdline_matches(row["lwProcCmdline"], truth["cmdline_raw"])
     growth = {pid: v for _, pid, v, _ in top_ranking(first["top"], "rssGrowth")}
     assert new not in growth or growth[new] < 1024, \

@@ -214,7 +214,7 @@ static void bad_lines(void **state)
 		{ "history_window 59\n", "test.conf:1: history_window: '59' is out of range 60..86400" },
 		{ "history_days 4000\n", "test.conf:1: history_days: '4000' is out of range 1..3650" },
 		{ "history_max_mb 8\n", "test.conf:1: history_max_mb: '8' is out of range 16..1048576" },
-		{ "leak_window 30\n", "test.conf:1: leak_window: '30' is out of range 60..86400" },
+		{ "leak_window 5\n", "test.conf:1: leak_window: '5' is out of range 10..86400" },
 		{ "leak_significance x\n",
 		  "test.conf:1: leak_significance: 'x' is not a number of per mille" },
 		{ "alarm_clear_percent\n",

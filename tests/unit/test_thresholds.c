@@ -43,8 +43,8 @@ static void ranges_and_consistency(void **state)
 	enum lw_threshold_id bad;
 
 	(void)state;
-	assert_int_equal(lw_threshold_check(LW_TH_LEAK_WINDOW, 59, &err), -1);
-	assert_string_equal(err.text, "lwLeakWindow: 59 is out of range 60..86400 seconds");
+	assert_int_equal(lw_threshold_check(LW_TH_LEAK_WINDOW, 9, &err), -1);
+	assert_string_equal(err.text, "lwLeakWindow: 9 is out of range 10..86400 seconds");
 	assert_int_equal(lw_threshold_check(LW_TH_CLEAR_PCT, 101, &err), -1);
 	assert_string_equal(err.text, "lwAlarmClearPercent: 101 is out of range 50..100 percent");
 	lw_thresholds_default(&t);
@@ -54,10 +54,10 @@ static void ranges_and_consistency(void **state)
 	assert_int_equal(bad, LW_TH_LEAK_WINDOW);
 	assert_string_equal(err.text, "lwLeakWindow: 605 is not a multiple of 10 seconds");
 	/* A warm-up shorter than a window: the object the SET gave is the one at fault. */
-	t.v[LW_TH_LEAK_WINDOW] = 3600;
+	t.v[LW_TH_LEAK_WINDOW] = 9000;
 	assert_int_equal(lw_thresholds_consistent(&t, &bad, &err), -1);
 	assert_int_equal(bad, LW_TH_LEAK_WINDOW);
-	assert_string_equal(err.text, "lwLeakWarmup 1800 s is shorter than lwLeakWindow 3600 s (0 "
+	assert_string_equal(err.text, "lwLeakWarmup 7200 s is shorter than lwLeakWindow 9000 s (0 "
 				      "or at least one window)");
 	t.set_mask = 1u << LW_TH_LEAK_WARMUP;
 	assert_int_equal(lw_thresholds_consistent(&t, &bad, &err), -1);
@@ -132,7 +132,7 @@ static void bad_files(void **state)
 {
 	static const struct { const char *text, *want; } cases[] = {
 		{ "# x\nleak_window 600\nbogus 1\n", ":3: unknown threshold 'bogus'" },
-		{ "leak_window 59\n", ":1: lwLeakWindow: 59 is out of range 60..86400 seconds" },
+		{ "leak_window 9\n", ":1: lwLeakWindow: 9 is out of range 10..86400 seconds" },
 		{ "leak_window six\n", ":1: leak_window: not a number" },
 		{ "leak_window 600 700\n", ":1: leak_window: one value expected" },
 		{ "leak_window 3600\nleak_warmup 1800\n",
