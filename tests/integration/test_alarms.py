@@ -114,6 +114,27 @@ def test_load_alarm_hysteresis_and_holddown(fixture_lw, trapd):
     assert snmpget(lw.port, ALARM_SCALARS["lwAlarmEvents"])[0].value >= 3
 
 
+def test_standalone_sends_alarms_to_its_trap2sink(tmp_path, trapd, lw_factory):
+    """Without snmpd, a threshold alarm and its clear go to leakwatchd.conf's trap2sink."""
+    root = build_fixture_root(tmp_path / "root")
+    (root / "sys/devices/system/cpu/online").write_text("0-1\n")
+    set_load(root, 5.00)                      # 250 hundredths per CPU >= 200
+    lw = lw_factory(master=True, interval=1, root=root, rocommunity="public 127.0.0.1",
+                    trap2sink=f"{trapd.address} public",
+                    extra_lines=["alarm_load_per_cpu 200", "alarm_holddown 0"])
+    lw.wait_served(THRESHOLD_OID["lwAlarmHoldDown"])
+    raised = wait_until(lambda: traps_of(trapd, "lwLoadHigh"), 20,
+                        what="lwLoadHigh from the standalone agent")
+    (index, row), = rows_of(lw.port, "loadHigh").items()
+    assert alarm_varbind(raised[0], "lwAlarmValue", index) == 250 == row["lwAlarmValue"]
+    set_load(root, 0.50)
+    cleared = wait_until(lambda: traps_of(trapd, "lwLoadHighClear"), 20,
+                         what="lwLoadHighClear from the standalone agent")
+    assert alarm_varbind(cleared[0], "lwAlarmValue", index) == 25
+    assert rows_of(lw.port, "loadHigh") == {}
+    assert len(traps_of(trapd, "lwLoadHigh")) == 1
+
+
 def test_orphan_alarm_and_a_failed_source_keeps_it(fixture_lw, trapd):
     root, start = fixture_lw
     set_orphans(root, 100)                    # 10 % of tcp_max_orphans 1000
