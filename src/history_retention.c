@@ -176,19 +176,6 @@ static void acc_add(struct lw_hexp *x, size_t e)
 	a->n++;
 }
 
-struct win_sink {
-	struct lw_hwriter *w;
-	int64_t t;
-};
-
-static int put_win_row(void *ctx, int64_t id, int kind, const int64_t *values, unsigned nvals,
-		       uint32_t mask)
-{
-	struct win_sink *sink = ctx;
-
-	return lw_hwrite_row(sink->w, LW_HT_WIN, sink->t, id, kind, values, nvals, mask);
-}
-
 /*
  * Writes the window being summed: n, min, max and avg (rounded, halves up) of each value; of a
  * counter only max (lw_hwin_unstored): its min and avg stay 0 in memory, so they never differ.
@@ -196,7 +183,7 @@ static int put_win_row(void *ctx, int64_t id, int kind, const int64_t *values, u
 static int emit_window(struct fold *f, struct lw_hexp *x)
 {
 	struct lw_hwriter *w = f->w;
-	struct win_sink sink = { w, f->window };
+	struct lw_hrow_sink sink = { w, LW_HT_WIN, f->window };
 	bool keyframe = !w->last_valid[LW_HT_WIN];
 	size_t rows;
 	int rc;
@@ -227,7 +214,7 @@ static int emit_window(struct fold *f, struct lw_hexp *x)
 	}
 	lw_hexp_purge(x);
 	if ((rc = lw_hvecs_diff(&w->last[LW_HT_WIN], w->last_valid[LW_HT_WIN], &f->items,
-				f->sampled, put_win_row, &sink, &rows)) != SQLITE_OK ||
+				f->sampled, lw_hput_row, &sink, &rows)) != SQLITE_OK ||
 	    (rc = lw_hwrite_point(w, LW_HT_WIN, sink.t, keyframe, f->sampled, rows)) != SQLITE_OK)
 		return rc;
 	/* In memory before the commit: a failed commit closes the handle, which forgets it. */

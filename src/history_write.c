@@ -46,17 +46,12 @@ int lw_hwrite_point(struct lw_hwriter *w, enum lw_htier tier, int64_t t, bool ke
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-struct row_sink {
-	struct lw_hwriter *w;
-	int64_t t;
-};
-
-static int put_full_row(void *ctx, int64_t id, int kind, const int64_t *values, unsigned nvals,
-			uint32_t mask)
+int lw_hput_row(void *ctx, int64_t id, int kind, const int64_t *values, unsigned nvals,
+		uint32_t mask)
 {
-	struct row_sink *sink = ctx;
+	struct lw_hrow_sink *sink = ctx;
 
-	return lw_hwrite_row(sink->w, LW_HT_FULL, sink->t, id, kind, values, nvals, mask);
+	return lw_hwrite_row(sink->w, sink->tier, sink->t, id, kind, values, nvals, mask);
 }
 
 /* The ident id of a series: from the map when it was live at the last cycle, else from ident
@@ -158,7 +153,7 @@ static int gather(struct lw_hwriter *w, const struct lw_history_cycle *c, uint32
 
 static int write_txn(struct lw_hwriter *w, const struct lw_history_cycle *c)
 {
-	struct row_sink sink = { w, c->t };
+	struct lw_hrow_sink sink = { w, LW_HT_FULL, c->t };
 	bool keyframe = !w->last_valid[LW_HT_FULL];
 	uint32_t sampled;
 	size_t rows;
@@ -171,7 +166,7 @@ static int write_txn(struct lw_hwriter *w, const struct lw_history_cycle *c)
 	if ((rc = gather(w, c, &sampled)) != SQLITE_OK)
 		return rc;
 	if ((rc = lw_hvecs_diff(&w->last[LW_HT_FULL], w->last_valid[LW_HT_FULL], &w->cur, sampled,
-				put_full_row, &sink, &rows)) != SQLITE_OK ||
+				lw_hput_row, &sink, &rows)) != SQLITE_OK ||
 	    (rc = lw_hwrite_point(w, LW_HT_FULL, c->t, keyframe, sampled, rows)) != SQLITE_OK ||
 	    (rc = lw_hdb_run(w, LW_HS_COMMIT)) != SQLITE_OK)
 		return rc;

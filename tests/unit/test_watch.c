@@ -62,6 +62,17 @@ static size_t events(const struct lw_watch *w, uint64_t after, struct lw_alarm_e
 	return lw_alarm_events_since(lw_watch_alarms(w), after, out, LW_ALARM_EVENTS);
 }
 
+/* One process growing 1 MiB/s from 10 MiB for 300 cycles from T0: long enough to be leaking. */
+static void leak_for_300_s(struct lw_watch *w, const struct lw_thresholds *th,
+			   struct fake_table *f, struct lw_proc *row, const char *const *names)
+{
+	for (int64_t s = 0; s < 300; s++) {
+		row->rss_kb = 10 * MiB + (uint64_t)s * MiB;
+		set_rows(f, row, names, 1);
+		cycle(w, th, f, T0 + s);
+	}
+}
+
 /* 1 MiB/s from process start against a 64 MiB sawtooth: one leaks, one does not; exit clears. */
 static void leak_raised_sawtooth_not_exit_clears(void **state)
 {
@@ -122,11 +133,7 @@ static void reused_pid_is_a_new_series(void **state)
 
 	(void)state;
 	assert_int_equal(lw_watch_new(&w, &th), 0);
-	for (int64_t s = 0; s < 300; s++) {
-		row.rss_kb = 10 * MiB + (uint64_t)s * MiB;
-		set_rows(&f, &row, names, 1);
-		cycle(w, &th, &f, T0 + s);
-	}
+	leak_for_300_s(w, &th, &f, &row, names);
 	assert_int_equal(f.rows[0].leak_state, LW_LEAK_LEAKING);
 	/* same pid, a later start: learning from scratch, and the old identity's alarm clears */
 	row.start_time = T0 + 300;
@@ -151,11 +158,7 @@ static void failed_source_keeps_alarms(void **state)
 
 	(void)state;
 	assert_int_equal(lw_watch_new(&w, &th), 0);
-	for (int64_t s = 0; s < 300; s++) {
-		row.rss_kb = 10 * MiB + (uint64_t)s * MiB;
-		set_rows(&f, &row, names, 1);
-		cycle(w, &th, &f, T0 + s);
-	}
+	leak_for_300_s(w, &th, &f, &row, names);
 	assert_int_equal(lw_watch_alarms(w)->n, 1);
 	cycle(w, &th, NULL, T0 + 300);
 	cycle(w, &th, NULL, T0 + 301);
