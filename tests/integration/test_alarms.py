@@ -69,7 +69,9 @@ def set_orphans(root, orphans):
 
 def wait_cycles(lw, n=2):
     runs = collector_cell("lwCollectorRuns", collector_index("detector"))
-    start = snmpget(lw.port, runs)[0].value
+    # the detector's first run may come after the thresholds are served (slow under valgrind)
+    start = wait_until(lambda: (v := snmpget(lw.port, runs)[0].value) is not None and v >= 1 and v,
+                       30, what="the detector's first run")
     wait_until(lambda: snmpget(lw.port, runs)[0].value >= start + n, 30,
                what=f"{n} more detector runs")
 
