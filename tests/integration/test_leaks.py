@@ -93,9 +93,13 @@ def test_leaks_found_sawtooth_not_restart_resumes_and_clears(leak_lw, trapd,
     assert fd["varbinds"][f"{ALARM_ENTRY}.{ALARM_COLUMNS['lwAlarmObjectId']}.{fd_index}"] \
         .value == f"{PROC_ENTRY}.{PROC_COLUMNS['lwProcFds']}.{fdleak.pid}"
     assert proc_cell(lw.port, "lwProcFdLeakState", fdleak.pid) == LEAKING
-    # the sawtooth ran as long and never looked like a leak
+    # the sawtooth ran as long and never looked like a leak. It may still be learning when the
+    # leaks are found: a cycle late on a loaded machine leaves a floor missing, and the state
+    # holds until the floors are whole again; then it must be judged normal.
     assert traps_for(trapd, "lwProcMemLeak", saw.pid) == []
-    assert proc_cell(lw.port, "lwProcLeakState", saw.pid) == NORMAL
+    wait_until(lambda: proc_cell(lw.port, "lwProcLeakState", saw.pid) == NORMAL, 60,
+               what="the sawtooth judged normal")
+    assert traps_for(trapd, "lwProcMemLeak", saw.pid) == []
 
     # a restarted daemon resumes from its history: leaking at once, not learning for minutes
     assert lw.stop() == 0
