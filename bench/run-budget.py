@@ -354,6 +354,9 @@ def main():
         poll_cycles = max_runs(collector_rows(ns, snmpd.port)) - poll_runs0
         lw.check_alive()
         rss_poll = getlat.status_kib(lw.pid, "VmRSS")
+        # what the RSS is made of: the daemon's own memory, and library code and data pages
+        # (net-snmp, libcrypto, SQLite, libpcap) shared with snmpd and every other user
+        rss_parts = {k: getlat.status_kib(lw.pid, k) for k in ("RssAnon", "RssFile", "RssShmem")}
         hwm_poll = max(getlat.status_kib(lw.pid, "VmHWM"), poll_rss.max_hwm)
 
         # --- report ---------------------------------------------------------------------------
@@ -426,6 +429,8 @@ def main():
                   f"{(us_cycle + walk_us) / (BUDGET_INTERVAL_S * 1e6) * 100:.4f}  # not part of "
                   "the budget figure")
         print(f"rss.vmrss_kib_after_polls: {rss_poll}")
+        print("rss.parts_kib_after_polls: " + " ".join(f"{k}={v}" for k, v in rss_parts.items())
+              + "  # RssAnon: the daemon's own; RssFile: mapped libraries, shared")
         print(f"rss.vmrss_kib_max_in_polls: {poll_rss.max_rss}  ({poll_rss.samples} samples, "
               "every 0.05 s)")
         print(f"rss.vmhwm_kib_after_polls: {hwm_poll}  # largest VmHWM read: peak since start, "
