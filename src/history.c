@@ -76,15 +76,6 @@ static int copy_cycle(struct lw_history_cycle *dst, const struct lw_history_cycl
 		lw_history_cycle_free(dst);
 		return -1;
 	}
-	/* A count without its array is an empty array: the kind was not sampled. */
-	if (dst->procs == NULL)
-		dst->nprocs = 0;
-	if (dst->groups == NULL)
-		dst->ngroups = 0;
-	if (dst->slabs == NULL)
-		dst->nslabs = 0;
-	if (dst->mcast == NULL)
-		dst->nmcast = 0;
 	return 0;
 }
 
@@ -168,6 +159,37 @@ int lw_history_open(struct lw_history **out, const struct lw_history_config *cfg
 	return 0;
 }
 
+int lw_history_submit_take(struct lw_history *h, struct lw_history_cycle *c)
+{
+	struct lw_history_cycle taken;
+
+	if (h == NULL || c == NULL)
+		return -1;
+	taken = *c;
+	memset(c, 0, sizeof(*c));
+	/* A count without its array is an empty array: the kind was not sampled. */
+	if (taken.procs == NULL)
+		taken.nprocs = 0;
+	if (taken.groups == NULL)
+		taken.ngroups = 0;
+	if (taken.slabs == NULL)
+		taken.nslabs = 0;
+	if (taken.mcast == NULL)
+		taken.nmcast = 0;
+	pthread_mutex_lock(&h->lock);
+	if (h->len == QUEUE_CYCLES) {
+		lw_history_cycle_free(&h->queue[h->head]);
+		h->head = (h->head + 1) % QUEUE_CYCLES;
+		h->len--;
+		h->queue_dropped++;
+	}
+	h->queue[(h->head + h->len) % QUEUE_CYCLES] = taken;
+	h->len++;
+	pthread_cond_signal(&h->wake);
+	pthread_mutex_unlock(&h->lock);
+	return 0;
+}
+
 int lw_history_submit(struct lw_history *h, const struct lw_history_cycle *c)
 {
 	struct lw_history_cycle copy;
@@ -181,18 +203,7 @@ int lw_history_submit(struct lw_history *h, const struct lw_history_cycle *c)
 		pthread_mutex_unlock(&h->lock);
 		return -1;
 	}
-	pthread_mutex_lock(&h->lock);
-	if (h->len == QUEUE_CYCLES) {
-		lw_history_cycle_free(&h->queue[h->head]);
-		h->head = (h->head + 1) % QUEUE_CYCLES;
-		h->len--;
-		h->queue_dropped++;
-	}
-	h->queue[(h->head + h->len) % QUEUE_CYCLES] = copy;
-	h->len++;
-	pthread_cond_signal(&h->wake);
-	pthread_mutex_unlock(&h->lock);
-	return 0;
+	return lw_history_submit_take(h, &copy);
 }
 
 void lw_history_status(struct lw_history *h, struct lw_history_status *out)

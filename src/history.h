@@ -10,7 +10,8 @@
 
 /*
  * One cycle's record, built by the sampler from the tables it has just published and handed to
- * the writer thread whole (lw_history_submit copies it). Names are NUL-terminated strings.
+ * the writer thread whole (lw_history_submit copies it, lw_history_submit_take moves it). Names
+ * are NUL-terminated strings.
  *
  * An empty array (nprocs == 0, ...) or sys_present == 0 means that kind was not sampled in the
  * cycle (its collector failed or did not run, e.g. slabinfo between kernel_interval runs): its
@@ -123,6 +124,9 @@ int lw_history_open(struct lw_history **out, const struct lw_history_config *cfg
  * is dropped and counted in cycles_dropped.
  */
 int lw_history_submit(struct lw_history *h, const struct lw_history_cycle *c);
+/* The same without the copy: the queue takes c's arrays (malloc'ed, freed by the writer with
+ * lw_history_cycle_free) and leaves *c empty. */
+int lw_history_submit_take(struct lw_history *h, struct lw_history_cycle *c);
 
 void lw_history_status(struct lw_history *h, struct lw_history_status *out);
 

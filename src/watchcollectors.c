@@ -198,7 +198,7 @@ int lw_run_history(const struct lw_collect_ctx *ctx, struct lw_system *sys, stru
 	    (ok(ctx, LW_COL_SLABINFO) && ctx->ran[LW_COL_SLABINFO] && record_slabs(ctx->kmem, &c)) ||
 	    record_mcast(ctx->mcast, &c))
 		rc = lw_error_set(err, ENOMEM, "history: out of memory for the cycle's record");
-	else if (lw_history_submit(ctx->history, &c) != 0)
+	else if (lw_history_submit_take(ctx->history, &c) != 0)
 		rc = lw_error_set(err, ENOMEM, "history: cannot queue the cycle");
 	lw_history_cycle_free(&c);
 	if (rc != 0)
