@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
+
 int lw_alarms_init(struct lw_alarms *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -84,14 +86,13 @@ static void hold(struct lw_alarms *a, uint8_t type, uint64_t key)
 	if (a->holddown_s == 0)
 		return;
 	if (a->nholds == a->cap_holds) {
-		size_t cap = a->cap_holds ? 2 * a->cap_holds : 64;
-		void *p = realloc(a->holds, cap * sizeof(*a->holds));
+		void *p = a->holds;
+		int rc = lw_rows_grow(&p, &a->cap_holds, sizeof(*a->holds), 64);
 
-		/* Out of memory: no hold-down for this one, which only risks an early repeat. */
-		if (p == NULL)
-			return;
 		a->holds = p;
-		a->cap_holds = cap;
+		/* Out of memory: no hold-down for this one, which only risks an early repeat. */
+		if (rc != 0)
+			return;
 	}
 	a->holds[a->nholds].type = type;
 	a->holds[a->nholds].key = key;

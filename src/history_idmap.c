@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
+
 #define FNV_OFFSET 0xcbf29ce484222325ull
 #define FNV_PRIME 0x100000001b3ull
 
@@ -121,13 +123,12 @@ static size_t slots_for(size_t n)
 int lw_hidmap_add(struct lw_hidmap *m, const struct lw_hidkey *key, int64_t id)
 {
 	if (m->n + 1 > m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 256;
-		struct lw_hidmap_entry *e = realloc(m->e, cap * sizeof(*e));
+		void *e = m->e;
+		int rc = lw_rows_grow(&e, &m->cap, sizeof(*m->e), 256);
 
-		if (e == NULL)
-			return -1;
 		m->e = e;
-		m->cap = cap;
+		if (rc != 0)
+			return -1;
 	}
 	if (2 * (m->n + 1) > m->nslots && rebuild_slots(m, slots_for(m->n + 1)) != 0)
 		return -1;

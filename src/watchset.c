@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
+
 void lw_watchset_init(struct lw_watchset *w)
 {
 	memset(w, 0, sizeof(*w));
@@ -35,21 +37,17 @@ static int by_key(const void *x, const void *y)
 	return cmp(a->id, a->start, *(const struct lw_watched *const *)y);
 }
 
-static int reserve(struct lw_watched ***v, size_t *cap, size_t want)
+/* Room for one more pointer in *v (n of them held). */
+static int reserve_one(struct lw_watched ***v, size_t *cap, size_t n)
 {
-	size_t ncap = *cap ? *cap : 256;
-	struct lw_watched **p;
+	void *p = *v;
+	int rc;
 
-	if (want <= *cap)
+	if (n < *cap)
 		return 0;
-	while (ncap < want)
-		ncap *= 2;
-	p = realloc(*v, ncap * sizeof(*p));
-	if (p == NULL)
-		return -1;
+	rc = lw_rows_grow(&p, cap, sizeof(**v), 256);
 	*v = p;
-	*cap = ncap;
-	return 0;
+	return rc;
 }
 
 static struct lw_watched *fresh(uint32_t id, int64_t start, int64_t start_s)
@@ -77,7 +75,6 @@ void lw_watchset_begin(struct lw_watchset *w)
 	w->nhash = 0;
 	w->pos = 0;
 	w->nnext = 0;
-	w->failed = false;
 }
 
 struct lw_watched *lw_watchset_match(struct lw_watchset *w, uint32_t id, int64_t start,
@@ -90,21 +87,16 @@ struct lw_watched *lw_watchset_match(struct lw_watchset *w, uint32_t id, int64_t
 		free(w->v[w->pos]);
 		w->v[w->pos++] = NULL;
 	}
-	if (reserve(&w->next, &w->cap_next, w->nnext + 1) != 0) {
-		w->failed = true;
+	if (reserve_one(&w->next, &w->cap_next, w->nnext) != 0)
 		return NULL;
-	}
 	if (w->pos < w->n && cmp(id, start, w->v[w->pos]) == 0) {
 		out = w->v[w->pos];
 		w->v[w->pos++] = NULL;
 	} else {
 		out = fresh(id, start, start_s);
-		if (out == NULL) {
-			w->failed = true;
+		if (out == NULL)
 			return NULL;
-		}
 	}
-	out->seen = true;
 	w->next[w->nnext++] = out;
 	return out;
 }
@@ -168,7 +160,7 @@ struct lw_watched *lw_watchset_replay(struct lw_watchset *w, uint32_t id, int64_
 	     s = (s + 1) & (w->nhash - 1))
 		if (cmp(id, start, w->v[w->hash[s] - 1]) == 0)
 			return w->v[w->hash[s] - 1];
-	if (reserve(&w->v, &w->cap, w->n + 1) != 0)
+	if (reserve_one(&w->v, &w->cap, w->n) != 0)
 		return NULL;
 	out = fresh(id, start, start_s);
 	if (out == NULL)

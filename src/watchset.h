@@ -13,7 +13,6 @@ struct lw_watched {
 	uint32_t id;                /* pid, group index or slab index: the rows' sort key */
 	int64_t start;              /* a process's start time; 0 for the other kinds */
 	struct lw_series s[2];      /* processes and groups: RSS, descriptors; slabs: KiB */
-	bool seen;                  /* matched a row in the current merge */
 };
 
 /*
@@ -28,7 +27,6 @@ struct lw_watchset {
 	uint32_t *hash;               /* replay only: slot -> index + 1 */
 	size_t nhash;
 	bool unsorted;                /* replay appended out of order */
-	bool failed;                  /* out of memory in this merge: series were lost */
 };
 
 void lw_watchset_init(struct lw_watchset *w);
