@@ -4,9 +4,7 @@
 #include <string.h>
 
 #include "lw_oids.h"
-
-/* lwTcpLimits sub-ids of the percentages: lw_sockmem_pct_field + LW_TCP_ORPHAN_PERCENT. */
-enum { TCP_MEM_MAX_PERCENT = LW_TCP_ORPHAN_PERCENT + 2 };
+#include "sockstat.h"
 
 size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
 {
@@ -28,10 +26,12 @@ size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
 		base = slab, len = OID_LENGTH(slab), column = LW_SLAB_TOTAL_BYTES;
 		break;
 	case LW_ALARM_TCP_ORPHANS:
-		base = limits, len = OID_LENGTH(limits), column = LW_TCP_ORPHAN_PERCENT, instance = 0;
+		base = limits, len = OID_LENGTH(limits), column = LW_TCP_ORPHAN_PERCENT + LW_PCT_TCP_ORPHAN;
+		instance = 0;
 		break;
 	case LW_ALARM_TCP_MEM:
-		base = limits, len = OID_LENGTH(limits), column = TCP_MEM_MAX_PERCENT, instance = 0;
+		base = limits, len = OID_LENGTH(limits), column = LW_TCP_ORPHAN_PERCENT + LW_PCT_TCP_MEM_MAX;
+		instance = 0;
 		break;
 	case LW_ALARM_MCAST_RATE:
 		base = mcast, len = OID_LENGTH(mcast), column = LW_MCAST_IF_PPS10;

@@ -105,11 +105,21 @@ static void commit(struct lw_agent *agent)
 		lw_sampler_configure(agent->sampler, &agent->cfg);
 }
 
-/* A later varbind failed after this request wrote the file: put the old one back. */
-static void undo(const struct lw_agent *agent)
+/*
+ * A later varbind failed after this request wrote the file: put the old one back. Over AgentX
+ * the master may also undo after this subagent committed (another subagent's commit failed):
+ * then the running values go back too.
+ */
+static void undo(struct lw_agent *agent)
 {
 	struct lw_error err;
 
+	if (pending.committed) {
+		pending.committed = false;
+		agent->cfg.thresholds = pending.before;
+		if (agent->sampler != NULL)
+			lw_sampler_configure(agent->sampler, &agent->cfg);
+	}
 	if (!pending.written)
 		return;
 	pending.written = false;
@@ -197,13 +207,6 @@ static bool alarm_column(netsnmp_variable_list *vb, unsigned column, const void 
 	return true;
 }
 
-static const char *const trend_names[LW_TREND_COUNT] = {
-	[LW_TREND_SUNRECLAIM] = "SUnreclaim",
-	[LW_TREND_MEM_AVAILABLE] = "MemAvailable",
-	[LW_TREND_TCP_ORPHANS] = "TCP orphans",
-	[LW_TREND_TCP_MEM] = "TCP memory",
-};
-
 /* Trend rows point at the snapshot's trends; the row's index says which one. */
 static bool trend_column(netsnmp_variable_list *vb, unsigned column, const void *row,
 			 const void *served)
@@ -213,7 +216,7 @@ static bool trend_column(netsnmp_variable_list *vb, unsigned column, const void 
 	size_t id = (size_t)(t - s->trends);
 
 	switch (column) {
-	case LW_TREND_COL_NAME: lw_set_string(vb, trend_names[id]); break;
+	case LW_TREND_COL_NAME: lw_set_string(vb, lw_trend_name((enum lw_trend_id)id)); break;
 	case LW_TREND_COL_STATE: lw_set_leak_state(vb, t->state); break;
 	case LW_TREND_COL_VALUE: lw_set_counter64(vb, t->value); break;
 	case LW_TREND_COL_SLOPE: lw_set_integer(vb, t->slope); break;

@@ -290,13 +290,22 @@ static bool sys_sample(const struct lw_watch *w, const struct lw_watch_input *in
 	return false;
 }
 
+const char *lw_trend_name(enum lw_trend_id id)
+{
+	static const char *const names[LW_TREND_COUNT] = {
+		[LW_TREND_SUNRECLAIM] = "SUnreclaim",
+		[LW_TREND_MEM_AVAILABLE] = "MemAvailable",
+		[LW_TREND_TCP_ORPHANS] = "TCP orphans",
+		[LW_TREND_TCP_MEM] = "TCP memory",
+	};
+
+	return (unsigned)id < LW_TREND_COUNT ? names[id] : "";
+}
+
 static void watch_system(struct lw_watch *w, const struct lw_watch_input *in,
 			 const struct lw_detect_params *mem, const struct lw_detect_params *fdp,
 			 const struct lw_detect_params *down, struct lw_trend trends[])
 {
-	static const char *const names[LW_TREND_COUNT] = { "SUnreclaim", "MemAvailable",
-							   "TCP orphans", "TCP memory" };
-
 	for (int id = 0; id < LW_TREND_COUNT; id++) {
 		const struct lw_detect_params *p = sys_dir[id] == LW_TREND_DOWN ? down :
 						   id == LW_TREND_TCP_ORPHANS ? fdp : mem;
@@ -322,7 +331,7 @@ static void watch_system(struct lw_watch *w, const struct lw_watch_input *in,
 		out->time_to_limit = lw_series_time_to_limit(&w->sys[id], value, limit);
 		if (id <= LW_TREND_MEM_AVAILABLE)
 			observe_trend(&w->alarms, LW_ALARM_KERNEL_MEM_LEAK, (uint64_t)id + 1,
-				      (uint32_t)id + 1, 0, names[id], 0, value, &w->sys[id],
+				      (uint32_t)id + 1, 0, lw_trend_name((enum lw_trend_id)id), 0, value, &w->sys[id],
 				      out->time_to_limit);
 	}
 }

@@ -26,6 +26,9 @@ enum lw_trend_id {
 	LW_TREND_COUNT
 };
 
+/* The series' name: lwTrendName, and the object of its alarms. */
+const char *lw_trend_name(enum lw_trend_id id);
+
 struct lw_trend {
 	bool known;                 /* sampled at least once */
 	uint8_t state;              /* enum lw_leak_state */
