@@ -180,11 +180,9 @@ struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *ru
 	for (int id = 0; id < LW_COL_COUNT; id++) {
 		if (running != NULL)
 			atomic_store(running, id);
-		/* The detector judges socket memory against its limits: percentages first. */
-		if (id == LW_COL_DETECTOR)
-			sockmem_percents(&st->work);
 		run_one(st, (enum lw_collector_id)id, &t, ran);
 	}
+	sockmem_percents(&st->work);
 	if (running != NULL)
 		atomic_store(running, -1);
 	st->work.seq++;

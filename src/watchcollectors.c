@@ -32,6 +32,7 @@ int lw_run_detector(const struct lw_collect_ctx *ctx, struct lw_system *sys,
 	struct lw_mcast_summary sums[LW_CONFIG_MAX_MCAST_IFACES];
 	struct lw_watch_mcast mcast[LW_CONFIG_MAX_MCAST_IFACES];
 	struct lw_watch_input in = { .now = ctx->now };
+	struct lw_sockmem_pct pct;
 	size_t nsum = lw_mcast_capture_summaries(ctx->mcast, sums, LW_CONFIG_MAX_MCAST_IFACES);
 	const struct lw_alarms *a;
 
@@ -49,7 +50,11 @@ int lw_run_detector(const struct lw_collect_ctx *ctx, struct lw_system *sys,
 	in.meminfo = ok(ctx, LW_COL_MEMINFO) ? &sys->meminfo : NULL;
 	in.sockstat = ok(ctx, LW_COL_SOCKSTAT) ? &sys->sock.sockstat : NULL;
 	in.limits = ok(ctx, LW_COL_TCP_LIMITS) ? &sys->sock.limits : NULL;
-	in.pct = &sys->sock.pct;
+	/* The snapshot's percentages are worked out after the cycle: this cycle's, here. */
+	if (in.sockstat != NULL && in.limits != NULL) {
+		lw_sockmem_percents(in.sockstat, in.limits, &pct);
+		in.pct = &pct;
+	}
 	in.loadavg = ok(ctx, LW_COL_LOADAVG) ? &sys->loadavg : NULL;
 	in.cpus = ok(ctx, LW_COL_CPUS) ? sys->cpus : 0;
 	for (size_t i = 0; i < nsum; i++) {
