@@ -143,7 +143,7 @@ int lw_history_open(struct lw_history **out, const struct lw_history_config *cfg
 	/* Opened here, so the status says at once whether the file is usable; a failure is
 	 * retried by the writer at each cycle. The thread start orders this before its use. */
 	lw_hdb_open(&h->w);
-	h->w.st.file_bytes = lw_hdb_file_bytes(&h->w, NULL);
+	h->w.st.file_bytes = lw_hdb_file_bytes(&h->w);
 	publish(h);
 	if ((rc = pthread_create(&h->thread, NULL, writer_main, h)) != 0) {
 		lw_hwriter_free(&h->w);

@@ -120,13 +120,9 @@ static uint64_t size_of(const char *path)
 	return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 }
 
-uint64_t lw_hdb_file_bytes(const struct lw_hwriter *w, uint64_t *wal_bytes)
+uint64_t lw_hdb_file_bytes(const struct lw_hwriter *w)
 {
-	uint64_t wal = size_of(w->wal_path);
-
-	if (wal_bytes != NULL)
-		*wal_bytes = wal;
-	return size_of(w->cfg.path) + wal;
+	return size_of(w->cfg.path) + size_of(w->wal_path);
 }
 
 int lw_hdb_pages(struct lw_hwriter *w, uint64_t *used, uint64_t *total)
@@ -144,10 +140,9 @@ int lw_hdb_pages(struct lw_hwriter *w, uint64_t *used, uint64_t *total)
 
 int lw_hdb_checkpoint(struct lw_hwriter *w, bool always)
 {
-	uint64_t wal;
+	uint64_t wal = size_of(w->wal_path);
 	int rc;
 
-	lw_hdb_file_bytes(w, &wal);
 	if (wal > w->wal_peak)
 		w->wal_peak = wal;
 	if (!always && wal <= w->wal_limit)

@@ -61,7 +61,6 @@ static const char *const stmt_sql[LW_HS_COUNT] = {
 	[LW_HS_BEGIN_WRITE] = "BEGIN IMMEDIATE",
 	[LW_HS_BEGIN_READ] = "BEGIN",
 	[LW_HS_COMMIT] = "COMMIT",
-	[LW_HS_ROLLBACK] = "ROLLBACK",
 	[LW_HS_IDENT_UPSERT] =
 		"INSERT INTO ident (kind, pid, start_time, name, seen_t) VALUES (?1, ?2, ?3, ?4, ?5)"
 		" ON CONFLICT (kind, pid, start_time, name) DO UPDATE SET seen_t = excluded.seen_t"

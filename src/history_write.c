@@ -256,7 +256,7 @@ static void refresh_status(struct lw_hwriter *w)
 {
 	int64_t oldest = w->oldest[LW_HT_FULL];
 
-	w->st.file_bytes = lw_hdb_file_bytes(w, NULL);
+	w->st.file_bytes = lw_hdb_file_bytes(w);
 	if (w->db == NULL)
 		return;  /* keep the last known bounds while the file is not open */
 	if (w->oldest[LW_HT_WIN] != LW_HTIME_NONE &&

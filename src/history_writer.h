@@ -21,7 +21,6 @@ enum lw_hkind {
 	LW_HK_MCAST = 4,            /* packets, octets, pps10, bps10 */
 	LW_HK_SYS = 5,              /* value (the name says which enum lw_hist_sys_field) */
 };
-#define LW_HK_ALL 0x3eu
 
 /* Values of a kind per full-resolution sample (0 for an unknown kind). */
 unsigned lw_hkind_width(int kind);
@@ -54,7 +53,6 @@ enum lw_hstmt {
 	LW_HS_BEGIN_WRITE,
 	LW_HS_BEGIN_READ,
 	LW_HS_COMMIT,
-	LW_HS_ROLLBACK,
 	LW_HS_IDENT_UPSERT,
 	LW_HS_IDENT_GET,
 	LW_HS_PRUNE_IDENTS,
@@ -159,7 +157,8 @@ bool lw_hdb_move_aside(struct lw_hwriter *w, const char *why, char *moved_to, si
 /* Forgets what the last points stored: the next point of each tier is a keyframe. */
 void lw_hdb_reset_state(struct lw_hwriter *w);
 
-/* Formats a status text, cut at its size (the file's name comes first, so it always shows). */
+/* Formats a status text, cut at its size (the file's name comes first, so it always shows);
+ * the cut is meant, which snprintf would have -Wformat-truncation refuse at compile time. */
 void lw_htext(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Sets w->doing (what the next step is, for the error text). */
@@ -175,7 +174,7 @@ int lw_hdb_int(struct lw_hwriter *w, enum lw_hstmt s, int64_t none, int64_t *out
 int lw_hdb_load_bounds(struct lw_hwriter *w);
 
 /* Size of the database file and of its WAL. */
-uint64_t lw_hdb_file_bytes(const struct lw_hwriter *w, uint64_t *wal_bytes);
+uint64_t lw_hdb_file_bytes(const struct lw_hwriter *w);
 
 /* Bytes of pages in use (page_count - freelist_count) and of the whole file. */
 int lw_hdb_pages(struct lw_hwriter *w, uint64_t *used, uint64_t *total);
