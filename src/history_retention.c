@@ -109,16 +109,20 @@ static int stop_at_last(void *arg, struct lw_hexp *x, int64_t t, uint32_t sample
 	return t >= *t0 ? LW_HEXP_STOP : SQLITE_OK;
 }
 
-/* Deletes every point of the tier before t0 (a point of it), one transaction. */
-static int cut_tier(struct lw_hwriter *w, enum lw_htier tier, int64_t t0)
+/*
+ * One transaction: expands the tier from its oldest point up to t0 (a point of it), handing
+ * each point to fn (want: lw_hexp_init's), then deletes every point before t0.
+ */
+static int expand_then_cut(struct lw_hwriter *w, enum lw_htier tier, unsigned want, int64_t t0,
+			   lw_hexp_point_fn fn, void *arg)
 {
 	struct lw_hexp x;
 	int rc;
 
 	if ((rc = lw_hdb_run(w, LW_HS_BEGIN_WRITE)) != SQLITE_OK)
 		return rc;
-	lw_hexp_init(&x, w, tier, 0);
-	rc = lw_hexp_run(&x, w->oldest[tier], t0, stop_at_last, &t0);
+	lw_hexp_init(&x, w, tier, want);
+	rc = lw_hexp_run(&x, w->oldest[tier], t0, fn, arg);
 	/* The rewrite waits until the reading statements are reset: no table changes under them. */
 	if (rc == LW_HEXP_STOP)
 		rc = cut_at(w, tier, &x, t0);
@@ -129,6 +133,12 @@ static int cut_tier(struct lw_hwriter *w, enum lw_htier tier, int64_t t0)
 		rc = lw_hdb_run(w, LW_HS_COMMIT);
 	w->upkeep_passes++;
 	return rc;
+}
+
+/* Deletes every point of the tier before t0 (a point of it), one transaction. */
+static int cut_tier(struct lw_hwriter *w, enum lw_htier tier, int64_t t0)
+{
+	return expand_then_cut(w, tier, 0, t0, stop_at_last, &t0);
 }
 
 /* Deletes every window (the size bound when one window is left). */
@@ -256,7 +266,6 @@ static int fold_chunk(struct lw_hwriter *w, bool *more)
 	int64_t horizon = w->newest[LW_HT_FULL] - (int64_t)w->cfg.full_hours * 3600;
 	int64_t end, chunk_end, c0;
 	struct fold f = { .w = w, .window = LW_HTIME_NONE };
-	struct lw_hexp x;
 	int rc;
 
 	*more = false;
@@ -275,19 +284,9 @@ static int fold_chunk(struct lw_hwriter *w, bool *more)
 		return SQLITE_OK;
 	f.end = end;
 	lw_hvecs_init(&f.items, LW_HWIN_WIDTH);
-	lw_hexp_init(&x, w, LW_HT_FULL, LW_HEXP_ACC);
-	rc = lw_hdb_run(w, LW_HS_BEGIN_WRITE);
-	if (rc == SQLITE_OK)
-		rc = lw_hexp_run(&x, w->oldest[LW_HT_FULL], c0, fold_point, &f);
-	if (rc == LW_HEXP_STOP)
-		rc = cut_at(w, LW_HT_FULL, &x, c0);
-	else if (rc == SQLITE_OK)
-		rc = SQLITE_INTERNAL;  /* c0 was read above: the expansion must reach it */
-	if (rc == SQLITE_OK)
-		rc = lw_hdb_run(w, LW_HS_COMMIT);
-	lw_hexp_free(&x);
+	/* c0 was read above: the expansion reaches it */
+	rc = expand_then_cut(w, LW_HT_FULL, LW_HEXP_ACC, c0, fold_point, &f);
 	lw_hvecs_free(&f.items);
-	w->upkeep_passes++;
 	return rc;
 }
 
