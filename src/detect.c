@@ -10,8 +10,8 @@
 
 _Static_assert(sizeof(struct lw_series) <= 320,
 	       "10k processes carry two series each: a series stays within 320 bytes");
-_Static_assert(sizeof(struct lw_series) == offsetof(struct lw_series, spare) + 1,
-	       "no padding at the end: a saved series has no undefined byte");
+_Static_assert(sizeof(struct lw_series) == offsetof(struct lw_series, spare) + 2,
+	       "no padding at the end: a copied series has no undefined byte");
 _Static_assert(LW_DETECT_MAX_FLOORS <= LW_TREND_MAX_POINTS &&
 	       LW_DETECT_LONG_FLOORS <= LW_TREND_MAX_POINTS &&
 	       LW_DETECT_WINDOWS <= LW_TREND_MAX_POINTS,
@@ -137,7 +137,7 @@ static int64_t outside_slope(const struct lw_detect_params *p, double per_h)
 	return p->dir == LW_TREND_DOWN ? -v : v;
 }
 
-/* Forgets every sample, keeps the start, the state and the version. */
+/* Forgets every sample, keeps the start and the state. */
 static void clear_history(struct lw_series *s)
 {
 	s->slope_per_h = 0;
@@ -156,7 +156,6 @@ void lw_series_init(struct lw_series *s, int64_t start_s)
 	s->start_s = start_s;
 	s->step = INT64_MIN;
 	s->last = 0;
-	s->version = LW_SERIES_VERSION;
 	s->state = LW_LEAK_LEARNING;
 	clear_history(s);
 }

@@ -126,8 +126,9 @@ int lw_detect_params_check(const struct lw_detect_params *p, struct lw_error *er
 
 /*
  * The whole state of a series: fixed size (at most 320 bytes: 10k processes carry two series
- * each), no pointers, saved to history as it is and loaded back after a restart. Rings are
- * indexed by the absolute step, window or long window number, so they need no head.
+ * each), no pointers, so a copy is a whole series (a restart does not load one: it replays the
+ * history's samples into fresh series). Rings are indexed by the absolute step, window or long
+ * window number, so they need no head.
  */
 struct lw_series {
 	int64_t start_s;           /* the series' start (a process's start time): warm-up from it */
@@ -146,11 +147,8 @@ struct lw_series {
 	uint8_t streak;            /* consecutive leak verdicts, while suspect */
 	uint8_t long_streak;       /* consecutive long windows whose test found a leak */
 	uint8_t flags;             /* internal: which test found the leak */
-	uint8_t version;           /* LW_SERIES_VERSION */
-	uint8_t spare;             /* 0: no padding, so that saved bytes are all defined */
+	uint8_t spare[2];          /* 0: no padding, so that a copy compares equal byte for byte */
 };
-
-#define LW_SERIES_VERSION 2
 
 /* Values are clamped to 0..UINT32_MAX - 1 (KiB: 4 TiB; UINT32_MAX marks "no sample"). */
 void lw_series_init(struct lw_series *s, int64_t start_s);

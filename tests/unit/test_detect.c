@@ -431,8 +431,8 @@ static void save_and_restore_by_copy(void **state)
 	rng_state = 13;
 	lw_series_init(&original, T0);
 	feed(&original, &p, &leak, 0, 500);
-	memcpy(saved, &original, sizeof(saved));             /* to the database ... */
-	memcpy(&restored, saved, sizeof(restored));          /* ... and back after a restart */
+	memcpy(saved, &original, sizeof(saved));             /* copied out ... */
+	memcpy(&restored, saved, sizeof(restored));          /* ... and back */
 	noise_state = rng_state;
 	for (int m = 500; m < 3 * 24 * 60; m++) {
 		uint64_t v;
@@ -446,7 +446,6 @@ static void save_and_restore_by_copy(void **state)
 	}
 	assert_memory_equal(&original, &restored, sizeof(original));
 	assert_int_equal(lw_series_state(&restored), LW_LEAK_LEAKING);
-	assert_int_equal(restored.version, LW_SERIES_VERSION);
 }
 
 /* --- parameters and statistics --------------------------------------------------------------- */
