@@ -13,10 +13,13 @@ struct lw_watch {
 	struct lw_watchset groups;    /* group index: RSS KiB, descriptors */
 	struct lw_watchset slabs;     /* slab index: KiB */
 	struct lw_series sys[LW_TREND_COUNT];
-	bool sys_started[LW_TREND_COUNT];
 	struct lw_alarms alarms;
 	uint64_t page_size;
-	struct lw_thresholds th;      /* the last cycle's settings, for a replay */
+	/* The detector settings of the last cycle's thresholds (a replay uses them too). */
+	struct lw_detect_params mem;     /* processes' and groups' RSS */
+	struct lw_detect_params fds;     /* descriptors, and the TCP orphans */
+	struct lw_detect_params kernel;  /* slab caches and the host's upward series */
+	struct lw_detect_params down;    /* MemAvailable */
 };
 
 /* Where each system series goes, and in which unit it is kept. */
@@ -26,6 +29,36 @@ static const enum lw_trend_dir sys_dir[LW_TREND_COUNT] = {
 	[LW_TREND_TCP_ORPHANS] = LW_TREND_UP,
 	[LW_TREND_TCP_MEM] = LW_TREND_UP,
 };
+
+/* The detector settings a threshold set gives, per kind of series. */
+static void set_params(struct lw_watch *w, const struct lw_thresholds *th)
+{
+	struct lw_detect_params *mem = &w->mem;
+
+	lw_detect_params_default(mem);
+	mem->window_s = th->v[LW_TH_LEAK_WINDOW];
+	mem->alpha_permille = th->v[LW_TH_LEAK_SIGNIFICANCE];
+	mem->min_slope = th->v[LW_TH_LEAK_MIN_SLOPE];
+	mem->min_pct_day = th->v[LW_TH_LEAK_MIN_PCT_DAY];
+	mem->warmup_s = th->v[LW_TH_LEAK_WARMUP];
+	mem->dir = LW_TREND_UP;
+	w->fds = *mem;
+	w->fds.min_slope = th->v[LW_TH_FD_MIN_SLOPE];
+	w->fds.min_pct_day = 0;  /* a descriptor count has no "share of its size" to speak of */
+	/* Kernel figures shrink when memory is reclaimed: that is no restart of the series. */
+	w->kernel = *mem;
+	w->kernel.reset_pct = 0;
+	w->down = w->kernel;
+	w->down.dir = LW_TREND_DOWN;
+}
+
+/* The settings of a system series. */
+static const struct lw_detect_params *sys_params(const struct lw_watch *w, enum lw_trend_id id)
+{
+	if (sys_dir[id] == LW_TREND_DOWN)
+		return &w->down;
+	return id == LW_TREND_TCP_ORPHANS ? &w->fds : &w->kernel;
+}
 
 int lw_watch_new(struct lw_watch **out, const struct lw_thresholds *th)
 {
@@ -42,7 +75,10 @@ int lw_watch_new(struct lw_watch **out, const struct lw_thresholds *th)
 	lw_watchset_init(&w->groups);
 	lw_watchset_init(&w->slabs);
 	w->page_size = page > 0 ? (uint64_t)page : 4096;
-	w->th = *th;
+	/* The host's series are as old as the boot: no warm-up. */
+	for (int id = 0; id < LW_TREND_COUNT; id++)
+		lw_series_init(&w->sys[id], 0);
+	set_params(w, th);
 	*out = w;
 	return 0;
 }
@@ -61,34 +97,6 @@ void lw_watch_free(struct lw_watch *w)
 const struct lw_alarms *lw_watch_alarms(const struct lw_watch *w)
 {
 	return &w->alarms;
-}
-
-void lw_watch_params(const struct lw_thresholds *th, struct lw_detect_params *mem,
-		     struct lw_detect_params *fds, struct lw_detect_params *sys_down)
-{
-	lw_detect_params_default(mem);
-	mem->window_s = th->v[LW_TH_LEAK_WINDOW];
-	mem->alpha_permille = th->v[LW_TH_LEAK_SIGNIFICANCE];
-	mem->min_slope = th->v[LW_TH_LEAK_MIN_SLOPE];
-	mem->min_pct_day = th->v[LW_TH_LEAK_MIN_PCT_DAY];
-	mem->warmup_s = th->v[LW_TH_LEAK_WARMUP];
-	mem->dir = LW_TREND_UP;
-	*fds = *mem;
-	fds->min_slope = th->v[LW_TH_FD_MIN_SLOPE];
-	fds->min_pct_day = 0;  /* a descriptor count has no "share of its size" to speak of */
-	*sys_down = *mem;
-	sys_down->dir = LW_TREND_DOWN;
-	/* Kernel figures shrink when memory is reclaimed: that is no restart of the series. */
-	sys_down->reset_pct = 0;
-}
-
-/* Slab caches and the host's upward series: memory's settings, without restarts. */
-static struct lw_detect_params kernel_params(const struct lw_detect_params *mem)
-{
-	struct lw_detect_params k = *mem;
-
-	k.reset_pct = 0;
-	return k;
 }
 
 /* The sooner of two forecasts; 0 means none. */
@@ -303,12 +311,9 @@ const char *lw_trend_name(enum lw_trend_id id)
 }
 
 static void watch_system(struct lw_watch *w, const struct lw_watch_input *in,
-			 const struct lw_detect_params *mem, const struct lw_detect_params *fdp,
-			 const struct lw_detect_params *down, struct lw_trend trends[])
+			 struct lw_trend trends[])
 {
 	for (int id = 0; id < LW_TREND_COUNT; id++) {
-		const struct lw_detect_params *p = sys_dir[id] == LW_TREND_DOWN ? down :
-						   id == LW_TREND_TCP_ORPHANS ? fdp : mem;
 		struct lw_trend *out = &trends[id];
 		uint64_t value, limit;
 
@@ -318,12 +323,7 @@ static void watch_system(struct lw_watch *w, const struct lw_watch_input *in,
 				lw_alarms_keep_type(&w->alarms, LW_ALARM_KERNEL_MEM_LEAK);
 			continue;
 		}
-		if (!w->sys_started[id]) {
-			/* The host's series are as old as the boot: no warm-up. */
-			lw_series_init(&w->sys[id], 0);
-			w->sys_started[id] = true;
-		}
-		lw_series_add(&w->sys[id], p, in->now, value);
+		lw_series_add(&w->sys[id], sys_params(w, (enum lw_trend_id)id), in->now, value);
 		out->known = true;
 		out->value = value;
 		out->state = (uint8_t)lw_series_state(&w->sys[id]);
@@ -331,8 +331,8 @@ static void watch_system(struct lw_watch *w, const struct lw_watch_input *in,
 		out->time_to_limit = lw_series_time_to_limit(&w->sys[id], value, limit);
 		if (id <= LW_TREND_MEM_AVAILABLE)
 			observe_trend(&w->alarms, LW_ALARM_KERNEL_MEM_LEAK, (uint64_t)id + 1,
-				      (uint32_t)id + 1, 0, lw_trend_name((enum lw_trend_id)id), 0, value, &w->sys[id],
-				      out->time_to_limit);
+				      (uint32_t)id + 1, 0, lw_trend_name((enum lw_trend_id)id), 0, value,
+				      &w->sys[id], out->time_to_limit);
 	}
 }
 
@@ -390,25 +390,21 @@ static void watch_thresholds(struct lw_watch *w, const struct lw_thresholds *th,
 void lw_watch_cycle(struct lw_watch *w, const struct lw_thresholds *th,
 		    const struct lw_watch_input *in, struct lw_trend trends[LW_TREND_COUNT])
 {
-	struct lw_detect_params mem, fdp, down, kernel;
-
-	w->th = *th;
-	lw_watch_params(th, &mem, &fdp, &down);
+	set_params(w, th);
 	lw_alarms_begin(&w->alarms, in->now, th->v[LW_TH_HOLDDOWN]);
 	if (in->procs != NULL) {
-		watch_procs(w, in, &mem, &fdp);
-		watch_groups(w, in, &mem, &fdp);
+		watch_procs(w, in, &w->mem, &w->fds);
+		watch_groups(w, in, &w->mem, &w->fds);
 	} else {
 		lw_alarms_keep_type(&w->alarms, LW_ALARM_PROC_MEM_LEAK);
 		lw_alarms_keep_type(&w->alarms, LW_ALARM_PROC_FD_LEAK);
 		lw_alarms_keep_type(&w->alarms, LW_ALARM_GROUP_MEM_LEAK);
 	}
-	kernel = kernel_params(&mem);
 	if (in->slabs != NULL)
-		watch_slabs(w, in, &kernel);
+		watch_slabs(w, in, &w->kernel);
 	else
 		lw_alarms_keep_type(&w->alarms, LW_ALARM_SLAB_LEAK);
-	watch_system(w, in, &kernel, &fdp, &down, trends);
+	watch_system(w, in, trends);
 	watch_thresholds(w, th, in);
 	lw_alarms_end(&w->alarms);
 }
@@ -416,33 +412,28 @@ void lw_watch_cycle(struct lw_watch *w, const struct lw_thresholds *th,
 int lw_watch_replay_point(void *watch, const struct lw_hist_point *p)
 {
 	struct lw_watch *w = watch;
-	struct lw_detect_params mem, fdp, down;
 	struct lw_watched *o = NULL;
 	int id;
 
-	lw_watch_params(&w->th, &mem, &fdp, &down);
 	switch (p->series) {
 	case LW_HS_PROC_RSS:
 	case LW_HS_PROC_FDS:
 		o = lw_watchset_replay(&w->procs, p->pid, p->start_time, p->start_time);
 		if (o != NULL)
 			lw_series_add(&o->s[p->series == LW_HS_PROC_FDS], p->series == LW_HS_PROC_FDS
-					      ? &fdp : &mem, p->t, p->value);
+					      ? &w->fds : &w->mem, p->t, p->value);
 		break;
 	case LW_HS_GROUP_RSS:
 	case LW_HS_GROUP_FDS:
 		o = lw_watchset_replay(&w->groups, lw_proc_group_index(p->name), 0, 0);
 		if (o != NULL)
 			lw_series_add(&o->s[p->series == LW_HS_GROUP_FDS], p->series ==
-					      LW_HS_GROUP_FDS ? &fdp : &mem, p->t, p->value);
+					      LW_HS_GROUP_FDS ? &w->fds : &w->mem, p->t, p->value);
 		break;
 	case LW_HS_SLAB_KB:
 		o = lw_watchset_replay(&w->slabs, lw_proc_group_index(p->name), 0, 0);
-		if (o != NULL) {
-			struct lw_detect_params kernel = kernel_params(&mem);
-
-			lw_series_add(&o->s[0], &kernel, p->t, p->value);
-		}
+		if (o != NULL)
+			lw_series_add(&o->s[0], &w->kernel, p->t, p->value);
 		break;
 	case LW_HS_SYS:
 		id = p->field == LW_HSYS_SUNRECLAIM_KB ? LW_TREND_SUNRECLAIM :
@@ -451,13 +442,7 @@ int lw_watch_replay_point(void *watch, const struct lw_hist_point *p)
 		     p->field == LW_HSYS_TCP_MEM_PAGES ? LW_TREND_TCP_MEM : -1;
 		if (id < 0)
 			break;
-		if (!w->sys_started[id]) {
-			lw_series_init(&w->sys[id], 0);
-			w->sys_started[id] = true;
-		}
-		mem = kernel_params(&mem);
-		lw_series_add(&w->sys[id], sys_dir[id] == LW_TREND_DOWN ? &down :
-			      id == LW_TREND_TCP_ORPHANS ? &fdp : &mem, p->t,
+		lw_series_add(&w->sys[id], sys_params(w, (enum lw_trend_id)id), p->t,
 			      id == LW_TREND_TCP_MEM ? p->value * w->page_size / 1024 : p->value);
 		break;
 	}

@@ -81,8 +81,4 @@ void lw_watch_cycle(struct lw_watch *w, const struct lw_thresholds *th,
 
 const struct lw_alarms *lw_watch_alarms(const struct lw_watch *w);
 
-/* The detector settings a threshold set gives, per kind of series. */
-void lw_watch_params(const struct lw_thresholds *th, struct lw_detect_params *mem,
-		     struct lw_detect_params *fds, struct lw_detect_params *sys_down);
-
 #endif
