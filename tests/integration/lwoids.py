@@ -235,11 +235,6 @@ _ALARM_NOTIFICATION_NAMES = ["lwProcMemLeak", "lwProcFdLeak", "lwSlabLeak", "lwT
 NOTIFICATIONS = {name + suffix: f"{LW_NOTIFICATIONS}.{2 * t + n}"
                  for t, name in enumerate(_ALARM_NOTIFICATION_NAMES, 1)
                  for suffix, n in (("", 1), ("Clear", 2))}
-# varbinds every alarm notification carries (instance: lwAlarmIndex); the process ones (types 1
-# and 2) add lwProcName.PID and lwProcStartTime.PID
-ALARM_NOTIFICATION_OBJECTS = ["lwAlarmObject", "lwAlarmObjectId", "lwAlarmSeverity",
-                              "lwAlarmValue", "lwAlarmThreshold", "lwAlarmSlope",
-                              "lwAlarmTimeToExhaustion"]
 
 
 def threshold_oid(name):
@@ -248,8 +243,3 @@ def threshold_oid(name):
 
 def alarm_cell(column, index):
     return f"{ALARM_ENTRY}.{ALARM_COLUMNS[column]}.{index}"
-
-
-def alarm_notification(alarm_type, clear=False):
-    """The snmpTrapOID.0 of an alarm type's raise (or clear) notification."""
-    return f"{LW_NOTIFICATIONS}.{2 * ALARM_TYPES[alarm_type] + (2 if clear else 1)}"

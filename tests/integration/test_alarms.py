@@ -3,13 +3,14 @@
 import pytest
 
 from lwharness import wait_until
-from lwoids import (ALARM_COLUMNS, ALARM_ENTRY, ALARM_SCALARS, ALARM_TYPES, LW_ALARMS,
-                    LW_TCP_LIMITS, NOTIFICATIONS, THRESHOLDS, collector_cell, collector_index,
-                    system_oid)
+from lwoids import (ALARM_COLUMNS, ALARM_ENTRY, ALARM_SCALARS, ALARM_SEVERITIES, ALARM_TYPES,
+                    LEAK_STATES, LW_TCP_LIMITS, NOTIFICATIONS, THRESHOLDS, TREND_COLUMNS,
+                    TREND_ENTRY, TREND_INDEXES, alarm_cell, collector_cell, collector_index,
+                    system_oid, threshold_oid)
 from lwprocfs import build_fixture_root
 from lwsnmp import snmpbulkwalk, snmpget, snmpset
 
-THRESHOLD_OID = {name: f"{LW_ALARMS}.1.{sub}.0" for name, (sub, _) in THRESHOLDS.items()}
+THRESHOLD_OID = {name: threshold_oid(name) for name in THRESHOLDS}
 LOAD1 = system_oid("lwLoad1")
 
 
@@ -36,7 +37,7 @@ def traps_of(trapd, name):
 
 
 def alarm_varbind(trap, column, index):
-    return trap["varbinds"][f"{ALARM_ENTRY}.{ALARM_COLUMNS[column]}.{index}"].value
+    return trap["varbinds"][alarm_cell(column, index)].value
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_load_alarm_hysteresis_and_holddown(fixture_lw, trapd):
     assert len(rows) == 1 and len(raised) == 1
     (index, row), = rows.items()
     assert row["lwAlarmValue"] == 210 and row["lwAlarmThreshold"] == 200
-    assert row["lwAlarmSeverity"] == 3 and row["lwAlarmObject"] == b"load"
+    assert row["lwAlarmSeverity"] == ALARM_SEVERITIES["major"] and row["lwAlarmObject"] == b"load"
     assert row["lwAlarmObjectId"] == LOAD1
     assert alarm_varbind(raised[0], "lwAlarmValue", index) == 210
     assert alarm_varbind(raised[0], "lwAlarmObjectId", index) == LOAD1
@@ -147,6 +148,11 @@ def test_orphan_alarm_and_a_failed_source_keeps_it(fixture_lw, trapd):
     (index, row), = rows_of(lw.port, "tcpOrphanPressure").items()
     assert (row["lwAlarmValue"], row["lwAlarmThreshold"]) == (9000, 8000)
     assert row["lwAlarmObjectId"] == f"{LW_TCP_LIMITS}.6.0"  # lwTcpOrphanPercent.0
+    # the orphans' trend row: the count read, still learning (the warm-up is 2 h)
+    trend = TREND_INDEXES["tcpOrphans"]
+    vbs = snmpget(lw.port, *[f"{TREND_ENTRY}.{TREND_COLUMNS[c]}.{trend}"
+                             for c in ("lwTrendName", "lwTrendValue", "lwTrendState")])
+    assert [vb.value for vb in vbs] == [b"TCP orphans", 900, LEAK_STATES["learning"]], vbs
     # sockstat unreadable: no news is not a clear
     sockstat = root / "proc/net/sockstat"
     saved = sockstat.read_bytes()

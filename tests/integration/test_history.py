@@ -11,15 +11,14 @@ import pytest
 
 from lwharness import wait_until
 from lwoids import collector_cell, collector_index, system_oid
+from lwprocs import collector_row
 from lwsnmp import snmpget
 
 HISTORY = collector_index("history")
 
 
 def history_row(port):
-    names = ("lwCollectorRuns", "lwCollectorErrors", "lwCollectorLastError", "lwCollectorNotice")
-    vbs = snmpget(port, *[collector_cell(n, HISTORY) for n in names])
-    return {n: (vb.text if vb.type == "STRING" else vb.value) for n, vb in zip(names, vbs)}
+    return collector_row(port, HISTORY)
 
 
 def query_one(path, sql):

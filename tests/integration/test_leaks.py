@@ -6,18 +6,18 @@ import time
 import pytest
 
 from lwharness import wait_until
-from lwoids import ALARM_COLUMNS, ALARM_ENTRY, NOTIFICATIONS, collector_cell, collector_index
+from lwoids import (ALARM_COLUMNS, ALARM_ENTRY, LEAK_STATES, NOTIFICATIONS, PROC_LEAK_COLUMNS,
+                    alarm_cell, collector_cell, collector_index)
 from lwprocs import PROC_COLUMNS as BASE_COLUMNS
-from lwprocs import PROC_ENTRY
+from lwprocs import PROC_ENTRY, read_proc
 from lwsnmp import snmpget
 from lwworkers import workers  # noqa: F401 - a fixture
 
 # Seconds: a 10 s floor window (steps of 1 s at interval 1), warm-up of one window.
 SETTINGS = ["leak_window 10", "leak_warmup 10", "leak_min_slope 1024", "fd_leak_min_slope 30"]
 DETECT_S = 240     # found in about 130 s here (nine windows of history and a warm-up)
-LEAKING, NORMAL, SUSPECT = 4, 2, 3
-PROC_COLUMNS = dict(BASE_COLUMNS, lwProcLeakState=18, lwProcRssSlope=19, lwProcFdLeakState=20,
-                    lwProcFdSlope=21, lwProcTimeToExhaustion=22)
+LEAKING, NORMAL = LEAK_STATES["leaking"], LEAK_STATES["normal"]
+PROC_COLUMNS = {**BASE_COLUMNS, **PROC_LEAK_COLUMNS}
 
 
 @pytest.fixture
@@ -49,15 +49,6 @@ def alarm_index(trap):
     return next(int(o[len(prefix):]) for o in trap["varbinds"] if o.startswith(prefix))
 
 
-def start_time(pid):
-    """The process's start in seconds since the epoch, as lwProcStartTime computes it."""
-    with open(f"/proc/{pid}/stat") as f:
-        ticks = int(f.read().rsplit(")", 1)[1].split()[19])
-    with open("/proc/stat") as f:
-        btime = next(int(ln.split()[1]) for ln in f if ln.startswith("btime"))
-    return btime + ticks // 100
-
-
 def test_leaks_found_sawtooth_not_restart_resumes_and_clears(leak_lw, trapd,
                                                             workers):  # noqa: F811
     """One daemon, three processes at once (the detector needs nine windows of history before a
@@ -82,15 +73,15 @@ def test_leaks_found_sawtooth_not_restart_resumes_and_clears(leak_lw, trapd,
     vbs, index = mem["varbinds"], alarm_index(mem)
     assert vbs[f"{PROC_ENTRY}.{PROC_COLUMNS['lwProcName']}.{leaky.pid}"].value == b"lw-leaky"
     assert abs(vbs[f"{PROC_ENTRY}.{PROC_COLUMNS['lwProcStartTime']}.{leaky.pid}"].value -
-               start_time(leaky.pid)) <= 1
-    assert vbs[f"{ALARM_ENTRY}.{ALARM_COLUMNS['lwAlarmObjectId']}.{index}"].value == \
+               read_proc(leaky.pid)["start"]) <= 1
+    assert vbs[alarm_cell("lwAlarmObjectId", index)].value == \
         f"{PROC_ENTRY}.{PROC_COLUMNS['lwProcRssKB']}.{leaky.pid}"
-    slope = vbs[f"{ALARM_ENTRY}.{ALARM_COLUMNS['lwAlarmSlope']}.{index}"].value
+    slope = vbs[alarm_cell("lwAlarmSlope", index)].value
     assert 0.6 * 3600 * 1024 <= slope <= 1.4 * 3600 * 1024, slope   # KiB per hour
     assert proc_cell(lw.port, "lwProcLeakState", leaky.pid) == LEAKING
     assert proc_cell(lw.port, "lwProcRssSlope", leaky.pid) > 0
     fd_index = alarm_index(fd)
-    assert fd["varbinds"][f"{ALARM_ENTRY}.{ALARM_COLUMNS['lwAlarmObjectId']}.{fd_index}"] \
+    assert fd["varbinds"][alarm_cell("lwAlarmObjectId", fd_index)] \
         .value == f"{PROC_ENTRY}.{PROC_COLUMNS['lwProcFds']}.{fdleak.pid}"
     assert proc_cell(lw.port, "lwProcFdLeakState", fdleak.pid) == LEAKING
     # the sawtooth ran as long and never looked like a leak. It may still be learning when the

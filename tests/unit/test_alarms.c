@@ -72,7 +72,7 @@ static void raise_update_clear(void **state)
 static void holddown(void **state)
 {
 	struct lw_alarms a;
-	struct lw_alarm c = cond(LW_ALARM_MCAST_RATE, 3, 50000);
+	struct lw_alarm c = cond(LW_ALARM_MCAST_RATE, 3, 50000), other;
 	int raised;
 
 	(void)state;
@@ -90,6 +90,13 @@ static void holddown(void **state)
 	assert_int_equal(raised, 1);
 	assert_int_equal(a.active[0].index, 2);      /* a new alarm, a new index */
 	/* Another object of the same type is not held by the first one's hold-down. */
+	assert_int_equal(cycle(&a, 320, NULL, 0, &raised), 1);
+	other = cond(LW_ALARM_MCAST_RATE, 4, 50000);
+	cycle(&a, 330, &other, 1, &raised);
+	assert_int_equal(raised, 1);
+	assert_true(lw_alarm_active(&a, LW_ALARM_MCAST_RATE, 4));
+	cycle(&a, 340, &c, 1, &raised);             /* while the first object is still held */
+	assert_int_equal(raised, 0);
 	lw_alarms_free(&a);
 }
 

@@ -1304,6 +1304,8 @@ static void full_disk_body(const char *dir)
 	uint64_t written_before;
 	int fd, i;
 	sqlite3 *db;
+	sqlite3_stmt *check;
+	const char *result;
 
 	child_private_tmpfs(dir, "size=2m");
 	snprintf(path, sizeof(path), "%s/history.db", dir);
@@ -1344,8 +1346,12 @@ static void full_disk_body(const char *dir)
 	lw_history_close(h);
 
 	CHILD_CHECK(sqlite3_open(path, &db) == SQLITE_OK, "sqlite3_open");
-	CHILD_CHECK(sqlite3_exec(db, "PRAGMA integrity_check", NULL, NULL, NULL) == SQLITE_OK,
-		    "integrity_check: %s", sqlite3_errmsg(db));
+	CHILD_CHECK(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &check, NULL) == SQLITE_OK &&
+		    sqlite3_step(check) == SQLITE_ROW, "integrity_check: %s", sqlite3_errmsg(db));
+	result = (const char *)sqlite3_column_text(check, 0);
+	CHILD_CHECK(result != NULL && strcmp(result, "ok") == 0, "integrity_check: %s",
+		    result != NULL ? result : "(null)");
+	sqlite3_finalize(check);
 	sqlite3_close(db);
 }
 
