@@ -1,9 +1,11 @@
-/* alarm_oids.c: from an alarm's type and instance to the OID of the value it is about. */
+/* alarm_oids.c: an alarm's lwAlarmEntry values, and the OID of the value it is about. */
 #include "alarm_oids.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "lw_oids.h"
+#include "snmp_values.h"
 #include "sockstat.h"
 
 size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
@@ -57,4 +59,30 @@ size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
 	out[len] = column;
 	out[len + 1] = instance;
 	return len + 2;
+}
+
+bool lw_alarm_column(netsnmp_variable_list *vb, unsigned column, const struct lw_alarm *a)
+{
+	oid id[MAX_OID_LEN];
+	size_t len;
+	struct timespec raised = { .tv_sec = (time_t)a->raised };
+
+	switch (column) {
+	case LW_ALARM_COL_TYPE: snmp_set_var_typed_integer(vb, ASN_INTEGER, a->type); break;
+	case LW_ALARM_COL_OBJECT: lw_set_string(vb, a->object); break;
+	case LW_ALARM_COL_OBJECT_ID:
+		len = lw_alarm_object_oid(a, id, MAX_OID_LEN);
+		if (len == 0)
+			return false;
+		snmp_set_var_typed_value(vb, ASN_OBJECT_ID, id, len * sizeof(oid));
+		break;
+	case LW_ALARM_COL_SEVERITY: snmp_set_var_typed_integer(vb, ASN_INTEGER, a->severity); break;
+	case LW_ALARM_COL_RAISED: lw_set_dateandtime(vb, &raised); break;
+	case LW_ALARM_COL_VALUE: lw_set_counter64(vb, a->value); break;
+	case LW_ALARM_COL_THRESHOLD: lw_set_counter64(vb, a->threshold); break;
+	case LW_ALARM_COL_SLOPE: lw_set_integer(vb, a->slope); break;
+	case LW_ALARM_COL_TIME_TO_EXHAUSTION: lw_set_forecast(vb, a->time_to_exhaustion); break;
+	default: return false;
+	}
+	return true;
 }

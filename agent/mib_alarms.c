@@ -181,30 +181,8 @@ static int register_thresholds(struct lw_agent *agent)
 static bool alarm_column(netsnmp_variable_list *vb, unsigned column, const void *row,
 			 const void *served)
 {
-	const struct lw_alarm *a = row;
-	oid id[MAX_OID_LEN];
-	size_t len;
-	struct timespec raised = { .tv_sec = (time_t)a->raised };
-
 	(void)served;
-	switch (column) {
-	case LW_ALARM_COL_TYPE: snmp_set_var_typed_integer(vb, ASN_INTEGER, a->type); break;
-	case LW_ALARM_COL_OBJECT: lw_set_string(vb, a->object); break;
-	case LW_ALARM_COL_OBJECT_ID:
-		len = lw_alarm_object_oid(a, id, MAX_OID_LEN);
-		if (len == 0)
-			return false;
-		snmp_set_var_typed_value(vb, ASN_OBJECT_ID, id, len * sizeof(oid));
-		break;
-	case LW_ALARM_COL_SEVERITY: snmp_set_var_typed_integer(vb, ASN_INTEGER, a->severity); break;
-	case LW_ALARM_COL_RAISED: lw_set_dateandtime(vb, &raised); break;
-	case LW_ALARM_COL_VALUE: lw_set_counter64(vb, a->value); break;
-	case LW_ALARM_COL_THRESHOLD: lw_set_counter64(vb, a->threshold); break;
-	case LW_ALARM_COL_SLOPE: lw_set_integer(vb, a->slope); break;
-	case LW_ALARM_COL_TIME_TO_EXHAUSTION: lw_set_forecast(vb, a->time_to_exhaustion); break;
-	default: return false;
-	}
-	return true;
+	return lw_alarm_column(vb, column, row);
 }
 
 /* Trend rows point at the snapshot's trends; the row's index says which one. */

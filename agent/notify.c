@@ -58,55 +58,42 @@ void lw_notify_transitions(const struct lw_snapshot *prev, const struct lw_snaps
 	}
 }
 
-/* Adds column.index of lwAlarmEntry with a value already encoded in vb's type and bytes. */
-static void add_alarm_column(netsnmp_variable_list **vars, unsigned column, uint32_t index,
-			     u_char type, const void *value, size_t len)
+/* Adds a varbind named by name, its value left for the caller to set (NULL: out of memory). */
+static netsnmp_variable_list *add_varbind(netsnmp_variable_list **vars, const oid *name,
+					  size_t len)
 {
-	const oid name[] = { LW_OID_ALARM_ENTRY, column, index };
-
-	snmp_varlist_add_variable(vars, name, OID_LENGTH(name), type, value, len);
+	return snmp_varlist_add_variable(vars, name, len, ASN_NULL, NULL, 0);
 }
 
 static void send_alarm(const struct lw_alarm_event *e)
 {
+	/* the lwAlarmEntry columns every alarm notification carries (NOTIFICATION-TYPE OBJECTS) */
+	static const unsigned columns[] = { LW_ALARM_COL_OBJECT, LW_ALARM_COL_OBJECT_ID,
+					    LW_ALARM_COL_SEVERITY, LW_ALARM_COL_VALUE,
+					    LW_ALARM_COL_THRESHOLD, LW_ALARM_COL_SLOPE,
+					    LW_ALARM_COL_TIME_TO_EXHAUSTION };
 	const struct lw_alarm *a = &e->alarm;
 	const oid trap_oid[] = { LW_OID_NOTIFICATIONS, lw_alarm_notification(a, e->raise) };
-	netsnmp_variable_list *vars = NULL, vb;
-	oid object[MAX_OID_LEN];
-	size_t olen = lw_alarm_object_oid(a, object, MAX_OID_LEN);
-	long severity = a->severity;
+	netsnmp_variable_list *vars = NULL, *vb;
 
 	snmp_varlist_add_variable(&vars, trap_oid_oid, OID_LENGTH(trap_oid_oid), ASN_OBJECT_ID,
 				  (const u_char *)trap_oid, sizeof(trap_oid));
-	add_alarm_column(&vars, LW_ALARM_COL_OBJECT, a->index, ASN_OCTET_STR, a->object,
-			 strlen(a->object));
-	add_alarm_column(&vars, LW_ALARM_COL_OBJECT_ID, a->index, ASN_OBJECT_ID, object,
-			 olen * sizeof(oid));
-	add_alarm_column(&vars, LW_ALARM_COL_SEVERITY, a->index, ASN_INTEGER, &severity,
-			 sizeof(severity));
-	/* The typed encoders fill a scratch varbind; its value is copied into the list. */
-	memset(&vb, 0, sizeof(vb));
-	lw_set_counter64(&vb, a->value);
-	add_alarm_column(&vars, LW_ALARM_COL_VALUE, a->index, vb.type, vb.val.string, vb.val_len);
-	lw_set_counter64(&vb, a->threshold);
-	add_alarm_column(&vars, LW_ALARM_COL_THRESHOLD, a->index, vb.type, vb.val.string,
-			 vb.val_len);
-	lw_set_integer(&vb, a->slope);
-	add_alarm_column(&vars, LW_ALARM_COL_SLOPE, a->index, vb.type, vb.val.string, vb.val_len);
-	lw_set_forecast(&vb, a->time_to_exhaustion);
-	add_alarm_column(&vars, LW_ALARM_COL_TIME_TO_EXHAUSTION, a->index, vb.type, vb.val.string,
-			 vb.val_len);
+	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+		const oid name[] = { LW_OID_ALARM_ENTRY, columns[i], a->index };
+
+		if ((vb = add_varbind(&vars, name, OID_LENGTH(name))) != NULL)
+			lw_alarm_column(vb, columns[i], a);
+	}
 	if (a->type == LW_ALARM_PROC_MEM_LEAK || a->type == LW_ALARM_PROC_FD_LEAK) {
 		const oid name_oid[] = { LW_OID_PROC_ENTRY, LW_PROC_NAME, a->instance };
 		const oid start_oid[] = { LW_OID_PROC_ENTRY, LW_PROC_START_TIME, a->instance };
-		long start = a->start_time > UINT32_MAX ? UINT32_MAX : (long)a->start_time;
 
-		snmp_varlist_add_variable(&vars, name_oid, OID_LENGTH(name_oid), ASN_OCTET_STR,
-					  a->name, strlen(a->name));
-		snmp_varlist_add_variable(&vars, start_oid, OID_LENGTH(start_oid), ASN_UNSIGNED,
-					  &start, sizeof(start));
+		if ((vb = add_varbind(&vars, name_oid, OID_LENGTH(name_oid))) != NULL)
+			lw_set_string(vb, a->name);
+		if ((vb = add_varbind(&vars, start_oid, OID_LENGTH(start_oid))) != NULL)
+			lw_set_unsigned(vb, a->start_time > UINT32_MAX ? UINT32_MAX
+								       : (uint32_t)a->start_time);
 	}
-	snmp_free_var_internals(&vb);
 	send_v2trap(vars);
 	snmp_free_varbind(vars);
 }
