@@ -33,7 +33,6 @@ struct lw_history {
 void lw_history_config_default(struct lw_history_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->path, sizeof(cfg->path), "%s", LW_HISTORY_DEFAULT_PATH);
 	cfg->full_hours = 48;
 	cfg->window_s = 600;
 	cfg->days = 30;

@@ -85,9 +85,8 @@ struct lw_history_config {
 	uint32_t max_mb;            /* the file never grows past this: oldest data go first */
 };
 
-#define LW_HISTORY_DEFAULT_PATH "/var/lib/leakwatch/history.db"
-
-/* The defaults above: 48 h, 600 s, 30 days, 1024 MiB, LW_HISTORY_DEFAULT_PATH. */
+/* The defaults above: 48 h, 600 s, 30 days, 1024 MiB; no path (the caller names the file:
+ * leakwatchd puts it in its state_dir). The configuration file's defaults are these. */
 void lw_history_config_default(struct lw_history_config *cfg);
 
 /* What the collector table shows for the history (lwCollectorIndex 15, "history"). */

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "history.h"
+
 #define MAX_ARGS 8
 
 struct line {
@@ -486,6 +488,8 @@ static int apply_line(struct line *l, char *text, struct lw_config *cfg, struct 
 
 void lw_config_defaults(struct lw_config *cfg)
 {
+	struct lw_history_config history;
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_s = LW_CONFIG_DEFAULT_INTERVAL;
 	cfg->kernel_interval_s = LW_CONFIG_DEFAULT_KERNEL_INTERVAL;
@@ -500,11 +504,12 @@ void lw_config_defaults(struct lw_config *cfg)
 	cfg->mcast.max_groups = LW_CONFIG_DEFAULT_MCAST_GROUPS;
 	cfg->mcast.direction = LW_MCAST_DIR_IN;
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", LW_DEFAULT_STATE_DIR);
+	lw_history_config_default(&history);
 	cfg->history.enabled = 1;
-	cfg->history.full_hours = 48;
-	cfg->history.window_s = 600;
-	cfg->history.days = 30;
-	cfg->history.max_mb = 1024;
+	cfg->history.full_hours = history.full_hours;
+	cfg->history.window_s = history.window_s;
+	cfg->history.days = history.days;
+	cfg->history.max_mb = history.max_mb;
 	lw_thresholds_default(&cfg->thresholds);
 }
 
