@@ -10,7 +10,7 @@ import time
 
 from lwoids import (MCAST_GROUP_COLUMNS, MCAST_GROUP_ENTRY, MCAST_IF_COLUMNS, MCAST_IF_ENTRY,
                     MCAST_MEMBER_COLUMNS, MCAST_MEMBER_ENTRY)
-from lwsnmp import EXCEPTIONS, snmpbulkwalk, snmpget
+from lwsnmp import EXCEPTIONS, snmpget, walk_rows
 from lwtcpwork import Netns
 from lwutil import wait_until
 
@@ -278,20 +278,8 @@ def _addr_index(parts):
 
 
 def _walk_addr_table(port, entry, columns):
-    """{(ifindex, address): {column: value}}. A walk goes column by column, so one that crosses
-    a reload of the table (every second for the capture tables) can see a row in some columns
-    only: such a walk is made again."""
-    names = {v: k for k, v in columns.items()}
-    for _ in range(10):
-        rows = {}
-        for vb in snmpbulkwalk(port, entry):
-            if not vb.oid.startswith(entry + "."):
-                continue
-            col, *index = (int(x) for x in vb.oid[len(entry) + 1:].split("."))
-            rows.setdefault(_addr_index(index), {})[names[col]] = vb.value
-        if all(len(r) == len(columns) for r in rows.values()):
-            return rows
-    raise AssertionError(f"rows of {entry} still incomplete after 10 walks: {rows}")
+    """{(ifindex, address): {column: value}} (walked again when a reload split a row)."""
+    return walk_rows(port, entry, columns, _addr_index)
 
 
 def group_rows(port):
@@ -306,16 +294,7 @@ def member_rows(port):
 
 def if_rows(port):
     """lwMcastIfTable: {ifindex: {column name: value}} (walked again if a row came out partial)."""
-    names = {v: k for k, v in MCAST_IF_COLUMNS.items()}
-    for _ in range(10):
-        rows = {}
-        for vb in snmpbulkwalk(port, MCAST_IF_ENTRY):
-            if vb.oid.startswith(MCAST_IF_ENTRY + "."):
-                col, ifindex = (int(x) for x in vb.oid[len(MCAST_IF_ENTRY) + 1:].split("."))
-                rows.setdefault(ifindex, {})[names[col]] = vb.value
-        if all(len(r) == len(MCAST_IF_COLUMNS) for r in rows.values()):
-            return rows
-    raise AssertionError(f"lwMcastIfTable rows still incomplete after 10 walks: {rows}")
+    return walk_rows(port, MCAST_IF_ENTRY, MCAST_IF_COLUMNS)
 
 
 def if_row(port, ifindex, *columns):

@@ -121,6 +121,24 @@ def snmpbulkwalk(port, oid, community="public", host="127.0.0.1", timeout=1, ret
     return parse_varbinds(out)
 
 
+def walk_rows(port, entry, columns, index=None, attempts=10):
+    """A table walked with snmpbulkwalk: {index: {column name: value}}; index(sub-ids) makes the
+    key (default: the one sub-id, or a tuple of several). A walk goes column by column, so one
+    that crosses a reload of the table can see a row in some columns only: such a walk is made
+    again, up to attempts times."""
+    names = {v: k for k, v in columns.items()}
+    index = index or (lambda parts: parts[0] if len(parts) == 1 else tuple(parts))
+    for _ in range(attempts):
+        rows = {}
+        for vb in snmpbulkwalk(port, entry):
+            if vb.oid.startswith(entry + "."):
+                col, *parts = (int(x) for x in vb.oid[len(entry) + 1:].split("."))
+                rows.setdefault(index(parts), {})[names[col]] = vb.value
+        if all(len(r) == len(columns) for r in rows.values()):
+            return rows
+    raise AssertionError(f"rows of {entry} still incomplete after {attempts} walks: {rows}")
+
+
 def snmpwalk(port, oid, community="public", host="127.0.0.1", timeout=1, retries=0):
     """GETNEXT walk of a subtree."""
     out = run_tool(["snmpwalk", *_common(port, community, host, timeout, retries),

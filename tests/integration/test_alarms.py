@@ -8,7 +8,7 @@ from lwoids import (ALARM_COLUMNS, ALARM_ENTRY, ALARM_SCALARS, ALARM_SEVERITIES,
                     TREND_ENTRY, TREND_INDEXES, alarm_cell, collector_cell, collector_index,
                     system_oid, threshold_oid)
 from lwprocfs import build_fixture_root
-from lwsnmp import snmpbulkwalk, snmpget, snmpset
+from lwsnmp import snmpget, snmpset, walk_rows
 
 THRESHOLD_OID = {name: threshold_oid(name) for name in THRESHOLDS}
 LOAD1 = system_oid("lwLoad1")
@@ -16,16 +16,7 @@ LOAD1 = system_oid("lwLoad1")
 
 def alarm_rows(port):
     """lwAlarmTable: {lwAlarmIndex: {column name: value}} (walked again if split by a reload)."""
-    names = {v: k for k, v in ALARM_COLUMNS.items()}
-    for _ in range(10):
-        rows = {}
-        for vb in snmpbulkwalk(port, ALARM_ENTRY):
-            if vb.oid.startswith(ALARM_ENTRY + "."):
-                col, index = (int(x) for x in vb.oid[len(ALARM_ENTRY) + 1:].split("."))
-                rows.setdefault(index, {})[names[col]] = vb.value
-        if all(len(r) == len(ALARM_COLUMNS) for r in rows.values()):
-            return rows
-    raise AssertionError(f"lwAlarmTable rows incomplete: {rows}")
+    return walk_rows(port, ALARM_ENTRY, ALARM_COLUMNS)
 
 
 def rows_of(port, typ):
