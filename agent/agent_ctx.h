@@ -6,12 +6,12 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "history.h"
-#include "lw_config.h"
-#include "mcastboard.h"
-#include "mcastcap.h"
-#include "sampler.h"
-#include "snapshot.h"
+#include "history/history.h"
+#include "config/lw_config.h"
+#include "mcast/mcastboard.h"
+#include "mcast/mcastcap.h"
+#include "cycle/sampler.h"
+#include "cycle/snapshot.h"
 
 struct lw_agent {
 	struct lw_config cfg;            /* configuration in force */

@@ -3,7 +3,7 @@
 #define LW_AGENT_SETUP_H
 
 #include "agent_ctx.h"
-#include "lw_error.h"
+#include "base/lw_error.h"
 
 /* Subagent (default) or standalone master (agent->master); registers MIB handlers. */
 int lw_agent_setup(struct lw_agent *agent, struct lw_error *err);

@@ -6,7 +6,7 @@
 
 #include "lw_oids.h"
 #include "snmp_values.h"
-#include "sockstat.h"
+#include "net/sockstat.h"
 
 size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
 {

@@ -5,7 +5,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
-#include "alarms.h"
+#include "detect/alarms.h"
 
 /* Writes the instance OID of the value an alarm watches into out; returns its length (0 when
  * the type is unknown). */

@@ -22,7 +22,7 @@
 #include "mib_mcast.h"
 #include "notify.h"
 #include "pidfile.h"
-#include "readfile.h"
+#include "base/readfile.h"
 
 #ifndef LW_DEFAULT_CONFIG
 #define LW_DEFAULT_CONFIG "/etc/leakwatch/leakwatchd.conf"

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "snapshot.h"
+#include "cycle/snapshot.h"
 
 /*
  * Compares the snapshot being replaced (NULL at start-up: every collector counts as healthy)

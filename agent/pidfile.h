@@ -2,7 +2,7 @@
 #ifndef LW_PIDFILE_H
 #define LW_PIDFILE_H
 
-#include "lw_error.h"
+#include "base/lw_error.h"
 
 int lw_pidfile_write(const char *path, struct lw_error *err);
 

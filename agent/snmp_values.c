@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "dateandtime.h"
+#include "base/dateandtime.h"
 
 void lw_set_gauge(netsnmp_variable_list *vb, uint64_t v)
 {

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect.h"
+#include "cycle/collect.h"
 
 extern char **environ;
 

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "detect.h"
+#include "detect/detect.h"
 
 #define SAMPLE_S 60                  /* one sample a minute, as the daemon's default interval */
 #define MIB 1024.0                   /* values are KiB */

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "history.h"
+#include "history/history.h"
 
 extern char **environ;
 

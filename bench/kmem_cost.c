@@ -13,9 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collector.h"
-#include "kmem.h"
-#include "readfile.h"
+#include "cycle/collector.h"
+#include "kmem/kmem.h"
+#include "base/readfile.h"
 
 #define BUF_CAP (4u << 20)   /* the floor's and the pipes' buffer; the files are tens of KiB */
 #define WARM_SPIN_MS 5       /* before each measurement: see settle() */

@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collector.h"
-#include "igmp.h"
-#include "readfile.h"
+#include "cycle/collector.h"
+#include "mcast/igmp.h"
+#include "base/readfile.h"
 
 extern char **environ;
 

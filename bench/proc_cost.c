@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect.h"
+#include "cycle/collect.h"
 #include "proc_floor.h"
 
 #define GOAL_PS_RATIO 5.0      /* leakwatch at least this many times cheaper than ps */

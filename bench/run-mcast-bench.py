@@ -28,7 +28,7 @@ SENDER_ADDR, RECEIVER_ADDR = "10.254.0.1", "10.254.0.2"   # a /30 on the private
 GROUP_PREFIX = "239.77.0."            # administratively scoped (RFC 2365) groups
 RUNNING = 1                           # lwMcastIfCaptureState running(1)
 # The kernel filter leakwatchd compiles on Ethernet (lw_mcast_filter(DLT_EN10MB) in
-# src/mcastcap.c); used only if that file cannot be read, the source is parsed first.
+# src/mcast/mcastcap.c); used only if that file cannot be read, the source is parsed first.
 _F = "(ip dst net 224.0.0.0/4 or ip6 dst net ff00::/8)"
 FALLBACK_FILTER = f"{_F} or (vlan and ({_F} or (vlan and {_F})))"
 
@@ -70,9 +70,9 @@ def parse_keys(text):
 
 def kernel_filter():
     """(filter string, where it came from): lw_mcast_filter(DLT_EN10MB) read from
-    src/mcastcap.c (the MCAST_F macro and the C string literals of its Ethernet return)."""
+    src/mcast/mcastcap.c (the MCAST_F macro and the C string literals of its Ethernet return)."""
     try:
-        src = (REPO / "src" / "mcastcap.c").read_text()
+        src = (REPO / "src" / "mcast" / "mcastcap.c").read_text()
         macro = re.search(r'#define MCAST_F "([^"]*)"', src).group(1)
         body = re.search(r"lw_mcast_filter\(int dlt\)\s*\{(.*?)\n\}", src, re.S).group(1)
         expr = re.search(r"return (MCAST_F[^;]*);", body).group(1)
@@ -80,10 +80,10 @@ def kernel_filter():
         tokens = re.findall(r'MCAST_F|"[^"]*"', expr)
         text = "".join(macro if t == "MCAST_F" else p for t, p in zip(tokens, parts))
         if text:
-            return text, "src/mcastcap.c lw_mcast_filter(DLT_EN10MB)"
+            return text, "src/mcast/mcastcap.c lw_mcast_filter(DLT_EN10MB)"
     except (OSError, AttributeError):
         pass
-    return FALLBACK_FILTER, "built-in copy (src/mcastcap.c not parsed)"
+    return FALLBACK_FILTER, "built-in copy (src/mcast/mcastcap.c not parsed)"
 
 
 # --- the two namespaces ---------------------------------------------------------------------

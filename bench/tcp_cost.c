@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "tcp_floor.h"
-#include "tcpcollect.h"
+#include "net/tcpcollect.h"
 
 #define GOAL_LW_OVER_FLOOR 1.25 /* counts + top remotes + per-port within this of the bare dump */
 #define GOAL_SS_OVER_LW 1.6     /* and at least this many times cheaper than `ss -tan` */

@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lw_config.h"
+#include "config/lw_config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcastgroups.h"
-#include "mcastpkt.h"
+#include "mcast/mcastgroups.h"
+#include "mcast/mcastpkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

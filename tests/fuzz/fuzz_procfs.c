@@ -4,20 +4,20 @@
 
 #include <string.h>
 
-#include "buddyinfo.h"
-#include "cpus.h"
-#include "filenr.h"
-#include "igmp.h"
-#include "loadavg.h"
-#include "meminfo.h"
-#include "netstat.h"
-#include "procpid.h"
-#include "proctable.h"
-#include "slabinfo.h"
-#include "sockstat.h"
-#include "sysctlnum.h"
-#include "vmstat.h"
-#include "zoneinfo.h"
+#include "kmem/buddyinfo.h"
+#include "sys/cpus.h"
+#include "sys/filenr.h"
+#include "mcast/igmp.h"
+#include "sys/loadavg.h"
+#include "sys/meminfo.h"
+#include "net/netstat.h"
+#include "proc/procpid.h"
+#include "proc/proctable.h"
+#include "kmem/slabinfo.h"
+#include "net/sockstat.h"
+#include "net/sysctlnum.h"
+#include "kmem/vmstat.h"
+#include "kmem/zoneinfo.h"
 
 /* Parsers reachable through the first byte; corpus_driver.c tries each. */
 #define LW_FUZZ_PARSERS 21

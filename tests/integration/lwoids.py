@@ -52,7 +52,7 @@ TCP_STATES = {"closed": 1, "listen": 2, "synSent": 3, "synReceived": 4, "establi
               "timeWait": 11}
 # lwTcpPortStateTable column -> state
 TCP_PORT_COLUMNS = {2: 2, 3: 4, 4: 5, 5: 6, 6: 7, 7: 8, 8: 9, 9: 10, 10: 11}
-# name -> (group sub-id under lwTcp, sub-id, wire type); the order of src/sockstat.h etc.
+# name -> (group sub-id under lwTcp, sub-id, wire type); the order of src/net/sockstat.h etc.
 SOCKSTAT_OBJECTS = [
     ("lwSockstatSocketsUsed", "sockets", "used", "Gauge32"),
     ("lwSockstatTcpInUse", "TCP", "inuse", "Gauge32"),

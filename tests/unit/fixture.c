@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "readfile.h"
+#include "base/readfile.h"
 
 const char *lw_fixture_path(const char *name, char *buf, size_t cap)
 {

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "alarms.h"
+#include "detect/alarms.h"
 
 static struct lw_alarm cond(enum lw_alarm_type type, uint64_t key, uint64_t value)
 {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "lw_config.h"
+#include "config/lw_config.h"
 
 static int parse(const char *text, struct lw_config *cfg, struct lw_error *err)
 {

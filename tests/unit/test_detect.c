@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "detect.h"
-#include "trendstat.h"
+#include "detect/detect.h"
+#include "detect/trendstat.h"
 
 #define MIB 1024.0                  /* values are KiB */
 #define MINUTES_7D (7 * 24 * 60)

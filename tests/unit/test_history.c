@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "history.h"
+#include "history/history.h"
 
 #define T0 1800000000              /* a multiple of 600 and of 3600: windows start at T0 */
 #define MIB (1024ull * 1024ull)

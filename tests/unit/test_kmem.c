@@ -9,14 +9,14 @@
 
 #include <cmocka.h>
 
-#include "buddyinfo.h"
+#include "kmem/buddyinfo.h"
 #include "fixture.h"
-#include "meminfo.h"
-#include "proctable.h"
-#include "readfile.h"
-#include "slabinfo.h"
-#include "vmstat.h"
-#include "zoneinfo.h"
+#include "sys/meminfo.h"
+#include "proc/proctable.h"
+#include "base/readfile.h"
+#include "kmem/slabinfo.h"
+#include "kmem/vmstat.h"
+#include "kmem/zoneinfo.h"
 
 /* The hand-made tree: two NUMA nodes, a 70-byte slab name, a 4.9-era meminfo and vmstat. */
 #define EDGE "edge-kmem"

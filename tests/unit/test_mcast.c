@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "igmp.h"
-#include "mcastgroups.h"
-#include "mcastpkt.h"
-#include "readfile.h"
+#include "mcast/igmp.h"
+#include "mcast/mcastgroups.h"
+#include "mcast/mcastpkt.h"
+#include "base/readfile.h"
 
 #define NS 1000000000ull
 #define WIRE 1000u

@@ -16,15 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "collector.h"
+#include "cycle/collector.h"
 #include "fixture.h"
-#include "ifdrops.h"
-#include "igmp.h"
-#include "mcastcap.h"
-#include "mcastgroups.h"
-#include "mcastmembers.h"
-#include "mcastpkt.h"
-#include "readfile.h"
+#include "mcast/ifdrops.h"
+#include "mcast/igmp.h"
+#include "mcast/mcastcap.h"
+#include "mcast/mcastgroups.h"
+#include "mcast/mcastmembers.h"
+#include "mcast/mcastpkt.h"
+#include "base/readfile.h"
 
 #define NS 1000000000ull
 

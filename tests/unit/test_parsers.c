@@ -8,13 +8,13 @@
 
 #include <cmocka.h>
 
-#include "cpus.h"
-#include "dateandtime.h"
-#include "filenr.h"
+#include "sys/cpus.h"
+#include "base/dateandtime.h"
+#include "sys/filenr.h"
 #include "fixture.h"
-#include "loadavg.h"
-#include "meminfo.h"
-#include "readfile.h"
+#include "sys/loadavg.h"
+#include "sys/meminfo.h"
+#include "base/readfile.h"
 
 #define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
 

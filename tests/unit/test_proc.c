@@ -17,12 +17,12 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include "escape.h"
+#include "base/escape.h"
 #include "fixture.h"
-#include "proccollect.h"
-#include "procpid.h"
-#include "procsummary.h"
-#include "readfile.h"
+#include "proc/proccollect.h"
+#include "proc/procpid.h"
+#include "proc/procsummary.h"
+#include "base/readfile.h"
 
 #define FIXTURE_BTIME UINT64_C(1795561123)
 

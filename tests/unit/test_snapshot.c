@@ -16,10 +16,10 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "readfile.h"
-#include "collect.h"
-#include "sampler.h"
-#include "snapshot.h"
+#include "base/readfile.h"
+#include "cycle/collect.h"
+#include "cycle/sampler.h"
+#include "cycle/snapshot.h"
 
 static struct lw_snapshot *make(uint64_t seq)
 {

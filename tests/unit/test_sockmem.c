@@ -9,10 +9,10 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "netstat.h"
-#include "readfile.h"
-#include "sockstat.h"
-#include "sysctlnum.h"
+#include "net/netstat.h"
+#include "base/readfile.h"
+#include "net/sockstat.h"
+#include "net/sysctlnum.h"
 
 #define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
 /* For literals with embedded NUL bytes, which strlen would cut short. */

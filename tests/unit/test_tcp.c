@@ -17,9 +17,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "tcpcollect.h"
-#include "tcpdiag.h"
-#include "topk.h"
+#include "net/tcpcollect.h"
+#include "net/tcpdiag.h"
+#include "base/topk.h"
 
 static struct lw_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "thresholds.h"
+#include "config/thresholds.h"
 
 static void table_is_whole(void **state)
 {

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "watch.h"
+#include "detect/watch.h"
 
 #define T0 INT64_C(1764800000)
 #define MiB 1024u

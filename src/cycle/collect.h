@@ -1,0 +1,35 @@
+/* collect.h: one collection cycle over every collector, with the state kept between cycles. */
+#ifndef LW_COLLECT_H
+#define LW_COLLECT_H
+
+#include <stdatomic.h>
+
+#include "config/lw_config.h"
+#include "base/lw_error.h"
+#include "cycle/snapshot.h"
+
+struct lw_collect_state;
+
+/* Opens root and takes the collection settings of cfg (interval, process_*). */
+int lw_collect_state_new(const char *root, const struct lw_config *cfg,
+			 struct lw_collect_state **out, struct lw_error *err);
+
+struct lw_history;
+struct lw_mcast_capture;
+
+/* What the detector and history collectors use beyond the root: both may be NULL. */
+void lw_collect_attach(struct lw_collect_state *st, struct lw_history *history,
+		       struct lw_mcast_capture *mcast);
+
+/* New settings for the following cycles. */
+void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *cfg);
+
+/*
+ * Runs every collector once and returns a new snapshot (caller frees), or NULL when out of
+ * memory. running, when given, holds the id of the collector being run, -1 between runs.
+ */
+struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *running);
+
+void lw_collect_state_free(struct lw_collect_state *st);
+
+#endif

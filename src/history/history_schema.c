@@ -1,0 +1,253 @@
+/* history_schema.c: the history file's schema, its version, and every statement the writer runs. */
+#include "history/history_writer.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Schema version 1. Design for bounded disk (a 10k-process host, most processes idle):
+ *
+ *   ident      one row per series: kind, and (pid, start_time, name) for a process (a reused
+ *              pid or an execve is a new series), the name for the other kinds. seen_t is when
+ *              its current run of samples started, so pruning knows which ids nothing refers to.
+ *   cycle      one row per cycle stored at full resolution: keyframe (1: every series live at
+ *              this point has a whole row here), sampled (bit 1 << kind: kinds sampled in the
+ *              cycle) and rows (how many sample rows it has: a crash check).
+ *   sample     WITHOUT ROWID, key (t, id): the values of a series at a cycle, stored only
+ *              when one changed since the series' last stored row. Unchanged values are NULL
+ *              (one header byte), a row with every value NULL ends the series, a series
+ *              absent from a row-less cycle keeps its values. Replay expands that back to one
+ *              point per cycle per live series, from the cycle table and a keyframe. The key
+ *              starts with t, not id: a cycle's rows are appended at the right edge of the
+ *              b-tree (pages fill to ~90% and a cycle dirties a handful of pages instead of one
+ *              per changed series), and retention deletes a contiguous range.
+ *   win_cycle  one row per window (t = its start, span_s its length), same columns as cycle.
+ *   win        WITHOUT ROWID, key (t, id): per window, n (cycles the series was sampled in),
+ *              then min, max, avg of each value; stored change-only the same way, so an idle
+ *              process costs nothing after its first window. A counter (cpu_ticks, packets,
+ *              octets) keeps only max, its value at the window's end: min and avg are NULL.
+ *   kind       what v0..v4 mean for each kind, so the file explains itself to sqlite3.
+ *
+ * auto_vacuum = INCREMENTAL is set before the first table: it cannot be turned on later
+ * without a VACUUM, and the size bound needs it to give freed pages back to the file system.
+ */
+static const char schema_sql[] =
+	"CREATE TABLE kind (kind INTEGER PRIMARY KEY, name TEXT NOT NULL, v0 TEXT, v1 TEXT,"
+	" v2 TEXT, v3 TEXT, v4 TEXT);"
+	"INSERT INTO kind VALUES"
+	" (1, 'process', 'rss_kb', 'anon_kb', 'vsz_kb', 'fds', 'cpu_ticks'),"
+	" (2, 'group', 'count', 'fds', 'rss_kb', NULL, NULL),"
+	" (3, 'slab', 'total_bytes', 'active_bytes', NULL, NULL, NULL),"
+	" (4, 'mcast', 'packets', 'octets', 'pps10', 'bps10', NULL),"
+	" (5, 'system', 'value', NULL, NULL, NULL, NULL);"
+	"CREATE TABLE ident (id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+	" pid INTEGER NOT NULL, start_time INTEGER NOT NULL, name TEXT NOT NULL,"
+	" seen_t INTEGER NOT NULL, UNIQUE (kind, pid, start_time, name));"
+	"CREATE TABLE cycle (t INTEGER PRIMARY KEY, keyframe INTEGER NOT NULL,"
+	" sampled INTEGER NOT NULL, rows INTEGER NOT NULL);"
+	"CREATE TABLE sample (t INTEGER NOT NULL, id INTEGER NOT NULL, v0 INTEGER, v1 INTEGER,"
+	" v2 INTEGER, v3 INTEGER, v4 INTEGER, PRIMARY KEY (t, id)) WITHOUT ROWID;"
+	"CREATE TABLE win_cycle (t INTEGER PRIMARY KEY, keyframe INTEGER NOT NULL,"
+	" sampled INTEGER NOT NULL, rows INTEGER NOT NULL, span_s INTEGER NOT NULL);"
+	"CREATE TABLE win (t INTEGER NOT NULL, id INTEGER NOT NULL, n INTEGER,"
+	" min0 INTEGER, max0 INTEGER, avg0 INTEGER, min1 INTEGER, max1 INTEGER, avg1 INTEGER,"
+	" min2 INTEGER, max2 INTEGER, avg2 INTEGER, min3 INTEGER, max3 INTEGER, avg3 INTEGER,"
+	" min4 INTEGER, max4 INTEGER, avg4 INTEGER, PRIMARY KEY (t, id)) WITHOUT ROWID;";
+
+#define WIN_COLUMNS "n, min0, max0, avg0, min1, max1, avg1, min2, max2, avg2, min3, max3, avg3," \
+	" min4, max4, avg4"
+
+static const char *const stmt_sql[LW_HS_COUNT] = {
+	[LW_HS_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+	[LW_HS_BEGIN_READ] = "BEGIN",
+	[LW_HS_COMMIT] = "COMMIT",
+	[LW_HS_IDENT_UPSERT] =
+		"INSERT INTO ident (kind, pid, start_time, name, seen_t) VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT (kind, pid, start_time, name) DO UPDATE SET seen_t = excluded.seen_t"
+		" RETURNING id",
+	[LW_HS_IDENT_GET] = "SELECT kind, pid, start_time, name FROM ident WHERE id = ?1",
+	[LW_HS_PRUNE_IDENTS] =
+		"DELETE FROM ident WHERE seen_t < ?1 AND id NOT IN (SELECT id FROM sample WHERE t = ?2)"
+		" AND id NOT IN (SELECT id FROM win WHERE t = ?3)",
+	[LW_HS_PAGE_COUNT] = "PRAGMA page_count",
+	[LW_HS_FREELIST_COUNT] = "PRAGMA freelist_count",
+	[LW_HS_CHECKPOINT] = "PRAGMA wal_checkpoint(TRUNCATE)",
+	[LW_HS_LAST_KEYFRAME_AT] = "SELECT max(t) FROM cycle WHERE keyframe = 1 AND t <= ?1",
+
+	[LW_HS_FULL_PUT_ROW] = "INSERT INTO sample (t, id, v0, v1, v2, v3, v4)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[LW_HS_FULL_PUT_POINT] = "INSERT INTO cycle (t, keyframe, sampled, rows)"
+				 " VALUES (?1, ?2, ?3, ?4)",
+	[LW_HS_FULL_POINTS] = "SELECT t, keyframe, sampled FROM cycle WHERE t >= ?1 AND t <= ?2"
+			      " ORDER BY t",
+	[LW_HS_FULL_ROWS] = "SELECT t, id, v0, v1, v2, v3, v4 FROM sample"
+			    " WHERE t >= ?1 AND t <= ?2 ORDER BY t, id",
+	[LW_HS_FULL_DEL_ROWS_AT] = "DELETE FROM sample WHERE t = ?1",
+	[LW_HS_FULL_SET_KEYFRAME] = "UPDATE cycle SET keyframe = 1, rows = ?2 WHERE t = ?1",
+	[LW_HS_FULL_DEL_ROWS_BEFORE] = "DELETE FROM sample WHERE t < ?1",
+	[LW_HS_FULL_DEL_POINTS_BEFORE] = "DELETE FROM cycle WHERE t < ?1",
+	[LW_HS_FULL_FIRST_AT_OR_AFTER] = "SELECT min(t) FROM cycle WHERE t >= ?1",
+	[LW_HS_FULL_BOUNDS] = "SELECT min(t), max(t) FROM cycle",
+
+	[LW_HS_WIN_PUT_ROW] = "INSERT INTO win (t, id, " WIN_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"
+			      " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	[LW_HS_WIN_PUT_POINT] = "INSERT INTO win_cycle (t, keyframe, sampled, rows, span_s)"
+				" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[LW_HS_WIN_POINTS] = "SELECT t, keyframe, sampled FROM win_cycle WHERE t >= ?1 AND t <= ?2"
+			     " ORDER BY t",
+	[LW_HS_WIN_ROWS] = "SELECT t, id, " WIN_COLUMNS " FROM win WHERE t >= ?1 AND t <= ?2"
+			   " ORDER BY t, id",
+	[LW_HS_WIN_DEL_ROWS_AT] = "DELETE FROM win WHERE t = ?1",
+	[LW_HS_WIN_SET_KEYFRAME] = "UPDATE win_cycle SET keyframe = 1, rows = ?2 WHERE t = ?1",
+	[LW_HS_WIN_DEL_ROWS_BEFORE] = "DELETE FROM win WHERE t < ?1",
+	[LW_HS_WIN_DEL_POINTS_BEFORE] = "DELETE FROM win_cycle WHERE t < ?1",
+	[LW_HS_WIN_FIRST_AT_OR_AFTER] = "SELECT min(t) FROM win_cycle WHERE t >= ?1",
+	[LW_HS_WIN_BOUNDS] = "SELECT min(t), max(t) FROM win_cycle",
+};
+
+/* Stored names of the system fields: never renamed, a file outlives the code that wrote it. */
+static const char *const sys_names[LW_HSYS_COUNT] = {
+	[LW_HSYS_MEM_TOTAL_KB] = "mem_total_kb",
+	[LW_HSYS_MEM_AVAILABLE_KB] = "mem_available_kb",
+	[LW_HSYS_MEM_FREE_KB] = "mem_free_kb",
+	[LW_HSYS_SLAB_KB] = "slab_kb",
+	[LW_HSYS_SUNRECLAIM_KB] = "sunreclaim_kb",
+	[LW_HSYS_LOAD1] = "load1_hundredths",
+	[LW_HSYS_FILES_ALLOCATED] = "files_allocated",
+	[LW_HSYS_TCP_INUSE] = "tcp_inuse",
+	[LW_HSYS_TCP_ORPHANS] = "tcp_orphans",
+	[LW_HSYS_TCP_TIME_WAIT] = "tcp_tw",
+	[LW_HSYS_TCP_MEM_PAGES] = "tcp_mem_pages",
+	[LW_HSYS_TCP_ESTABLISHED] = "tcp_established",
+	[LW_HSYS_TCP_SYN_RECV] = "tcp_syn_recv",
+	[LW_HSYS_TCP_CLOSE_WAIT] = "tcp_close_wait",
+	[LW_HSYS_TCP_TIME_WAIT_SOCKETS] = "tcp_time_wait_sockets",
+};
+
+const char *lw_hsys_name(int field)
+{
+	return field >= 0 && field < LW_HSYS_COUNT ? sys_names[field] : NULL;
+}
+
+int lw_hsys_field(const char *name)
+{
+	for (int f = 0; f < LW_HSYS_COUNT; f++)
+		if (sys_names[f] != NULL && strcmp(sys_names[f], name) == 0)
+			return f;
+	return -1;
+}
+
+unsigned lw_hkind_width(int kind)
+{
+	switch (kind) {
+	case LW_HK_PROC: return 5;
+	case LW_HK_GROUP: return 3;
+	case LW_HK_SLAB: return 2;
+	case LW_HK_MCAST: return 4;
+	case LW_HK_SYS: return 1;
+	default: return 0;
+	}
+}
+
+uint32_t lw_hkind_counters(int kind)
+{
+	switch (kind) {
+	case LW_HK_PROC: return 1u << 4;                 /* cpu_ticks */
+	case LW_HK_MCAST: return (1u << 0) | (1u << 1);  /* packets, octets */
+	default: return 0;
+	}
+}
+
+uint32_t lw_hwin_unstored(int kind)
+{
+	uint32_t counters = lw_hkind_counters(kind), mask = 0;
+
+	for (unsigned i = 0; i < LW_HFULL_WIDTH; i++)
+		if (counters & (1u << i))
+			mask |= (1u << (1 + 3 * i)) | (1u << (3 + 3 * i));
+	return mask;
+}
+
+static int query_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		*out = 0;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int create_schema(struct lw_hwriter *w)
+{
+	char sql[sizeof(schema_sql) + 96];
+	int rc;
+
+	lw_hdb_doing(w, "creating the schema");
+	rc = sqlite3_exec(w->db, "PRAGMA auto_vacuum = INCREMENTAL", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE;%sPRAGMA user_version = %d;COMMIT;", schema_sql,
+		 LW_HIST_SCHEMA_VERSION);
+	rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK && !sqlite3_get_autocommit(w->db))
+		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int lw_hschema_setup(struct lw_hwriter *w)
+{
+	int64_t version, tables;
+	int rc;
+
+	lw_hdb_doing(w, "reading the schema version");
+	if ((rc = query_int(w->db, "PRAGMA user_version", &version)) != SQLITE_OK)
+		return rc;
+	if (version > LW_HIST_SCHEMA_VERSION) {
+		lw_hdb_doing(w, "schema version %lld is newer than this leakwatchd's (%d); the file is"
+			     " left as it is", (long long)version, LW_HIST_SCHEMA_VERSION);
+		return LW_HRC_REFUSED;
+	}
+	if (version == LW_HIST_SCHEMA_VERSION)
+		return SQLITE_OK;
+	/* Versions 1..current-1 would be migrated here, in one transaction each; none yet. */
+	if ((rc = query_int(w->db, "SELECT count(*) FROM sqlite_master", &tables)) != SQLITE_OK)
+		return rc;
+	if (tables > 0) {
+		lw_hdb_doing(w, "a SQLite file with tables but no schema version is not a leakwatch"
+			     " history; it is left as it is");
+		return LW_HRC_REFUSED;
+	}
+	return create_schema(w);
+}
+
+int lw_hschema_prepare(struct lw_hwriter *w)
+{
+	for (int i = 0; i < LW_HS_COUNT; i++) {
+		int rc;
+
+		lw_hdb_doing(w, "preparing statement %d", i);
+		rc = sqlite3_prepare_v3(w->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+					&w->stmt[i], NULL);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+void lw_hschema_finalize(struct lw_hwriter *w)
+{
+	for (int i = 0; i < LW_HS_COUNT; i++) {
+		sqlite3_finalize(w->stmt[i]);
+		w->stmt[i] = NULL;
+	}
+}

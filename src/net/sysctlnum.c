@@ -1,0 +1,80 @@
+/* sysctlnum.c: parses sysctl files that hold one or a few whitespace-separated integers. */
+#include "net/sysctlnum.h"
+
+#include <errno.h>
+
+#include "base/scan.h"
+
+static const char *const limit_names[LW_TL_COUNT] = {
+	[LW_TL_MEM_MIN] = "tcp_mem",
+	[LW_TL_MEM_PRESSURE] = "tcp_mem",
+	[LW_TL_MEM_MAX] = "tcp_mem",
+	[LW_TL_MAX_ORPHANS] = "tcp_max_orphans",
+	[LW_TL_MAX_TW_BUCKETS] = "tcp_max_tw_buckets",
+};
+
+const char *lw_tcp_limit_name(enum lw_tcp_limit f)
+{
+	return (unsigned)f < LW_TL_COUNT ? limit_names[f] : "?";
+}
+
+/* After the numbers: blanks, one newline, nothing else, so two values in a one-value file fail. */
+static bool only_newline_left(struct lw_scan *s)
+{
+	if (!lw_scan_at_eol(s))
+		return false;
+	lw_scan_next_line(s);
+	return lw_scan_eof(s);
+}
+
+int lw_sysctl_u64_parse(const char *buf, size_t len, const char *name, uint64_t *out,
+			struct lw_error *err)
+{
+	struct lw_scan s;
+	uint64_t v;
+
+	lw_scan_init(&s, buf, len);
+	lw_scan_blanks(&s);
+	if (!lw_scan_u64(&s, &v))
+		return lw_error_set(err, EINVAL, "%s: expected an unsigned integer", name);
+	if (!only_newline_left(&s))
+		return lw_error_set(err, EINVAL, "%s: trailing data", name);
+	*out = v;
+	return 0;
+}
+
+int lw_tcp_mem_parse(const char *buf, size_t len, struct lw_tcp_limits *out, struct lw_error *err)
+{
+	static const char *const what[3] = { "minimum", "pressure", "maximum" };
+	struct lw_scan s;
+	uint64_t v[3];
+
+	lw_scan_init(&s, buf, len);
+	for (int i = 0; i < 3; i++) {
+		lw_scan_blanks(&s);
+		if (!lw_scan_u64(&s, &v[i]))
+			return lw_error_set(err, EINVAL, "tcp_mem: bad %s", what[i]);
+	}
+	if (!only_newline_left(&s))
+		return lw_error_set(err, EINVAL, "tcp_mem: trailing data");
+	for (int i = 0; i < 3; i++) {
+		out->v[LW_TL_MEM_MIN + i] = v[i];
+		out->present |= UINT64_C(1) << (LW_TL_MEM_MIN + i);
+	}
+	return 0;
+}
+
+int lw_tcp_limit_parse(const char *buf, size_t len, enum lw_tcp_limit f,
+		       struct lw_tcp_limits *out, struct lw_error *err)
+{
+	uint64_t v;
+
+	/* tcp_mem holds three numbers: lw_tcp_mem_parse reads it. */
+	if (f != LW_TL_MAX_ORPHANS && f != LW_TL_MAX_TW_BUCKETS)
+		return lw_error_set(err, EINVAL, "limit %d is not a single-integer file", (int)f);
+	if (lw_sysctl_u64_parse(buf, len, limit_names[f], &v, err))
+		return -1;
+	out->v[f] = v;
+	out->present |= UINT64_C(1) << f;
+	return 0;
+}

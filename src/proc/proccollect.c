@@ -1,0 +1,585 @@
+/* proccollect.c: reads /proc/PID/{stat,statm,fd,...} for every process, keyed by (pid, start). */
+#include "proc/proccollect.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/escape.h"
+#include "proc/fdtypes.h"
+#include "proc/procpid.h"
+#include "proc/procsummary.h"
+#include "base/readfile.h"
+
+#define CMDLINE_BYTES 128
+
+/* What survives between cycles for one process identity. */
+struct ident {
+	uint32_t pid;
+	uint64_t starttime;       /* ticks after boot: with pid, the identity */
+	char *cmdline;            /* escaped, read once */
+	uint32_t fd_limit;
+	uint32_t uid;             /* real uid from status, read with the cmdline */
+	uint32_t name_hash;       /* a new name means an execve: identity files are read again */
+	uint64_t ticks, rss_kb;   /* at the last sample */
+	uint32_t fds_key;         /* descriptor count the types were listed at (UINT32_MAX: never) */
+	struct lw_fd_types types; /* for the collector itself, without its kept descriptors */
+	int stat_fd, statm_fd;    /* kept open and pread each cycle, or -1 */
+};
+
+struct lw_proc_collector {
+	int rootfd;
+	DIR *proc;
+	long clk_tck;
+	uint64_t page_kb;
+	uint64_t btime;
+	bool fd_count_by_size;    /* st_size of /proc/PID/fd is the count (Linux >= 6.2) */
+	struct ident *idents;     /* last cycle's, sorted by pid */
+	size_t nidents;
+	struct timespec last;     /* when the last sample started */
+	bool have_last;
+	size_t fd_budget;         /* processes whose stat/statm may stay open (2 fds each) */
+	size_t fds_kept;          /* processes whose stat/statm are open right now */
+	uint32_t self_pid;        /* this process in the root's procfs, 0 if not there */
+	struct lw_proc_collector_stats stats;
+};
+
+/* Descriptors left for everything else in the daemon (sockets, logs, /proc reads). */
+#define FD_RESERVE 512
+
+static uint64_t timespec_us(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000u + (uint64_t)t->tv_nsec / 1000u;
+}
+
+static void close_kept(struct ident *id)
+{
+	if (id->stat_fd >= 0)
+		close(id->stat_fd);
+	if (id->statm_fd >= 0)
+		close(id->statm_fd);
+	id->stat_fd = id->statm_fd = -1;
+}
+
+static void free_idents(struct ident *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].cmdline);
+		close_kept(&v[i]);
+	}
+	free(v);
+}
+
+/*
+ * Keeping stat and statm open turns 8 syscalls per process into 2 preads. The budget is the
+ * descriptor limit (raised to its hard maximum) less a reserve; beyond it, files are reopened.
+ */
+static size_t fd_budget(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max;
+
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return 1u << 20;
+	return rl.rlim_cur > 2 * FD_RESERVE ? (size_t)(rl.rlim_cur - FD_RESERVE) / 2 : 0;
+}
+
+int lw_proc_collector_new(int rootfd, struct lw_proc_collector **out, struct lw_error *err)
+{
+	struct lw_proc_collector *pc = calloc(1, sizeof(*pc));
+	char buf[16384];
+	size_t len;
+	struct stat st;
+	int fd;
+
+	if (pc == NULL)
+		return lw_error_set(err, ENOMEM, "processes: out of memory");
+	pc->rootfd = rootfd;
+	pc->clk_tck = sysconf(_SC_CLK_TCK);
+	pc->page_kb = (uint64_t)sysconf(_SC_PAGESIZE) / 1024u;
+	/* Boot time never changes; a root without proc/stat gives start times after the epoch. */
+	if (lw_read_file_at(rootfd, "proc/stat", buf, sizeof(buf), &len, err) == 0)
+		(void)lw_stat_btime_parse(buf, len, &pc->btime, err);
+	pc->fd_count_by_size = fstatat(rootfd, "proc/self/fd", &st, 0) == 0 && st.st_size > 0;
+	len = (size_t)readlinkat(rootfd, "proc/self", buf, 15);
+	if (len < 15) {
+		buf[len] = '\0';
+		pc->self_pid = (uint32_t)strtoul(buf, NULL, 10);
+	}
+	pc->fd_budget = fd_budget();
+	fd = openat(rootfd, "proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (pc->proc = fdopendir(fd)) == NULL) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		free(pc);
+		return lw_error_set(err, e, "open proc: %s", strerror(e));
+	}
+	*out = pc;
+	return 0;
+}
+
+void lw_proc_collector_free(struct lw_proc_collector *pc)
+{
+	if (pc == NULL)
+		return;
+	closedir(pc->proc);
+	free_idents(pc->idents, pc->nidents);
+	free(pc);
+}
+
+static int ident_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct ident *)a)->pid, y = ((const struct ident *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+static struct ident *find_ident(const struct lw_proc_collector *pc, uint32_t pid)
+{
+	const struct ident key = { .pid = pid };
+
+	return pc->nidents ? bsearch(&key, pc->idents, pc->nidents, sizeof(key), ident_cmp) : NULL;
+}
+
+static uint8_t state_of(char c)
+{
+	switch (c) {
+	case 'R': return LW_PS_RUNNING;
+	case 'S': return LW_PS_SLEEPING;
+	case 'D': return LW_PS_DISK_SLEEP;
+	case 'T': return LW_PS_STOPPED;
+	case 't': return LW_PS_TRACING_STOP;
+	case 'Z': return LW_PS_ZOMBIE;
+	case 'X': return LW_PS_DEAD;
+	case 'I': return LW_PS_IDLE;
+	default: return LW_PS_OTHER;
+	}
+}
+
+/* "PID/file" into path (32 bytes): no snprintf, which showed in profiles at 10k a cycle. */
+static const char *pid_path(char *path, const char *pidname, const char *file)
+{
+	size_t a = strnlen(pidname, 15), b = strnlen(file, 15);
+
+	memcpy(path, pidname, a);
+	path[a] = '/';
+	memcpy(path + a + 1, file, b);
+	path[a + 1 + b] = '\0';
+	return path;
+}
+
+static uint32_t count_fds(const struct lw_proc_collector *pc, const char *pidname, bool self)
+{
+	char path[32];
+	struct stat st;
+	struct dirent *de;
+	uint32_t n = 0;
+	DIR *d;
+	int fd;
+
+	pid_path(path, pidname, "fd");
+	if (pc->fd_count_by_size)
+		return fstatat(dirfd(pc->proc), path, &st, 0) == 0 ? (uint32_t)st.st_size : 0;
+	fd = openat(dirfd(pc->proc), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return self && n > 0 ? n - 1 : n;  /* our own listing's descriptor is not one we hold */
+}
+
+/* Reads what is read once per identity (and again after an execve): cmdline, fd limit, uid. */
+static int new_ident(int dfd, struct ident *id)
+{
+	char buf[4096];
+	char esc[LW_DISPLAY_MAX + 1];
+	size_t len;
+	uint64_t soft;
+	struct lw_error err;
+
+	if (lw_read_prefix_at(dfd, "cmdline", buf, CMDLINE_BYTES, &len, &err))
+		len = 0;
+	lw_escape(buf, len, true, esc, sizeof(esc));
+	free(id->cmdline);
+	id->cmdline = strdup(esc);
+	if (id->cmdline == NULL)
+		return -1;
+	/* /proc/PID is owned by root for non-dumpable processes; status has the real uid. */
+	if (lw_read_file_at(dfd, "status", buf, sizeof(buf), &len, &err) == 0)
+		(void)lw_pid_status_uid_parse(buf, len, &id->uid, &err);
+	id->fd_limit = UINT32_MAX;
+	if (lw_read_file_at(dfd, "limits", buf, sizeof(buf), &len, &err) == 0 &&
+	    lw_pid_limits_nofile_parse(buf, len, &soft, &err) == 0)
+		id->fd_limit = soft > UINT32_MAX ? UINT32_MAX : (uint32_t)soft;
+	return 0;
+}
+
+/* One read of a kept /proc file: these files are produced whole by the first read. */
+static int pread_whole(int fd, char *buf, size_t cap, size_t *len)
+{
+	ssize_t n = pread(fd, buf, cap, 0);
+
+	if (n < 0 || (size_t)n == cap)
+		return -1;  /* ESRCH: the process this fd was opened on has exited */
+	*len = (size_t)n;
+	return 0;
+}
+
+/* stat and statm through two open descriptors (kept, or just opened): two preads. */
+static int pread_pair(int fd, int fdm, struct lw_pid_stat *st, struct lw_pid_statm *sm)
+{
+	char buf[4096];
+	size_t len;
+	struct lw_error err;
+
+	if (pread_whole(fd, buf, sizeof(buf), &len) || lw_pid_stat_parse(buf, len, st, &err) ||
+	    pread_whole(fdm, buf, sizeof(buf), &len) || lw_pid_statm_parse(buf, len, sm, &err))
+		return -1;
+	return 0;
+}
+
+/*
+ * Opens stat and statm at two paths under at and reads them; with keep, the descriptors stay
+ * open in id for the next cycles, else they are closed (3 calls a file).
+ */
+static int read_stat_files(int at, const char *stat_path, const char *statm_path, bool keep,
+			   struct ident *id, struct lw_pid_stat *st, struct lw_pid_statm *sm)
+{
+	int fd = openat(at, stat_path, O_RDONLY | O_CLOEXEC);
+	int fdm = openat(at, statm_path, O_RDONLY | O_CLOEXEC);
+	int rc = fd < 0 || fdm < 0 ? -1 : pread_pair(fd, fdm, st, sm);
+
+	if (rc == 0 && keep) {
+		id->stat_fd = fd;
+		id->statm_fd = fdm;
+		return 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (fdm >= 0)
+		close(fdm);
+	return rc;
+}
+
+/* Open, one read, close: /proc/PID files come whole from the first read (3 calls, not 4). */
+static int read_once_at(int at, const char *path, char *buf, size_t cap, size_t *len)
+{
+	int fd = openat(at, path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = pread_whole(fd, buf, cap, len);
+	close(fd);
+	return rc;
+}
+
+/*
+ * A process seen before whose files are not kept (the descriptor budget ran out): stat and
+ * statm by path, without opening /proc/PID first. The start time in stat tells whether it is
+ * still the same process.
+ */
+static int reread_by_path(struct lw_proc_collector *pc, const char *pidname,
+			  struct lw_pid_stat *st, struct lw_pid_statm *sm)
+{
+	char stat_path[32], statm_path[32];
+
+	return read_stat_files(dirfd(pc->proc), pid_path(stat_path, pidname, "stat"),
+			       pid_path(statm_path, pidname, "statm"), false, NULL, st, sm);
+}
+
+/* A process seen last cycle whose files are still open: two preads. */
+static int reread_kept(const struct ident *id, struct lw_pid_stat *st, struct lw_pid_statm *sm)
+{
+	if (id->stat_fd < 0 || pread_pair(id->stat_fd, id->statm_fd, st, sm) ||
+	    st->starttime != id->starttime)
+		return -1;
+	return 0;
+}
+
+struct sample {
+	struct lw_proc row;
+	char name[LW_DISPLAY_MAX + 1];
+	struct ident id;
+};
+
+/*
+ * Descriptor types, listed again only when the count moved. The collector's own kept stat and
+ * statm descriptors (2 per process, coming and going with other processes) are /proc files and
+ * are added rather than listed: listing ~20k of our own links every cycle cost more than
+ * sampling every other process. The listing's own descriptor is left out of our own row.
+ */
+static void sample_fd_types(struct lw_proc_collector *pc, const char *pidname, struct ident *id,
+			    struct lw_proc *row)
+{
+	bool self = row->pid == pc->self_pid;
+	uint32_t own = self ? (uint32_t)(2 * pc->fds_kept) : 0;
+	uint32_t key = row->fds > own ? row->fds - own : 0;
+	struct lw_error err;
+	char path[32];
+
+	if (key != id->fds_key) {
+		pid_path(path, pidname, "fd");
+		pc->stats.fd_lists++;
+		pc->stats.own_fd_lists += self;
+		if (lw_fd_types_read(dirfd(pc->proc), path, &id->types, &err) == 0) {
+			uint32_t mine = self ? own + 1 : 0;
+
+			id->types.files = id->types.files > mine ? id->types.files - mine : 0;
+			key = lw_fd_types_total(&id->types);  /* newer than the count */
+		} else {
+			/* The directory is not ours to read: all of type other. */
+			memset(&id->types, 0, sizeof(id->types));
+			id->types.other = key;
+		}
+		id->fds_key = key;
+	}
+	row->types = id->types;
+	row->types.files += own;
+	row->fds = lw_fd_types_total(&row->types);
+	row->sockets = row->types.sockets;
+}
+
+/*
+ * Samples one process into s (taking over prev's kept descriptors when the identity matches);
+ * 1 when it vanished or is unreadable and is skipped, -1 on out of memory.
+ */
+static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_t pid,
+		      int host_has_swap, uint64_t dt_us, struct ident *prev, struct sample *s)
+{
+	char buf[4096];
+	size_t len;
+	struct lw_pid_stat st;
+	struct lw_pid_statm sm;
+	struct lw_error err;
+	uint32_t name_hash;
+	bool same = false;
+
+	memset(s, 0, sizeof(*s));
+	if (prev != NULL && reread_kept(prev, &st, &sm) == 0) {
+		s->id = *prev;          /* takes the descriptors and the cmdline */
+		prev->stat_fd = prev->statm_fd = -1;
+		prev->cmdline = NULL;
+		same = true;
+	} else {
+		bool keep = pc->fds_kept < pc->fd_budget;
+		int dfd = -1;
+
+		s->id.stat_fd = s->id.statm_fd = -1;
+		/* Beyond the budget a known process is read by path; otherwise through /proc/PID,
+		 * which new_ident needs anyway for a new identity. */
+		if (keep || prev == NULL || reread_by_path(pc, pidname, &st, &sm) ||
+		    st.starttime != prev->starttime) {
+			dfd = openat(dirfd(pc->proc), pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd < 0)
+				return 1;
+			if (read_stat_files(dfd, "stat", "statm", keep, &s->id, &st, &sm)) {
+				close(dfd);
+				return 1;
+			}
+		}
+		if (prev != NULL && prev->starttime == st.starttime && prev->cmdline != NULL) {
+			/* Same process, files not kept last cycle: carry the identity over. */
+			int fd = s->id.stat_fd, fdm = s->id.statm_fd;
+
+			s->id = *prev;
+			prev->cmdline = NULL;
+			s->id.stat_fd = fd;
+			s->id.statm_fd = fdm;
+			same = true;
+		} else {
+			s->id.fds_key = UINT32_MAX;  /* forces a listing of the fd types */
+			if (dfd < 0)
+				dfd = openat(dirfd(pc->proc), pidname,
+					     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd < 0 || new_ident(dfd, &s->id)) {
+				int gone = dfd < 0;
+
+				close_kept(&s->id);
+				if (dfd >= 0)
+					close(dfd);
+				return gone ? 1 : -1;
+			}
+		}
+		s->id.pid = pid;
+		s->id.starttime = st.starttime;
+		if (dfd >= 0)
+			close(dfd);
+		if (s->id.stat_fd >= 0)
+			pc->fds_kept++;
+	}
+	s->row.pid = pid;
+	s->row.ppid = st.ppid;
+	s->row.state = state_of(st.state);
+	s->row.threads = st.threads > UINT32_MAX ? UINT32_MAX : (uint32_t)st.threads;
+	s->row.start_time = pc->btime + st.starttime / (uint64_t)pc->clk_tck;
+	s->row.rss_kb = sm.resident * pc->page_kb;
+	s->row.vsz_kb = sm.size * pc->page_kb;
+	s->row.anon_kb = (sm.resident - sm.shared) * pc->page_kb;
+	s->row.cpu_ticks = st.utime + st.stime;
+	s->row.fds = count_fds(pc, pidname, pid == pc->self_pid);
+	if (host_has_swap) {
+		char path[32];
+
+		if (read_once_at(dirfd(pc->proc), pid_path(path, pidname, "status"), buf,
+				 sizeof(buf), &len) == 0)
+			(void)lw_pid_status_swap_parse(buf, len, &s->row.swap_kb, &err);
+	}
+	lw_escape(st.comm, st.comm_len, false, s->name, sizeof(s->name));
+	name_hash = lw_proc_group_index(s->name);
+	if (same && s->id.name_hash != name_hash) {
+		/* Same pid and start time, new name: it called execve; refresh what exec changes. */
+		int dfd = openat(dirfd(pc->proc), pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd >= 0) {
+			int rc = new_ident(dfd, &s->id);
+
+			close(dfd);
+			if (rc)
+				return -1;
+		}
+	}
+	s->id.name_hash = name_hash;
+	s->row.uid = s->id.uid;
+	if (same) {
+		if (s->row.cpu_ticks >= s->id.ticks && dt_us > 0)
+			s->row.cpu_hundredths = (uint32_t)((s->row.cpu_ticks - s->id.ticks) *
+							   UINT64_C(10000000000) /
+							   ((uint64_t)pc->clk_tck * dt_us));
+		s->row.rss_growth_kb = (int64_t)s->row.rss_kb - (int64_t)s->id.rss_kb;
+	}
+	sample_fd_types(pc, pidname, &s->id, &s->row);
+	s->row.fd_limit = s->id.fd_limit;
+	s->id.ticks = s->row.cpu_ticks;
+	s->id.rss_kb = s->row.rss_kb;
+	return 0;
+}
+
+static bool wanted(const struct lw_proc_config *cfg, const char *name, uint64_t rss_kb)
+{
+	bool in = cfg->ninclude == 0;
+
+	for (size_t i = 0; i < cfg->ninclude && !in; i++)
+		in = fnmatch(cfg->include[i], name, 0) == 0;
+	for (size_t i = 0; i < cfg->nexclude && in; i++)
+		in = fnmatch(cfg->exclude[i], name, 0) != 0;
+	return in && rss_kb >= cfg->min_rss_kb;
+}
+
+static int parse_pid(const char *name, uint32_t *pid)
+{
+	uint64_t v = 0;
+
+	if (*name == '\0')
+		return -1;
+	for (; *name; name++) {
+		if (*name < '0' || *name > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(*name - '0');
+		if (v > UINT32_MAX)
+			return -1;
+	}
+	*pid = (uint32_t)v;
+	return 0;
+}
+
+static int grow_idents(struct ident **v, size_t *cap)
+{
+	size_t ncap = *cap ? *cap * 2 : 1024;
+	struct ident *nv = realloc(*v, ncap * sizeof(**v));
+
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+int lw_proc_collect(struct lw_proc_collector *pc, const struct lw_proc_config *cfg,
+		    int host_has_swap, struct lw_proc_table *out, uint32_t *all, char *notice,
+		    size_t notice_cap, struct lw_error *err)
+{
+	struct lw_summary_builder b;
+	struct ident *idents = NULL;
+	size_t nidents = 0, cap = 0;
+	struct timespec now;
+	struct dirent *de;
+	uint64_t dt_us;
+	uint32_t seen = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	dt_us = pc->have_last ? timespec_us(&now) - timespec_us(&pc->last) : 0;
+	if (lw_summary_begin(&b, err))
+		return -1;
+	rewinddir(pc->proc);
+	while ((de = readdir(pc->proc)) != NULL) {
+		struct sample s;
+		uint32_t pid;
+		int rc;
+
+		if (parse_pid(de->d_name, &pid))
+			continue;
+		rc = sample_one(pc, de->d_name, pid, host_has_swap, dt_us, find_ident(pc, pid), &s);
+		if (rc > 0)
+			continue;
+		if (rc < 0 || (nidents == cap && grow_idents(&idents, &cap)))
+			goto oom;
+		idents[nidents++] = s.id;
+		seen++;
+		if (wanted(cfg, s.name, s.row.rss_kb) &&
+		    lw_summary_add(&b, &s.row, s.name, s.id.cmdline))
+			goto oom;
+	}
+	/* readdir of /proc lists pids in increasing order; keep the cache sorted regardless. */
+	for (size_t i = 1; i < nidents; i++)
+		if (idents[i - 1].pid > idents[i].pid) {
+			qsort(idents, nidents, sizeof(*idents), ident_cmp);
+			break;
+		}
+	/* Identities not seen again have exited: their kept descriptors close here. */
+	for (size_t i = 0; i < pc->nidents; i++)
+		if (pc->idents[i].stat_fd >= 0)
+			pc->fds_kept--;
+	free_idents(pc->idents, pc->nidents);
+	pc->idents = idents;
+	pc->nidents = nidents;
+	pc->last = now;
+	pc->have_last = true;
+	*all = seen;
+	return lw_summary_finish(&b, cfg, out, notice, notice_cap, err);
+oom:
+	free_idents(idents, nidents);
+	lw_summary_abort(&b);
+	return lw_error_set(err, ENOMEM, "processes: out of memory");
+}
+
+void lw_proc_collector_stats(const struct lw_proc_collector *pc,
+			     struct lw_proc_collector_stats *out)
+{
+	*out = pc->stats;
+	out->kept = pc->fds_kept;
+	out->kept_budget = pc->fd_budget;
+}

@@ -1,0 +1,13 @@
+/* cpus.h: parser for kernel CPU range lists such as /sys/devices/system/cpu/online ("0-3,8"). */
+#ifndef LW_CPUS_H
+#define LW_CPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/lw_error.h"
+
+/* Counts the CPUs named by a range list. */
+int lw_cpulist_parse(const char *buf, size_t len, uint32_t *count, struct lw_error *err);
+
+#endif

@@ -1,0 +1,18 @@
+/* filenr.h: parser for /proc/sys/fs/file-nr (allocated, unused and maximum file handles). */
+#ifndef LW_FILENR_H
+#define LW_FILENR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/lw_error.h"
+
+struct lw_filenr {
+	uint64_t allocated;
+	uint64_t unused;  /* always 0 since Linux 2.6 */
+	uint64_t max;     /* may be LONG_MAX on recent kernels */
+};
+
+int lw_filenr_parse(const char *buf, size_t len, struct lw_filenr *out, struct lw_error *err);
+
+#endif

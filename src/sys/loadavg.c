@@ -1,0 +1,28 @@
+/* loadavg.c: parses "0.32 0.18 0.07 1/79 3069" without floating point. */
+#include "sys/loadavg.h"
+
+#include <errno.h>
+
+#include "base/scan.h"
+
+int lw_loadavg_parse(const char *buf, size_t len, struct lw_loadavg *out, struct lw_error *err)
+{
+	struct lw_scan s;
+	struct lw_loadavg v;
+
+	lw_scan_init(&s, buf, len);
+	lw_scan_blanks(&s);
+	if (!lw_scan_hundredths(&s, &v.load1))
+		return lw_error_set(err, EINVAL, "loadavg: bad 1-minute load");
+	lw_scan_blanks(&s);
+	if (!lw_scan_hundredths(&s, &v.load5))
+		return lw_error_set(err, EINVAL, "loadavg: bad 5-minute load");
+	lw_scan_blanks(&s);
+	if (!lw_scan_hundredths(&s, &v.load15))
+		return lw_error_set(err, EINVAL, "loadavg: bad 15-minute load");
+	lw_scan_blanks(&s);
+	if (!lw_scan_u64(&s, &v.running) || !lw_scan_char(&s, '/') || !lw_scan_u64(&s, &v.tasks))
+		return lw_error_set(err, EINVAL, "loadavg: bad running/total task field");
+	*out = v;
+	return 0;
+}
