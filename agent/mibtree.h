@@ -1,0 +1,134 @@
+/* mibtree.h: the one way LEAKWATCH-MIB objects are served: scalar groups and tables, each object's number, type and value function side by side. */
+#ifndef LW_MIBTREE_H
+#define LW_MIBTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+struct lw_agent;
+
+/*
+ * Sets vb's value from row (a table's row data; NULL for a scalar) and the agent's served state.
+ * Returns false when there is no value (noSuchInstance): a collector failed, a field the kernel
+ * does not print. The value's type must be the object's declared type (the unit test checks).
+ */
+typedef bool lw_value_fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent);
+
+/*
+ * A writable object. SET is stateless between phases: net-snmp hands every phase the request's
+ * varbinds again (also over AgentX, where each phase is a separate PDU), so each phase works from
+ * them and from the values in force; nothing is kept that could outlive the request.
+ *   check: RESERVE1, one varbind: wrongType / wrongValue, before anything is decided.
+ *   The rest is the owner's (struct lw_writable_group below): the group's varbinds together.
+ */
+typedef int lw_check_fn(const netsnmp_variable_list *vb);  /* an SNMP_ERR_* */
+
+enum lw_access { LW_READ_ONLY, LW_READ_WRITE };
+
+/* One object: its sub-identifier (column of a table, object of a group), written once, here. */
+struct lw_object {
+	unsigned subid;
+	u_char type;            /* ASN_GAUGE, ASN_OCTET_STR, ... as the MIB declares it */
+	enum lw_access access;
+	lw_value_fn *value;
+	lw_check_fn *check;     /* LW_READ_WRITE only */
+	const char *name;       /* the MIB descriptor, for the conformance test and logs */
+};
+
+/* A group's SET phases over all the request's varbinds that fall in the group (see above). */
+struct lw_writable_group {
+	/* RESERVE2: the values in force with every varbind applied are consistent. */
+	int (*consistent)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
+	/* ACTION: make them durable (the thresholds file); an SNMP_ERR_* on failure. */
+	int (*persist)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
+	/* COMMIT: put them in force. */
+	void (*apply)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
+	/* UNDO after ACTION or COMMIT: put back what was in force and on disk before the request. */
+	void (*undo)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
+};
+
+/* A scalar group: base.subid.0 for each object. Objects sorted by subid. */
+struct lw_scalar_group {
+	const char *name;
+	oid base[MAX_OID_LEN];
+	size_t base_len;
+	const struct lw_object *objects;
+	size_t n;
+	const struct lw_writable_group *writable;  /* NULL: read-only */
+};
+
+/* One row of a loaded table: its index sub-identifiers and the row data the values read. */
+struct lw_table_row {
+	const oid *index;
+	size_t index_len;
+	const void *data;
+};
+
+/* A table's rows for the served snapshot, sorted by index (strictly increasing). */
+struct lw_table_rows {
+	struct lw_table_row *rows;
+	size_t n;
+	oid *pool;              /* the rows' index sub-identifiers */
+	void *extra;            /* memory the loader built rows from (freed with the rows) */
+};
+
+/*
+ * Rebuilds a table's rows from the agent's served state (on the agent thread, when a snapshot
+ * arrives). Returns -1 when out of memory: the table is then empty until the next snapshot.
+ */
+typedef int lw_table_load_fn(const struct lw_agent *agent, struct lw_table_rows *out);
+
+/* A table: entry.column.index for each column and row. Columns sorted by subid. */
+struct lw_table {
+	const char *name;
+	oid entry[MAX_OID_LEN];
+	size_t entry_len;
+	const struct lw_object *columns;
+	size_t n;
+	lw_table_load_fn *load;
+	struct lw_table_rows loaded;  /* the agent thread's; replaced at each load */
+};
+
+/* Every scalar group and table under lwObjects, kept sorted by OID: one net-snmp registration. */
+struct lw_mibtree;
+
+struct lw_mibtree *lw_mibtree_new(void);
+void lw_mibtree_free(struct lw_mibtree *t);   /* frees loaded rows; the definitions are static */
+int lw_mibtree_add_group(struct lw_mibtree *t, struct lw_scalar_group *g);
+int lw_mibtree_add_table(struct lw_mibtree *t, struct lw_table *table);
+
+/* Reloads every table from the agent's served state (after a new snapshot). */
+void lw_mibtree_load(struct lw_mibtree *t, const struct lw_agent *agent);
+
+/*
+ * GET of vb's name: 0 with vb's value set, or SNMP_NOSUCHOBJECT (no such object in the MIB) or
+ * SNMP_NOSUCHINSTANCE (the object exists, this instance does not or has no value now).
+ */
+int lw_mibtree_get(const struct lw_mibtree *t, const struct lw_agent *agent,
+		   netsnmp_variable_list *vb);
+
+/*
+ * GETNEXT: the first instance with a value after vb's name (or at it, when inclusive: an AgentX
+ * search range that includes its start, RFC 2741 section 5.2); 0 with vb's name and value set,
+ * or SNMP_ENDOFMIBVIEW when the tree has none (the master then asks the next subtree).
+ */
+int lw_mibtree_getnext(const struct lw_mibtree *t, const struct lw_agent *agent,
+		       netsnmp_variable_list *vb, bool inclusive);
+
+/*
+ * One SET phase (MODE_SET_RESERVE1 .. MODE_SET_FREE) over the request's varbinds. Returns
+ * SNMP_ERR_NOERROR or the error, with *failed the index of the varbind it belongs to.
+ */
+int lw_mibtree_set(const struct lw_mibtree *t, struct lw_agent *agent, int mode,
+		   netsnmp_variable_list *const *vbs, size_t n, size_t *failed);
+
+/* Calls fn for every object with its OID (the column's, or base.subid: no instance). */
+void lw_mibtree_each(const struct lw_mibtree *t,
+		     void (*fn)(const oid *name, size_t len, const struct lw_object *o, void *ctx),
+		     void *ctx);
+
+#endif
