@@ -126,6 +126,12 @@ int lw_mibtree_getnext(const struct lw_mibtree *t, const struct lw_agent *agent,
 int lw_mibtree_set(const struct lw_mibtree *t, struct lw_agent *agent, int mode,
 		   netsnmp_variable_list *const *vbs, size_t n, size_t *failed);
 
+/*
+ * Every LEAKWATCH-MIB group and table (agent/mib_*.c each export lw_mib_<part>_add(t)); the
+ * daemon and the unit tests build the same tree with it.
+ */
+int lw_mibtree_add_all(struct lw_mibtree *t);
+
 /* Calls fn for every object with its OID (the column's, or base.subid: no instance). */
 void lw_mibtree_each(const struct lw_mibtree *t,
 		     void (*fn)(const oid *name, size_t len, const struct lw_object *o, void *ctx),
