@@ -244,10 +244,6 @@ static int load_config(struct lw_agent *agent)
 /* The state directory (made if missing) and what it keeps: SET thresholds, the history. */
 static void open_state(struct lw_agent *agent)
 {
-	struct lw_history_config hc = { .full_hours = agent->cfg.history.full_hours,
-					.window_s = agent->cfg.history.window_s,
-					.days = agent->cfg.history.days,
-					.max_mb = agent->cfg.history.max_mb };
 	struct lw_error err;
 
 	snprintf(agent->thresholds_path, sizeof(agent->thresholds_path), "%s/thresholds",
@@ -259,8 +255,7 @@ static void open_state(struct lw_agent *agent)
 		snmp_log(LOG_ERR, "%s; the configuration's thresholds apply\n", err.text);
 	if (!agent->cfg.history.enabled)
 		return;
-	snprintf(hc.path, sizeof(hc.path), "%s/history.db", agent->cfg.state_dir);
-	if (lw_history_open(&agent->history, &hc, &err)) {
+	if (lw_history_open(&agent->history, &agent->cfg.history, &err)) {
 		snmp_log(LOG_ERR, "history: %s; running without it\n", err.text);
 		agent->history = NULL;
 	}

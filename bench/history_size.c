@@ -489,11 +489,11 @@ struct store {
 
 static int store_open(struct store *s, const char *dir, const char *name, uint32_t max_mb)
 {
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_error err = { 0 };
 
 	memset(s, 0, sizeof(*s));
-	lw_history_config_default(&cfg);
+	lw_history_settings_default(&cfg);
 	snprintf(s->path, sizeof(s->path), "%s/%s", dir, name);
 	snprintf(cfg.path, sizeof(cfg.path), "%s", s->path);
 	cfg.max_mb = max_mb;
@@ -567,13 +567,13 @@ static int count_point(void *arg, const struct lw_hist_point *p)
 static int time_replay(const char *path, uint32_t max_mb, int64_t since_s, uint64_t *points,
 		       double *ms)
 {
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_error err = { 0 };
 	struct lw_history *h;
 	double t0 = now_us();
 	int rc;
 
-	lw_history_config_default(&cfg);
+	lw_history_settings_default(&cfg);
 	snprintf(cfg.path, sizeof(cfg.path), "%s", path);
 	cfg.max_mb = max_mb;
 	*points = 0;

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "history/history.h"
-
 #define MAX_ARGS 8
 
 struct line {
@@ -486,10 +484,16 @@ static int apply_line(struct line *l, char *text, struct lw_config *cfg, struct 
 	return line_error(l, err, "unknown directive '%s'", l->argv[0]);
 }
 
+/* The history file lives in state_dir, whichever line set it: derived after the whole file. */
+static void history_path(struct lw_config *cfg)
+{
+	/* state_dir is at most 255 characters: the name always fits path's 512. */
+	snprintf(cfg->history.path, sizeof(cfg->history.path), "%.*s/history.db",
+		 (int)(sizeof(cfg->state_dir) - 1), cfg->state_dir);
+}
+
 void lw_config_defaults(struct lw_config *cfg)
 {
-	struct lw_history_config history;
-
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_s = LW_CONFIG_DEFAULT_INTERVAL;
 	cfg->kernel_interval_s = LW_CONFIG_DEFAULT_KERNEL_INTERVAL;
@@ -504,12 +508,8 @@ void lw_config_defaults(struct lw_config *cfg)
 	cfg->mcast.max_groups = LW_CONFIG_DEFAULT_MCAST_GROUPS;
 	cfg->mcast.direction = LW_MCAST_DIR_IN;
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", LW_DEFAULT_STATE_DIR);
-	lw_history_config_default(&history);
-	cfg->history.enabled = 1;
-	cfg->history.full_hours = history.full_hours;
-	cfg->history.window_s = history.window_s;
-	cfg->history.days = history.days;
-	cfg->history.max_mb = history.max_mb;
+	lw_history_settings_default(&cfg->history);
+	history_path(cfg);
 	lw_thresholds_default(&cfg->thresholds);
 }
 
@@ -571,6 +571,7 @@ int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_con
 		free(next);
 		return -1;
 	}
+	history_path(next);
 	*cfg = *next;
 	free(next);
 	return 0;

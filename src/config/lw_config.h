@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/lw_error.h"
+#include "config/history_settings.h"
 #include "config/thresholds.h"
 
 #define LW_CONFIG_DEFAULT_INTERVAL 60
@@ -71,15 +72,6 @@ struct lw_mcast_config {
 	enum lw_mcast_direction direction;
 };
 
-/* The sampled history (history_* directives, state_dir); read at start only. */
-struct lw_history_settings {
-	int enabled;             /* history yes|no */
-	uint32_t full_hours;     /* full resolution kept */
-	uint32_t window_s;       /* then min/max/avg per window */
-	uint32_t days;           /* windows kept */
-	uint32_t max_mb;         /* the file's bound */
-};
-
 struct lw_config {
 	uint32_t interval_s;
 	uint32_t kernel_interval_s;  /* slabinfo, zoneinfo, buddyinfo */
@@ -94,7 +86,7 @@ struct lw_config {
 	struct lw_tcp_config tcp;
 	struct lw_mcast_config mcast;
 	char state_dir[256];       /* history.db and the thresholds set over SNMP */
-	struct lw_history_settings history;
+	struct lw_history_settings history;  /* history.path: STATE_DIR/history.db */
 	struct lw_thresholds thresholds;  /* the file's values; SNMP SETs persist on top */
 	unsigned threshold_line[LW_TH_COUNT];  /* where each was set, for messages; 0 default */
 };

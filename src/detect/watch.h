@@ -8,7 +8,7 @@
 
 #include "detect/alarms.h"
 #include "detect/detect.h"
-#include "history/history.h"
+#include "base/histpoint.h"
 #include "sys/loadavg.h"
 #include "sys/meminfo.h"
 #include "proc/proctable.h"

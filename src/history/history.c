@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history/history_db.h"
+#include "history/history_replay.h"
+#include "history/history_write.h"
 #include "history/history_writer.h"
 
 /*
@@ -29,15 +32,6 @@ struct lw_history {
 	uint64_t queue_dropped;
 	struct lw_history_status published;
 };
-
-void lw_history_config_default(struct lw_history_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->full_hours = 48;
-	cfg->window_s = 600;
-	cfg->days = 30;
-	cfg->max_mb = 1024;
-}
 
 void lw_history_cycle_free(struct lw_history_cycle *c)
 {
@@ -113,7 +107,7 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-static bool config_valid(const struct lw_history_config *cfg)
+static bool config_valid(const struct lw_history_settings *cfg)
 {
 	return cfg != NULL && cfg->path[0] != '\0' &&
 	       memchr(cfg->path, '\0', sizeof(cfg->path)) != NULL &&
@@ -123,7 +117,7 @@ static bool config_valid(const struct lw_history_config *cfg)
 	       cfg->max_mb >= 1 && cfg->max_mb <= (1u << 20);
 }
 
-int lw_history_open(struct lw_history **out, const struct lw_history_config *cfg,
+int lw_history_open(struct lw_history **out, const struct lw_history_settings *cfg,
 		    struct lw_error *err)
 {
 	struct lw_history *h;

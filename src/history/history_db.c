@@ -1,5 +1,7 @@
 /* history_db.c: opening and closing the history file, its PRAGMAs, and what a failure means. */
-#include "history/history_writer.h"
+#include "history/history_db.h"
+
+#include "history/history_schema.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -16,7 +18,7 @@
 #define KIB 1024ull
 #define MIB (1024ull * 1024ull)
 
-void lw_hwriter_init(struct lw_hwriter *w, const struct lw_history_config *cfg)
+void lw_hwriter_init(struct lw_hwriter *w, const struct lw_history_settings *cfg)
 {
 	uint64_t max_bytes = (uint64_t)cfg->max_mb * MIB;
 
@@ -46,24 +48,6 @@ void lw_hwriter_free(struct lw_hwriter *w)
 	for (int t = 0; t < LW_HT_COUNT; t++)
 		lw_hvecs_free(&w->last[t]);
 	lw_hvecs_free(&w->cur);
-}
-
-void lw_hdb_doing(struct lw_hwriter *w, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(w->doing, sizeof(w->doing), fmt, ap);
-	va_end(ap);
-}
-
-void lw_htext(char *dst, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(dst, cap, fmt, ap);
-	va_end(ap);
 }
 
 void lw_hdb_reset_state(struct lw_hwriter *w)
@@ -147,7 +131,7 @@ int lw_hdb_checkpoint(struct lw_hwriter *w, bool always)
 		w->wal_peak = wal;
 	if (!always && wal <= w->wal_limit)
 		return SQLITE_OK;
-	lw_hdb_doing(w, "checkpointing the WAL");
+	lw_hwriter_doing(w, "checkpointing the WAL");
 	rc = lw_hdb_run(w, LW_HS_CHECKPOINT);
 	/* A reader (an operator's sqlite3) keeping the WAL busy is no failure: next time. */
 	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ? SQLITE_OK : rc;
@@ -179,7 +163,7 @@ static int set_pragmas(struct lw_hwriter *w)
 	sqlite3_stmt *st;
 	int rc;
 
-	lw_hdb_doing(w, "switching to WAL");
+	lw_hwriter_doing(w, "switching to WAL");
 	if ((rc = sqlite3_prepare_v2(w->db, "PRAGMA journal_mode = WAL", -1, &st, NULL)) != SQLITE_OK)
 		return rc;
 	rc = sqlite3_step(st);
@@ -188,7 +172,7 @@ static int set_pragmas(struct lw_hwriter *w)
 
 		rc = SQLITE_OK;
 		if (mode == NULL || strcmp(mode, "wal") != 0) {
-			lw_hdb_doing(w, "the file system does not allow WAL (journal mode %s)",
+			lw_hwriter_doing(w, "the file system does not allow WAL (journal mode %s)",
 				     mode != NULL ? mode : "unknown");
 			rc = LW_HRC_REFUSED;
 		}
@@ -196,7 +180,7 @@ static int set_pragmas(struct lw_hwriter *w)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_OK)
 		return rc;
-	lw_hdb_doing(w, "setting PRAGMAs");
+	lw_hwriter_doing(w, "setting PRAGMAs");
 	snprintf(sql, sizeof(sql),
 		 "PRAGMA synchronous = NORMAL; PRAGMA secure_delete = OFF; PRAGMA cache_size = -1024;"
 		 " PRAGMA wal_autocheckpoint = %llu; PRAGMA journal_size_limit = %llu;",
@@ -215,7 +199,7 @@ static int open_once(struct lw_hwriter *w)
 {
 	int rc;
 
-	lw_hdb_doing(w, "opening");
+	lw_hwriter_doing(w, "opening");
 	/* NOMUTEX: one thread at a time uses the handle (the writer, or a caller of replay while
 	 * the writer is paused), so SQLite's own locking of the connection would be wasted. */
 	rc = sqlite3_open_v2(w->cfg.path, &w->db,
@@ -226,13 +210,13 @@ static int open_once(struct lw_hwriter *w)
 	sqlite3_busy_timeout(w->db, BUSY_TIMEOUT_MS);
 	/* SQLite falls back to read-only when it cannot open for writing (EROFS, EACCES). */
 	if (sqlite3_db_readonly(w->db, "main") == 1) {
-		lw_hdb_doing(w, "opening for writing");
+		lw_hwriter_doing(w, "opening for writing");
 		return SQLITE_READONLY;
 	}
 	if ((rc = lw_hschema_setup(w)) != SQLITE_OK || (rc = set_pragmas(w)) != SQLITE_OK ||
 	    (rc = lw_hschema_prepare(w)) != SQLITE_OK)
 		return rc;
-	lw_hdb_doing(w, "reading the bounds");
+	lw_hwriter_doing(w, "reading the bounds");
 	if ((rc = lw_hdb_load_bounds(w)) != SQLITE_OK)
 		return rc;
 	lw_hdb_reset_state(w);

@@ -1,4 +1,7 @@
 /* history_replay.c: stored cycles back as points, for the detectors to resume after a restart. */
+#include "history/history_replay.h"
+
+#include "history/history_db.h"
 #include "history/history_expand.h"
 
 #include <errno.h>
@@ -72,7 +75,7 @@ int lw_hreplay(struct lw_hwriter *w, int64_t since_s,
 		return lw_error_set(err, EIO, "history: %s", w->st.error);
 	if (w->oldest[LW_HT_FULL] == LW_HTIME_NONE || since_s > w->newest[LW_HT_FULL])
 		return 0;
-	lw_hdb_doing(w, "replaying from t=%lld", (long long)since_s);
+	lw_hwriter_doing(w, "replaying from t=%lld", (long long)since_s);
 	/* One read transaction: the points and their rows from the same state of the file. */
 	if ((rc = lw_hdb_run(w, LW_HS_BEGIN_READ)) != SQLITE_OK)
 		goto fail;

@@ -1,5 +1,9 @@
 /* history_retention.c: folding old cycles into windows, dropping old windows, the size bound. */
+#include "history/history_retention.h"
+
+#include "history/history_db.h"
 #include "history/history_expand.h"
+#include "history/history_rows.h"
 
 #include <malloc.h>
 #include <stdio.h>
@@ -277,7 +281,7 @@ static int fold_chunk(struct lw_hwriter *w, bool *more)
 		end = chunk_end;
 		*more = true;
 	}
-	lw_hdb_doing(w, "folding cycles before t=%lld into windows", (long long)end);
+	lw_hwriter_doing(w, "folding cycles before t=%lld into windows", (long long)end);
 	if ((rc = first_at_or_after(w, LW_HT_FULL, end, &c0)) != SQLITE_OK)
 		return rc;
 	if (c0 == LW_HTIME_NONE || end <= w->oldest[LW_HT_FULL])
@@ -299,7 +303,7 @@ static int drop_old_windows(struct lw_hwriter *w)
 
 	if (w->oldest[LW_HT_WIN] == LW_HTIME_NONE || w->oldest[LW_HT_WIN] >= horizon - slack_s(w))
 		return SQLITE_OK;
-	lw_hdb_doing(w, "dropping windows before t=%lld", (long long)horizon);
+	lw_hwriter_doing(w, "dropping windows before t=%lld", (long long)horizon);
 	if ((rc = first_at_or_after(w, LW_HT_WIN, horizon, &w0)) != SQLITE_OK)
 		return rc;
 	return w0 == LW_HTIME_NONE ? drop_windows(w) : cut_tier(w, LW_HT_WIN, w0);
@@ -358,12 +362,12 @@ static int enforce_size(struct lw_hwriter *w)
 	if (reserve > max_bytes / 2)
 		reserve = max_bytes / 2;
 	budget = max_bytes - reserve;
-	lw_hdb_doing(w, "measuring the file");
+	lw_hwriter_doing(w, "measuring the file");
 	if ((rc = lw_hdb_pages(w, &used, &total)) != SQLITE_OK)
 		return rc;
 	for (int i = 0; i < SIZE_STEPS_MAX && used > budget - budget / 8 && (shed || used > budget);
 	     i++) {
-		lw_hdb_doing(w, "deleting the oldest data to stay under max_mb %u", w->cfg.max_mb);
+		lw_hwriter_doing(w, "deleting the oldest data to stay under max_mb %u", w->cfg.max_mb);
 		if ((rc = shed_oldest(w, &none)) != SQLITE_OK)
 			return rc;
 		if (none)
@@ -400,7 +404,7 @@ static int enforce_size(struct lw_hwriter *w)
 			pages = chunk;
 		if (pages == 0)
 			break;
-		lw_hdb_doing(w, "giving %llu free pages back", (unsigned long long)pages);
+		lw_hwriter_doing(w, "giving %llu free pages back", (unsigned long long)pages);
 		snprintf(sql, sizeof(sql), "PRAGMA incremental_vacuum(%llu)", (unsigned long long)pages);
 		if ((rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
 		    (rc = lw_hdb_checkpoint(w, true)) != SQLITE_OK ||

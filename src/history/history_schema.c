@@ -1,5 +1,5 @@
 /* history_schema.c: the history file's schema, its version, and every statement the writer runs. */
-#include "history/history_writer.h"
+#include "history/history_schema.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -105,69 +105,6 @@ static const char *const stmt_sql[LW_HS_COUNT] = {
 	[LW_HS_WIN_BOUNDS] = "SELECT min(t), max(t) FROM win_cycle",
 };
 
-/* Stored names of the system fields: never renamed, a file outlives the code that wrote it. */
-static const char *const sys_names[LW_HSYS_COUNT] = {
-	[LW_HSYS_MEM_TOTAL_KB] = "mem_total_kb",
-	[LW_HSYS_MEM_AVAILABLE_KB] = "mem_available_kb",
-	[LW_HSYS_MEM_FREE_KB] = "mem_free_kb",
-	[LW_HSYS_SLAB_KB] = "slab_kb",
-	[LW_HSYS_SUNRECLAIM_KB] = "sunreclaim_kb",
-	[LW_HSYS_LOAD1] = "load1_hundredths",
-	[LW_HSYS_FILES_ALLOCATED] = "files_allocated",
-	[LW_HSYS_TCP_INUSE] = "tcp_inuse",
-	[LW_HSYS_TCP_ORPHANS] = "tcp_orphans",
-	[LW_HSYS_TCP_TIME_WAIT] = "tcp_tw",
-	[LW_HSYS_TCP_MEM_PAGES] = "tcp_mem_pages",
-	[LW_HSYS_TCP_ESTABLISHED] = "tcp_established",
-	[LW_HSYS_TCP_SYN_RECV] = "tcp_syn_recv",
-	[LW_HSYS_TCP_CLOSE_WAIT] = "tcp_close_wait",
-	[LW_HSYS_TCP_TIME_WAIT_SOCKETS] = "tcp_time_wait_sockets",
-};
-
-const char *lw_hsys_name(int field)
-{
-	return field >= 0 && field < LW_HSYS_COUNT ? sys_names[field] : NULL;
-}
-
-int lw_hsys_field(const char *name)
-{
-	for (int f = 0; f < LW_HSYS_COUNT; f++)
-		if (sys_names[f] != NULL && strcmp(sys_names[f], name) == 0)
-			return f;
-	return -1;
-}
-
-unsigned lw_hkind_width(int kind)
-{
-	switch (kind) {
-	case LW_HK_PROC: return 5;
-	case LW_HK_GROUP: return 3;
-	case LW_HK_SLAB: return 2;
-	case LW_HK_MCAST: return 4;
-	case LW_HK_SYS: return 1;
-	default: return 0;
-	}
-}
-
-uint32_t lw_hkind_counters(int kind)
-{
-	switch (kind) {
-	case LW_HK_PROC: return 1u << 4;                 /* cpu_ticks */
-	case LW_HK_MCAST: return (1u << 0) | (1u << 1);  /* packets, octets */
-	default: return 0;
-	}
-}
-
-uint32_t lw_hwin_unstored(int kind)
-{
-	uint32_t counters = lw_hkind_counters(kind), mask = 0;
-
-	for (unsigned i = 0; i < LW_HFULL_WIDTH; i++)
-		if (counters & (1u << i))
-			mask |= (1u << (1 + 3 * i)) | (1u << (3 + 3 * i));
-	return mask;
-}
-
 static int query_int(sqlite3 *db, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *st;
@@ -192,7 +129,7 @@ static int create_schema(struct lw_hwriter *w)
 	char sql[sizeof(schema_sql) + 96];
 	int rc;
 
-	lw_hdb_doing(w, "creating the schema");
+	lw_hwriter_doing(w, "creating the schema");
 	rc = sqlite3_exec(w->db, "PRAGMA auto_vacuum = INCREMENTAL", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -209,11 +146,11 @@ int lw_hschema_setup(struct lw_hwriter *w)
 	int64_t version, tables;
 	int rc;
 
-	lw_hdb_doing(w, "reading the schema version");
+	lw_hwriter_doing(w, "reading the schema version");
 	if ((rc = query_int(w->db, "PRAGMA user_version", &version)) != SQLITE_OK)
 		return rc;
 	if (version > LW_HIST_SCHEMA_VERSION) {
-		lw_hdb_doing(w, "schema version %lld is newer than this leakwatchd's (%d); the file is"
+		lw_hwriter_doing(w, "schema version %lld is newer than this leakwatchd's (%d); the file is"
 			     " left as it is", (long long)version, LW_HIST_SCHEMA_VERSION);
 		return LW_HRC_REFUSED;
 	}
@@ -223,7 +160,7 @@ int lw_hschema_setup(struct lw_hwriter *w)
 	if ((rc = query_int(w->db, "SELECT count(*) FROM sqlite_master", &tables)) != SQLITE_OK)
 		return rc;
 	if (tables > 0) {
-		lw_hdb_doing(w, "a SQLite file with tables but no schema version is not a leakwatch"
+		lw_hwriter_doing(w, "a SQLite file with tables but no schema version is not a leakwatch"
 			     " history; it is left as it is");
 		return LW_HRC_REFUSED;
 	}
@@ -235,7 +172,7 @@ int lw_hschema_prepare(struct lw_hwriter *w)
 	for (int i = 0; i < LW_HS_COUNT; i++) {
 		int rc;
 
-		lw_hdb_doing(w, "preparing statement %d", i);
+		lw_hwriter_doing(w, "preparing statement %d", i);
 		rc = sqlite3_prepare_v3(w->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 					&w->stmt[i], NULL);
 		if (rc != SQLITE_OK)

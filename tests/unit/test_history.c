@@ -288,10 +288,10 @@ static int dir_teardown(void **state)
 	return 0;
 }
 
-static void config_for(struct lw_history_config *cfg, const char *path, uint32_t full_hours,
+static void config_for(struct lw_history_settings *cfg, const char *path, uint32_t full_hours,
 		       uint32_t window_s, uint32_t days, uint32_t max_mb)
 {
-	lw_history_config_default(cfg);
+	lw_history_settings_default(cfg);
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
 	cfg->full_hours = full_hours;
 	cfg->window_s = window_s;
@@ -299,7 +299,7 @@ static void config_for(struct lw_history_config *cfg, const char *path, uint32_t
 	cfg->max_mb = max_mb;
 }
 
-static struct lw_history *open_history(const struct lw_history_config *cfg)
+static struct lw_history *open_history(const struct lw_history_settings *cfg)
 {
 	struct lw_history *h = NULL;
 	struct lw_error err = { 0 };
@@ -412,7 +412,7 @@ static void mixed_cycle(struct lw_history_cycle *c, int i)
 static void round_trip(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct points want = { 0 }, want_late = { 0 }, got;
 	struct lw_history *h;
@@ -494,7 +494,7 @@ static int stop_after_ten(void *arg, const struct lw_hist_point *p)
 static void replay_stops_when_asked(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_error err = { 0 };
 	struct lw_history *h;
 	int n = 0;
@@ -519,7 +519,7 @@ static void replay_stops_when_asked(void **state)
 static void identity_is_pid_and_start(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct points got, want = { 0 };
 	struct lw_history *h;
 	sqlite3 *db;
@@ -588,7 +588,7 @@ static int submit_during_replay(void *arg, const struct lw_hist_point *p)
 static void queue_drops_oldest(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct lw_error err = { 0 };
 	struct queue_probe q = { 0 };
@@ -633,7 +633,7 @@ static void downsampling_cycle(struct lw_history_cycle *c, int i)
 static void downsampling_and_days(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct points got;
 	struct lw_history *h;
@@ -752,7 +752,7 @@ static uint64_t file_bytes(const char *path)
 static void size_bound_windows_first(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct lw_history *h;
 	int64_t first_window = -1, newest = 0;
@@ -793,7 +793,7 @@ static void size_bound_windows_first(void **state)
 static void size_bound_full_resolution(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct points got, want = { 0 };
 	struct lw_history *h;
@@ -895,7 +895,7 @@ static void churn_cycle(struct lw_history_cycle *c, struct churn_proc *procs, in
 static void churn_restarts_and_cuts(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct churn_proc procs[CHURN_SLOTS] = { 0 };
 	struct points got, want = { 0 }, kept = { 0 };
@@ -945,7 +945,7 @@ static void churn_restarts_and_cuts(void **state)
 static void clock_goes_back(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct lw_history_cycle c;
 	struct lw_history *h;
@@ -997,7 +997,7 @@ static void clock_goes_back(void **state)
 static void newer_schema_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct lw_history_cycle c;
 	struct lw_history *h;
@@ -1047,7 +1047,7 @@ static int count_corrupt_files(const char *dir)
 static void corrupt_file_moved_aside(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct lw_history_cycle c;
 	struct lw_history *h;
@@ -1081,7 +1081,7 @@ static void corrupt_file_moved_aside(void **state)
 static void corrupt_during_write(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct lw_history *h;
 	sqlite3 *db;
@@ -1142,7 +1142,7 @@ static void corrupt_during_write(void **state)
 static void missing_directory_then_created(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct lw_history_cycle c;
 	struct lw_history *h;
@@ -1174,7 +1174,7 @@ static void missing_directory_then_created(void **state)
 static void bad_settings_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_error err = { 0 };
 	struct lw_history *h = NULL;
 
@@ -1236,7 +1236,7 @@ static void run_in_namespace(void (*body)(const char *dir), const char *dir)
 
 static struct lw_history *child_open(const char *path, struct lw_history_status *st)
 {
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history *h = NULL;
 	struct lw_error err = { 0 };
 
@@ -1383,7 +1383,7 @@ static void crash_cycle(struct lw_history_cycle *c, int64_t t)
 /* Writes cycles as fast as it can, reporting each one the writer has committed. */
 static void crash_child(const char *path, int report_fd, int64_t t)
 {
-	struct lw_history_config cfg;
+	struct lw_history_settings cfg;
 	struct lw_history_status st;
 	struct lw_history *h = NULL;
 	struct lw_error err = { 0 };

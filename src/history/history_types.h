@@ -1,0 +1,77 @@
+/* history_types.h: what the history exchanges with the sampler: the cycle record and the status. */
+#ifndef LW_HISTORY_TYPES_H
+#define LW_HISTORY_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/histpoint.h"
+#include "base/lw_error.h"
+
+/* Apart from history.h so that the writer's parts (history_writer.h) can use them without
+ * including the public face, which includes them: the includes stay a DAG. */
+
+/*
+ * One cycle's record, built by the sampler from the tables it has just published and handed to
+ * the writer thread whole (lw_history_submit copies it, lw_history_submit_take moves it). Names
+ * are NUL-terminated strings.
+ *
+ * An empty array (nprocs == 0, ...) or sys_present == 0 means that kind was not sampled in the
+ * cycle (its collector failed or did not run, e.g. slabinfo between kernel_interval runs): its
+ * series are carried over, not ended, and replay gives no point of that kind for the cycle.
+ * An entry missing from a non-empty array (a process that exited) ends its series.
+ */
+struct lw_hist_proc {
+	uint32_t pid;
+	int64_t start_time;         /* seconds since the epoch: (pid, start_time) is the identity */
+	char name[64];              /* escaped, as lwProcName */
+	uint64_t rss_kb, anon_kb, vsz_kb;
+	uint32_t fds;
+	uint64_t cpu_ticks;
+};
+
+struct lw_hist_group {
+	char name[64];
+	uint32_t count, fds;
+	uint64_t rss_kb;
+};
+
+struct lw_hist_slab {
+	char name[64];
+	uint64_t total_bytes, active_bytes;
+};
+
+struct lw_hist_mcast {
+	char ifname[16];
+	uint64_t packets, octets, pps10, bps10;
+};
+
+struct lw_history_cycle {
+	int64_t t;                  /* seconds since the epoch: when the cycle completed */
+	uint64_t sys[LW_HSYS_COUNT];
+	uint64_t sys_present;       /* bit (1 << field) */
+	size_t nprocs, ngroups, nslabs, nmcast;
+	struct lw_hist_proc *procs;  /* owned by the record */
+	struct lw_hist_group *groups;
+	struct lw_hist_slab *slabs;
+	struct lw_hist_mcast *mcast;
+};
+
+/* What the collector table shows for the history (lwCollectorIndex 15, "history"). */
+struct lw_history_status {
+	bool ok;                    /* the last write (or open) succeeded */
+	char error[LW_ERROR_TEXT_MAX];   /* why not, with the file's name */
+	char notice[LW_ERROR_TEXT_MAX];  /* e.g. a corrupt file moved aside */
+	uint64_t cycles_written, cycles_dropped, errors;
+	uint32_t last_write_us;
+	uint64_t total_write_us;
+	int64_t last_write_t;       /* CLOCK_REALTIME seconds of the last attempt */
+	uint64_t file_bytes;        /* database + WAL */
+	uint64_t total_cpu_us;      /* the writer thread's CPU for cycles and their upkeep */
+	int64_t oldest_t;           /* the oldest sample kept (a window or a cycle); 0: none */
+	int64_t full_oldest_t;      /* the oldest cycle kept at full resolution; 0: none */
+	int64_t newest_t;           /* the last cycle stored; 0: none */
+};
+
+#endif

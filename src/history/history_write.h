@@ -1,0 +1,11 @@
+/* history_write.h: storing one cycle, then its upkeep. */
+#ifndef LW_HISTORY_WRITE_H
+#define LW_HISTORY_WRITE_H
+
+#include "history/history_types.h"
+#include "history/history_writer.h"
+
+/* Stores one cycle (one transaction), then the upkeep; the status says how it went. */
+void lw_hwrite_cycle(struct lw_hwriter *w, const struct lw_history_cycle *c);
+
+#endif
