@@ -14,9 +14,10 @@
 #include "cycle/snapshot.h"
 
 struct lw_agent {
-	struct lw_config cfg;            /* configuration in force */
+	const struct lw_config *cfg;     /* configuration in force: a reference, never written
+	                                  * (agent_config.c swaps it; config/lw_config.h) */
 	const char *config_path;         /* NULL: defaults only */
-	const char *agentx_socket;       /* -x, wins over cfg.agentx_socket */
+	const char *agentx_socket;       /* -x, wins over cfg->agentx_socket */
 	bool master;                     /* -M: standalone master agent */
 	const char *listen;              /* -l */
 	struct timespec start_time;

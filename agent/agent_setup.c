@@ -42,7 +42,7 @@ static void quiet_library(void)
 
 static void configure_subagent(const struct lw_agent *agent)
 {
-	const char *sock = agent->agentx_socket ? agent->agentx_socket : agent->cfg.agentx_socket;
+	const char *sock = agent->agentx_socket ? agent->agentx_socket : agent->cfg->agentx_socket;
 
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	if (sock != NULL && *sock != '\0')
@@ -54,15 +54,15 @@ static void configure_ping(const struct lw_agent *agent)
 {
 	/* The ping alarm is also what reconnects after the master restarts. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-			   (int)agent->cfg.agentx_ping_interval_s);
+			   (int)agent->cfg->agentx_ping_interval_s);
 }
 
 static int configure_master_access(const struct lw_agent *agent, struct lw_error *err)
 {
 	char line[256];
 
-	for (size_t i = 0; i < agent->cfg.ncommunities; i++) {
-		const struct lw_community *c = &agent->cfg.communities[i];
+	for (size_t i = 0; i < agent->cfg->ncommunities; i++) {
+		const struct lw_community *c = &agent->cfg->communities[i];
 		const char *token = c->family == AF_INET6 ? "rocommunity6" : "rocommunity";
 
 		/* net-snmp's own VACM parser turns this into com2sec, group, view and access. */
@@ -70,8 +70,8 @@ static int configure_master_access(const struct lw_agent *agent, struct lw_error
 			 c->source[0] ? c->source : "default");
 		netsnmp_config_remember(line);
 	}
-	for (size_t i = 0; i < agent->cfg.ntrapsinks; i++) {
-		const struct lw_trapsink *t = &agent->cfg.trapsinks[i];
+	for (size_t i = 0; i < agent->cfg->ntrapsinks; i++) {
+		const struct lw_trapsink *t = &agent->cfg->trapsinks[i];
 
 		snprintf(line, sizeof(line), "trap2sink %s %s", t->host, t->community);
 		netsnmp_config_remember(line);
@@ -84,7 +84,7 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 {
 	quiet_library();
 	if (agent->master) {
-		if (agent->cfg.ncommunities == 0)
+		if (agent->cfg->ncommunities == 0)
 			return lw_error_set(err, 0,
 					    "standalone master (-M) needs at least one rocommunity");
 		netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 0);

@@ -13,6 +13,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
+#include "agent_config.h"
 #include "agent_ctx.h"
 #include "agent_setup.h"
 #include "mib_proc.h"
@@ -94,7 +95,7 @@ static bool mcast_config_changed(const struct lw_mcast_config *a, const struct l
 
 static void reload(struct lw_agent *agent)
 {
-	struct lw_config next;
+	struct lw_config *next;
 	struct lw_error err;
 
 	if (agent->config_path == NULL) {
@@ -106,30 +107,27 @@ static void reload(struct lw_agent *agent)
 		return;
 	}
 	/* The intervals, process_* and tcp_* settings apply at once; the rest is wired in at start. */
-	if (strcmp(next.root, agent->cfg.root) != 0 ||
-	    strcmp(next.agentx_socket, agent->cfg.agentx_socket) != 0 ||
-	    next.agentx_ping_interval_s != agent->cfg.agentx_ping_interval_s ||
-	    next.ncommunities != agent->cfg.ncommunities || next.ntrapsinks != agent->cfg.ntrapsinks)
+	if (strcmp(next->root, agent->cfg->root) != 0 ||
+	    strcmp(next->agentx_socket, agent->cfg->agentx_socket) != 0 ||
+	    next->agentx_ping_interval_s != agent->cfg->agentx_ping_interval_s ||
+	    next->ncommunities != agent->cfg->ncommunities ||
+	    next->ntrapsinks != agent->cfg->ntrapsinks)
 		snmp_log(LOG_WARNING, "%s: root, agentx and access settings apply at the next "
 			 "restart\n", agent->config_path);
-	if (mcast_config_changed(&next.mcast, &agent->cfg.mcast))
+	if (mcast_config_changed(&next->mcast, &agent->cfg->mcast))
 		snmp_log(LOG_WARNING, "%s: mcast_* settings apply at the next restart\n",
 			 agent->config_path);
-	if (strcmp(next.state_dir, agent->cfg.state_dir) != 0 ||
-	    memcmp(&next.history, &agent->cfg.history, sizeof(next.history)) != 0)
+	if (strcmp(next->state_dir, agent->cfg->state_dir) != 0 ||
+	    memcmp(&next->history, &agent->cfg->history, sizeof(next->history)) != 0)
 		snmp_log(LOG_WARNING, "%s: state_dir and history_* settings apply at the next "
 			 "restart\n", agent->config_path);
+	lw_config_keep_start_settings(next, agent->cfg);
 	/* What SNMP SETs persisted keeps winning over the file. */
-	if (lw_thresholds_load(agent->thresholds_path, &next.thresholds, &err))
+	if (lw_thresholds_load(agent->thresholds_path, &next->thresholds, &err))
 		snmp_log(LOG_ERR, "reload: %s; the file's thresholds apply\n", err.text);
-	agent->cfg.thresholds = next.thresholds;
-	agent->cfg.interval_s = next.interval_s;
-	agent->cfg.kernel_interval_s = next.kernel_interval_s;
-	agent->cfg.proc = next.proc;
-	agent->cfg.tcp = next.tcp;
-	lw_sampler_configure(agent->sampler, &agent->cfg);
+	lw_agent_set_config(agent, next);
 	snmp_log(LOG_INFO, "configuration reloaded from %s (interval %u s)\n", agent->config_path,
-		 agent->cfg.interval_s);
+		 agent->cfg->interval_s);
 }
 
 static void on_signal(int fd, void *arg)
@@ -224,38 +222,50 @@ static int parse_options(int argc, char **argv, struct lw_agent *agent, struct o
 
 static int load_config(struct lw_agent *agent)
 {
+	struct lw_config *cfg;
 	struct lw_error err;
 
-	lw_config_defaults(&agent->cfg);
 	if (agent->config_path == NULL) {
 		/* The default file is optional: without it, defaults apply. */
-		if (access(LW_DEFAULT_CONFIG, F_OK) != 0)
+		if (access(LW_DEFAULT_CONFIG, F_OK) != 0) {
+			if ((cfg = lw_config_new()) == NULL) {
+				fprintf(stderr, "leakwatchd: out of memory\n");
+				return EXIT_RUNTIME;
+			}
+			agent->cfg = cfg;
 			return 0;
+		}
 		agent->config_path = LW_DEFAULT_CONFIG;
 	}
-	if (lw_config_load(agent->config_path, &agent->cfg, &err)) {
+	if (lw_config_load(agent->config_path, &cfg, &err)) {
 		fprintf(stderr, "leakwatchd: %s\n", err.text);
 		snmp_log(LOG_ERR, "%s\n", err.text);
 		return EXIT_USAGE;
 	}
+	agent->cfg = cfg;
 	return 0;
 }
 
 /* The state directory (made if missing) and what it keeps: SET thresholds, the history. */
 static void open_state(struct lw_agent *agent)
 {
+	struct lw_thresholds th;
 	struct lw_error err;
 
 	snprintf(agent->thresholds_path, sizeof(agent->thresholds_path), "%s/thresholds",
-		 agent->cfg.state_dir);
+		 agent->cfg->state_dir);
 	/* A directory that cannot be made shows as the history's and the SETs' errors. */
-	if (mkdir(agent->cfg.state_dir, 0755) != 0 && errno != EEXIST)
-		snmp_log(LOG_ERR, "state_dir %s: %s\n", agent->cfg.state_dir, strerror(errno));
-	if (lw_thresholds_load(agent->thresholds_path, &agent->cfg.thresholds, &err))
+	if (mkdir(agent->cfg->state_dir, 0755) != 0 && errno != EEXIST)
+		snmp_log(LOG_ERR, "state_dir %s: %s\n", agent->cfg->state_dir, strerror(errno));
+	/* Before the sampler starts: the persisted values are in force from its first cycle. */
+	th = agent->cfg->thresholds;
+	if (lw_thresholds_load(agent->thresholds_path, &th, &err))
 		snmp_log(LOG_ERR, "%s; the configuration's thresholds apply\n", err.text);
-	if (!agent->cfg.history.enabled)
+	else
+		lw_agent_apply_thresholds(agent, &th);
+	if (!agent->cfg->history.enabled)
 		return;
-	if (lw_history_open(&agent->history, &agent->cfg.history, &err)) {
+	if (lw_history_open(&agent->history, &agent->cfg->history, &err)) {
 		snmp_log(LOG_ERR, "history: %s; running without it\n", err.text);
 		agent->history = NULL;
 	}
@@ -266,11 +276,11 @@ static int start_captures(struct lw_agent *agent, struct lw_error *err)
 {
 	int rootfd, rc;
 
-	if (agent->cfg.mcast.ninterfaces == 0)
+	if (agent->cfg->mcast.ninterfaces == 0)
 		return 0;
-	if (lw_root_open(agent->cfg.root, &rootfd, err))
+	if (lw_root_open(agent->cfg->root, &rootfd, err))
 		return -1;
-	rc = lw_mcast_capture_start(&agent->mcast, &agent->cfg.mcast, rootfd, &agent->mcast_board,
+	rc = lw_mcast_capture_start(&agent->mcast, &agent->cfg->mcast, rootfd, &agent->mcast_board,
 				    err);
 	close(rootfd);
 	return rc;
@@ -284,7 +294,7 @@ static int run(struct lw_agent *agent, const struct options *o)
 	int rc = EXIT_RUNTIME;
 
 	if (setup_signals(agent, &err) || lw_mailbox_init(&agent->mailbox, &err) ||
-	    lw_mcast_board_init(&agent->mcast_board, agent->cfg.mcast.ninterfaces, &err)) {
+	    lw_mcast_board_init(&agent->mcast_board, agent->cfg->mcast.ninterfaces, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		return EXIT_RUNTIME;
 	}
@@ -302,7 +312,7 @@ static int run(struct lw_agent *agent, const struct options *o)
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		goto close_state;
 	}
-	if (lw_sampler_start_linked(&agent->sampler, &agent->cfg, &agent->mailbox, agent->history,
+	if (lw_sampler_start_linked(&agent->sampler, agent->cfg, &agent->mailbox, agent->history,
 				    agent->mcast, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		goto stop_captures;
@@ -312,7 +322,7 @@ static int run(struct lw_agent *agent, const struct options *o)
 		goto stop_sampler;
 	}
 	snmp_log(LOG_INFO, "leakwatchd %s started (%s, interval %u s)\n", LW_VERSION,
-		 agent->master ? "standalone master" : "AgentX subagent", agent->cfg.interval_s);
+		 agent->master ? "standalone master" : "AgentX subagent", agent->cfg->interval_s);
 	agent->running = true;
 	while (agent->running)
 		agent_check_and_process(1);
@@ -377,9 +387,12 @@ int main(int argc, char **argv)
 	/* Fork before any thread exists; errors so far went to the terminal. */
 	if (!o.foreground && netsnmp_daemonize(1, 0) != 0) {
 		snmp_log(LOG_ERR, "cannot daemonize\n");
+		lw_config_unref(agent.cfg);
 		return EXIT_RUNTIME;
 	}
 	rc = run(&agent, &o);
+	/* A sampler left blocked holds its own reference. */
+	lw_config_unref(agent.cfg);
 	snmp_disable_log();
 	return rc;
 }

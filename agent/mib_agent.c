@@ -24,7 +24,7 @@ static int agent_value(const struct lw_agent *agent, unsigned subid, netsnmp_var
 		lw_set_dateandtime(vb, &agent->start_time);
 		return 0;
 	case LW_AGENT_SAMPLE_INTERVAL:
-		lw_set_unsigned(vb, agent->cfg.interval_s);
+		lw_set_unsigned(vb, agent->cfg->interval_s);
 		return 0;
 	case LW_AGENT_SNAPSHOT_TIME:
 		if (agent->current == NULL)

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "agent_config.h"
 #include "alarm_oids.h"
 #include "lw_oids.h"
 #include "scalars.h"
@@ -36,8 +37,8 @@ static void pending_start(const struct lw_agent *agent, const void *request)
 	if (pending.request == request)
 		return;
 	pending.request = request;
-	pending.before = agent->cfg.thresholds;
-	pending.next = agent->cfg.thresholds;
+	pending.before = agent->cfg->thresholds;
+	pending.next = agent->cfg->thresholds;
 	pending.written = pending.committed = false;
 }
 
@@ -96,13 +97,11 @@ static void commit(struct lw_agent *agent)
 		return;
 	pending.committed = true;
 	for (int i = 0; i < LW_TH_COUNT; i++)
-		if (pending.next.v[i] != agent->cfg.thresholds.v[i])
+		if (pending.next.v[i] != agent->cfg->thresholds.v[i])
 			snmp_log(LOG_INFO, "%s set to %u over SNMP (was %u)\n",
 				 lw_threshold_def((enum lw_threshold_id)i)->object, pending.next.v[i],
-				 agent->cfg.thresholds.v[i]);
-	agent->cfg.thresholds = pending.next;
-	if (agent->sampler != NULL)
-		lw_sampler_configure(agent->sampler, &agent->cfg);
+				 agent->cfg->thresholds.v[i]);
+	lw_agent_apply_thresholds(agent, &pending.next);
 }
 
 /*
@@ -116,9 +115,7 @@ static void undo(struct lw_agent *agent)
 
 	if (pending.committed) {
 		pending.committed = false;
-		agent->cfg.thresholds = pending.before;
-		if (agent->sampler != NULL)
-			lw_sampler_configure(agent->sampler, &agent->cfg);
+		lw_agent_apply_thresholds(agent, &pending.before);
 	}
 	if (!pending.written)
 		return;
@@ -140,7 +137,7 @@ static int threshold_handler(netsnmp_mib_handler *handler, netsnmp_handler_regis
 			continue;
 		switch (reqinfo->mode) {
 		case MODE_GET:
-			lw_set_unsigned(r->requestvb, agent->cfg.thresholds.v[id]);
+			lw_set_unsigned(r->requestvb, agent->cfg->thresholds.v[id]);
 			break;
 		case MODE_SET_RESERVE1: rc = reserve1(agent, reqinfo, r, id); break;
 		case MODE_SET_RESERVE2: rc = reserve2(); break;

@@ -181,7 +181,7 @@ static int scalar_value(const struct lw_agent *agent, unsigned subid, netsnmp_va
 	const struct lw_snapshot *s = agent->current;
 
 	if (subid == LW_KERNEL_INTERVAL) {
-		lw_set_unsigned(vb, agent->cfg.kernel_interval_s);
+		lw_set_unsigned(vb, agent->cfg->kernel_interval_s);
 		return 0;
 	}
 	if (s == NULL || !s->collectors[LW_COL_SLABINFO].ok)

@@ -141,7 +141,7 @@ static bool member_column(netsnmp_variable_list *vb, unsigned column, const void
 static int mcast_scalar_value(const struct lw_agent *agent, unsigned subid,
 			      netsnmp_variable_list *vb)
 {
-	const struct lw_mcast_config *m = &agent->cfg.mcast;
+	const struct lw_mcast_config *m = &agent->cfg->mcast;
 
 	switch (subid) {
 	case LW_MCAST_INTERFACES: lw_set_gauge(vb, m->ninterfaces); return 0;

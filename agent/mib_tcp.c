@@ -94,7 +94,7 @@ static int tcp_scalar_value(const struct lw_agent *agent, unsigned subid,
 	const struct lw_tcp_table *t = tcp_of(agent);
 
 	if (subid == LW_TCP_PORT_MAX_ROWS) {
-		lw_set_unsigned(vb, agent->cfg.tcp.max_ports);
+		lw_set_unsigned(vb, agent->cfg->tcp.max_ports);
 		return 0;
 	}
 	if (t == NULL)

@@ -65,12 +65,13 @@ int main(int argc, char **argv)
 	int tool_runs = argc > 3 ? atoi(argv[3]) : 100;
 	struct lw_collect_state *st;
 	struct lw_snapshot *work;
-	struct lw_config cfg;
+	struct lw_config *cfg;
 	struct lw_error err;
 	double t0, c0, lw_wall, lw_cpu, tools_wall;
 
-	lw_config_defaults(&cfg);
-	if (lw_collect_state_new(root, &cfg, &st, &err)) {
+	if ((cfg = lw_config_new()) == NULL)
+		return 1;
+	if (lw_collect_state_new(root, cfg, &st, &err)) {
 		fprintf(stderr, "collect_cost: %s\n", err.text);
 		return 1;
 	}
@@ -109,5 +110,6 @@ int main(int argc, char **argv)
 	printf("processes: %u\n", work->sys.processes);
 	lw_snapshot_free(work);
 	lw_collect_state_free(st);
+	lw_config_unref(cfg);
 	return 0;
 }

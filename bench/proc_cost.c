@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 	struct lw_collect_state *st;
 	struct lw_snapshot *snap;
 	struct proc_floor floor;
-	struct lw_config cfg;
+	struct lw_config *cfg;
 	struct lw_error err;
 	struct rlimit nofile;
 	struct rusage self;
@@ -179,8 +179,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "proc_cost: the floor helper could not read %s/proc\n", root);
 		return 1;
 	}
-	lw_config_defaults(&cfg);
-	if (lw_collect_state_new(root, &cfg, &st, &err)) {
+	if ((cfg = lw_config_new()) == NULL)
+		return 1;
+	if (lw_collect_state_new(root, cfg, &st, &err)) {
 		fprintf(stderr, "proc_cost: %s\n", err.text);
 		return 1;
 	}
@@ -241,6 +242,7 @@ int main(int argc, char **argv)
 	printf("goal.cpu_us_per_process_max: %.0f %s (this machine's floor: %.2f)\n",
 	       GOAL_US_PER_PROC, lw_med <= GOAL_US_PER_PROC ? "ok" : "MISSED", floor_med);
 	lw_collect_state_free(st);
+	lw_config_unref(cfg);
 	proc_floor_stop(&floor);
 	free(lw_cpu);
 	free(lw_wall);

@@ -4,7 +4,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,14 +579,88 @@ int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_con
 	return 0;
 }
 
-int lw_config_load(const char *path, struct lw_config *cfg, struct lw_error *err)
+/* The shared object: the count beside the value, so a plain struct lw_config stays a value. */
+struct config_obj {
+	atomic_uint refs;
+	struct lw_config cfg;
+};
+
+static struct config_obj *obj_of(const struct lw_config *cfg)
 {
-	struct lw_config tmp;
+	/* The const goes: the count is the one thing of a shared object that changes. */
+	char *p = (char *)(uintptr_t)cfg;
+
+	return (struct config_obj *)(void *)(p - offsetof(struct config_obj, cfg));
+}
+
+struct lw_config *lw_config_dup(const struct lw_config *cfg)
+{
+	struct config_obj *o = malloc(sizeof(*o));
+
+	if (o == NULL)
+		return NULL;
+	atomic_init(&o->refs, 1);
+	o->cfg = *cfg;
+	return &o->cfg;
+}
+
+struct lw_config *lw_config_new(void)
+{
+	struct config_obj *o = malloc(sizeof(*o));
+
+	if (o == NULL)
+		return NULL;
+	atomic_init(&o->refs, 1);
+	lw_config_defaults(&o->cfg);
+	return &o->cfg;
+}
+
+const struct lw_config *lw_config_ref(const struct lw_config *cfg)
+{
+	/* Relaxed: a new reference is taken from one already held, which orders nothing. */
+	atomic_fetch_add_explicit(&obj_of(cfg)->refs, 1, memory_order_relaxed);
+	return cfg;
+}
+
+void lw_config_unref(const struct lw_config *cfg)
+{
+	struct config_obj *o;
+
+	if (cfg == NULL)
+		return;
+	o = obj_of(cfg);
+	/* Release, then acquire on the last: every holder's reads happen before the free. */
+	if (atomic_fetch_sub_explicit(&o->refs, 1, memory_order_release) == 1) {
+		atomic_thread_fence(memory_order_acquire);
+		free(o);
+	}
+}
+
+void lw_config_keep_start_settings(struct lw_config *next, const struct lw_config *running)
+{
+	/* Each of these is read once at start (agent_setup.c, the captures, open_state). */
+	memcpy(next->agentx_socket, running->agentx_socket, sizeof(next->agentx_socket));
+	next->agentx_ping_interval_s = running->agentx_ping_interval_s;
+	memcpy(next->root, running->root, sizeof(next->root));
+	next->ncommunities = running->ncommunities;
+	memcpy(next->communities, running->communities, sizeof(next->communities));
+	next->ntrapsinks = running->ntrapsinks;
+	memcpy(next->trapsinks, running->trapsinks, sizeof(next->trapsinks));
+	next->mcast = running->mcast;
+	memcpy(next->state_dir, running->state_dir, sizeof(next->state_dir));
+	next->history = running->history;
+}
+
+int lw_config_load(const char *path, struct lw_config **out, struct lw_error *err)
+{
+	struct lw_config *cfg;
 	char *buf = NULL;
 	size_t cap = 0, len = 0;
-	FILE *f = fopen(path, "re");
+	FILE *f;
 	int rc;
 
+	*out = NULL;
+	f = fopen(path, "re");
 	if (f == NULL)
 		return lw_error_set(err, errno, "%s: %s", path, strerror(errno));
 	for (;;) {
@@ -620,10 +696,16 @@ int lw_config_load(const char *path, struct lw_config *cfg, struct lw_error *err
 		return lw_error_set(err, e, "%s: read error: %s", path, strerror(e));
 	}
 	fclose(f);
-	lw_config_defaults(&tmp);
-	rc = lw_config_parse(path, buf, len, &tmp, err);
+	if ((cfg = lw_config_new()) == NULL) {
+		free(buf);
+		return lw_error_set(err, ENOMEM, "%s: out of memory", path);
+	}
+	rc = lw_config_parse(path, buf, len, cfg, err);
 	free(buf);
-	if (rc == 0)
-		*cfg = tmp;
-	return rc;
+	if (rc != 0) {
+		lw_config_unref(cfg);
+		return rc;
+	}
+	*out = cfg;
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* lw_config.h: leakwatchd.conf, snmpd.conf-style directives parsed into a plain struct. */
+/* lw_config.h: leakwatchd.conf parsed into one immutable, reference-counted configuration per load. */
 #ifndef LW_CONFIG_H
 #define LW_CONFIG_H
 
@@ -91,6 +91,47 @@ struct lw_config {
 	unsigned threshold_line[LW_TH_COUNT];  /* where each was set, for messages; 0 default */
 };
 
+/*
+ * One configuration per load, shared by reference
+ * ------------------------------------------------
+ * lw_config_new, lw_config_dup and lw_config_load return a heap object holding one reference.
+ * Its creator may fill it in until it shares it; from then on nobody writes it, so every holder
+ * reads it without a lock. The agent thread, the sampler and the collect state each hold a
+ * reference to the one in force (lw_config_ref) and drop it (lw_config_unref) when they move to
+ * another; the last drop frees it. The count is atomic because the agent thread and the sampler
+ * thread drop references to the same object.
+ *
+ * A change (a SIGHUP reload, a threshold SET) never edits the object in force: it builds a new
+ * one (lw_config_load, or lw_config_dup and an edit), swaps the agent's pointer and hands the new
+ * one to the sampler with lw_sampler_configure. The hand-over keeps today's thread-safety story:
+ * lw_sampler_configure stores the pointer under the sampler's lock and wakes it; the sampler
+ * thread, under that lock and only between cycles, passes it to the collect state
+ * (lw_collect_set_config), which takes its own reference and drops the old one. A cycle thus
+ * runs from start to end on one configuration, and an old object lives until the last thread
+ * that used it has moved on.
+ *
+ * Values frozen for a reason are copied out, and say why where they are: the snapshot's
+ * interval (what the cycle ran with, published with it), the history writer's settings (fixed
+ * for the life of its file), the capture threads' settings (fixed while they run).
+ *
+ * A struct lw_config that is a plain value (on the stack: lw_config_defaults and
+ * lw_config_parse, as the tests and the fuzzer use them) has no count: never pass one to
+ * lw_config_ref, lw_config_unref, the sampler or the collect state.
+ */
+
+/* A heap configuration with the defaults and one reference; NULL when out of memory. */
+struct lw_config *lw_config_new(void);
+
+/* A heap copy of cfg (a shared object or a plain value) with one reference; NULL: no memory. */
+struct lw_config *lw_config_dup(const struct lw_config *cfg);
+
+/* Takes a reference to a heap configuration; returns it. */
+const struct lw_config *lw_config_ref(const struct lw_config *cfg);
+
+/* Drops a reference; the last one frees the object. NULL is a no-op. */
+void lw_config_unref(const struct lw_config *cfg);
+
+/* Fills a plain value with the defaults (and the history path under the default state_dir). */
 void lw_config_defaults(struct lw_config *cfg);
 
 /*
@@ -100,7 +141,15 @@ void lw_config_defaults(struct lw_config *cfg);
 int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_config *cfg,
 		    struct lw_error *err);
 
-/* Defaults, then the file. A file that cannot be read is an error that names it. */
-int lw_config_load(const char *path, struct lw_config *cfg, struct lw_error *err);
+/* Defaults, then the file, into a new heap object (*out, one reference, not yet shared). A file
+ * that cannot be read is an error that names it; *out is then NULL. */
+int lw_config_load(const char *path, struct lw_config **out, struct lw_error *err);
+
+/*
+ * What a reload may change at once: the intervals, process_*, tcp_* and the thresholds. The rest
+ * (root, agentx, access, mcast_*, state_dir, history_*) is wired in at start, so a reloaded
+ * object takes those from the running one, and keeps describing what is in force.
+ */
+void lw_config_keep_start_settings(struct lw_config *next, const struct lw_config *running);
 
 #endif

@@ -14,16 +14,14 @@
 
 struct lw_collect_state {
 	int rootfd;
+	const struct lw_config *cfg;  /* a reference to the configuration in force; changed between
+	                               * cycles only (lw_collect_set_config, on the sampler thread) */
 	struct lw_proc_collector *procs;
-	struct lw_proc_config proc_cfg;
 	struct lw_tcp_collector *tcp;
-	struct lw_tcp_config tcp_cfg;
-	uint32_t kernel_interval_s;
 	struct timespec started[LW_COL_COUNT];  /* CLOCK_MONOTONIC start of each collector's last run */
 	struct lw_kmem kmem;          /* the slow collectors' tables, copied into each snapshot */
 	struct lw_filebuf filebuf;
 	struct lw_snapshot work;  /* statistics and system values carried between cycles */
-	struct lw_thresholds thresholds;
 	struct lw_watch *watch;   /* detectors and alarms */
 	struct lw_history *history;         /* borrowed; NULL: off */
 	struct lw_mcast_capture *mcast;     /* borrowed; NULL: no capture */
@@ -61,16 +59,17 @@ void lw_collect_attach(struct lw_collect_state *st, struct lw_history *history,
 
 void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *cfg)
 {
+	const struct lw_config *old = st->cfg;
+
+	/* A copy on purpose: the snapshot publishes the interval its cycle ran with. */
 	st->work.interval_s = cfg->interval_s;
-	st->kernel_interval_s = cfg->kernel_interval_s;
-	st->proc_cfg = cfg->proc;
 	/* The TCP collector sizes its summaries at creation: a new size means a new collector. */
-	if (st->tcp != NULL && memcmp(&st->tcp_cfg, &cfg->tcp, sizeof(cfg->tcp)) != 0) {
+	if (st->tcp != NULL && old != NULL && memcmp(&old->tcp, &cfg->tcp, sizeof(cfg->tcp)) != 0) {
 		lw_tcp_collector_free(st->tcp);
 		st->tcp = NULL;
 	}
-	st->tcp_cfg = cfg->tcp;
-	st->thresholds = cfg->thresholds;
+	st->cfg = lw_config_ref(cfg);
+	lw_config_unref(old);
 }
 
 static uint64_t ts_us(const struct timespec *t)
@@ -81,8 +80,8 @@ static uint64_t ts_us(const struct timespec *t)
 /* A slow collector never runs more often than a cycle, so its interval is the longer one. */
 static uint32_t interval_of(const struct lw_collect_state *st, const struct lw_collector_def *def)
 {
-	if (def->cadence == LW_CADENCE_KERNEL && st->kernel_interval_s > st->work.interval_s)
-		return st->kernel_interval_s;
+	if (def->cadence == LW_CADENCE_KERNEL && st->cfg->kernel_interval_s > st->work.interval_s)
+		return st->cfg->kernel_interval_s;
 	return st->work.interval_s;
 }
 
@@ -118,11 +117,11 @@ static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
 	const struct lw_collector_def *def = lw_collector_def(id);
 	struct lw_collector_stats *cs = &st->work.collectors[id];
 	struct lw_collect_ctx ctx = {
-		.rootfd = st->rootfd, .procs = &st->procs, .proc_cfg = &st->proc_cfg,
-		.proc_out = &out->procs, .tcp = &st->tcp, .tcp_cfg = &st->tcp_cfg,
+		.rootfd = st->rootfd, .procs = &st->procs, .proc_cfg = &st->cfg->proc,
+		.proc_out = &out->procs, .tcp = &st->tcp, .tcp_cfg = &st->cfg->tcp,
 		.tcp_out = &out->tcp, .kmem = &st->kmem, .filebuf = &st->filebuf,
 		.members_out = &out->members, .stats = st->work.collectors, .ran = ran,
-		.watch = st->watch, .thresholds = &st->thresholds, .trends_out = out->trends,
+		.watch = st->watch, .thresholds = &st->cfg->thresholds, .trends_out = out->trends,
 		.history = st->history, .replayed = &st->replayed, .mcast = st->mcast,
 		.notice = cs->notice, .notice_cap = sizeof(cs->notice),
 	};
@@ -216,6 +215,7 @@ void lw_collect_state_free(struct lw_collect_state *st)
 	lw_kmem_free(&st->kmem);
 	lw_filebuf_free(&st->filebuf);
 	lw_watch_free(st->watch);
+	lw_config_unref(st->cfg);
 	close(st->rootfd);
 	free(st);
 }

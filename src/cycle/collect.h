@@ -10,7 +10,7 @@
 
 struct lw_collect_state;
 
-/* Opens root and takes the collection settings of cfg (interval, process_*). */
+/* Opens root and takes a reference to cfg, a shared configuration (config/lw_config.h). */
 int lw_collect_state_new(const char *root, const struct lw_config *cfg,
 			 struct lw_collect_state **out, struct lw_error *err);
 
@@ -21,7 +21,8 @@ struct lw_mcast_capture;
 void lw_collect_attach(struct lw_collect_state *st, struct lw_history *history,
 		       struct lw_mcast_capture *mcast);
 
-/* New settings for the following cycles. */
+/* New settings for the following cycles: takes a reference to cfg, drops the old one. Between
+ * cycles, on the thread that runs them. */
 void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *cfg);
 
 /*

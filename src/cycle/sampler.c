@@ -15,8 +15,8 @@ struct lw_sampler {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;          /* signalled on stop and on reconfiguration */
 	bool stop;
-	struct lw_config cfg;         /* guarded by lock */
-	bool reconfigured;            /* guarded by lock */
+	const struct lw_config *cfg;  /* a reference to the newest configuration; guarded by lock */
+	bool reconfigured;            /* guarded by lock: cfg is not yet the collect state's */
 	struct lw_collect_state *collect;  /* owned by the thread once started */
 	struct lw_mailbox *mb;
 	atomic_int running;           /* collector id being run, -1 between collectors */
@@ -37,7 +37,8 @@ static void *sampler_main(void *arg)
 		struct lw_snapshot *snap;
 
 		if (s->reconfigured) {
-			lw_collect_set_config(s->collect, &s->cfg);
+			/* Between cycles: the collect state takes its own reference. */
+			lw_collect_set_config(s->collect, s->cfg);
 			s->reconfigured = false;
 		}
 		pthread_mutex_unlock(&s->lock);
@@ -51,7 +52,7 @@ static void *sampler_main(void *arg)
 		pthread_mutex_lock(&s->lock);
 		for (;;) {
 			due = cycle_start;
-			due.tv_sec += (time_t)s->cfg.interval_s;
+			due.tv_sec += (time_t)s->cfg->interval_s;
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			if (s->stop || !before(&now, &due))
 				break;
@@ -84,7 +85,7 @@ int lw_sampler_start_linked(struct lw_sampler **out, const struct lw_config *cfg
 		return -1;
 	}
 	lw_collect_attach(s->collect, history, mcast);
-	s->cfg = *cfg;
+	s->cfg = lw_config_ref(cfg);
 	s->mb = mb;
 	atomic_init(&s->running, -1);
 	pthread_mutex_init(&s->lock, NULL);
@@ -99,6 +100,7 @@ int lw_sampler_start_linked(struct lw_sampler **out, const struct lw_config *cfg
 		pthread_cond_destroy(&s->wake);
 		pthread_mutex_destroy(&s->lock);
 		lw_collect_state_free(s->collect);
+		lw_config_unref(s->cfg);
 		free(s);
 		return lw_error_set(err, rc, "sampler: pthread_create: %s", strerror(rc));
 	}
@@ -108,11 +110,17 @@ int lw_sampler_start_linked(struct lw_sampler **out, const struct lw_config *cfg
 
 void lw_sampler_configure(struct lw_sampler *s, const struct lw_config *cfg)
 {
+	const struct lw_config *old;
+
+	lw_config_ref(cfg);
 	pthread_mutex_lock(&s->lock);
-	s->cfg = *cfg;
+	old = s->cfg;
+	s->cfg = cfg;
 	s->reconfigured = true;
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
+	/* The collect state holds its own reference to what the running cycle uses. */
+	lw_config_unref(old);
 }
 
 int lw_sampler_stop(struct lw_sampler *s, unsigned timeout_ms, const char **stuck_in)
@@ -142,6 +150,7 @@ int lw_sampler_stop(struct lw_sampler *s, unsigned timeout_ms, const char **stuc
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	lw_collect_state_free(s->collect);
+	lw_config_unref(s->cfg);
 	free(s);
 	return 0;
 }

@@ -10,7 +10,8 @@ struct lw_sampler;
 
 /*
  * Opens cfg->root, runs a first cycle at once and then one every cfg->interval_s seconds,
- * publishing each snapshot into mb. The mailbox must outlive the sampler.
+ * publishing each snapshot into mb. The mailbox must outlive the sampler. cfg is a shared
+ * configuration (lw_config_new, lw_config_load): the sampler takes a reference.
  */
 int lw_sampler_start(struct lw_sampler **out, const struct lw_config *cfg, struct lw_mailbox *mb,
 		     struct lw_error *err);
@@ -24,7 +25,11 @@ int lw_sampler_start_linked(struct lw_sampler **out, const struct lw_config *cfg
 			    struct lw_mailbox *mb, struct lw_history *history,
 			    struct lw_mcast_capture *mcast, struct lw_error *err);
 
-/* New interval and process settings; the next cycle is due one new interval after the last. */
+/*
+ * A new configuration (a shared object: the sampler takes a reference and drops the one it had).
+ * Any thread; the sampler thread hands it to the collect state before its next cycle, and the
+ * next cycle is due one new interval after the last. See config/lw_config.h for the rules.
+ */
 void lw_sampler_configure(struct lw_sampler *s, const struct lw_config *cfg);
 
 /*

@@ -274,7 +274,7 @@ static void long_line_and_limits(void **state)
 static void load_from_file(void **state)
 {
 	char path[] = "/tmp/lwconf-XXXXXX";
-	struct lw_config cfg;
+	struct lw_config *cfg;
 	struct lw_error err;
 	int fd = mkstemp(path);
 	const char *text = "interval 7\nbogus\n";
@@ -284,13 +284,15 @@ static void load_from_file(void **state)
 	assert_int_equal(write(fd, text, strlen(text)), (int)strlen(text));
 	close(fd);
 	assert_int_equal(lw_config_load(path, &cfg, &err), -1);
+	assert_null(cfg);
 	assert_non_null(strstr(err.text, ":2: unknown directive 'bogus'"));
 	assert_memory_equal(err.text, path, strlen(path));
 	fd = open(path, O_WRONLY | O_TRUNC);
 	assert_int_equal(write(fd, "interval 7\n", 11), 11);
 	close(fd);
 	assert_int_equal(lw_config_load(path, &cfg, &err), 0);
-	assert_int_equal(cfg.interval_s, 7);
+	assert_int_equal(cfg->interval_s, 7);
+	lw_config_unref(cfg);
 	unlink(path);
 	assert_int_equal(lw_config_load(path, &cfg, &err), -1);
 	assert_non_null(strstr(err.text, "No such file"));

@@ -115,18 +115,20 @@ static struct lw_snapshot *one_cycle(const char *root, uint32_t interval, int cy
 {
 	struct lw_collect_state *st;
 	struct lw_snapshot *snap = NULL;
-	struct lw_config cfg;
+	struct lw_config *cfg;
 	struct lw_error err;
 
-	lw_config_defaults(&cfg);
-	cfg.interval_s = interval;
-	assert_int_equal(lw_collect_state_new(root, &cfg, &st, &err), 0);
+	cfg = lw_config_new();
+	assert_non_null(cfg);
+	cfg->interval_s = interval;
+	assert_int_equal(lw_collect_state_new(root, cfg, &st, &err), 0);
 	for (int i = 0; i < cycles; i++) {
 		lw_snapshot_free(snap);
 		snap = lw_collect_cycle(st, NULL);
 		assert_non_null(snap);
 	}
 	lw_collect_state_free(st);
+	lw_config_unref(cfg);
 	return snap;
 }
 
@@ -193,16 +195,17 @@ static void kernel_interval_cadence(void **state)
 	char path[4096];
 	struct lw_collect_state *st;
 	struct lw_snapshot *a, *b, *c;
-	struct lw_config cfg;
+	struct lw_config *cfg, *next;
 	struct lw_error err;
 	struct timespec pause = { 1, 600000000 };
 
 	(void)state;
-	lw_config_defaults(&cfg);
-	cfg.interval_s = 1;
-	cfg.kernel_interval_s = 2;
+	cfg = lw_config_new();
+	assert_non_null(cfg);
+	cfg->interval_s = 1;
+	cfg->kernel_interval_s = 2;
 	assert_int_equal(lw_collect_state_new(lw_fixture_path(LW_FIXTURE_KERNEL, path,
-								sizeof(path)), &cfg, &st, &err), 0);
+								sizeof(path)), cfg, &st, &err), 0);
 	a = lw_collect_cycle(st, NULL);
 	b = lw_collect_cycle(st, NULL);
 	assert_non_null(a);
@@ -224,10 +227,13 @@ static void kernel_interval_cadence(void **state)
 	assert_int_equal(c->kmem.buddies.n, 3);
 	/* a kernel_interval below the sampling interval cannot make them run more often; a new
 	 * TCP setting (a new TCP collector) leaves the kernel tables alone */
-	cfg.kernel_interval_s = 1;
-	cfg.interval_s = 5;
-	cfg.tcp.top_n = 7;
-	lw_collect_set_config(st, &cfg);
+	next = lw_config_dup(cfg);
+	assert_non_null(next);
+	next->kernel_interval_s = 1;
+	next->interval_s = 5;
+	next->tcp.top_n = 7;
+	lw_collect_set_config(st, next);
+	lw_config_unref(next);
 	lw_snapshot_free(c);
 	c = lw_collect_cycle(st, NULL);
 	assert_int_equal(c->collectors[LW_COL_SLABINFO].interval_s, 5);
@@ -238,6 +244,7 @@ static void kernel_interval_cadence(void **state)
 	lw_snapshot_free(b);
 	lw_snapshot_free(c);
 	lw_collect_state_free(st);
+	lw_config_unref(cfg);
 }
 
 static void write_file(const char *dir, const char *rel, const char *text)
@@ -343,16 +350,17 @@ static void sampler_thread(void **state)
 	char path[4096];
 	struct lw_mailbox mb;
 	struct lw_sampler *s;
-	struct lw_config cfg;
+	struct lw_config *cfg, *next;
 	struct lw_error err;
 	struct lw_snapshot *snap;
 
 	(void)state;
-	lw_config_defaults(&cfg);
-	cfg.interval_s = 1;
-	strcpy(cfg.root, lw_fixture_path(LW_FIXTURE_KERNEL, path, sizeof(path)));
+	cfg = lw_config_new();
+	assert_non_null(cfg);
+	cfg->interval_s = 1;
+	strcpy(cfg->root, lw_fixture_path(LW_FIXTURE_KERNEL, path, sizeof(path)));
 	assert_int_equal(lw_mailbox_init(&mb, &err), 0);
-	assert_int_equal(lw_sampler_start(&s, &cfg, &mb, &err), 0);
+	assert_int_equal(lw_sampler_start(&s, cfg, &mb, &err), 0);
 	/* The first cycle runs at once. */
 	assert_true(readable(mb.eventfd, 2000));
 	snap = lw_mailbox_take(&mb);
@@ -366,13 +374,17 @@ static void sampler_thread(void **state)
 	assert_int_equal(snap->seq, 2);
 	lw_snapshot_free(snap);
 	/* A long interval then stop: stopping must not wait for the interval to pass. */
-	cfg.interval_s = 3600;
-	lw_sampler_configure(s, &cfg);
+	next = lw_config_dup(cfg);
+	assert_non_null(next);
+	next->interval_s = 3600;
+	lw_sampler_configure(s, next);
+	lw_config_unref(next);
 	assert_int_equal(lw_sampler_stop(s, 2000, NULL), 0);
 	lw_mailbox_destroy(&mb);
-	strcpy(cfg.root, "/nonexistent-root");
-	assert_int_equal(lw_sampler_start(&s, &cfg, &mb, &err), -1);
+	strcpy(cfg->root, "/nonexistent-root");
+	assert_int_equal(lw_sampler_start(&s, cfg, &mb, &err), -1);
 	assert_non_null(strstr(err.text, "/nonexistent-root"));
+	lw_config_unref(cfg);
 }
 
 static void sampler_stop_with_blocked_collector(void **state)
@@ -380,7 +392,7 @@ static void sampler_stop_with_blocked_collector(void **state)
 	char dir[] = "/tmp/lwroot-XXXXXX";
 	char path[512];
 	const char *stuck = NULL;
-	struct lw_config cfg;
+	struct lw_config *cfg;
 	struct lw_mailbox mb;
 	struct lw_sampler *s;
 	struct lw_error err;
@@ -395,10 +407,11 @@ static void sampler_stop_with_blocked_collector(void **state)
 	snprintf(path, sizeof(path), "%s/proc/meminfo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_int_equal(lw_mailbox_init(&mb, &err), 0);
-	lw_config_defaults(&cfg);
-	cfg.interval_s = 1;
-	strcpy(cfg.root, dir);
-	assert_int_equal(lw_sampler_start(&s, &cfg, &mb, &err), 0);
+	cfg = lw_config_new();
+	assert_non_null(cfg);
+	cfg->interval_s = 1;
+	strcpy(cfg->root, dir);
+	assert_int_equal(lw_sampler_start(&s, cfg, &mb, &err), 0);
 	/* A non-blocking writer open succeeds only once the sampler waits on the other end; the
 	 * sampler then blocks in read() instead, until the data comes. */
 	for (int tries = 0; (fd = open(path, O_WRONLY | O_NONBLOCK)) < 0; tries++) {
@@ -418,6 +431,7 @@ static void sampler_stop_with_blocked_collector(void **state)
 	assert_true(snap->collectors[LW_COL_MEMINFO].ok);
 	assert_int_equal(snap->sys.meminfo.kb[LW_MI_MEM_TOTAL], 5);
 	lw_snapshot_free(snap);
+	lw_config_unref(cfg);
 	lw_mailbox_destroy(&mb);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/proc", dir);
