@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* The largest errno the kernel returns (MAX_ERRNO, include/linux/err.h). */
+#define LW_NL_MAX_ERRNO 4095
+
 int lw_tcp_state_from_kernel(uint8_t s)
 {
 	/* Kernel: 1 ESTABLISHED 2 SYN_SENT 3 SYN_RECV 4 FIN_WAIT1 5 FIN_WAIT2 6 TIME_WAIT 7 CLOSE
@@ -154,6 +157,16 @@ int lw_tcpdiag_feed(struct lw_tcp_tally *t, const void *buf, size_t len, uint32_
 				if (h.nlmsg_len < NLMSG_LENGTH(sizeof(e)))
 					return lw_error_set(err, EPROTO, "sock_diag: short error");
 				memcpy(&e, p + NLMSG_HDRLEN, sizeof(e));
+				/* nlmsgerr.error (include/uapi/linux/netlink.h) is a negative errno,
+				 * at most MAX_ERRNO (include/linux/err.h) in size, or 0 for an ACK,
+				 * which the kernel sends only when asked (NLM_F_ACK) and our dump
+				 * request never asks. So 0 is unexpected here, and a positive value
+				 * or one beyond -MAX_ERRNO (INT_MIN, which cannot be negated) is no
+				 * errno: each is an unexpected message, EPROTO like the others. */
+				if (e.error >= 0 || e.error < -LW_NL_MAX_ERRNO)
+					return lw_error_set(err, EPROTO,
+							    "sock_diag: unexpected error message carrying %d",
+							    e.error);
 				return lw_error_set(err, -e.error, "sock_diag dump: %s",
 						    strerror(-e.error));
 			}

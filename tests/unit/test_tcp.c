@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -259,6 +260,16 @@ static void feed_port_cap_and_errors(void **state)
 	assert_int_equal(lw_tcpdiag_feed(&t, buf, h.nlmsg_len, 1, &done, &err), -1);
 	assert_int_equal(err.code, EPERM);
 	assert_non_null(strstr(err.text, "sock_diag"));
+	/* No errno: INT_MIN (issue 14: it was negated), an ACK (0) the dump never asked for,
+	 * a positive value, one beyond -MAX_ERRNO. Each is an unexpected message. */
+	for (size_t i = 0; i < 4; i++) {
+		static const int bad[] = { INT_MIN, 0, 5, -4096 };
+
+		e.error = bad[i];
+		memcpy(buf + NLMSG_HDRLEN, &e, sizeof(e));
+		assert_int_equal(lw_tcpdiag_feed(&t, buf, h.nlmsg_len, 1, &done, &err), -1);
+		assert_int_equal(err.code, EPROTO);
+	}
 	lw_tcp_tally_free(&t);
 }
 
