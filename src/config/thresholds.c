@@ -163,14 +163,37 @@ static int load_line(const char *path, unsigned line, const char *text, size_t l
 	return 0;
 }
 
-int lw_thresholds_load(const char *path, struct lw_thresholds *t, struct lw_error *err)
+int lw_thresholds_parse(const char *path, const char *buf, size_t len, struct lw_thresholds *t,
+			struct lw_error *err)
 {
 	struct lw_thresholds next = *t;
-	struct lw_filebuf fb = { 0 };
 	enum lw_threshold_id bad;
 	unsigned line = 0;
 	const char *p, *end;
 	int rc = 0;
+
+	for (p = buf, end = buf + len; p < end && rc == 0;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		rc = load_line(path, ++line, p, n, &next, err);
+		p += n + 1;
+	}
+	if (rc == 0 && lw_thresholds_consistent(&next, &bad, err)) {
+		char why[LW_ERROR_TEXT_MAX];
+
+		snprintf(why, sizeof(why), "%s", err->text);
+		rc = lw_error_set(err, EINVAL, "%s: %s", path, why);
+	}
+	if (rc == 0)
+		*t = next;
+	return rc;
+}
+
+int lw_thresholds_load(const char *path, struct lw_thresholds *t, struct lw_error *err)
+{
+	struct lw_filebuf fb = { 0 };
+	int rc;
 
 	if (lw_read_file_grow_at(AT_FDCWD, path, &fb, 1u << 20, err)) {
 		if (err->code == ENOENT) {
@@ -179,21 +202,7 @@ int lw_thresholds_load(const char *path, struct lw_thresholds *t, struct lw_erro
 		}
 		return -1;
 	}
-	for (p = fb.data, end = fb.data + fb.len; p < end && rc == 0;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-		rc = load_line(path, ++line, p, len, &next, err);
-		p += len + 1;
-	}
-	if (rc == 0 && lw_thresholds_consistent(&next, &bad, err)) {
-		char why[LW_ERROR_TEXT_MAX];
-
-		snprintf(why, sizeof(why), "%s", err->text);
-		rc = lw_error_set(err, EINVAL, "%s: %s", path, why);
-	}
+	rc = lw_thresholds_parse(path, fb.data, fb.len, t, err);
 	lw_filebuf_free(&fb);
-	if (rc == 0)
-		*t = next;
 	return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef LW_THRESHOLDS_H
 #define LW_THRESHOLDS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/lw_error.h"
@@ -67,5 +68,10 @@ int lw_thresholds_save(const char *path, const struct lw_thresholds *t, struct l
  * names the file and line, and t is then unchanged.
  */
 int lw_thresholds_load(const char *path, struct lw_thresholds *t, struct lw_error *err);
+
+/* lw_thresholds_load on text already read (len bytes of buf, path only names it in errors):
+ * the loader's whole judgement without the file system, for the fuzz target. */
+int lw_thresholds_parse(const char *path, const char *buf, size_t len, struct lw_thresholds *t,
+			struct lw_error *err);
 
 #endif
