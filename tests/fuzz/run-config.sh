@@ -1,5 +1,8 @@
 #!/bin/sh
-# run-config.sh: make-check driver: sample configurations through the config parser, mutated.
+# run-config.sh: make-check driver: sample configurations through the config parser, mutated, then every regression case.
 set -eu
-fx="${LW_FIXTURES:-${srcdir:-.}/tests/fixtures}"
-exec ./tests/fuzz/fuzz_config_corpus -n 5000 "$fx"/config/*.conf
+top="${abs_top_srcdir:-${srcdir:-.}}"
+fx="${LW_FIXTURES:-$top/tests/fixtures}"
+# Crashes a campaign found (tests/fuzz/README.md), replayed as they are and mutated.
+regress=$(find "$top/tests/fuzz/regress/config" -type f 2>/dev/null | sort || true)
+exec ./tests/fuzz/fuzz_config_corpus -n 5000 "$fx"/config/*.conf $regress
