@@ -119,7 +119,7 @@ static const struct want_root {
 		  483836, 330176, 0 },
 		(UINT64_C(1) << LW_MI_SEC_PAGE_TABLES) | (UINT64_C(1) << LW_MI_PERCPU),
 		/* 3871596 - (2524972 + 483836 + 330176 + 0 + 425060 + 2192 + 8848 + 0): VmallocUsed
-		 * printed as 0 since 4.0, Percpu absent */
+		 * printed as 0 (since 4.4), Percpu absent */
 		96512,
 		36, 16527360,
 		{ "nf_conntrack", 3, 84, 108, 320, 12, 1, 9, 9 },

@@ -46,7 +46,7 @@ static const struct {
 	  { 3871596, 2524972, 2879076, 3164, 708152, 3145724, 3145724, 570444 },
 	  (UINT64_C(1) << LW_MI_SEC_PAGE_TABLES) | (UINT64_C(1) << LW_MI_PERCPU),
 	  { 10784, 0, 1598938 }, 2 },
-	/* 5.9+ meminfo: everything but SecPageTables; file-max is LONG_MAX since 5.0. */
+	/* 5.9+ meminfo: everything but SecPageTables; file-max at its LONG_MAX maximum. */
 	{ "linux-5.x", { 58, 71, 66 }, 3, 1187,
 	  { 8141728, 4211712, 7202848, 1668, 3194544, 8140796, 8140796, 491624 },
 	  UINT64_C(1) << LW_MI_SEC_PAGE_TABLES,

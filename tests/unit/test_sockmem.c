@@ -45,7 +45,8 @@ static const struct {
 	  { 1866, 74, 9, 0, 86, 13, 15, 17, 0, 0, 0, 0, 10, 10, 0, 1, 0, 0 },
 	  { 908528, 101092, 467387, 150959, 42, 513784, 90, 90, 0, 0 },
 	  { 44274, 59034, 88548, 16384, 16384 } },
-	/* snmp: 5.14.0's columns holding PCP's test values 1, 2, 3 ...: each value is its column. */
+	/* snmp: 5.14.0's columns holding PCP's test values 1, 2, 3 ...: each value is its column
+	 * number (ActiveOpens is column 5), which checks the column lookup. */
 	{ "linux-5.x",
 	  { 1290, 21, 0, 3, 38, 5, 16, 12, 0, 1, 0, 0, 6, 9, 0, 1, 0, 0 },
 	  { 5, 6, 7, 8, 9, 12, 17, 17, 0, 0 },
