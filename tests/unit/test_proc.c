@@ -205,8 +205,8 @@ static const struct want_kernel {
 /* How proc/self/fd, where the collector learns the kernel's behaviour, looks in a copy. */
 enum self_fd {
 	SELF_FD_NONE,   /* absent: as in the trees */
-	SELF_FD_ZERO,   /* st_size 0, what kernels before 6.2 report (an empty file: no directory
-			 * on a disk filesystem has size 0) */
+	SELF_FD_ZERO,   /* st_size 0, what kernels before 6.2 report (an empty file: a directory
+			 * on a disk filesystem does not reliably have size 0) */
 	SELF_FD_SIZED,  /* a directory, st_size > 0, as from 6.2 on */
 };
 
