@@ -6,6 +6,12 @@
 
 #include "base/readfile.h"
 
+const char *const lw_fixture_kernels[LW_FIXTURE_NKERNELS] = {
+	LW_FIXTURE_KERNEL,  /* 6.18.44: st_size of /proc/PID/fd is the count */
+	"linux-4.x",        /* 4.13-4.18 captures: no Percpu, per-zone allocstall_*, fd size 0 */
+	"linux-5.x",        /* 5.5-5.14 captures: two NUMA nodes, fd size 0 */
+};
+
 const char *lw_fixture_path(const char *name, char *buf, size_t cap)
 {
 	const char *base = getenv("LW_FIXTURES");

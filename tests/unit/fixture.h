@@ -7,6 +7,13 @@
 /* The captured tree every unit test uses unless it builds its own. */
 #define LW_FIXTURE_KERNEL "linux-6.18.44"
 
+/*
+ * Every kernel-generation root (tests/fixtures/README.md), LW_FIXTURE_KERNEL first. Tests that
+ * assert a capture's numbers keep one table row per root, in this order, and loop over them.
+ */
+#define LW_FIXTURE_NKERNELS 3
+extern const char *const lw_fixture_kernels[LW_FIXTURE_NKERNELS];
+
 /* Writes "$LW_FIXTURES/<name>" (default tests/fixtures relative to the cwd) into buf. */
 const char *lw_fixture_path(const char *name, char *buf, size_t cap);
 

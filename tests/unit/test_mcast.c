@@ -640,35 +640,72 @@ static void expect_row(const struct lw_mcast_membership *m, uint32_t ifindex, co
 	assert_int_equal(m->users, users);
 }
 
+/* One expected membership: its row number in the parsed list and what the row holds. */
+struct want_member {
+	size_t at;
+	uint32_t ifindex;
+	const char *name;
+	const char *group;
+	uint32_t users;
+};
+
+#define MEMBERS_MAX 11  /* 10 rows and the end */
+
+/* What each kernel root's igmp files hold (one row per lw_fixture_kernels[] entry). */
+static const struct {
+	const char *tree;
+	size_t n4, n6;                         /* rows parsed from igmp, igmp6 */
+	struct want_member v4[MEMBERS_MAX], v6[MEMBERS_MAX];  /* a name of NULL ends a list */
+} host_roots[LW_FIXTURE_NKERNELS] = {
+	{ LW_FIXTURE_KERNEL, 2, 10,
+	  { { 0, 1, "lo", "224.0.0.1", 1 }, { 1, 4, "eth0", "224.0.0.1", 1 } },
+	  { { 0, 1, "lo", "ff02::1", 1 }, { 1, 1, "lo", "ff01::1", 1 },
+	    { 2, 2, "ifb0", "ff02::1", 1 }, { 3, 2, "ifb0", "ff01::1", 1 },
+	    { 4, 3, "ifb1", "ff02::1", 1 }, { 5, 3, "ifb1", "ff01::1", 1 },
+	    { 6, 4, "eth0", "ff02::1:ff00:2", 1 }, { 7, 4, "eth0", "ff02::1:ff00:1", 1 },
+	    { 8, 4, "eth0", "ff02::1", 1 }, { 9, 4, "eth0", "ff01::1", 1 } } },
+	/* A 49-device blade (3.x capture, same format): IPv4 on lo and eth0 only (lo's V3 and
+	 * eth0's V2 querier columns), no ff01::1 yet; eth0's solicited-node group has 2 users. */
+	{ "linux-4.x", 2, 51,
+	  { { 0, 1, "lo", "224.0.0.1", 1 }, { 1, 2, "eth0", "224.0.0.1", 1 } },
+	  { { 0, 1, "lo", "ff02::1", 1 }, { 1, 2, "eth0", "ff02::202", 1 },
+	    { 2, 2, "eth0", "ff02::1:ff35:d438", 2 }, { 3, 2, "eth0", "ff02::1", 1 },
+	    { 4, 3, "eth1", "ff02::1", 1 }, { 50, 49, "eth47", "ff02::1", 1 } } },
+	{ "linux-5.x", 5, 8,
+	  { { 0, 1, "lo", "224.0.0.1", 1 }, { 1, 2, "enp0s31f6", "224.0.0.251", 1 },
+	    { 2, 2, "enp0s31f6", "239.1.2.3", 2 }, { 3, 2, "enp0s31f6", "224.0.0.1", 1 },
+	    { 4, 3, "wlp4s0", "224.0.0.1", 1 } },
+	  { { 0, 1, "lo", "ff02::1", 1 }, { 1, 1, "lo", "ff01::1", 1 },
+	    { 2, 2, "enp0s31f6", "ff02::1:ff4c:2a10", 1 }, { 3, 2, "enp0s31f6", "ff02::fb", 1 },
+	    { 4, 2, "enp0s31f6", "ff02::1", 1 }, { 5, 2, "enp0s31f6", "ff01::1", 1 },
+	    { 6, 3, "wlp4s0", "ff02::1", 1 }, { 7, 3, "wlp4s0", "ff01::1", 1 } } },
+};
+
 static void igmp_host_fixture(void **state)
 {
 	static char buf[65536];
-	struct lw_membership_list l;
-	struct lw_error err;
-	size_t len;
 
 	(void)state;
-	lw_membership_list_init(&l);
-	len = read_fixture(LW_FIXTURE_KERNEL, "proc/net/igmp", buf, sizeof(buf));
-	assert_int_equal(lw_igmp_parse(buf, len, &l, &err), 0);
-	assert_int_equal(l.n, 2);
-	expect_row(&l.rows[0], 1, "lo", 1, "224.0.0.1", 1);
-	expect_row(&l.rows[1], 4, "eth0", 1, "224.0.0.1", 1);
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		struct lw_membership_list l;
+		struct lw_error err;
+		size_t len;
 
-	len = read_fixture(LW_FIXTURE_KERNEL, "proc/net/igmp6", buf, sizeof(buf));
-	assert_int_equal(lw_igmp6_parse(buf, len, &l, &err), 0);
-	assert_int_equal(l.n, 10);
-	expect_row(&l.rows[0], 1, "lo", 2, "ff02::1", 1);
-	expect_row(&l.rows[1], 1, "lo", 2, "ff01::1", 1);
-	expect_row(&l.rows[2], 2, "ifb0", 2, "ff02::1", 1);
-	expect_row(&l.rows[3], 2, "ifb0", 2, "ff01::1", 1);
-	expect_row(&l.rows[4], 3, "ifb1", 2, "ff02::1", 1);
-	expect_row(&l.rows[5], 3, "ifb1", 2, "ff01::1", 1);
-	expect_row(&l.rows[6], 4, "eth0", 2, "ff02::1:ff00:2", 1);
-	expect_row(&l.rows[7], 4, "eth0", 2, "ff02::1:ff00:1", 1);
-	expect_row(&l.rows[8], 4, "eth0", 2, "ff02::1", 1);
-	expect_row(&l.rows[9], 4, "eth0", 2, "ff01::1", 1);
-	lw_membership_list_free(&l);
+		assert_string_equal(host_roots[r].tree, lw_fixture_kernels[r]);
+		lw_membership_list_init(&l);
+		len = read_fixture(host_roots[r].tree, "proc/net/igmp", buf, sizeof(buf));
+		assert_int_equal(lw_igmp_parse(buf, len, &l, &err), 0);
+		assert_int_equal(l.n, host_roots[r].n4);
+		for (const struct want_member *w = host_roots[r].v4; w->name != NULL; w++)
+			expect_row(&l.rows[w->at], w->ifindex, w->name, 1, w->group, w->users);
+
+		len = read_fixture(host_roots[r].tree, "proc/net/igmp6", buf, sizeof(buf));
+		assert_int_equal(lw_igmp6_parse(buf, len, &l, &err), 0);
+		assert_int_equal(l.n, host_roots[r].n6);
+		for (const struct want_member *w = host_roots[r].v6; w->name != NULL; w++)
+			expect_row(&l.rows[w->at], w->ifindex, w->name, 2, w->group, w->users);
+		lw_membership_list_free(&l);
+	}
 }
 
 static void igmp_joined_fixture(void **state)

@@ -189,6 +189,45 @@ static void cycle_on_fixture(void **state)
 	lw_snapshot_free(work);
 }
 
+/* Every collector, on every kernel root: all run without an error and read that root's files. */
+static const struct {
+	const char *tree;
+	uint32_t load15, processes, cpus;
+	uint64_t mem_total_kb;
+	size_t slabs, zones, buddies;
+} cycle_roots[LW_FIXTURE_NKERNELS] = {
+	{ LW_FIXTURE_KERNEL, 8, 4, 2, 24683620, 232, 5, 3 },
+	{ "linux-4.x", 3, 3, 2, 3871596, 36, 5, 3 },
+	{ "linux-5.x", 66, 4, 8, 8141728, 40, 10, 4 },
+};
+
+static void cycle_on_every_root(void **state)
+{
+	(void)state;
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		char path[4096];
+		struct lw_snapshot *work;
+
+		assert_string_equal(cycle_roots[r].tree, lw_fixture_kernels[r]);
+		work = one_cycle(lw_fixture_path(cycle_roots[r].tree, path, sizeof(path)), 60, 1);
+		for (int i = 0; i < LW_COL_COUNT; i++) {
+			if (!work->collectors[i].ok || work->collectors[i].errors != 0)
+				fail_msg("%s: collector %d: %s", cycle_roots[r].tree, i,
+					 work->collectors[i].last_error);
+			assert_string_equal(work->collectors[i].last_error, "");
+		}
+		assert_int_equal(work->sys.loadavg.load15, cycle_roots[r].load15);
+		assert_true(work->sys.meminfo.kb[LW_MI_MEM_TOTAL] == cycle_roots[r].mem_total_kb);
+		assert_int_equal(work->sys.cpus, cycle_roots[r].cpus);
+		assert_int_equal(work->sys.processes, cycle_roots[r].processes);
+		assert_int_equal(work->procs.count, cycle_roots[r].processes);
+		assert_int_equal(work->kmem.slabs.n, cycle_roots[r].slabs);
+		assert_int_equal(work->kmem.zones.n, cycle_roots[r].zones);
+		assert_int_equal(work->kmem.buddies.n, cycle_roots[r].buddies);
+		lw_snapshot_free(work);
+	}
+}
+
 /* kernel_interval collectors run on their own clock; between runs the data stays. */
 static void kernel_interval_cadence(void **state)
 {
@@ -445,6 +484,7 @@ int main(void)
 		cmocka_unit_test(mailbox_hand_over),
 		cmocka_unit_test(mailbox_threads),
 		cmocka_unit_test(cycle_on_fixture),
+		cmocka_unit_test(cycle_on_every_root),
 		cmocka_unit_test(cycle_with_missing_file),
 		cmocka_unit_test(cycle_in_child_namespace),
 		cmocka_unit_test(kernel_interval_cadence),
