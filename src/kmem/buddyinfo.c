@@ -8,6 +8,8 @@
 
 #include "base/rows.h"
 #include "base/scan.h"
+#include "base/readfile.h"
+#include "cycle/collector.h"
 
 void lw_buddy_list_init(struct lw_buddy_list *l)
 {
@@ -163,3 +165,20 @@ const struct lw_zone *lw_buddy_zone(const struct lw_buddy *b, const struct lw_zo
 {
 	return lw_zone_list_find(zones, b->node, b->name);
 }
+
+/* One short line per zone: far above any host. */
+#define BUDDYINFO_FILE_MAX (64u << 20)
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	if (lw_read_file_grow_at(ctx->rootfd, "proc/buddyinfo", ctx->filebuf, BUDDYINFO_FILE_MAX,
+				 err) ||
+	    lw_buddyinfo_parse(ctx->filebuf->data, ctx->filebuf->len, ctx->part, err)) {
+		lw_buddy_list_reset(ctx->part);
+		return -1;
+	}
+	return 0;
+}
+
+const struct lw_collector lw_buddyinfo_collector = { sizeof(struct lw_buddy_list), collect,
+						     NULL };

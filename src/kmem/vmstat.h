@@ -47,4 +47,9 @@ const char *lw_vmstat_name(enum lw_vmstat_field f);
  */
 int lw_vmstat_parse(const char *buf, size_t len, struct lw_vmstat *out, struct lw_error *err);
 
+struct lw_collector;
+
+/* The collector of /proc/vmstat: fills a struct lw_vmstat. */
+extern const struct lw_collector lw_vmstat_collector;
+
 #endif

@@ -7,6 +7,8 @@
 
 #include "base/rows.h"
 #include "base/scan.h"
+#include "base/readfile.h"
+#include "cycle/collector.h"
 
 /* The kernel's key of each field, one token before the number ("pages free" is two). */
 static const char *const keys[LW_ZONE_FIELDS] = {
@@ -230,3 +232,19 @@ const struct lw_zone *lw_zone_list_find(const struct lw_zone_list *l, uint32_t n
 			return &l->rows[i];
 	return NULL;
 }
+
+/* Some KiB per zone: far above a host with hundreds of NUMA nodes. */
+#define ZONEINFO_FILE_MAX (64u << 20)
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	if (lw_read_file_grow_at(ctx->rootfd, "proc/zoneinfo", ctx->filebuf, ZONEINFO_FILE_MAX,
+				 err) ||
+	    lw_zoneinfo_parse(ctx->filebuf->data, ctx->filebuf->len, ctx->part, err)) {
+		lw_zone_list_reset(ctx->part);
+		return -1;
+	}
+	return 0;
+}
+
+const struct lw_collector lw_zoneinfo_collector = { sizeof(struct lw_zone_list), collect, NULL };

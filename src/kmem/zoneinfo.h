@@ -70,4 +70,9 @@ struct lw_scan;
 int lw_zone_header_parse(struct lw_scan *s, const char *file, unsigned line, uint32_t *node,
 			 char name[LW_ZONE_NAME_MAX], struct lw_error *err);
 
+struct lw_collector;
+
+/* The collector of /proc/zoneinfo: fills a struct lw_zone_list (emptied when it fails). */
+extern const struct lw_collector lw_zoneinfo_collector;
+
 #endif

@@ -49,4 +49,9 @@ const char *lw_netstat_name(enum lw_netstat_field f);
 int lw_net_snmp_parse(const char *buf, size_t len, struct lw_netstat *out, struct lw_error *err);
 int lw_netstat_parse(const char *buf, size_t len, struct lw_netstat *out, struct lw_error *err);
 
+struct lw_collector;
+
+/* The collector of /proc/net/snmp and /proc/net/netstat: fills a struct lw_netstat. */
+extern const struct lw_collector lw_net_snmp_collector;
+
 #endif

@@ -82,4 +82,9 @@ bool lw_ratio_hundredths(uint64_t num, uint64_t den, uint32_t *out);
 void lw_sockmem_percents(const struct lw_sockstat *ss, const struct lw_tcp_limits *lim,
 			 struct lw_sockmem_pct *out);
 
+struct lw_collector;
+
+/* The collector of /proc/net/sockstat and /proc/net/sockstat6: fills a struct lw_sockstat. */
+extern const struct lw_collector lw_sockstat_collector;
+
 #endif

@@ -42,4 +42,12 @@ int lw_tcp_mem_parse(const char *buf, size_t len, struct lw_tcp_limits *out, str
 int lw_tcp_limit_parse(const char *buf, size_t len, enum lw_tcp_limit f,
 		       struct lw_tcp_limits *out, struct lw_error *err);
 
+struct lw_collector;
+
+/*
+ * The collector of /proc/sys/net/ipv4/tcp_{mem,max_orphans,max_tw_buckets}: fills a struct
+ * lw_tcp_limits (a child network namespace has only the last: a notice, not an error).
+ */
+extern const struct lw_collector lw_tcp_sysctl_collector;
+
 #endif

@@ -35,4 +35,12 @@ int lw_tcp_collect(struct lw_tcp_collector *c, struct lw_tcp_table *out, struct 
 
 void lw_tcp_table_release(struct lw_tcp_table *t);
 
+struct lw_collector;
+
+/*
+ * The collector of NETLINK_SOCK_DIAG (every TCP socket of the network namespace): fills a
+ * struct lw_tcp_table; its state is the collector above, sized by tcp_max_ports and tcp_top.
+ */
+extern const struct lw_collector lw_sock_diag_collector;
+
 #endif

@@ -10,4 +10,9 @@
 /* Counts the CPUs named by a range list. */
 int lw_cpulist_parse(const char *buf, size_t len, uint32_t *count, struct lw_error *err);
 
+struct lw_collector;
+
+/* The collector of /sys/devices/system/cpu/online: fills a uint32_t, the online CPUs. */
+extern const struct lw_collector lw_cpus_online_collector;
+
 #endif

@@ -15,4 +15,9 @@ struct lw_filenr {
 
 int lw_filenr_parse(const char *buf, size_t len, struct lw_filenr *out, struct lw_error *err);
 
+struct lw_collector;
+
+/* The collector of /proc/sys/fs/file-nr: fills a struct lw_filenr. */
+extern const struct lw_collector lw_filenr_collector;
+
 #endif

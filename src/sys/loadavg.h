@@ -15,4 +15,9 @@ struct lw_loadavg {
 
 int lw_loadavg_parse(const char *buf, size_t len, struct lw_loadavg *out, struct lw_error *err);
 
+struct lw_collector;
+
+/* The collector of /proc/loadavg: fills a struct lw_loadavg. */
+extern const struct lw_collector lw_loadavg_collector;
+
 #endif

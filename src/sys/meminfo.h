@@ -82,4 +82,9 @@ int lw_meminfo_parse(const char *buf, size_t len, struct lw_meminfo *out, struct
  */
 bool lw_meminfo_unaccounted_kb(const struct lw_meminfo *m, uint64_t *out);
 
+struct lw_collector;
+
+/* The collector of /proc/meminfo: fills a struct lw_meminfo. */
+extern const struct lw_collector lw_meminfo_collector;
+
 #endif
