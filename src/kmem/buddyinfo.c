@@ -1,4 +1,4 @@
-/* buddyinfo.c: the "Node N, zone NAME c0 c1 ..." lines of /proc/buddyinfo into a list. */
+/* buddyinfo.c: the "Node N, zone NAME c0 c1 ..." lines of /proc/buddyinfo; its collector. */
 #include "kmem/buddyinfo.h"
 
 #include <errno.h>
@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/readfile.h"
 #include "base/rows.h"
 #include "base/scan.h"
-#include "base/readfile.h"
 #include "cycle/collector.h"
 
 void lw_buddy_list_init(struct lw_buddy_list *l)

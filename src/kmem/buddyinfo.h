@@ -1,4 +1,4 @@
-/* buddyinfo.h: parser for /proc/buddyinfo: free blocks per order of each populated zone. */
+/* buddyinfo.h: parser and collector of /proc/buddyinfo: free blocks per order per zone. */
 #ifndef LW_BUDDYINFO_H
 #define LW_BUDDYINFO_H
 

@@ -1,11 +1,11 @@
-/* vmstat.c: table-driven /proc/vmstat parser ("name value" lines), summing split counters. */
+/* vmstat.c: table-driven /proc/vmstat parser, summing split counters; its collector. */
 #include "kmem/vmstat.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "base/scan.h"
 #include "base/readfile.h"
+#include "base/scan.h"
 #include "cycle/collector.h"
 
 /* Each kernel line feeding a field; kernels split some counters per zone or LRU type. */

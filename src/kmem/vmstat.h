@@ -1,4 +1,4 @@
-/* vmstat.h: the /proc/vmstat counters of memory pressure and reclaim, with a presence mask. */
+/* vmstat.h: /proc/vmstat counters of memory pressure and reclaim: parser and collector. */
 #ifndef LW_VMSTAT_H
 #define LW_VMSTAT_H
 

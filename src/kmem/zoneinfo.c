@@ -1,13 +1,13 @@
-/* zoneinfo.c: the "Node N, zone NAME" blocks of /proc/zoneinfo into a caller-owned list. */
+/* zoneinfo.c: the "Node N, zone NAME" blocks of /proc/zoneinfo into a list; its collector. */
 #include "kmem/zoneinfo.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/readfile.h"
 #include "base/rows.h"
 #include "base/scan.h"
-#include "base/readfile.h"
 #include "cycle/collector.h"
 
 /* The kernel's key of each field, one token before the number ("pages free" is two). */

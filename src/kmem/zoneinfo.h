@@ -1,4 +1,4 @@
-/* zoneinfo.h: parser for /proc/zoneinfo: each zone's free pages, watermarks and sizes. */
+/* zoneinfo.h: parser and collector of /proc/zoneinfo: free pages, watermarks, sizes. */
 #ifndef LW_ZONEINFO_H
 #define LW_ZONEINFO_H
 

@@ -4,9 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "mcast/igmp.h"
 #include "base/readfile.h"
 #include "cycle/collector.h"
+#include "mcast/igmp.h"
 
 /* A group line is about 40 bytes: this is millions of memberships. */
 #define IGMP_FILE_MAX (64u << 20)

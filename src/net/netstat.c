@@ -1,11 +1,11 @@
-/* netstat.c: header/value line pairs of /proc/net/snmp and /proc/net/netstat, matched by column. */
+/* netstat.c: header/value line pairs of /proc/net/{snmp,netstat} by column; their collector. */
 #include "net/netstat.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "base/scan.h"
 #include "base/readfile.h"
+#include "base/scan.h"
 #include "cycle/collector.h"
 
 static const struct {

@@ -1,4 +1,4 @@
-/* netstat.h: TCP counters of /proc/net/snmp ("Tcp:") and /proc/net/netstat ("TcpExt:"). */
+/* netstat.h: TCP counters of /proc/net/snmp ("Tcp:") and netstat ("TcpExt:"); collector. */
 #ifndef LW_NETSTAT_H
 #define LW_NETSTAT_H
 

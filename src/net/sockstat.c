@@ -1,4 +1,4 @@
-/* sockstat.c: table-driven /proc/net/sockstat{,6} parser ("TCP: inuse 1 orphan 0") and ratios. */
+/* sockstat.c: table-driven /proc/net/sockstat{,6} parser, usage ratios, and its collector. */
 #include "net/sockstat.h"
 
 #include <errno.h>

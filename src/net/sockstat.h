@@ -1,4 +1,4 @@
-/* sockstat.h: parsers for /proc/net/sockstat{,6} and the TCP socket-memory usage percentages. */
+/* sockstat.h: /proc/net/sockstat{,6}: parsers, collector, TCP socket-memory percentages. */
 #ifndef LW_SOCKSTAT_H
 #define LW_SOCKSTAT_H
 

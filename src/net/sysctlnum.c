@@ -1,4 +1,4 @@
-/* sysctlnum.c: parses sysctl files that hold one or a few whitespace-separated integers. */
+/* sysctlnum.c: one-or-few-integer sysctl files; the collector of the TCP limits. */
 #include "net/sysctlnum.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* sysctlnum.h: parsers for numeric sysctl files (tcp_mem, tcp_max_orphans, tcp_max_tw_buckets). */
+/* sysctlnum.h: numeric sysctl files (tcp_mem, tcp_max_orphans, ...): parsers, collector. */
 #ifndef LW_SYSCTLNUM_H
 #define LW_SYSCTLNUM_H
 

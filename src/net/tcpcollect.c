@@ -1,4 +1,4 @@
-/* tcpcollect.c: NETLINK_SOCK_DIAG dumps, streamed through the tally, into a lw_tcp_table. */
+/* tcpcollect.c: the NETLINK_SOCK_DIAG collector: dumps through the tally into a lw_tcp_table. */
 #include "net/tcpcollect.h"
 
 #include <errno.h>
@@ -6,11 +6,11 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <stdio.h>
 #include "cycle/collector.h"
 
 /* The kernel fills dump skbs up to 32 KiB when the reader offers that much. */

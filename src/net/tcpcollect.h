@@ -1,4 +1,4 @@
-/* tcpcollect.h: the TCP collector: netlink dumps of every TCP socket into an immutable table. */
+/* tcpcollect.h: the NETLINK_SOCK_DIAG collector: every TCP socket into an immutable table. */
 #ifndef LW_TCPCOLLECT_H
 #define LW_TCPCOLLECT_H
 

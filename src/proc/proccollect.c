@@ -1,4 +1,4 @@
-/* proccollect.c: reads /proc/PID/{stat,statm,fd,...} for every process, keyed by (pid, start). */
+/* proccollect.c: the /proc/[pid]/ collector: stat, statm, fd... of each process, by identity. */
 #include "proc/proccollect.h"
 
 #include <dirent.h>
@@ -15,11 +15,11 @@
 #include <unistd.h>
 
 #include "base/escape.h"
+#include "base/readfile.h"
+#include "cycle/collector.h"
 #include "proc/fdtypes.h"
 #include "proc/procpid.h"
 #include "proc/procsummary.h"
-#include "base/readfile.h"
-#include "cycle/collector.h"
 #include "sys/meminfo.h"
 
 #define CMDLINE_BYTES 128

@@ -1,4 +1,4 @@
-/* proccollect.h: the process collector: every /proc/PID each cycle, with identity-keyed caches. */
+/* proccollect.h: the /proc/[pid]/ collector: every process each cycle, identity-keyed caches. */
 #ifndef LW_PROCCOLLECT_H
 #define LW_PROCCOLLECT_H
 

@@ -1,10 +1,10 @@
-/* cpus.c: counts CPUs in a kernel range list ("0-3,5,7-8" is 7 CPUs). */
+/* cpus.c: counts CPUs in a range list ("0-3,5,7-8" is 7); the cpu/online collector. */
 #include "sys/cpus.h"
 
 #include <errno.h>
 
-#include "base/scan.h"
 #include "base/readfile.h"
+#include "base/scan.h"
 #include "cycle/collector.h"
 
 /* Linux's NR_CPUS ceiling; a larger id means the file is not a CPU list. */

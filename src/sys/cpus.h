@@ -1,4 +1,4 @@
-/* cpus.h: parser for kernel CPU range lists such as /sys/devices/system/cpu/online ("0-3,8"). */
+/* cpus.h: CPU range lists ("0-3,8") and the collector of /sys/devices/system/cpu/online. */
 #ifndef LW_CPUS_H
 #define LW_CPUS_H
 

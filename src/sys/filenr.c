@@ -1,10 +1,10 @@
-/* filenr.c: parses the three numbers of /proc/sys/fs/file-nr. */
+/* filenr.c: parses the three numbers of /proc/sys/fs/file-nr; its collector. */
 #include "sys/filenr.h"
 
 #include <errno.h>
 
-#include "base/scan.h"
 #include "base/readfile.h"
+#include "base/scan.h"
 #include "cycle/collector.h"
 
 int lw_filenr_parse(const char *buf, size_t len, struct lw_filenr *out, struct lw_error *err)

@@ -1,4 +1,4 @@
-/* filenr.h: parser for /proc/sys/fs/file-nr (allocated, unused and maximum file handles). */
+/* filenr.h: parser and collector of /proc/sys/fs/file-nr (allocated, unused, maximum). */
 #ifndef LW_FILENR_H
 #define LW_FILENR_H
 

@@ -1,10 +1,10 @@
-/* loadavg.c: parses "0.32 0.18 0.07 1/79 3069" without floating point. */
+/* loadavg.c: parses "0.32 0.18 0.07 1/79 3069" without floating point; its collector. */
 #include "sys/loadavg.h"
 
 #include <errno.h>
 
-#include "base/scan.h"
 #include "base/readfile.h"
+#include "base/scan.h"
 #include "cycle/collector.h"
 
 int lw_loadavg_parse(const char *buf, size_t len, struct lw_loadavg *out, struct lw_error *err)

@@ -1,4 +1,4 @@
-/* loadavg.h: parser for /proc/loadavg (load averages, runnable and total kernel tasks). */
+/* loadavg.h: parser and collector of /proc/loadavg (load averages, runnable and total tasks). */
 #ifndef LW_LOADAVG_H
 #define LW_LOADAVG_H
 

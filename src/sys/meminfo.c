@@ -1,11 +1,11 @@
-/* meminfo.c: table-driven /proc/meminfo parser ("Name:   123 kB" lines, unit optional). */
+/* meminfo.c: table-driven /proc/meminfo parser ("Name:   123 kB" lines) and its collector. */
 #include "sys/meminfo.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "base/scan.h"
 #include "base/readfile.h"
+#include "base/scan.h"
 #include "cycle/collector.h"
 
 static const char *const field_names[LW_MI_COUNT] = {

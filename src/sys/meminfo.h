@@ -1,4 +1,4 @@
-/* meminfo.h: parser for /proc/meminfo into a fixed set of fields with a presence mask. */
+/* meminfo.h: parser and collector of /proc/meminfo: fixed fields with a presence mask. */
 #ifndef LW_MEMINFO_H
 #define LW_MEMINFO_H
 
