@@ -167,17 +167,15 @@ const struct lw_zone *lw_buddy_zone(const struct lw_buddy *b, const struct lw_zo
 }
 
 /* One short line per zone: far above any host. */
-#define BUDDYINFO_FILE_MAX (64u << 20)
+#define BUDDYINFO_MAX (64u << 20)
 
 static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
 {
-	if (lw_read_file_grow_at(ctx->rootfd, "proc/buddyinfo", ctx->filebuf, BUDDYINFO_FILE_MAX,
-				 err) ||
-	    lw_buddyinfo_parse(ctx->filebuf->data, ctx->filebuf->len, ctx->part, err)) {
-		lw_buddy_list_reset(ctx->part);
-		return -1;
-	}
-	return 0;
+	struct lw_filebuf *b = ctx->filebuf;
+
+	lw_buddy_list_reset(ctx->part);  /* the parser empties it too when it fails: never stale */
+	return lw_read_file_grow_at(ctx->rootfd, "proc/buddyinfo", b, BUDDYINFO_MAX, err) ||
+	       lw_buddyinfo_parse(b->data, b->len, ctx->part, err) ? -1 : 0;
 }
 
 const struct lw_collector lw_buddyinfo_collector = { sizeof(struct lw_buddy_list), collect,

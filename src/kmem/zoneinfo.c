@@ -234,17 +234,15 @@ const struct lw_zone *lw_zone_list_find(const struct lw_zone_list *l, uint32_t n
 }
 
 /* Some KiB per zone: far above a host with hundreds of NUMA nodes. */
-#define ZONEINFO_FILE_MAX (64u << 20)
+#define ZONEINFO_MAX (64u << 20)
 
 static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
 {
-	if (lw_read_file_grow_at(ctx->rootfd, "proc/zoneinfo", ctx->filebuf, ZONEINFO_FILE_MAX,
-				 err) ||
-	    lw_zoneinfo_parse(ctx->filebuf->data, ctx->filebuf->len, ctx->part, err)) {
-		lw_zone_list_reset(ctx->part);
-		return -1;
-	}
-	return 0;
+	struct lw_filebuf *b = ctx->filebuf;
+
+	lw_zone_list_reset(ctx->part);  /* the parser empties it too when it fails: never stale */
+	return lw_read_file_grow_at(ctx->rootfd, "proc/zoneinfo", b, ZONEINFO_MAX, err) ||
+	       lw_zoneinfo_parse(b->data, b->len, ctx->part, err) ? -1 : 0;
 }
 
 const struct lw_collector lw_zoneinfo_collector = { sizeof(struct lw_zone_list), collect, NULL };

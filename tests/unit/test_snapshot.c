@@ -270,24 +270,31 @@ static void registry_rows(void **state)
 	assert_null(lw_collector_def(LW_COL_COUNT));
 }
 
-/* Two snapshots of one cycle state share no table: each frees alone, in either order. */
-static void snapshots_share_nothing(void **state)
+/* A cycle state over the kernel fixture, with the default settings. */
+static struct lw_collect_state *fixture_state(void)
 {
 	char path[4096];
-	struct lw_collect_state *st;
-	struct lw_snapshot *a, *b;
+	struct lw_collect_state *st = NULL;
 	struct lw_config cfg;
 	struct lw_error err;
 
-	(void)state;
 	lw_config_defaults(&cfg);
-	assert_int_equal(lw_collect_state_new(lw_fixture_path(LW_FIXTURE_KERNEL, path,
-								sizeof(path)), &cfg, &st, &err), 0);
-	a = lw_collect_cycle(st, NULL);
-	b = lw_collect_cycle(st, NULL);
+	lw_fixture_path(LW_FIXTURE_KERNEL, path, sizeof(path));
+	if (lw_collect_state_new(path, &cfg, &st, &err) != 0)
+		fail_msg("lw_collect_state_new: %s", err.text);
+	return st;
+}
+
+/* Two snapshots of one cycle state share no table: each frees alone, in either order. */
+static void snapshots_share_nothing(void **state)
+{
+	struct lw_collect_state *st = fixture_state();
+	struct lw_snapshot *a = lw_collect_cycle(st, NULL), *b = lw_collect_cycle(st, NULL);
+
+	(void)state;
+	lw_collect_state_free(st);  /* the snapshots outlive the cycle that made them */
 	assert_non_null(a);
 	assert_non_null(b);
-	lw_collect_state_free(st);  /* the snapshots outlive the cycle that made them */
 	assert_int_equal(a->procs.count, 4);
 	assert_true(a->procs.rows != b->procs.rows);
 	assert_true(a->procs.arena != b->procs.arena);
