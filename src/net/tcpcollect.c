@@ -166,6 +166,7 @@ static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
 	struct lw_tcp_table *out = ctx->part;
 
 	lw_tcp_table_release(out);  /* last cycle's table: this run builds a new one */
+	memset(out, 0, sizeof(*out));
 	/* The collector sizes its summaries at creation: a SIGHUP that changed them makes anew. */
 	if (s != NULL && memcmp(&s->cfg, cfg, sizeof(*cfg)) != 0) {
 		free_state(s);
