@@ -10,7 +10,10 @@
 #include "base/lw_error.h"
 #include "cycle/collector.h"
 
-/* id + 1 is the lwCollectorIndex, the MIB's: append only, never reorder. */
+/*
+ * id + 1 is the lwCollectorIndex, the MIB's: append only, never reorder. A collector appended
+ * after the stages still runs before them: the cycle runs the stages last, by name, not by id.
+ */
 enum lw_collector_id {
 	LW_COL_LOADAVG,
 	LW_COL_MEMINFO,
