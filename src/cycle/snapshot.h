@@ -45,14 +45,18 @@ struct lw_system {
  * Ownership, the one rule: a snapshot owns every table it carries, and shares nothing.
  *
  *  - The cycle (cycle/collect.c) keeps one working snapshot, never published. Each collector
- *    fills its part of it in place (cycle/registry.c names the part), and the stages after them
+ *    fills its part of it in place (cycle/registry_table.c names the part), and the stages after them
  *    add the detectors' verdicts, trends and alarms. A table in it is replaced only by its own
  *    collector's next run, so a collector not due this cycle (kernel cadence) keeps its rows.
  *  - Each published snapshot is lw_snapshot_copy() of the working one: every table (procs,
  *    tcp, kmem, members, alarms) deep-copied into memory of its own. It is never written again.
- *  - Whoever holds a published snapshot frees it with lw_snapshot_free(), which frees all it
+ *  - Who allocates: the cycle, its working snapshot inside its state (lw_snapshot_init) and
+ *    each published one (lw_snapshot_copy, one malloc for the struct, one per table array).
+ *  - Who frees: whoever holds a published snapshot, with lw_snapshot_free(), which frees all it
  *    carries: the agent thread once a newer one replaces it, or the mailbox for one the agent
  *    never took. The working snapshot is released with lw_snapshot_release() by the cycle.
+ *  - What is shared: nothing. A published snapshot holds no pointer into the cycle, the
+ *    collectors' states, the configuration or another snapshot, so any thread may free it.
  */
 struct lw_snapshot {
 	uint64_t seq;                 /* 1 for the first snapshot, +1 per cycle */
