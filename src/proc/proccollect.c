@@ -588,8 +588,11 @@ void lw_proc_collector_stats(const struct lw_proc_collector *pc,
 
 static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
 {
-	const struct lw_meminfo *mi = ctx->in;
+	const struct lw_meminfo *mi = ctx->in;  /* this cycle's, read by the meminfo collector */
 	struct lw_proc_table *out = ctx->part;
+	struct lw_proc_collector *pc = *ctx->state;
+	uint32_t seen = 0;
+	int rc;
 	/*
 	 * VmSwap is the only reason to read status every cycle. While no page is swapped out
 	 * (SwapFree == SwapTotal, also on hosts without swap) every VmSwap is 0, so it is skipped;
@@ -597,10 +600,6 @@ static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
 	 */
 	int swap = !lw_meminfo_has(mi, LW_MI_SWAP_TOTAL) || !lw_meminfo_has(mi, LW_MI_SWAP_FREE) ||
 		   mi->kb[LW_MI_SWAP_TOTAL] > mi->kb[LW_MI_SWAP_FREE];
-
-	struct lw_proc_collector *pc = *ctx->state;
-	uint32_t seen = 0;
-	int rc;
 
 	lw_proc_table_release(out);  /* last cycle's table: this run builds a new one */
 	/* Made on first use, and again after a failure to open proc (a root without it yet). */
