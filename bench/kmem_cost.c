@@ -13,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cycle/collector.h"
+#include "cycle/registry.h"
+#include "cycle/snapshot.h"
 #include "kmem/kmem.h"
 #include "base/readfile.h"
 
@@ -54,9 +55,8 @@ struct sample {
 
 struct bench {
 	int rootfd;
-	struct lw_kmem kmem;             /* kept across collections, as lw_collect_state keeps it */
+	struct lw_snapshot work;         /* kept across collections, as lw_collect_state keeps it */
 	struct lw_filebuf filebuf;
-	struct lw_system sys;
 	char notice[LW_ERROR_TEXT_MAX];
 	struct sample stage[STAGES];     /* the last collection, per stage */
 	size_t copy_bytes;
@@ -123,14 +123,14 @@ static void count_tool_lines(const char *p, size_t n, int *col, uint64_t *lines,
 }
 
 /*
- * The collectors through the registry, as run_one() calls them, then the copy. Staged, each
- * stage is timed too: that costs a CLOCK_THREAD_CPUTIME_ID system call per stage (1.6 µs here,
+ * The collectors through the registry, as collect.c's run_collector() calls them, then the
+ * copy. Staged, each stage is timed too: that costs a CLOCK_THREAD_CPUTIME_ID system call per stage (1.6 µs here,
  * with PTI), so the headline figure is the unstaged run, timed from outside like the others.
  */
 static int run_leakwatch(struct bench *b, int staged)
 {
-	struct lw_collect_ctx ctx = {
-		.rootfd = b->rootfd, .kmem = &b->kmem, .filebuf = &b->filebuf,
+	struct lw_collector_ctx ctx = {
+		.rootfd = b->rootfd, .filebuf = &b->filebuf,
 		.notice = b->notice, .notice_cap = sizeof(b->notice),
 	};
 	double w[STAGES + 1], c[STAGES + 1];
@@ -146,7 +146,8 @@ static int run_leakwatch(struct bench *b, int staged)
 
 		lw_error_clear(&err);
 		b->notice[0] = '\0';
-		if (def->run(&ctx, &b->sys, &err)) {
+		lw_collector_bind(coll_id[i], &b->work, &ctx);
+		if (def->collector->run(&ctx, &err)) {
 			fprintf(stderr, "kmem_cost: collector %s: %s\n", def->name, err.text);
 			return -1;
 		}
@@ -157,7 +158,7 @@ static int run_leakwatch(struct bench *b, int staged)
 	}
 	/* what lw_collect_cycle pays per snapshot, and lw_snapshot_free when it is dropped */
 	lw_kmem_init(&copy);
-	if (lw_kmem_copy(&copy, &b->kmem)) {
+	if (lw_kmem_copy(&copy, &b->work.kmem)) {
 		fprintf(stderr, "kmem_cost: lw_kmem_copy: out of memory\n");
 		return -1;
 	}
@@ -179,17 +180,19 @@ static int run_leakwatch(struct bench *b, int staged)
 /* One stage alone, for the split: the collector (or the copy) with the kept buffers. */
 static int run_stage(struct bench *b, int s)
 {
-	struct lw_collect_ctx ctx = {
-		.rootfd = b->rootfd, .kmem = &b->kmem, .filebuf = &b->filebuf,
+	struct lw_collector_ctx ctx = {
+		.rootfd = b->rootfd, .filebuf = &b->filebuf,
 		.notice = b->notice, .notice_cap = sizeof(b->notice),
 	};
 	struct lw_kmem copy;
 	struct lw_error err;
 
-	if (s < NCOLL)
-		return lw_collector_def(coll_id[s])->run(&ctx, &b->sys, &err);
+	if (s < NCOLL) {
+		lw_collector_bind(coll_id[s], &b->work, &ctx);
+		return lw_collector_def(coll_id[s])->collector->run(&ctx, &err);
+	}
 	lw_kmem_init(&copy);
-	if (lw_kmem_copy(&copy, &b->kmem))
+	if (lw_kmem_copy(&copy, &b->work.kmem))
 		return -1;
 	lw_kmem_free(&copy);
 	return 0;
@@ -584,7 +587,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	lw_kmem_init(&b.kmem);
+	lw_snapshot_init(&b.work);
 	b.count_lines = 1;
 	if (!procps_vmstat(&b, vmstat_version, sizeof(vmstat_version)))
 		nmethods = VMSTAT_M; /* the last method: the rounds leave it out */
@@ -631,7 +634,7 @@ int main(int argc, char **argv)
 	printf("warm.before_each: spin %d ms, read the 5 files\n", settle_ms[WARM]);
 	printf("cold.before_each: sleep %d ms%s\n", settle_ms[COLD],
 	       phases > COLD ? "" : " (skipped)");
-	printf("page_size: %" PRIu64 "\n", b.kmem.page_size);
+	printf("page_size: %" PRIu64 "\n", b.work.kmem.page_size);
 	printf("cat.command: cat /proc/slabinfo /proc/zoneinfo /proc/buddyinfo\n");
 	printf("vmstat_m.command: %s\n", nmethods > VMSTAT_M ? "vmstat -m" : "skipped");
 	printf("vmstat_m.version: %s\n", vmstat_version);
@@ -650,13 +653,13 @@ int main(int argc, char **argv)
 		       " of them its header, repeated)\nvmstat_m.caches: %" PRIu64 "\n",
 		       b.tool_bytes[VMSTAT_M], b.tool_lines[VMSTAT_M], b.tool_headers[VMSTAT_M],
 		       b.tool_lines[VMSTAT_M] - b.tool_headers[VMSTAT_M]);
-	printf("leakwatch.slab_caches: %zu\nleakwatch.slabs_dropped: %zu\n", b.kmem.slabs.n,
-	       b.kmem.slabs_dropped);
-	printf("leakwatch.zones: %zu\nleakwatch.buddy_lines: %zu\n", b.kmem.zones.n,
-	       b.kmem.buddies.n);
+	printf("leakwatch.slab_caches: %zu\nleakwatch.slabs_dropped: %zu\n", b.work.kmem.slabs.n,
+	       b.work.kmem.slabs_dropped);
+	printf("leakwatch.zones: %zu\nleakwatch.buddy_lines: %zu\n", b.work.kmem.zones.n,
+	       b.work.kmem.buddies.n);
 	printf("leakwatch.meminfo_fields: %d of %d\nleakwatch.vmstat_fields: %d of %d\n",
-	       __builtin_popcountll(b.sys.meminfo.present), LW_MI_COUNT,
-	       __builtin_popcountll(b.sys.vmstat.present), LW_VM_COUNT);
+	       __builtin_popcountll(b.work.sys.meminfo.present), LW_MI_COUNT,
+	       __builtin_popcountll(b.work.sys.vmstat.present), LW_VM_COUNT);
 	printf("leakwatch.filebuf_cap: %zu\nleakwatch.copy_bytes: %zu\n", b.filebuf.cap,
 	       b.copy_bytes);
 	/* one stage boundary: each stage figure carries about one, leakwatch_staged 5 more */
@@ -690,7 +693,7 @@ int main(int argc, char **argv)
 		}
 	}
 	print_loadavg("loadavg_at_end");
-	lw_kmem_free(&b.kmem);
+	lw_snapshot_release(&b.work);
 	lw_filebuf_free(&b.filebuf);
 	close(b.rootfd);
 	free(b.buf);

@@ -14,6 +14,7 @@
 
 #include "cycle/collector.h"
 #include "mcast/igmp.h"
+#include "mcast/mcastmembers.h"
 #include "base/readfile.h"
 
 extern char **environ;
@@ -73,12 +74,11 @@ static int join_groups(int n)
 static long collect(int rootfd, struct lw_filebuf *fb, struct lw_membership_list *out)
 {
 	char notice[LW_ERROR_TEXT_MAX];
-	struct lw_system sys;
 	struct lw_error err;
-	struct lw_collect_ctx ctx = { .rootfd = rootfd, .filebuf = fb, .members_out = out,
-				      .notice = notice, .notice_cap = sizeof(notice) };
+	struct lw_collector_ctx ctx = { .rootfd = rootfd, .filebuf = fb, .part = out,
+					.notice = notice, .notice_cap = sizeof(notice) };
 
-	if (lw_collector_def(LW_COL_MCAST_MEMBERS)->run(&ctx, &sys, &err) != 0) {
+	if (lw_igmp_collector.run(&ctx, &err) != 0) {
 		fprintf(stderr, "members_cost: %s\n", err.text);
 		return -1;
 	}
