@@ -448,7 +448,7 @@ static void getnext_odd_places(void **state)
 		snmp_free_var_internals(&vb);
 	}
 	/* past a column no row fills: lwTcpLimits' unknown percent is skipped */
-	FROM(3, 4u, 10u, 8u), TO(3, 4u, 10u, 8u, 0u), NEXT(false);
+	FROM(3, 4u, 10u, 8u), TO(4, 4u, 10u, 8u, 0u), NEXT(false);
 	FROM(4, 4u, 10u, 8u, 0u), TO(4, 4u, 11u, 1u, 0u), NEXT(false);
 	/* an OID between objects: lwSystem.99 -> the first process row */
 	FROM(2, 2u, 99u), TO(5, 3u, 1u, 1u, 2u, 1u), NEXT(false);
