@@ -161,7 +161,18 @@ static int teardown(void **state)
 	lw_t_objects_free(&st->objects);
 	free(st->leaves);
 	free(st);
-	shutdown_mib();
+	return 0;
+}
+
+/* The MIB is read once for the tests (net-snmp's parser is not made to start over). */
+static const struct tree *mib_objects;
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	if (mib_objects != NULL)
+		shutdown_mib();
+	mib_objects = NULL;
 	if (persist_made)
 		(void)nftw(persist, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 	persist_made = false;
@@ -207,7 +218,7 @@ static const struct leaf *leaf_at(const struct state *st, const oid *name, size_
 
 static void collect_leaves(struct state *st)
 {
-	const struct tree *objects = read_leakwatch_mib();
+	const struct tree *objects = mib_objects ? mib_objects : (mib_objects = read_leakwatch_mib());
 	oid name[MAX_OID_LEN];
 	size_t len = lw_t_oid(name, 0);
 
@@ -343,5 +354,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mib_objects_are_registered, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, group_teardown);
 }
