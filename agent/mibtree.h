@@ -21,7 +21,8 @@ typedef bool lw_value_fn(netsnmp_variable_list *vb, const void *row, const struc
 /*
  * A writable object. SET is stateless between phases: net-snmp hands every phase the request's
  * varbinds again (also over AgentX, where each phase is a separate PDU), so each phase works from
- * them and from the values in force; nothing is kept that could outlive the request.
+ * them and from the values in force; nothing is kept that could outlive the request (net-snmp
+ * does not run FREE after a successful COMMIT, and reuses request pointers: issue 14).
  *   check: RESERVE1, one varbind: wrongType / wrongValue, before anything is decided.
  *   The rest is the owner's (struct lw_writable_group below): the group's varbinds together.
  */
@@ -47,7 +48,15 @@ struct lw_writable_group {
 	int (*persist)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
 	/* COMMIT: put them in force. */
 	void (*apply)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
-	/* UNDO after ACTION or COMMIT: put back what was in force and on disk before the request. */
+	/*
+	 * UNDO: put back on disk (and in force) the values in force. net-snmp sends UNDO only
+	 * after ACTION, before COMMIT: standalone, when an ACTION failed (snmp_agent.c handle_set:
+	 * a failed COMMIT ends the request, a successful one ends it without FREE); over AgentX,
+	 * UndoSet follows CommitSet, which the subagent runs as ACTION, while CleanupSet runs
+	 * COMMIT (agentx/subagent.c; RFC 2741 7.2.4 has no undo after CleanupSet). So the values
+	 * in force at UNDO are those before the request, and no phase keeps anything. An UNDO
+	 * after this group's own COMMIT (which net-snmp never sends) keeps the committed values.
+	 */
 	void (*undo)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
 };
 
