@@ -512,14 +512,15 @@ static void vbs_free(netsnmp_variable_list **vbs, size_t n)
 }
 
 /*
- * The phases net-snmp's agent runs for one SET request (snmp_agent.c): RESERVE1, RESERVE2,
- * ACTION, COMMIT, FREE; a failure in a RESERVE phase goes to FREE, in ACTION to UNDO. *failed is
+ * The phases net-snmp runs for one SET request (snmp_agent.c handle_set; over AgentX
+ * TestSet, CommitSet, CleanupSet): RESERVE1, RESERVE2, ACTION, COMMIT, with no FREE after a
+ * successful COMMIT; a failure in a RESERVE phase goes to FREE, in ACTION to UNDO. *failed is
  * the failing phase's varbind index.
  */
 static int set_request(struct fix *f, netsnmp_variable_list **vbs, size_t n, size_t *failed)
 {
 	static const int order[] = { MODE_SET_RESERVE1, MODE_SET_RESERVE2, MODE_SET_ACTION,
-				     MODE_SET_COMMIT, MODE_SET_FREE };
+				     MODE_SET_COMMIT };
 	size_t bad = 0, ignored;
 	int rc = SNMP_ERR_NOERROR;
 
@@ -529,7 +530,7 @@ static int set_request(struct fix *f, netsnmp_variable_list **vbs, size_t n, siz
 			continue;
 		if (order[i] == MODE_SET_ACTION)
 			(void)lw_mibtree_set(f->tree, f->agent, MODE_SET_UNDO, vbs, n, &ignored);
-		else if (order[i] != MODE_SET_COMMIT && order[i] != MODE_SET_FREE)
+		else if (order[i] != MODE_SET_COMMIT)
 			(void)lw_mibtree_set(f->tree, f->agent, MODE_SET_FREE, vbs, n, &ignored);
 		break;
 	}
@@ -687,7 +688,7 @@ static void set_not_writable(void **state)
 	assert_false(file_exists(f));
 }
 
-/* RESERVE1 .. COMMIT, FREE: in force (GET, the agent's configuration) and in the file. */
+/* RESERVE1 .. COMMIT: in force (GET, the agent's configuration) and in the file. */
 static void set_commit_persists(void **state)
 {
 	struct fix *f = *state;
@@ -754,7 +755,13 @@ static void set_undo_after_action(void **state)
 			 lw_threshold_def(LW_TH_ORPHAN_PCT)->def);
 }
 
-/* Over AgentX the master may undo after this subagent committed: values and file go back. */
+/*
+ * UNDO after this group's own COMMIT. net-snmp never sends it (UNDO follows a failed ACTION
+ * standalone, and over AgentX UndoSet follows CommitSet, which the subagent runs as ACTION;
+ * CleanupSet runs COMMIT: agentx/subagent.c), and no phase keeps the values from before the
+ * request, so agent/mibtree.h (struct lw_writable_group) has it keep the committed values: the
+ * values in force and the file still agree, nothing half undone.
+ */
 static void set_undo_after_commit(void **state)
 {
 	struct fix *f = *state;
@@ -770,13 +777,17 @@ static void set_undo_after_commit(void **state)
 	assert_int_equal(f->agent->cfg.thresholds.v[LW_TH_LOAD_PER_CPU], 400);
 	assert_int_equal(file_values(f).v[LW_TH_LOAD_PER_CPU], 400);
 	assert_int_equal(lw_mibtree_set(f->tree, f->agent, MODE_SET_UNDO, &vb, 1, &failed), 0);
-	assert_int_equal(lw_mibtree_set(f->tree, f->agent, MODE_SET_FREE, &vb, 1, &failed), 0);
 	vbs_free(&vb, 1);
-	assert_int_equal(get_threshold(f, LW_TH_LOAD_PER_CPU), 150);
-	assert_int_equal(f->agent->cfg.thresholds.v[LW_TH_LOAD_PER_CPU], 150);
+	assert_int_equal(get_threshold(f, LW_TH_LOAD_PER_CPU), 400);
+	assert_int_equal(f->agent->cfg.thresholds.v[LW_TH_LOAD_PER_CPU], 400);
 	t = file_values(f);
-	assert_int_equal(t.v[LW_TH_LOAD_PER_CPU], 150);
+	assert_int_equal(t.v[LW_TH_LOAD_PER_CPU], 400);
 	assert_int_equal(t.set_mask, 1u << LW_TH_LOAD_PER_CPU);
+	/* and the next request starts from them */
+	assert_int_equal(set_one(f, LW_TH_HOLDDOWN, ASN_UNSIGNED, 60), SNMP_ERR_NOERROR);
+	t = file_values(f);
+	assert_int_equal(t.v[LW_TH_LOAD_PER_CPU], 400);
+	assert_int_equal(t.v[LW_TH_HOLDDOWN], 60);
 }
 
 /*
