@@ -412,6 +412,9 @@ static void getnext_odd_places(void **state)
 	FROM(3, 2u, 13u, 0u), TO(3, 2u, 15u, 0u), NEXT(true);
 	FROM(2, 2u, 12u), TO(3, 2u, 12u, 0u), NEXT(false);
 	FROM(3, 2u, 12u, 0u), TO(3, 2u, 15u, 0u), NEXT(false);
+	/* inclusive on a table cell with no value: lwZoneManagedPages.0.2 -> .1.1 */
+	FROM(6, 5u, 3u, 1u, 10u, 0u, 2u), TO(6, 5u, 3u, 1u, 10u, 1u, 1u), NEXT(true);
+	FROM(6, 5u, 3u, 1u, 10u, 0u, 1u), TO(6, 5u, 3u, 1u, 10u, 1u, 1u), NEXT(false);
 	/* inside an index: between two pids, past a pid by more sub-identifiers */
 	FROM(5, 3u, 1u, 1u, 2u, 2u), TO(5, 3u, 1u, 1u, 2u, 42u), NEXT(false);
 	FROM(5, 3u, 1u, 1u, 2u, 2u), TO(5, 3u, 1u, 1u, 2u, 42u), NEXT(true);
@@ -895,6 +898,10 @@ static void reload_follows_the_snapshot(void **state)
 
 	/* the TCP collector fails: its tables and scalars go, lwTcpPortMaxRows stays */
 	s->collectors[LW_COL_TCP].ok = false;
+	/* memberships unreadable: lwMcastMemberTable empty, lwMcastGroupJoined unknown (no value);
+	 * buddyinfo failed: lwBuddyTable empty, lwZoneHighOrderFreeKB without a value */
+	s->collectors[LW_COL_MCAST_MEMBERS].ok = false;
+	s->collectors[LW_COL_BUDDYINFO].ok = false;
 	/* the process table loses its first row */
 	memmove(&s->procs.rows[0], &s->procs.rows[1], (s->procs.count - 1) * sizeof(s->procs.rows[0]));
 	s->procs.count--;
@@ -906,6 +913,14 @@ static void reload_follows_the_snapshot(void **state)
 	len = lw_t_oid(n, 5, 4u, 1u, 1u, 2u, 5u);
 	assert_true(get_fails(f, SNMP_NOSUCHINSTANCE, n, len));
 	len = lw_t_oid(n, 3, 4u, 4u, 0u);
+	assert_true(get_fails(f, SNMP_NOSUCHINSTANCE, n, len));
+	len = lw_t_oid(n, 11, 6u, 2u, 1u, 12u, 2u, 1u, 4u, 239u, 1u, 2u, 3u);
+	assert_true(get_fails(f, SNMP_NOSUCHINSTANCE, n, len));
+	len = lw_t_oid(n, 11, 6u, 3u, 1u, 4u, 2u, 1u, 4u, 239u, 1u, 2u, 3u);
+	assert_true(get_fails(f, SNMP_NOSUCHINSTANCE, n, len));
+	len = lw_t_oid(n, 6, 5u, 3u, 1u, 11u, 0u, 1u);
+	assert_true(get_fails(f, SNMP_NOSUCHINSTANCE, n, len));
+	len = lw_t_oid(n, 7, 5u, 4u, 1u, 4u, 0u, 1u, 0u);
 	assert_true(get_fails(f, SNMP_NOSUCHINSTANCE, n, len));
 	/* and the walk is what the expectations say for the new snapshot */
 	lw_expect_free(&f->expect);
