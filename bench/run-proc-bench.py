@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 # run-proc-bench.py: with 10k idle processes, proc_cost, then lwProcTable walks vs hrSWRunPerfMem.
 import argparse
-import os
 import random
 import shutil
 import socket
@@ -12,14 +11,13 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "integration"))
-
-from lwdaemons import Daemon  # noqa: E402
-from lwharness import (Leakwatchd, Snmpd, leakwatchd_path, snmpget, tool_env,  # noqa: E402
+# benchlib first: it puts tests/integration, where the lw* modules are, on sys.path
+from benchlib import binaries_missing, binary, emit, status_kib
+from lwdaemons import Daemon
+from lwharness import (Leakwatchd, Snmpd, leakwatchd_path, snmpget, tool_env,
                        wait_until)
-from lwsnmp import run_tool  # noqa: E402
-from lwoids import LW_OBJECTS, collector_cell  # noqa: E402
+from lwsnmp import run_tool
+from lwoids import LW_OBJECTS, collector_cell
 
 LW_PROC_TABLE = LW_OBJECTS + ".3.1"             # lwProcTable
 LW_PROC_RSS = LW_PROC_TABLE + ".1.9"            # lwProcRssKB column
@@ -29,15 +27,6 @@ PROCESSES = 5                                   # lwCollectorIndex of the proces
 AGENTX_TIMEOUT_S = 1.0                          # agentXTimeout of the harness's snmpd
 GOAL_WALK_RATIO = 2.0
 INTERVAL = 60
-
-
-def binary(env, name):
-    return Path(os.environ.get(env) or REPO / "build" / "bench" / name)
-
-
-def emit(prefix, text):
-    for line in text.splitlines():
-        print(f"{prefix}{line}" if ": " in line else line, flush=True)
 
 
 # --- minimal SNMPv2c GETBULK over UDP, to time each PDU without a tool's start-up -------------
@@ -145,13 +134,6 @@ def walk(port, oid, reps=50):
     return wall, sum(1 for line in p.stdout.splitlines() if line.startswith("." + oid + ".")), argv
 
 
-def status_kib(pid, key):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    return None
-
-
 def start_idle(count):
     argv = [str(binary("SPAWN_IDLE", "spawn_idle")), "-n", str(count), "-e"]
     print(f"command.spawn_idle: {' '.join(argv)}", flush=True)
@@ -251,13 +233,11 @@ def main():
     ap.add_argument("--walks", type=int, default=3, help="timed walks of each table")
     ap.add_argument("--skip-proc-cost", action="store_true")
     args = ap.parse_args()
-    for what, path in (("SPAWN_IDLE", binary("SPAWN_IDLE", "spawn_idle")),
-                       ("PROC_COST", binary("PROC_COST", "proc_cost")),
-                       ("LEAKWATCHD", leakwatchd_path())):
-        if not os.access(path, os.X_OK) and not (what == "PROC_COST" and args.skip_proc_cost):
-            print(f"run-proc-bench: {path} is not an executable; build it or set {what}",
-                  file=sys.stderr)
-            return 2
+    need = [("SPAWN_IDLE", binary("SPAWN_IDLE", "spawn_idle")), ("LEAKWATCHD", leakwatchd_path())]
+    if not args.skip_proc_cost:
+        need.append(("PROC_COST", binary("PROC_COST", "proc_cost")))
+    if binaries_missing("run-proc-bench", need):
+        return 2
 
     idle = start_idle(args.processes)
     tmp = Path(tempfile.mkdtemp(prefix="lw-procbench-"))
