@@ -7,12 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "cycle/registry.h"
 #include "cycle/snapshot.h"
 #include "kmem/kmem.h"
@@ -67,14 +66,6 @@ struct bench {
 	uint64_t tool_headers[METHODS];  /* lines starting "Cache ": vmstat -m repeats its header */
 };
 
-static double now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
 /*
  * This thread's CPU from the scheduler's runtime (ns). getrusage's user/sys split is sampled
  * at each tick (this kernel: TICK_CPU_ACCOUNTING, HZ=250), far coarser than one collection;
@@ -82,15 +73,7 @@ static double now_us(void)
  */
 static double cpu_us(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static double tv_us(struct timeval tv)
-{
-	return (double)tv.tv_sec * 1e6 + (double)tv.tv_usec;
+	return bench_clock_s(CLOCK_THREAD_CPUTIME_ID) * 1e6;
 }
 
 static size_t count_lines(const char *p, size_t n)
@@ -138,7 +121,7 @@ static int run_leakwatch(struct bench *b, int staged)
 	struct lw_error err;
 
 	if (staged) {
-		w[0] = now_us();
+		w[0] = bench_now_us();
 		c[0] = cpu_us();
 	}
 	for (int i = 0; i < NCOLL; i++) {
@@ -152,7 +135,7 @@ static int run_leakwatch(struct bench *b, int staged)
 			return -1;
 		}
 		if (staged) {
-			w[i + 1] = now_us();
+			w[i + 1] = bench_now_us();
 			c[i + 1] = cpu_us();
 		}
 	}
@@ -168,7 +151,7 @@ static int run_leakwatch(struct bench *b, int staged)
 	lw_kmem_free(&copy);
 	if (!staged)
 		return 0;
-	w[STAGES] = now_us();
+	w[STAGES] = bench_now_us();
 	c[STAGES] = cpu_us();
 	for (int i = 0; i < STAGES; i++) {
 		b->stage[i].wall_us = w[i + 1] - w[i];
@@ -236,44 +219,41 @@ static int run_floor(struct bench *b, int all)
 	return 0;
 }
 
+/* Where count_tool_lines keeps its place between the chunks of one tool's output. */
+struct tool_count {
+	struct bench *b;
+	int m, col;
+};
+
+static void tool_chunk(void *arg, const char *p, size_t n)
+{
+	struct tool_count *tc = arg;
+	struct bench *b = tc->b;
+
+	b->tool_bytes[tc->m] += (uint64_t)n;
+	if (b->count_lines)
+		count_tool_lines(p, n, &tc->col, &b->tool_lines[tc->m], &b->tool_headers[tc->m]);
+}
+
 /*
  * argv spawned with its stdout on a pipe read to the end, bytes and lines counted: wall from
  * spawn to reap, CPU = the child's (wait4) + ours (spawning, reading the pipe).
  */
 static int run_tool(struct bench *b, int m, char *const argv[], double *child_cpu_us)
 {
-	posix_spawn_file_actions_t fa;
+	struct tool_count tc = { .b = b, .m = m, .col = 0 };
 	struct rusage ru;
-	int p[2], status, rc, col = 0;
-	ssize_t n;
-	pid_t pid;
+	int rc;
 
 	b->tool_bytes[m] = b->tool_lines[m] = b->tool_headers[m] = 0;
-	if (pipe2(p, O_CLOEXEC) != 0)
-		return -1;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	if (rc != 0) {
-		close(p[0]);
+	rc = bench_run_read(argv, b->buf, BUF_CAP, tool_chunk, &tc, &ru);
+	if (rc > 0)
 		fprintf(stderr, "kmem_cost: spawn %s: %s\n", argv[0], strerror(rc));
-		return -1;
-	}
-	while ((n = read(p[0], b->buf, BUF_CAP)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0) {
-			b->tool_bytes[m] += (uint64_t)n;
-			if (b->count_lines)
-				count_tool_lines(b->buf, (size_t)n, &col, &b->tool_lines[m],
-						 &b->tool_headers[m]);
-		}
-	close(p[0]);
-	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (rc < 0)
 		fprintf(stderr, "kmem_cost: %s %s failed\n", argv[0], argv[1]);
+	if (rc != 0)
 		return -1;
-	}
-	*child_cpu_us = tv_us(ru.ru_utime) + tv_us(ru.ru_stime);
+	*child_cpu_us = bench_tv_us(ru.ru_utime) + bench_tv_us(ru.ru_stime);
 	return 0;
 }
 
@@ -282,13 +262,13 @@ static int run(struct bench *b, int m, struct sample *s)
 	double w0, c0, child = 0;
 	int rc;
 
-	w0 = now_us();
+	w0 = bench_now_us();
 	c0 = cpu_us();
 	rc = m == LW || m == LW_STAGED ? run_leakwatch(b, m == LW_STAGED)
 	   : m == FLOOR ? run_floor(b, 0)
 	   : m == FLOOR_ALL ? run_floor(b, 1)
 	   : run_tool(b, m, m == CAT ? cat_argv : vmstat_argv, &child);
-	s->wall_us = now_us() - w0;
+	s->wall_us = bench_now_us() - w0;
 	s->cpu_us = cpu_us() - c0 + child;
 	return rc;
 }
@@ -320,11 +300,11 @@ static int split(struct bench *b, int unit, double seconds, struct split *out)
 		return -1;
 	}
 	if (pid == 0) {
-		double end = now_us() + seconds * 1e6;
+		double end = bench_now_us() + seconds * 1e6;
 		int rc = 0;
 
 		close(p[0]);
-		while (rc == 0 && now_us() < end) {
+		while (rc == 0 && bench_now_us() < end) {
 			rc = unit < STAGES ? run_stage(b, unit)
 			   : unit == STAGES ? run_leakwatch(b, 0)
 			   : run_floor(b, unit == STAGES + 2);
@@ -342,8 +322,8 @@ static int split(struct bench *b, int unit, double seconds, struct split *out)
 	    iterations == 0)
 		return -1;
 	out->iterations = (double)iterations;
-	out->user_us = tv_us(ru.ru_utime) / (double)iterations;
-	out->sys_us = tv_us(ru.ru_stime) / (double)iterations;
+	out->user_us = bench_tv_us(ru.ru_utime) / (double)iterations;
+	out->sys_us = bench_tv_us(ru.ru_stime) / (double)iterations;
 	return 0;
 }
 
@@ -356,19 +336,13 @@ static int williams(int n, int r, int k)
 	return (base + r) % n;
 }
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median and minimum of n values (v is sorted). */
 static double median(double *v, int n, double *min)
 {
-	qsort(v, (size_t)n, sizeof(*v), by_value);
+	double med = bench_median(v, n);
+
 	*min = v[0];
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return med;
 }
 
 static void print_loadavg(const char *key)
@@ -447,9 +421,9 @@ static void settle(struct bench *b, int phase, int ms)
 
 		nanosleep(&nap, NULL);
 	} else {
-		double end = now_us() + ms * 1e3;
+		double end = bench_now_us() + ms * 1e3;
 
-		while (now_us() < end)
+		while (bench_now_us() < end)
 			;
 		run_floor(b, 1);
 	}
@@ -597,7 +571,7 @@ int main(int argc, char **argv)
 		if (run(&b, m, &s))
 			return 1;
 	b.count_lines = 0;
-	t0 = now_us();
+	t0 = bench_now_us();
 	for (int ph = 0; ph < phases; ph++)
 		for (int r = 0; r < nrounds; r++)
 			for (int k = 0; k < nmethods; k++) {
@@ -609,7 +583,7 @@ int main(int argc, char **argv)
 				if (m == LW_STAGED)
 					memcpy(stages[ph][r], b.stage, sizeof(b.stage));
 			}
-	rounds_s = (now_us() - t0) / 1e6;
+	rounds_s = (bench_now_us() - t0) / 1e6;
 	for (int ph = 0; verbose && ph < phases; ph++)
 		for (int r = 0; r < nrounds; r++) { /* in the round's order: wall/cpu */
 			printf("round.%d.%s:", r, phase_name[ph]);
@@ -663,12 +637,12 @@ int main(int argc, char **argv)
 	printf("leakwatch.filebuf_cap: %zu\nleakwatch.copy_bytes: %zu\n", b.filebuf.cap,
 	       b.copy_bytes);
 	/* one stage boundary: each stage figure carries about one, leakwatch_staged 5 more */
-	t0 = now_us();
+	t0 = bench_now_us();
 	for (int i = 0; i < 1000; i++) {
-		now_us();
+		bench_now_us();
 		cpu_us();
 	}
-	printf("stage.clock_us: %.2f\n", (now_us() - t0) / 1000);
+	printf("stage.clock_us: %.2f\n", (bench_now_us() - t0) / 1000);
 	for (int ph = 0; ph < phases; ph++)
 		report(ph, rounds[ph], stages[ph], nrounds, nmethods, v);
 

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+import lwber
 from lwoids import THRESHOLDS, threshold_oid
 from lwsnmp import snmpget, snmpset
 
@@ -67,39 +68,6 @@ def test_concurrent_managers_end_with_their_last_value(lw):
 
 # --- raw SNMPv2c SETs: the tools cannot encode a value on more octets than it needs ---
 
-def _tlv(tag, content):
-    n = len(content)
-    length = bytes([n]) if n < 0x80 else bytes([0x81, n])
-    return bytes([tag]) + length + content
-
-
-def _int(v):
-    return _tlv(0x02, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
-
-
-def _oid(text):
-    parts = [int(x) for x in text.strip(".").split(".")]
-    out = bytearray([40 * parts[0] + parts[1]])
-    for p in parts[2:]:
-        chunk = [p & 0x7F]
-        p >>= 7
-        while p:
-            chunk.insert(0, 0x80 | (p & 0x7F))
-            p >>= 7
-        out += bytes(chunk)
-    return _tlv(0x06, bytes(out))
-
-
-def _parse(buf, i):
-    tag, n = buf[i], buf[i + 1]
-    i += 2
-    if n & 0x80:
-        k = n & 0x7F
-        n = int.from_bytes(buf[i:i + k], "big")
-        i += k
-    return tag, buf[i:i + n], i + n
-
-
 ERRORS = ["noError", "tooBig", "noSuchName", "badValue", "readOnly", "genErr", "noAccess",
           "wrongType", "wrongLength", "wrongEncoding", "wrongValue", "noCreation",
           "inconsistentValue", "resourceUnavailable", "commitFailed", "undoFailed",
@@ -108,20 +76,13 @@ ERRORS = ["noError", "tooBig", "noSuchName", "badValue", "readOnly", "genErr", "
 
 def raw_set(port, oid, tag, octets, community="private"):
     """SET one varbind whose value is tag and the given content octets; the error's name."""
-    pdu = _tlv(0xA3, _int(4242) + _int(0) + _int(0) +
-               _tlv(0x30, _tlv(0x30, _oid(oid) + _tlv(tag, octets))))
-    msg = _tlv(0x30, _int(1) + _tlv(0x04, community.encode()) + pdu)
+    msg = lwber.message(lwber.SET, community.encode(), 4242, [(oid, lwber.tlv(tag, octets))])
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(5)
         s.sendto(msg, ("127.0.0.1", port))
         data = s.recv(65535)
-    _, body, _ = _parse(data, 0)
-    _, _, i = _parse(body, 0)        # version
-    _, _, i = _parse(body, i)        # community
-    _, response, _ = _parse(body, i)
-    _, _, j = _parse(response, 0)    # request-id
-    _, status, _ = _parse(response, j)
-    return ERRORS[int.from_bytes(status, "big")]
+    _, status, _ = lwber.response(data)
+    return ERRORS[status]
 
 
 def test_a_long_encoding_of_an_out_of_range_value_is_refused(lw):

@@ -1,8 +1,13 @@
-/* fixture.c: fixture lookup shared by the unit tests. */
+/* fixture.c: fixture lookup and reading shared by the unit tests. */
 #include "fixture.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include <cmocka.h>
 
 #include "base/readfile.h"
 
@@ -31,4 +36,15 @@ int lw_fixture_root(const char *name)
 		abort();
 	}
 	return fd;
+}
+
+size_t lw_fixture_read(const char *tree, const char *rel, char *buf, size_t cap)
+{
+	struct lw_error err;
+	size_t len = 0;
+	int root = lw_fixture_root(tree);
+
+	assert_int_equal(lw_read_file_at(root, rel, buf, cap, &len, &err), 0);
+	close(root);
+	return len;
 }

@@ -1,4 +1,4 @@
-/* fixture.h: locating the fixture trees captured from real kernels (LW_FIXTURES). */
+/* fixture.h: locating and reading the fixture trees captured from real kernels (LW_FIXTURES). */
 #ifndef LW_TEST_FIXTURE_H
 #define LW_TEST_FIXTURE_H
 
@@ -19,5 +19,16 @@ const char *lw_fixture_path(const char *name, char *buf, size_t cap);
 
 /* Opens a fixture tree as a collector root fd; aborts the test run when missing. */
 int lw_fixture_root(const char *name);
+
+/*
+ * Reads <tree>/<rel> into buf and returns its length; a read error fails the running cmocka
+ * test, since every caller feeds the bytes straight to a parser under test.
+ */
+size_t lw_fixture_read(const char *tree, const char *rel, char *buf, size_t cap);
+
+/* Calls a parser fn(text, len, out, err) on a C string. */
+#define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
+/* The same for literals with embedded NUL bytes, which strlen would cut short. */
+#define PARSE_LIT(fn, lit, out, err) fn((lit), sizeof(lit) - 1, (out), (err))
 
 #endif

@@ -23,22 +23,13 @@
 #define EDGE "edge-kmem"
 #define PAGE 4096
 
-#define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
-/* For literals with embedded NUL bytes, which strlen would cut short. */
-#define PARSE_LIT(fn, lit, out, err) fn((lit), sizeof(lit) - 1, (out), (err))
-
 /* slabinfo of the captured kernel is 25 KB. */
 static char buf[65536];
 
+/* The captured tree's <rel> in buf. */
 static size_t read_tree(const char *tree, const char *rel)
 {
-	struct lw_error err;
-	size_t len = 0;
-	int root = lw_fixture_root(tree);
-
-	assert_int_equal(lw_read_file_at(root, rel, buf, sizeof(buf), &len, &err), 0);
-	close(root);
-	return len;
+	return lw_fixture_read(tree, rel, buf, sizeof(buf));
 }
 
 /* --- what each kernel root's files hold (one row per lw_fixture_kernels[] entry) ------------ */

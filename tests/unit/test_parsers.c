@@ -16,19 +16,6 @@
 #include "sys/meminfo.h"
 #include "base/readfile.h"
 
-#define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
-
-static size_t read_fixture(const char *tree, const char *rel, char *buf, size_t cap)
-{
-	struct lw_error err;
-	size_t len = 0;
-	int root = lw_fixture_root(tree);
-
-	assert_int_equal(lw_read_file_at(root, rel, buf, cap, &len, &err), 0);
-	close(root);
-	return len;
-}
-
 /* What each kernel root's files hold (one row per lw_fixture_kernels[] entry, same order). */
 static const struct {
 	const char *tree;
@@ -63,7 +50,7 @@ static void loadavg_fixture(void **state)
 		size_t len;
 
 		assert_string_equal(roots[r].tree, lw_fixture_kernels[r]);
-		len = read_fixture(roots[r].tree, "proc/loadavg", buf, sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/loadavg", buf, sizeof(buf));
 		assert_int_equal(lw_loadavg_parse(buf, len, &la, &err), 0);
 		assert_int_equal(la.load1, roots[r].load[0]);
 		assert_int_equal(la.load5, roots[r].load[1]);
@@ -100,7 +87,7 @@ static void meminfo_fixture(void **state)
 		char buf[16384];
 		struct lw_meminfo m;
 		struct lw_error err;
-		size_t len = read_fixture(roots[r].tree, "proc/meminfo", buf, sizeof(buf));
+		size_t len = lw_fixture_read(roots[r].tree, "proc/meminfo", buf, sizeof(buf));
 
 		assert_int_equal(lw_meminfo_parse(buf, len, &m, &err), 0);
 		for (int f = LW_MI_MEM_TOTAL; f <= LW_MI_COMMITTED_AS; f++)
@@ -145,7 +132,7 @@ static void filenr_fixture_and_edges(void **state)
 
 	(void)state;
 	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
-		size_t len = read_fixture(roots[r].tree, "proc/sys/fs/file-nr", buf, sizeof(buf));
+		size_t len = lw_fixture_read(roots[r].tree, "proc/sys/fs/file-nr", buf, sizeof(buf));
 
 		assert_int_equal(lw_filenr_parse(buf, len, &f, &err), 0);
 		assert_true(f.allocated == roots[r].file_nr[0]);
@@ -167,8 +154,8 @@ static void cpulist(void **state)
 
 	(void)state;
 	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
-		size_t len = read_fixture(roots[r].tree, "sys/devices/system/cpu/online", buf,
-					  sizeof(buf));
+		size_t len = lw_fixture_read(roots[r].tree, "sys/devices/system/cpu/online", buf,
+					     sizeof(buf));
 
 		assert_int_equal(lw_cpulist_parse(buf, len, &n, &err), 0);
 		assert_int_equal(n, roots[r].cpus);

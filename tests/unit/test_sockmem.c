@@ -14,21 +14,6 @@
 #include "net/sockstat.h"
 #include "net/sysctlnum.h"
 
-#define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
-/* For literals with embedded NUL bytes, which strlen would cut short. */
-#define PARSE_LIT(fn, lit, out, err) fn((lit), sizeof(lit) - 1, (out), (err))
-
-static size_t read_fixture(const char *tree, const char *rel, char *buf, size_t cap)
-{
-	struct lw_error err;
-	size_t len = 0;
-	int root = lw_fixture_root(tree);
-
-	assert_int_equal(lw_read_file_at(root, rel, buf, cap, &len, &err), 0);
-	close(root);
-	return len;
-}
-
 /* What each kernel root's files hold (one row per lw_fixture_kernels[] entry, same order). */
 static const struct {
 	const char *tree;
@@ -64,9 +49,9 @@ static void sockstat_fixture(void **state)
 
 		assert_string_equal(roots[r].tree, lw_fixture_kernels[r]);
 		memset(&ss, 0, sizeof(ss));
-		len = read_fixture(roots[r].tree, "proc/net/sockstat", buf, sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/net/sockstat", buf, sizeof(buf));
 		assert_int_equal(lw_sockstat_parse(buf, len, &ss, &err), 0);
-		len = read_fixture(roots[r].tree, "proc/net/sockstat6", buf, sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/net/sockstat6", buf, sizeof(buf));
 		assert_int_equal(lw_sockstat6_parse(buf, len, &ss, &err), 0);
 		/* Every kernel since 2.6 prints every field of both files. */
 		for (int f = 0; f < LW_SS_COUNT; f++) {
@@ -178,20 +163,20 @@ static void netstat_fixture(void **state)
 		size_t len;
 
 		memset(&ns, 0, sizeof(ns));
-		len = read_fixture(roots[r].tree, "proc/net/snmp", buf, sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/net/snmp", buf, sizeof(buf));
 		/* The Tcp line has MaxConn (-1 on real kernels) ahead of the wanted columns. */
 		assert_int_equal(lw_net_snmp_parse(buf, len, &ns, &err), 0);
-		len = read_fixture(roots[r].tree, "proc/net/netstat", buf, sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/net/netstat", buf, sizeof(buf));
 		assert_int_equal(lw_netstat_parse(buf, len, &ns, &err), 0);
 		for (int f = 0; f < LW_NS_COUNT; f++) {
 			assert_true(ns.v[f] == roots[r].ns[f]);
 			assert_true(lw_netstat_has(&ns, (enum lw_netstat_field)f));
 		}
 		/* Each file is parsed for its own prefix only: snmp has no TcpExt, netstat no Tcp. */
-		len = read_fixture(roots[r].tree, "proc/net/snmp", buf, sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/net/snmp", buf, sizeof(buf));
 		assert_int_equal(lw_netstat_parse(buf, len, &ns, &err), -1);
 		assert_non_null(strstr(err.text, "no TcpExt lines"));
-		len = read_fixture(roots[r].tree, "proc/net/netstat", buf, sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/net/netstat", buf, sizeof(buf));
 		assert_int_equal(lw_net_snmp_parse(buf, len, &ns, &err), -1);
 		assert_non_null(strstr(err.text, "no Tcp lines"));
 	}
@@ -308,13 +293,13 @@ static void tcp_limits_fixture(void **state)
 		size_t len;
 
 		memset(&lim, 0, sizeof(lim));
-		len = read_fixture(roots[r].tree, "proc/sys/net/ipv4/tcp_mem", buf, sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/sys/net/ipv4/tcp_mem", buf, sizeof(buf));
 		assert_int_equal(lw_tcp_mem_parse(buf, len, &lim, &err), 0);
-		len = read_fixture(roots[r].tree, "proc/sys/net/ipv4/tcp_max_orphans", buf,
-				   sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/sys/net/ipv4/tcp_max_orphans", buf,
+				      sizeof(buf));
 		assert_int_equal(lw_tcp_limit_parse(buf, len, LW_TL_MAX_ORPHANS, &lim, &err), 0);
-		len = read_fixture(roots[r].tree, "proc/sys/net/ipv4/tcp_max_tw_buckets", buf,
-				   sizeof(buf));
+		len = lw_fixture_read(roots[r].tree, "proc/sys/net/ipv4/tcp_max_tw_buckets", buf,
+				      sizeof(buf));
 		assert_int_equal(lw_tcp_limit_parse(buf, len, LW_TL_MAX_TW_BUCKETS, &lim, &err), 0);
 		for (int f = 0; f < LW_TL_COUNT; f++) {
 			assert_true(lim.v[f] == roots[r].tl[f]);
@@ -430,9 +415,9 @@ static void percents(void **state)
 	lw_sockmem_percents(&ss, &lim, &pct);
 	assert_true(pct.known == 0);
 
-	len = read_fixture(LW_FIXTURE_KERNEL, "proc/net/sockstat", buf, sizeof(buf));
+	len = lw_fixture_read(LW_FIXTURE_KERNEL, "proc/net/sockstat", buf, sizeof(buf));
 	assert_int_equal(lw_sockstat_parse(buf, len, &ss, &err), 0);
-	len = read_fixture(LW_FIXTURE_KERNEL, "proc/sys/net/ipv4/tcp_mem", buf, sizeof(buf));
+	len = lw_fixture_read(LW_FIXTURE_KERNEL, "proc/sys/net/ipv4/tcp_mem", buf, sizeof(buf));
 	assert_int_equal(lw_tcp_mem_parse(buf, len, &lim, &err), 0);
 	/* The limits of the single-value files are not read yet: those two stay unknown. */
 	lw_sockmem_percents(&ss, &lim, &pct);
