@@ -13,6 +13,8 @@
 #include "cycle/sampler.h"
 #include "cycle/snapshot.h"
 
+struct lw_mibtree;
+
 struct lw_agent {
 	const struct lw_config *cfg;     /* configuration in force: a reference, never written
 	                                  * (agent_config.c swaps it; config/lw_config.h) */
@@ -28,6 +30,7 @@ struct lw_agent {
 	struct lw_mcast_capture *mcast;     /* NULL without mcast_interface */
 	struct lw_mcast_if_snap *mcast_current[LW_CONFIG_MAX_MCAST_IFACES];  /* served */
 	struct lw_history *history;      /* NULL: history off */
+	struct lw_mibtree *mibtree;      /* every LEAKWATCH-MIB object, served by one registration */
 	char thresholds_path[600];       /* STATE_DIR/thresholds: the values SETs persist */
 	uint64_t alarm_seq_sent;         /* the newest alarm event notified */
 	int sigfd;

@@ -11,13 +11,9 @@
 #include <net-snmp/agent/agent_sysORTable.h>
 
 #include "lw_oids.h"
-#include "mib_agent.h"
-#include "mib_proc.h"
-#include "mib_tcp.h"
-#include "mib_kernel.h"
-#include "mib_alarms.h"
 #include "mib_mcast.h"
-#include "mib_system.h"
+#include "mibserve.h"
+#include "mibtree.h"
 
 /* From net-snmp's mibgroup modules (libnetsnmpmibs); their headers are not installed. */
 void init_vacm_vars(void);
@@ -25,6 +21,7 @@ void init_system_mib(void);
 void init_sysORTable(void);
 
 static oid sysor_oid[] = { LW_MIB_ROOT };
+static netsnmp_handler_registration *objects_reg;
 
 static void quiet_library(void)
 {
@@ -106,10 +103,13 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 		init_system_mib();
 		init_sysORTable();
 	}
-	if (lw_mib_agent_register(agent) || lw_mib_system_register(agent) ||
-	    lw_mib_proc_register(agent) || lw_mib_tcp_register(agent) ||
-	    lw_mib_kernel_register(agent) || lw_mib_mcast_register(agent) ||
-	    lw_mib_alarms_register(agent))
+	agent->mibtree = lw_mibtree_new();
+	if (agent->mibtree == NULL || lw_mibtree_add_all(agent->mibtree))
+		return lw_error_set(err, 0, "cannot build the LEAKWATCH-MIB tree (out of memory)");
+	/* Tables with rows before the first snapshot (lwCollectorTable) have them from the start. */
+	lw_mibtree_load(agent->mibtree, agent);
+	objects_reg = lw_mibserve_register(agent);
+	if (objects_reg == NULL)
 		return lw_error_set(err, 0, "cannot register LEAKWATCH-MIB handlers");
 	register_sysORTable(sysor_oid, OID_LENGTH(sysor_oid),
 			    "LEAKWATCH-MIB: process, socket, kernel memory and multicast health");
@@ -127,13 +127,12 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 void lw_agent_teardown(struct lw_agent *agent)
 {
 	unregister_sysORTable(sysor_oid, OID_LENGTH(sysor_oid));
-	lw_mib_mcast_unregister(agent);
-	lw_mib_alarms_unregister();
-	lw_mib_proc_unregister();
-	lw_mib_tcp_unregister();
-	lw_mib_kernel_unregister();
-	lw_mib_system_unregister();
-	lw_mib_agent_unregister();
+	lw_mibserve_unregister(objects_reg);
+	objects_reg = NULL;
+	lw_mibtree_free(agent->mibtree);
+	agent->mibtree = NULL;
+	/* After the tree: its capture rows pointed into these publications. */
+	lw_mib_mcast_release(agent);
 	snmp_shutdown("leakwatchd");
 	shutdown_agent();
 }

@@ -1,12 +1,14 @@
-/* alarm_oids.c: an alarm's lwAlarmEntry values, and the OID of the value it is about. */
+/* alarm_oids.c: the OID of the value an alarm is about (its lwAlarmObjectId). */
 #include "alarm_oids.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "lw_oids.h"
-#include "snmp_values.h"
-#include "net/sockstat.h"
+#include "mib_kernel.h"
+#include "mib_mcast.h"
+#include "mib_proc.h"
+#include "mib_system.h"
+#include "mib_tcp.h"
 
 size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
 {
@@ -28,11 +30,11 @@ size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
 		base = slab, len = OID_LENGTH(slab), column = LW_SLAB_TOTAL_BYTES;
 		break;
 	case LW_ALARM_TCP_ORPHANS:
-		base = limits, len = OID_LENGTH(limits), column = LW_TCP_ORPHAN_PERCENT + LW_PCT_TCP_ORPHAN;
+		base = limits, len = OID_LENGTH(limits), column = LW_TCP_ORPHAN_PERCENT;
 		instance = 0;
 		break;
 	case LW_ALARM_TCP_MEM:
-		base = limits, len = OID_LENGTH(limits), column = LW_TCP_ORPHAN_PERCENT + LW_PCT_TCP_MEM_MAX;
+		base = limits, len = OID_LENGTH(limits), column = LW_TCP_MEM_MAX_PERCENT;
 		instance = 0;
 		break;
 	case LW_ALARM_MCAST_RATE:
@@ -59,30 +61,4 @@ size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
 	out[len] = column;
 	out[len + 1] = instance;
 	return len + 2;
-}
-
-bool lw_alarm_column(netsnmp_variable_list *vb, unsigned column, const struct lw_alarm *a)
-{
-	oid id[MAX_OID_LEN];
-	size_t len;
-	struct timespec raised = { .tv_sec = (time_t)a->raised };
-
-	switch (column) {
-	case LW_ALARM_COL_TYPE: snmp_set_var_typed_integer(vb, ASN_INTEGER, a->type); break;
-	case LW_ALARM_COL_OBJECT: lw_set_string(vb, a->object); break;
-	case LW_ALARM_COL_OBJECT_ID:
-		len = lw_alarm_object_oid(a, id, MAX_OID_LEN);
-		if (len == 0)
-			return false;
-		snmp_set_var_typed_value(vb, ASN_OBJECT_ID, id, len * sizeof(oid));
-		break;
-	case LW_ALARM_COL_SEVERITY: snmp_set_var_typed_integer(vb, ASN_INTEGER, a->severity); break;
-	case LW_ALARM_COL_RAISED: lw_set_dateandtime(vb, &raised); break;
-	case LW_ALARM_COL_VALUE: lw_set_counter64(vb, a->value); break;
-	case LW_ALARM_COL_THRESHOLD: lw_set_counter64(vb, a->threshold); break;
-	case LW_ALARM_COL_SLOPE: lw_set_integer(vb, a->slope); break;
-	case LW_ALARM_COL_TIME_TO_EXHAUSTION: lw_set_forecast(vb, a->time_to_exhaustion); break;
-	default: return false;
-	}
-	return true;
 }

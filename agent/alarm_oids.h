@@ -1,4 +1,4 @@
-/* alarm_oids.h: an alarm's lwAlarmEntry values, the instance it is about, its notifications. */
+/* alarm_oids.h: the instance an alarm is about, and its notifications' sub-identifiers. */
 #ifndef LW_ALARM_OIDS_H
 #define LW_ALARM_OIDS_H
 
@@ -10,10 +10,6 @@
 /* Writes the instance OID of the value an alarm watches into out; returns its length (0 when
  * the type is unknown). */
 size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap);
-
-/* Sets vb to the alarm's value of an lwAlarmEntry column (the table and the notifications);
- * false for an unknown column or an alarm type without an object. */
-bool lw_alarm_column(netsnmp_variable_list *vb, unsigned column, const struct lw_alarm *a);
 
 /* The sub-identifier under lwNotifications of an alarm's raise or clear. */
 static inline oid lw_alarm_notification(const struct lw_alarm *a, bool raise)

@@ -16,11 +16,8 @@
 #include "agent_config.h"
 #include "agent_ctx.h"
 #include "agent_setup.h"
-#include "mib_proc.h"
-#include "mib_tcp.h"
-#include "mib_kernel.h"
-#include "mib_alarms.h"
 #include "mib_mcast.h"
+#include "mibtree.h"
 #include "notify.h"
 #include "pidfile.h"
 #include "base/readfile.h"
@@ -65,11 +62,7 @@ static void on_snapshot(int fd, void *arg)
 	lw_notify_alarms(next, &agent->alarm_seq_sent);
 	/* Table rows point into the snapshot: repoint them before the old one is freed. */
 	agent->current = next;
-	lw_mib_proc_load(agent);
-	lw_mib_tcp_load(agent);
-	lw_mib_kernel_load(agent);
-	lw_mib_mcast_load(agent);
-	lw_mib_alarms_load(agent);
+	lw_mibtree_load(agent->mibtree, agent);
 	lw_snapshot_free(old);
 }
 

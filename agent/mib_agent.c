@@ -3,153 +3,111 @@
 
 #include <stdint.h>
 
+#include "agent_ctx.h"
 #include "lw_oids.h"
-#include "scalars.h"
 #include "snmp_values.h"
 
-static const oid agent_oid[] = { LW_OID_AGENT };
-static const oid collector_table_oid[] = { LW_OID_COLLECTOR_TABLE };
-static netsnmp_tdata *collector_table;
-static netsnmp_table_registration_info *collector_table_info;
-static netsnmp_handler_registration *table_reg;
-static struct lw_scalars agent_scalars;
-
-static int agent_value(const struct lw_agent *agent, unsigned subid, netsnmp_variable_list *vb)
+static bool version(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
 {
-	switch (subid) {
-	case LW_AGENT_VERSION:
-		lw_set_string(vb, LW_VERSION);
-		return 0;
-	case LW_AGENT_START_TIME:
-		lw_set_dateandtime(vb, &agent->start_time);
-		return 0;
-	case LW_AGENT_SAMPLE_INTERVAL:
-		lw_set_unsigned(vb, agent->cfg->interval_s);
-		return 0;
-	case LW_AGENT_SNAPSHOT_TIME:
-		if (agent->current == NULL)
-			return -1;
-		lw_set_dateandtime(vb, &agent->current->completed);
-		return 0;
-	default:
+	(void)row, (void)agent;
+	lw_set_string(vb, LW_VERSION);
+	return true;
+}
+
+static bool start_time(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
+{
+	(void)row;
+	lw_set_dateandtime(vb, &agent->start_time);
+	return true;
+}
+
+static bool sample_interval(netsnmp_variable_list *vb, const void *row,
+			    const struct lw_agent *agent)
+{
+	(void)row;
+	lw_set_unsigned(vb, agent->cfg->interval_s);
+	return true;
+}
+
+static bool snapshot_time(netsnmp_variable_list *vb, const void *row,
+			  const struct lw_agent *agent)
+{
+	(void)row;
+	if (agent->current == NULL)
+		return false;
+	lw_set_dateandtime(vb, &agent->current->completed);
+	return true;
+}
+
+static const struct lw_object agent_objects[] = {
+	{ 1, ASN_OCTET_STR, LW_READ_ONLY, version, NULL, "lwAgentVersion" },
+	{ 2, ASN_OCTET_STR, LW_READ_ONLY, start_time, NULL, "lwAgentStartTime" },
+	{ 3, ASN_UNSIGNED, LW_READ_ONLY, sample_interval, NULL, "lwSampleInterval" },
+	{ 4, ASN_OCTET_STR, LW_READ_ONLY, snapshot_time, NULL, "lwAgentSnapshotTime" },
+};
+
+static struct lw_scalar_group agent_group = {
+	"lwAgent", { LW_OID_AGENT }, OID_LENGTH(((oid[]){ LW_OID_AGENT })), agent_objects,
+	sizeof(agent_objects) / sizeof(agent_objects[0]), NULL,
+};
+
+/* A collector row's data is its id; its figures are the served snapshot's (none before one). */
+static const struct lw_collector_stats *stats(const void *row, const struct lw_agent *agent)
+{
+	return agent->current ? &agent->current->collectors[(uintptr_t)row] : NULL;
+}
+
+#define COLLECTOR_VALUE(fn, set)                                                             \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_collector_stats *st = stats(row, agent);                     \
+		if (st == NULL)                                                              \
+			return false;                                                        \
+		set;                                                                         \
+		return true;                                                                 \
+	}
+
+COLLECTOR_VALUE(col_name, lw_set_string(vb, lw_collector_def((enum lw_collector_id)(uintptr_t)row)->name))
+COLLECTOR_VALUE(col_interval, lw_set_unsigned(vb, st->interval_s))
+COLLECTOR_VALUE(col_last_run, lw_set_dateandtime(vb, &st->last_run))
+COLLECTOR_VALUE(col_last_duration, lw_set_gauge(vb, st->last_duration_us))
+COLLECTOR_VALUE(col_total_duration, lw_set_counter64(vb, st->total_duration_us))
+COLLECTOR_VALUE(col_runs, lw_set_counter32(vb, st->runs))
+COLLECTOR_VALUE(col_errors, lw_set_counter32(vb, st->errors))
+COLLECTOR_VALUE(col_last_error, lw_set_string(vb, st->last_error))
+COLLECTOR_VALUE(col_notice, lw_set_string(vb, st->notice))
+
+static const struct lw_object collector_columns[] = {
+	{ LW_COLLECTOR_NAME, ASN_OCTET_STR, LW_READ_ONLY, col_name, NULL, "lwCollectorName" },
+	{ 3, ASN_UNSIGNED, LW_READ_ONLY, col_interval, NULL, "lwCollectorInterval" },
+	{ 4, ASN_OCTET_STR, LW_READ_ONLY, col_last_run, NULL, "lwCollectorLastRun" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, col_last_duration, NULL, "lwCollectorLastDurationUs" },
+	{ 6, ASN_COUNTER64, LW_READ_ONLY, col_total_duration, NULL, "lwCollectorTotalDurationUs" },
+	{ 7, ASN_COUNTER, LW_READ_ONLY, col_runs, NULL, "lwCollectorRuns" },
+	{ 8, ASN_COUNTER, LW_READ_ONLY, col_errors, NULL, "lwCollectorErrors" },
+	{ LW_COLLECTOR_LAST_ERROR, ASN_OCTET_STR, LW_READ_ONLY, col_last_error, NULL,
+	  "lwCollectorLastError" },
+	{ 10, ASN_OCTET_STR, LW_READ_ONLY, col_notice, NULL, "lwCollectorNotice" },
+};
+
+/* The rows never change: the set of collectors is fixed at build time (index id + 1). */
+static int load_collectors(const struct lw_agent *agent, struct lw_table_rows *out)
+{
+	(void)agent;
+	if (lw_table_rows_alloc(out, LW_COL_COUNT, 1))
 		return -1;
-	}
+	for (uintptr_t id = 0; id < LW_COL_COUNT; id++)
+		lw_table_rows_push(out, 1, 1, (const void *)id)[0] = id + 1;
+	return 0;
 }
 
-static void collector_column(netsnmp_variable_list *vb, unsigned column,
-			     const struct lw_collector_stats *st, const char *name)
+static struct lw_table collector_table = {
+	"lwCollectorTable", { LW_OID_COLLECTOR_ENTRY },
+	OID_LENGTH(((oid[]){ LW_OID_COLLECTOR_ENTRY })), collector_columns,
+	sizeof(collector_columns) / sizeof(collector_columns[0]), load_collectors, { 0 },
+};
+
+int lw_mib_agent_add(struct lw_mibtree *t)
 {
-	switch (column) {
-	case LW_COLLECTOR_NAME:
-		lw_set_string(vb, name);
-		break;
-	case LW_COLLECTOR_INTERVAL:
-		lw_set_unsigned(vb, st->interval_s);
-		break;
-	case LW_COLLECTOR_LAST_RUN:
-		lw_set_dateandtime(vb, &st->last_run);
-		break;
-	case LW_COLLECTOR_LAST_DURATION:
-		lw_set_gauge(vb, st->last_duration_us);
-		break;
-	case LW_COLLECTOR_TOTAL_DURATION:
-		lw_set_counter64(vb, st->total_duration_us);
-		break;
-	case LW_COLLECTOR_RUNS:
-		lw_set_counter32(vb, st->runs);
-		break;
-	case LW_COLLECTOR_ERRORS:
-		lw_set_counter32(vb, st->errors);
-		break;
-	case LW_COLLECTOR_LAST_ERROR:
-		lw_set_string(vb, st->last_error);
-		break;
-	case LW_COLLECTOR_NOTICE:
-		lw_set_string(vb, st->notice);
-		break;
-	}
-}
-
-static int collector_rows(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	const struct lw_agent *agent = handler->myvoid;
-
-	(void)reg;
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		netsnmp_tdata_row *row = netsnmp_tdata_extract_row(r);
-		netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
-		enum lw_collector_id id;
-
-		if (r->processed)
-			continue;
-		if (row == NULL || ti == NULL || agent->current == NULL) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-			continue;
-		}
-		id = (enum lw_collector_id)(uintptr_t)row->data;
-		collector_column(r->requestvb, ti->colnum, &agent->current->collectors[id],
-				 lw_collector_def(id)->name);
-	}
-	return SNMP_ERR_NOERROR;
-}
-
-static int register_collector_table(struct lw_agent *agent)
-{
-	netsnmp_table_registration_info *info;
-
-	table_reg = netsnmp_create_handler_registration(
-		"lwCollectorTable", collector_rows, collector_table_oid,
-		OID_LENGTH(collector_table_oid), HANDLER_CAN_RONLY);
-	collector_table = netsnmp_tdata_create_table("lwCollectorTable", 0);
-	/* Kept to free at shutdown: unregistering the handler does not free it. */
-	info = collector_table_info = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
-	if (table_reg == NULL || collector_table == NULL || info == NULL)
-		return -1;
-	table_reg->handler->myvoid = agent;
-	netsnmp_table_helper_add_indexes(info, ASN_UNSIGNED, 0);
-	info->min_column = LW_COLLECTOR_NAME;
-	info->max_column = LW_COLLECTOR_NOTICE;
-	/* The rows never change: the set of collectors is fixed at build time. */
-	for (int id = 0; id < LW_COL_COUNT; id++) {
-		netsnmp_tdata_row *row = netsnmp_tdata_create_row();
-		u_long index = (u_long)id + 1;
-
-		if (row == NULL)
-			return -1;
-		row->data = (void *)(uintptr_t)id;
-		netsnmp_tdata_row_add_index(row, ASN_UNSIGNED, &index, sizeof(index));
-		netsnmp_tdata_add_row(collector_table, row);
-	}
-	return netsnmp_tdata_register(table_reg, collector_table, info) == MIB_REGISTERED_OK ? 0
-											    : -1;
-}
-
-int lw_mib_agent_register(struct lw_agent *agent)
-{
-	if (lw_scalars_register(&agent_scalars, "lwAgent", agent_oid, OID_LENGTH(agent_oid),
-				LW_AGENT_VERSION, LW_AGENT_SNAPSHOT_TIME, agent_value, agent))
-		return -1;
-	return register_collector_table(agent);
-}
-
-void lw_mib_agent_unregister(void)
-{
-	if (table_reg != NULL)
-		netsnmp_unregister_handler(table_reg);
-	if (collector_table != NULL) {
-		netsnmp_tdata_row *row;
-
-		while ((row = netsnmp_tdata_row_first(collector_table)) != NULL)
-			netsnmp_tdata_remove_and_delete_row(collector_table, row);
-		netsnmp_tdata_delete_table(collector_table);
-	}
-	if (collector_table_info != NULL)
-		netsnmp_table_registration_info_free(collector_table_info);
-	collector_table_info = NULL;
-	lw_scalars_unregister(&agent_scalars);
-	table_reg = NULL;
-	collector_table = NULL;
+	return lw_mibtree_add_group(t, &agent_group) || lw_mibtree_add_table(t, &collector_table);
 }

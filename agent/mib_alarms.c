@@ -5,286 +5,337 @@
 #include <string.h>
 
 #include "agent_config.h"
+#include "agent_ctx.h"
 #include "alarm_oids.h"
 #include "lw_oids.h"
-#include "scalars.h"
-#include "snap_table.h"
 #include "snmp_values.h"
 
-static const oid alarms_oid[] = { LW_OID_ALARMS };
-static const oid thresholds_oid[] = { LW_OID_THRESHOLDS };
-static const oid alarm_entry_oid[] = { LW_OID_ALARM_ENTRY };
-static const oid trend_entry_oid[] = { LW_OID_TREND_ENTRY };
+/* --- lwThresholds: read-write, one group, SET phases stateless (see mibtree.h) --- */
 
-static struct lw_snap_table alarm_table, trend_table;
-static struct lw_scalars alarm_scalars;
-static netsnmp_handler_registration *threshold_regs[LW_TH_COUNT];
+#define THRESHOLD_VALUE(fn, id)                                                              \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		(void)row;                                                                   \
+		lw_set_unsigned(vb, agent->cfg->thresholds.v[id]);                            \
+		return true;                                                                 \
+	}
+
+THRESHOLD_VALUE(leak_window, LW_TH_LEAK_WINDOW)
+THRESHOLD_VALUE(leak_significance, LW_TH_LEAK_SIGNIFICANCE)
+THRESHOLD_VALUE(leak_min_slope, LW_TH_LEAK_MIN_SLOPE)
+THRESHOLD_VALUE(leak_min_pct_day, LW_TH_LEAK_MIN_PCT_DAY)
+THRESHOLD_VALUE(leak_warmup, LW_TH_LEAK_WARMUP)
+THRESHOLD_VALUE(fd_min_slope, LW_TH_FD_MIN_SLOPE)
+THRESHOLD_VALUE(orphan_pct, LW_TH_ORPHAN_PCT)
+THRESHOLD_VALUE(tcp_mem_pct, LW_TH_TCP_MEM_PCT)
+THRESHOLD_VALUE(mcast_pps, LW_TH_MCAST_PPS)
+THRESHOLD_VALUE(load_per_cpu, LW_TH_LOAD_PER_CPU)
+THRESHOLD_VALUE(holddown, LW_TH_HOLDDOWN)
+THRESHOLD_VALUE(clear_pct, LW_TH_CLEAR_PCT)
+
+static lw_check_fn check_threshold;
+
+static const struct lw_object threshold_objects[] = {
+	{ 1, ASN_UNSIGNED, LW_READ_WRITE, leak_window, check_threshold, "lwLeakWindow" },
+	{ 2, ASN_UNSIGNED, LW_READ_WRITE, leak_significance, check_threshold, "lwLeakSignificance" },
+	{ 3, ASN_UNSIGNED, LW_READ_WRITE, leak_min_slope, check_threshold, "lwLeakMinSlope" },
+	{ 4, ASN_UNSIGNED, LW_READ_WRITE, leak_min_pct_day, check_threshold, "lwLeakMinPercentDay" },
+	{ 5, ASN_UNSIGNED, LW_READ_WRITE, leak_warmup, check_threshold, "lwLeakWarmup" },
+	{ 6, ASN_UNSIGNED, LW_READ_WRITE, fd_min_slope, check_threshold, "lwFdLeakMinSlope" },
+	{ 7, ASN_UNSIGNED, LW_READ_WRITE, orphan_pct, check_threshold, "lwAlarmTcpOrphanPercent" },
+	{ 8, ASN_UNSIGNED, LW_READ_WRITE, tcp_mem_pct, check_threshold, "lwAlarmTcpMemPercent" },
+	{ 9, ASN_UNSIGNED, LW_READ_WRITE, mcast_pps, check_threshold, "lwAlarmMcastPps" },
+	{ 10, ASN_UNSIGNED, LW_READ_WRITE, load_per_cpu, check_threshold, "lwAlarmLoadPerCpu" },
+	{ 11, ASN_UNSIGNED, LW_READ_WRITE, holddown, check_threshold, "lwAlarmHoldDown" },
+	{ 12, ASN_UNSIGNED, LW_READ_WRITE, clear_pct, check_threshold, "lwAlarmClearPercent" },
+};
+
+#define THRESHOLDS_LEN OID_LENGTH(((oid[]){ LW_OID_THRESHOLDS }))
 
 /*
- * One SET request's thresholds, from its first RESERVE1 to its FREE: net-snmp runs each phase
- * for every varbind before the next phase, so RESERVE2 sees all the request's values at once
- * and judges their consistency together; the file is written once (ACTION) and the values
- * applied once (COMMIT).
+ * The threshold a varbind names: its object's descriptor is the definition's (config/
+ * thresholds.c), so no sub-identifier is derived from the order of enum lw_threshold_id.
+ * -1 for a name that is no threshold's .0 (mibtree checked that already).
  */
-static struct {
-	const void *request;          /* the agent's request session (reqinfo->asp) */
-	struct lw_thresholds next, before;
-	bool written, committed;
-} pending;
-
-static void pending_start(const struct lw_agent *agent, const void *request)
+static int threshold_of(const netsnmp_variable_list *vb)
 {
-	if (pending.request == request)
-		return;
-	pending.request = request;
-	pending.before = agent->cfg->thresholds;
-	pending.next = agent->cfg->thresholds;
-	pending.written = pending.committed = false;
+	if (vb->name_length != THRESHOLDS_LEN + 2)
+		return -1;
+	for (size_t i = 0; i < sizeof(threshold_objects) / sizeof(threshold_objects[0]); i++) {
+		if (threshold_objects[i].subid != vb->name[THRESHOLDS_LEN])
+			continue;
+		for (int id = 0; id < LW_TH_COUNT; id++)
+			if (strcmp(lw_threshold_def((enum lw_threshold_id)id)->object,
+				   threshold_objects[i].name) == 0)
+				return id;
+	}
+	return -1;
 }
 
-static int reserve1(const struct lw_agent *agent, netsnmp_agent_request_info *reqinfo,
-		    netsnmp_request_info *r, enum lw_threshold_id id)
+/* RESERVE1: an Unsigned32 within the threshold's range. */
+static int check_threshold(const netsnmp_variable_list *vb)
 {
+	int id = threshold_of(vb);
 	struct lw_error err;
-	int rc;
-	uint32_t v;
+	unsigned long v;
 
-	pending_start(agent, reqinfo->asp);
-	rc = netsnmp_check_vb_type_and_size(r->requestvb, ASN_UNSIGNED, sizeof(long));
-	if (rc != SNMP_ERR_NOERROR)
+	if (id < 0)
+		return SNMP_ERR_NOTWRITABLE;
+	if (vb->type != ASN_UNSIGNED || vb->val.integer == NULL || vb->val_len != sizeof(long))
 		return SNMP_ERR_WRONGTYPE;
-	v = (uint32_t)*r->requestvb->val.integer;
-	if (lw_threshold_check(id, v, &err) != 0) {
+	/*
+	 * A long holds more than 32 bits on LP64: a value beyond Unsigned32 (RFC 2578 7.1.11) is out
+	 * of every range, never cut down to its low bits.
+	 */
+	v = (unsigned long)*vb->val.integer;
+	if (v > UINT32_MAX) {
+		snmp_log(LOG_NOTICE, "SET refused: %s: %lu is not an Unsigned32\n",
+			 lw_threshold_def((enum lw_threshold_id)id)->object, v);
+		return SNMP_ERR_WRONGVALUE;
+	}
+	if (lw_threshold_check((enum lw_threshold_id)id, (uint32_t)v, &err) != 0) {
 		snmp_log(LOG_NOTICE, "SET refused: %s\n", err.text);
 		return SNMP_ERR_WRONGVALUE;
 	}
-	pending.next.v[id] = v;
-	pending.next.set_mask |= 1u << id;
 	return SNMP_ERR_NOERROR;
 }
 
-static int reserve2(void)
+/* The thresholds in force with the request's varbinds applied (all checked in RESERVE1). */
+static struct lw_thresholds with_request(const struct lw_agent *agent,
+					 netsnmp_variable_list *const *vbs, size_t n)
 {
+	struct lw_thresholds next = agent->cfg->thresholds;
+
+	for (size_t i = 0; i < n; i++) {
+		int id = threshold_of(vbs[i]);
+
+		if (id < 0)
+			continue;
+		next.v[id] = (uint32_t)*vbs[i]->val.integer;
+		next.set_mask |= 1u << id;
+	}
+	return next;
+}
+
+static int consistent(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n)
+{
+	struct lw_thresholds next = with_request(agent, vbs, n);
 	enum lw_threshold_id bad;
 	struct lw_error err;
 
-	if (lw_thresholds_consistent(&pending.next, &bad, &err) != 0) {
+	if (lw_thresholds_consistent(&next, &bad, &err) != 0) {
 		snmp_log(LOG_NOTICE, "SET refused: %s\n", err.text);
 		return SNMP_ERR_INCONSISTENTVALUE;
 	}
 	return SNMP_ERR_NOERROR;
 }
 
-/* Persists the request's values before they take effect, so a SET that answers noError
- * survives a restart. */
-static int action(const struct lw_agent *agent)
+/* ACTION: the values are kept before they take effect, so a SET answered noError survives a
+ * restart. */
+static int persist(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n)
 {
+	struct lw_thresholds next = with_request(agent, vbs, n);
 	struct lw_error err;
 
-	if (pending.written)
-		return SNMP_ERR_NOERROR;
-	if (lw_thresholds_save(agent->thresholds_path, &pending.next, &err) != 0) {
+	if (lw_thresholds_save(agent->thresholds_path, &next, &err) != 0) {
 		snmp_log(LOG_ERR, "SET refused: thresholds cannot be kept: %s\n", err.text);
 		return SNMP_ERR_RESOURCEUNAVAILABLE;
 	}
-	pending.written = true;
 	return SNMP_ERR_NOERROR;
 }
 
-static void commit(struct lw_agent *agent)
+static void apply(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n)
 {
-	if (pending.committed)
-		return;
-	pending.committed = true;
+	struct lw_thresholds next = with_request(agent, vbs, n);
+
 	for (int i = 0; i < LW_TH_COUNT; i++)
-		if (pending.next.v[i] != agent->cfg->thresholds.v[i])
+		if (next.v[i] != agent->cfg->thresholds.v[i])
 			snmp_log(LOG_INFO, "%s set to %u over SNMP (was %u)\n",
-				 lw_threshold_def((enum lw_threshold_id)i)->object, pending.next.v[i],
+				 lw_threshold_def((enum lw_threshold_id)i)->object, next.v[i],
 				 agent->cfg->thresholds.v[i]);
-	lw_agent_apply_thresholds(agent, &pending.next);
+	lw_agent_apply_thresholds(agent, &next);
 }
 
 /*
- * A later varbind failed after this request wrote the file: put the old one back. Over AgentX
- * the master may also undo after this subagent committed (another subagent's commit failed):
- * then the running values go back too.
+ * UNDO: the file goes back to the values in force. net-snmp sends UNDO only before COMMIT: in
+ * standalone mode after a failed ACTION; over AgentX UndoSet follows CommitSet, which the
+ * subagent runs as ACTION (CleanupSet is COMMIT, and RFC 2741 7.2.4 has no undo after it). So
+ * the values in force are still those before the request, and nothing had to be kept.
  */
-static void undo(struct lw_agent *agent)
+static void undo(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n)
 {
+	struct lw_thresholds before = agent->cfg->thresholds;
 	struct lw_error err;
 
-	if (pending.committed) {
-		pending.committed = false;
-		lw_agent_apply_thresholds(agent, &pending.before);
-	}
-	if (!pending.written)
-		return;
-	pending.written = false;
-	if (lw_thresholds_save(agent->thresholds_path, &pending.before, &err) != 0)
+	(void)vbs, (void)n;
+	if (lw_thresholds_save(agent->thresholds_path, &before, &err) != 0)
 		snmp_log(LOG_ERR, "SET undo: %s\n", err.text);
+	lw_agent_apply_thresholds(agent, &before);
 }
 
-static int threshold_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			     netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	struct lw_agent *agent = handler->myvoid;
-	enum lw_threshold_id id = (enum lw_threshold_id)(uintptr_t)reg->my_reg_void;
+static const struct lw_writable_group threshold_sets = { consistent, persist, apply, undo };
 
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		int rc = SNMP_ERR_NOERROR;
+static struct lw_scalar_group threshold_group = {
+	"lwThresholds", { LW_OID_THRESHOLDS }, THRESHOLDS_LEN, threshold_objects,
+	sizeof(threshold_objects) / sizeof(threshold_objects[0]), &threshold_sets,
+};
 
-		if (r->processed)
-			continue;
-		switch (reqinfo->mode) {
-		case MODE_GET:
-			lw_set_unsigned(r->requestvb, agent->cfg->thresholds.v[id]);
-			break;
-		case MODE_SET_RESERVE1: rc = reserve1(agent, reqinfo, r, id); break;
-		case MODE_SET_RESERVE2: rc = reserve2(); break;
-		case MODE_SET_ACTION: rc = action(agent); break;
-		case MODE_SET_COMMIT: commit(agent); break;
-		case MODE_SET_UNDO: undo(agent); break;
-		case MODE_SET_FREE: pending.request = NULL; break;
-		}
-		if (rc != SNMP_ERR_NOERROR)
-			netsnmp_set_request_error(reqinfo, r, rc);
+/* --- lwAlarmTable: a row's data is its struct lw_alarm in the served snapshot --- */
+
+#define ALARM_VALUE(fn, set)                                                                 \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_alarm *a = row;                                              \
+		(void)agent;                                                                 \
+		set;                                                                         \
+		return true;                                                                 \
 	}
-	return SNMP_ERR_NOERROR;
-}
 
-static int register_thresholds(struct lw_agent *agent)
+ALARM_VALUE(alarm_type, snmp_set_var_typed_integer(vb, ASN_INTEGER, a->type))
+ALARM_VALUE(alarm_object, lw_set_string(vb, a->object))
+ALARM_VALUE(alarm_severity, snmp_set_var_typed_integer(vb, ASN_INTEGER, a->severity))
+ALARM_VALUE(alarm_raised, lw_set_dateandtime(vb, &(struct timespec){ .tv_sec = (time_t)a->raised }))
+ALARM_VALUE(alarm_value, lw_set_counter64(vb, a->value))
+ALARM_VALUE(alarm_threshold, lw_set_counter64(vb, a->threshold))
+ALARM_VALUE(alarm_slope, lw_set_integer(vb, a->slope))
+ALARM_VALUE(alarm_time_to_exhaustion, lw_set_forecast(vb, a->time_to_exhaustion))
+
+/* An alarm type without an object has no lwAlarmObjectId. */
+static bool alarm_object_id(netsnmp_variable_list *vb, const void *row,
+			    const struct lw_agent *agent)
 {
-	for (int i = 0; i < LW_TH_COUNT; i++) {
-		oid full[MAX_OID_LEN];
-		netsnmp_handler_registration *reg;
+	oid id[MAX_OID_LEN];
+	size_t len = lw_alarm_object_oid(row, id, MAX_OID_LEN);
 
-		memcpy(full, thresholds_oid, sizeof(thresholds_oid));
-		full[OID_LENGTH(thresholds_oid)] = (oid)i + 1;
-		reg = netsnmp_create_handler_registration(lw_threshold_def(i)->object,
-							  threshold_handler, full,
-							  OID_LENGTH(thresholds_oid) + 1,
-							  HANDLER_CAN_RWRITE);
-		if (reg == NULL)
-			return -1;
-		reg->handler->myvoid = agent;
-		reg->my_reg_void = (void *)(uintptr_t)i;
-		threshold_regs[i] = reg;
-		if (netsnmp_register_scalar(reg) != MIB_REGISTERED_OK)
-			return -1;
-	}
-	return 0;
-}
-
-static bool alarm_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			 const void *served)
-{
-	(void)served;
-	return lw_alarm_column(vb, column, row);
-}
-
-/* Trend rows point at the snapshot's trends; the row's index says which one. */
-static bool trend_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			 const void *served)
-{
-	const struct lw_trend *t = row;
-	const struct lw_snapshot *s = served;
-	size_t id = (size_t)(t - s->trends);
-
-	switch (column) {
-	case LW_TREND_COL_NAME: lw_set_string(vb, lw_trend_name((enum lw_trend_id)id)); break;
-	case LW_TREND_COL_STATE: lw_set_leak_state(vb, t->state); break;
-	case LW_TREND_COL_VALUE: lw_set_counter64(vb, t->value); break;
-	case LW_TREND_COL_SLOPE: lw_set_integer(vb, t->slope); break;
-	case LW_TREND_COL_TIME_TO_LIMIT: lw_set_forecast(vb, t->time_to_limit); break;
-	default: return false;
-	}
+	(void)agent;
+	if (len == 0)
+		return false;
+	snmp_set_var_typed_value(vb, ASN_OBJECT_ID, id, len * sizeof(oid));
 	return true;
 }
 
-static int alarm_scalar_value(const struct lw_agent *agent, unsigned subid,
-			      netsnmp_variable_list *vb)
+static const struct lw_object alarm_columns[] = {
+	{ 2, ASN_INTEGER, LW_READ_ONLY, alarm_type, NULL, "lwAlarmType" },
+	{ LW_ALARM_COL_OBJECT, ASN_OCTET_STR, LW_READ_ONLY, alarm_object, NULL, "lwAlarmObject" },
+	{ LW_ALARM_COL_OBJECT_ID, ASN_OBJECT_ID, LW_READ_ONLY, alarm_object_id, NULL,
+	  "lwAlarmObjectId" },
+	{ LW_ALARM_COL_SEVERITY, ASN_INTEGER, LW_READ_ONLY, alarm_severity, NULL,
+	  "lwAlarmSeverity" },
+	{ 6, ASN_OCTET_STR, LW_READ_ONLY, alarm_raised, NULL, "lwAlarmRaised" },
+	{ LW_ALARM_COL_VALUE, ASN_COUNTER64, LW_READ_ONLY, alarm_value, NULL, "lwAlarmValue" },
+	{ LW_ALARM_COL_THRESHOLD, ASN_COUNTER64, LW_READ_ONLY, alarm_threshold, NULL,
+	  "lwAlarmThreshold" },
+	{ LW_ALARM_COL_SLOPE, ASN_INTEGER, LW_READ_ONLY, alarm_slope, NULL, "lwAlarmSlope" },
+	{ LW_ALARM_COL_TIME_TO_EXHAUSTION, ASN_UNSIGNED, LW_READ_ONLY, alarm_time_to_exhaustion,
+	  NULL, "lwAlarmTimeToExhaustion" },
+};
+
+bool lw_mib_alarm_value(netsnmp_variable_list *vb, unsigned column, const struct lw_alarm *a)
+{
+	for (size_t i = 0; i < sizeof(alarm_columns) / sizeof(alarm_columns[0]); i++)
+		if (alarm_columns[i].subid == column)
+			return alarm_columns[i].value(vb, a, NULL);
+	return false;
+}
+
+static int load_alarms(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_snapshot *s = agent->current;
+	size_t n = s ? s->alarms.n : 0;
 
-	if (s == NULL)
+	if (lw_table_rows_alloc(out, n, 1))
 		return -1;
-	switch (subid) {
-	case LW_ALARM_COUNT_SCALAR: lw_set_gauge(vb, s->alarms.n); return 0;
-	case LW_ALARM_EVENTS_SCALAR: lw_set_counter32(vb, (uint32_t)s->alarms.last_seq); return 0;
-	case LW_ALARM_SUPPRESSED_SCALAR:
-		lw_set_counter32(vb, (uint32_t)s->alarms.suppressed);
-		return 0;
-	default: return -1;
-	}
-}
-
-static const void *served(const void *agent)
-{
-	return ((const struct lw_agent *)agent)->current;
-}
-
-int lw_mib_alarms_register(struct lw_agent *agent)
-{
-	if (register_thresholds(agent) ||
-	    lw_snap_table_register(&alarm_table, "lwAlarmTable", alarm_entry_oid,
-				   OID_LENGTH(alarm_entry_oid), 1, LW_ALARM_COL_TYPE,
-				   LW_ALARM_COL_TIME_TO_EXHAUSTION, alarm_column, served, agent) ||
-	    lw_snap_table_register(&trend_table, "lwTrendTable", trend_entry_oid,
-				   OID_LENGTH(trend_entry_oid), 1, LW_TREND_COL_NAME,
-				   LW_TREND_COL_TIME_TO_LIMIT, trend_column, served, agent) ||
-	    lw_scalars_register(&alarm_scalars, "lwAlarms", alarms_oid, OID_LENGTH(alarms_oid),
-				LW_ALARM_COUNT_SCALAR, LW_ALARM_SUPPRESSED_SCALAR, alarm_scalar_value,
-				agent))
-		return -1;
+	for (size_t i = 0; i < n; i++)
+		lw_table_rows_push(out, 1, 1, &s->alarms.rows[i])[0] = s->alarms.rows[i].index;
 	return 0;
 }
 
-static void fill_alarm(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct lw_alarm_table *t = ctx;
-
-	row->oids[0] = t->rows[i].index;
-	row->data = &t->rows[i];
-}
-
-/* The trends the snapshot knows, by id: the row index is id + 1. */
-struct known_trends {
-	const struct lw_snapshot *s;
-	size_t ids[LW_TREND_COUNT];
+static struct lw_table alarm_table = {
+	"lwAlarmTable", { LW_OID_ALARM_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_ALARM_ENTRY })),
+	alarm_columns, sizeof(alarm_columns) / sizeof(alarm_columns[0]), load_alarms, { 0 },
 };
 
-static void fill_trend(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct known_trends *k = ctx;
+/* --- lwTrendTable: a row's data is its struct lw_trend in the served snapshot --- */
 
-	row->oids[0] = k->ids[i] + 1;
-	row->data = &k->s->trends[k->ids[i]];
+static bool trend_name(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
+{
+	const struct lw_trend *t = row;
+
+	/* Rows are loaded from agent->current: the index is the trend's place in it. */
+	lw_set_string(vb, lw_trend_name((enum lw_trend_id)(t - agent->current->trends)));
+	return true;
 }
 
-void lw_mib_alarms_load(struct lw_agent *agent)
-{
-	static const struct lw_alarm_table empty;
-	const struct lw_snapshot *s = agent->current;
-	struct known_trends k = { .s = s };
-	size_t n = 0;
+#define TREND_VALUE(fn, set)                                                                 \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_trend *t = row;                                              \
+		(void)agent;                                                                 \
+		set;                                                                         \
+		return true;                                                                 \
+	}
 
-	(void)lw_snap_table_load(&alarm_table, s ? s->alarms.n : 0, 1, fill_alarm,
-				 s ? &s->alarms : &empty);
-	/* A series whose source failed has no row. */
+TREND_VALUE(trend_state, lw_set_leak_state(vb, t->state))
+TREND_VALUE(trend_value, lw_set_counter64(vb, t->value))
+TREND_VALUE(trend_slope, lw_set_integer(vb, t->slope))
+TREND_VALUE(trend_time_to_limit, lw_set_forecast(vb, t->time_to_limit))
+
+static const struct lw_object trend_columns[] = {
+	{ 2, ASN_OCTET_STR, LW_READ_ONLY, trend_name, NULL, "lwTrendName" },
+	{ 3, ASN_INTEGER, LW_READ_ONLY, trend_state, NULL, "lwTrendState" },
+	{ 4, ASN_COUNTER64, LW_READ_ONLY, trend_value, NULL, "lwTrendValue" },
+	{ 5, ASN_INTEGER, LW_READ_ONLY, trend_slope, NULL, "lwTrendSlope" },
+	{ 6, ASN_UNSIGNED, LW_READ_ONLY, trend_time_to_limit, NULL, "lwTrendTimeToLimit" },
+};
+
+/* The trends the snapshot knows (a series whose source failed has no row), index id + 1. */
+static int load_trends(const struct lw_agent *agent, struct lw_table_rows *out)
+{
+	const struct lw_snapshot *s = agent->current;
+
+	if (lw_table_rows_alloc(out, s ? LW_TREND_COUNT : 0, 1))
+		return -1;
 	for (size_t i = 0; s != NULL && i < LW_TREND_COUNT; i++)
 		if (s->trends[i].known)
-			k.ids[n++] = i;
-	(void)lw_snap_table_load(&trend_table, n, 1, fill_trend, &k);
+			lw_table_rows_push(out, 1, 1, &s->trends[i])[0] = i + 1;
+	return 0;
 }
 
-void lw_mib_alarms_unregister(void)
-{
-	lw_snap_table_unregister(&alarm_table);
-	lw_snap_table_unregister(&trend_table);
-	lw_scalars_unregister(&alarm_scalars);
-	for (int i = 0; i < LW_TH_COUNT; i++) {
-		if (threshold_regs[i] != NULL)
-			netsnmp_unregister_handler(threshold_regs[i]);
-		threshold_regs[i] = NULL;
+static struct lw_table trend_table = {
+	"lwTrendTable", { LW_OID_TREND_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_TREND_ENTRY })),
+	trend_columns, sizeof(trend_columns) / sizeof(trend_columns[0]), load_trends, { 0 },
+};
+
+/* --- lwAlarms scalars --- */
+
+#define ALARMS_VALUE(fn, set)                                                                \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_snapshot *s = agent->current;                                \
+		(void)row;                                                                   \
+		if (s == NULL)                                                               \
+			return false;                                                        \
+		set;                                                                         \
+		return true;                                                                 \
 	}
+
+ALARMS_VALUE(alarm_count, lw_set_gauge(vb, s->alarms.n))
+ALARMS_VALUE(alarm_events, lw_set_counter32(vb, (uint32_t)s->alarms.last_seq))
+ALARMS_VALUE(alarm_suppressed, lw_set_counter32(vb, (uint32_t)s->alarms.suppressed))
+
+static const struct lw_object alarms_objects[] = {
+	{ 4, ASN_GAUGE, LW_READ_ONLY, alarm_count, NULL, "lwAlarmCount" },
+	{ 5, ASN_COUNTER, LW_READ_ONLY, alarm_events, NULL, "lwAlarmEvents" },
+	{ 6, ASN_COUNTER, LW_READ_ONLY, alarm_suppressed, NULL, "lwAlarmSuppressed" },
+};
+
+static struct lw_scalar_group alarms_group = {
+	"lwAlarms", { LW_OID_ALARMS }, OID_LENGTH(((oid[]){ LW_OID_ALARMS })), alarms_objects,
+	sizeof(alarms_objects) / sizeof(alarms_objects[0]), NULL,
+};
+
+int lw_mib_alarms_add(struct lw_mibtree *t)
+{
+	return lw_mibtree_add_group(t, &threshold_group) || lw_mibtree_add_table(t, &alarm_table) ||
+	       lw_mibtree_add_table(t, &trend_table) || lw_mibtree_add_group(t, &alarms_group);
 }

@@ -1,14 +1,28 @@
-/* mib_alarms.h: the lwAlarms subtree: thresholds (read-write), active alarms, system trends. */
+/* mib_alarms.h: the lwAlarms definitions: thresholds (read-write), active alarms, system trends. */
 #ifndef LW_MIB_ALARMS_H
 #define LW_MIB_ALARMS_H
 
-#include "agent_ctx.h"
+#include <stdbool.h>
 
-int lw_mib_alarms_register(struct lw_agent *agent);
+#include "detect/alarms.h"
+#include "mibtree.h"
 
-/* Points the tables at agent->current (after each snapshot swap). */
-void lw_mib_alarms_load(struct lw_agent *agent);
+/* lwAlarmEntry columns the notifications carry (NOTIFICATION-TYPE OBJECTS; the definitions
+ * use the same names). */
+enum {
+	LW_ALARM_COL_OBJECT = 3,
+	LW_ALARM_COL_OBJECT_ID = 4,
+	LW_ALARM_COL_SEVERITY = 5,
+	LW_ALARM_COL_VALUE = 7,
+	LW_ALARM_COL_THRESHOLD = 8,
+	LW_ALARM_COL_SLOPE = 9,
+	LW_ALARM_COL_TIME_TO_EXHAUSTION = 10,
+};
 
-void lw_mib_alarms_unregister(void);
+int lw_mib_alarms_add(struct lw_mibtree *t);
+
+/* Sets vb to an alarm's value in an lwAlarmEntry column, through the table's own definition;
+ * false when the column has no value for it. */
+bool lw_mib_alarm_value(netsnmp_variable_list *vb, unsigned column, const struct lw_alarm *a);
 
 #endif

@@ -2,341 +2,400 @@
 #include "mib_kernel.h"
 
 #include <stdlib.h>
-#include <string.h>
 
+#include "agent_ctx.h"
 #include "lw_oids.h"
-#include "scalars.h"
-#include "snap_table.h"
 #include "snmp_values.h"
-
-static const oid kernel_oid[] = { LW_OID_KERNEL };
-static const oid memory_oid[] = { LW_OID_KERNEL_MEMORY };
-static const oid slab_oid[] = { LW_OID_SLAB_ENTRY };
-static const oid zone_oid[] = { LW_OID_ZONE_ENTRY };
-static const oid buddy_oid[] = { LW_OID_BUDDY_ENTRY };
-static const oid vmstat_oid[] = { LW_OID_VMSTAT };
-
-static struct lw_snap_table slab_table, zone_table, buddy_table;
-static struct lw_scalars kernel_scalars;
-static netsnmp_handler_registration *memory_reg, *vmstat_reg;
 
 /* The blocks "order 4 and above" start at: 64 KiB with 4 KiB pages. */
 #define HIGH_ORDER 4
 
-/* A zone row with its buddyinfo line (NULL when buddyinfo has none or failed). */
-struct zone_row {
-	const struct lw_zone *zone;
-	const struct lw_buddy *buddy;
-};
-
-/* A buddy row: one order of one buddyinfo line, and the zone index it was matched to. */
-struct buddy_row {
-	const struct lw_buddy *buddy;
-	uint32_t zone_index;
-	uint32_t order;
-};
-
-/* Rebuilt on the agent thread at each snapshot; they point into the served snapshot. */
-static struct zone_row *zone_rows;
-static struct buddy_row *buddy_rows;
-
-static const struct lw_kmem *kmem_of(const struct lw_agent *agent)
+/* Rows are loaded from agent->current, so while a row exists the snapshot does too. */
+static const struct lw_kmem *kmem(const struct lw_agent *agent)
 {
-	return agent->current ? &agent->current->kmem : NULL;
+	return &agent->current->kmem;
 }
 
-/* meminfo field of each lwKernelMemory object, in sub-id order (the last is computed). */
-static const enum lw_meminfo_field memory_fields[] = {
-	LW_MI_SLAB, LW_MI_SRECLAIMABLE, LW_MI_SUNRECLAIM, LW_MI_KERNEL_STACK, LW_MI_PAGE_TABLES,
-	LW_MI_VMALLOC_USED, LW_MI_PERCPU, LW_MI_ANON_PAGES, LW_MI_SHMEM, LW_MI_MAPPED,
-	LW_MI_HUGEPAGES_TOTAL, LW_MI_HUGEPAGES_FREE,
-};
+/* --- lwKernelMemory: /proc/meminfo's kernel figures --- */
 
-static bool answer_memory(netsnmp_variable_list *vb, unsigned subid, const struct lw_snapshot *s)
-{
-	const struct lw_meminfo *m = &s->sys.meminfo;
-	uint64_t kb;
-
-	if (!s->collectors[LW_COL_MEMINFO].ok)
-		return false;
-	if (subid == LW_KMEM_UNACCOUNTED) {
-		if (!lw_meminfo_unaccounted_kb(m, &kb))
-			return false;
-		lw_set_counter64(vb, kb);
-		return true;
-	}
-	if (subid < 1 || subid > sizeof(memory_fields) / sizeof(memory_fields[0]) ||
-	    !lw_meminfo_has(m, memory_fields[subid - 1]))
-		return false;
-	if (subid == LW_KMEM_HUGEPAGES_TOTAL || subid == LW_KMEM_HUGEPAGES_FREE)
-		lw_set_gauge(vb, m->kb[memory_fields[subid - 1]]);
-	else
-		lw_set_counter64(vb, m->kb[memory_fields[subid - 1]]);
-	return true;
-}
-
-static bool answer_vmstat(netsnmp_variable_list *vb, unsigned subid, const struct lw_snapshot *s)
-{
-	const struct lw_vmstat *v = &s->sys.vmstat;
-
-	if (subid < 1 || subid > LW_VM_COUNT || !s->collectors[LW_COL_VMSTAT].ok ||
-	    !lw_vmstat_has(v, (enum lw_vmstat_field)(subid - 1)))
-		return false;
-	lw_set_counter64(vb, v->v[subid - 1]);
-	return true;
-}
-
-/* lwKernelMemory and lwVmstat: scalar groups, my_reg_void telling which. */
-static int group_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	const struct lw_agent *agent = handler->myvoid;
-	bool vmstat = reg->my_reg_void != NULL;
-
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		/* The scalar-group helper has checked the name is base.<subid>.0. */
-		unsigned subid = (unsigned)r->requestvb->name[OID_LENGTH(memory_oid)];
-		const struct lw_snapshot *s = agent->current;
-		bool ok = s != NULL && (vmstat ? answer_vmstat(r->requestvb, subid, s)
-					       : answer_memory(r->requestvb, subid, s));
-
-		if (!ok)
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-	}
-	return SNMP_ERR_NOERROR;
-}
-
-_Static_assert(sizeof(memory_oid) == sizeof(vmstat_oid), "both groups are lwKernel.N");
-
-static bool slab_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			const void *ctx)
-{
-	const struct lw_slab *s = row;
-	const struct lw_kmem *k = ctx;
-
-	switch (column) {
-	case LW_SLAB_NAME: lw_set_string(vb, s->name); break;
-	case LW_SLAB_ACTIVE_OBJS: lw_set_gauge(vb, s->active_objs); break;
-	case LW_SLAB_NUM_OBJS: lw_set_gauge(vb, s->num_objs); break;
-	case LW_SLAB_OBJ_SIZE: lw_set_gauge(vb, s->objsize); break;
-	case LW_SLAB_ACTIVE_SLABS: lw_set_gauge(vb, s->active_slabs); break;
-	case LW_SLAB_NUM_SLABS: lw_set_gauge(vb, s->num_slabs); break;
-	case LW_SLAB_PAGES_PER_SLAB: lw_set_gauge(vb, s->pagesperslab); break;
-	case LW_SLAB_TOTAL_BYTES: lw_set_counter64(vb, lw_slab_total_bytes(s, k->page_size)); break;
-	case LW_SLAB_ACTIVE_BYTES: lw_set_counter64(vb, lw_slab_active_bytes(s)); break;
-	case LW_SLAB_LEAK_STATE: lw_set_leak_state(vb, s->leak_state); break;
-	case LW_SLAB_SLOPE: lw_set_integer(vb, s->slope_kb_h); break;
-	case LW_SLAB_TIME_TO_EXHAUSTION: lw_set_forecast(vb, s->time_to_exhaustion); break;
-	default: return false;
-	}
-	return true;
-}
-
-static bool zone_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			const void *ctx)
-{
-	const struct zone_row *z = row;
-	const struct lw_kmem *k = ctx;
-
-	if (column == LW_ZONE_NAME_COLUMN) {
-		lw_set_string(vb, z->zone->name);
-		return true;
-	}
-	if (column == LW_ZONE_HIGH_ORDER_FREE) {
-		if (z->buddy == NULL)
-			return false;
-		lw_set_counter64(vb, lw_buddy_free_kb(z->buddy, HIGH_ORDER, k->page_size));
-		return true;
-	}
-	if (column < LW_ZONE_FIRST_PAGES_COLUMN ||
-	    column >= LW_ZONE_FIRST_PAGES_COLUMN + LW_ZONE_FIELDS ||
-	    !lw_zone_has(z->zone, (enum lw_zone_field)(column - LW_ZONE_FIRST_PAGES_COLUMN)))
-		return false;
-	lw_set_gauge(vb, z->zone->pages[column - LW_ZONE_FIRST_PAGES_COLUMN]);
-	return true;
-}
-
-static bool buddy_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			 const void *ctx)
-{
-	const struct buddy_row *b = row;
-	const struct lw_kmem *k = ctx;
-	uint64_t blocks = b->buddy->free[b->order];
-
-	switch (column) {
-	case LW_BUDDY_FREE_BLOCKS: lw_set_gauge(vb, blocks); break;
-	case LW_BUDDY_FREE_KB:
-		/* blocks of 2^order pages; a 64-bit product cannot overflow for real counts */
-		lw_set_counter64(vb, (blocks << b->order) * (k->page_size / 1024));
-		break;
-	default: return false;
-	}
-	return true;
-}
-
-static int scalar_value(const struct lw_agent *agent, unsigned subid, netsnmp_variable_list *vb)
+static const struct lw_meminfo *meminfo(const struct lw_agent *agent)
 {
 	const struct lw_snapshot *s = agent->current;
 
-	if (subid == LW_KERNEL_INTERVAL) {
-		lw_set_unsigned(vb, agent->cfg->kernel_interval_s);
+	return s != NULL && s->collectors[LW_COL_MEMINFO].ok ? &s->sys.meminfo : NULL;
+}
+
+#define MEMORY_VALUE(fn, field, set)                                                         \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_meminfo *m = meminfo(agent);                                 \
+		(void)row;                                                                   \
+		if (m == NULL || !lw_meminfo_has(m, field))                                  \
+			return false;                                                        \
+		set(vb, m->kb[field]);                                                       \
+		return true;                                                                 \
+	}
+
+MEMORY_VALUE(slab_kb, LW_MI_SLAB, lw_set_counter64)
+MEMORY_VALUE(sreclaimable_kb, LW_MI_SRECLAIMABLE, lw_set_counter64)
+MEMORY_VALUE(sunreclaim_kb, LW_MI_SUNRECLAIM, lw_set_counter64)
+MEMORY_VALUE(kernel_stack_kb, LW_MI_KERNEL_STACK, lw_set_counter64)
+MEMORY_VALUE(page_tables_kb, LW_MI_PAGE_TABLES, lw_set_counter64)
+MEMORY_VALUE(vmalloc_used_kb, LW_MI_VMALLOC_USED, lw_set_counter64)
+MEMORY_VALUE(percpu_kb, LW_MI_PERCPU, lw_set_counter64)
+MEMORY_VALUE(anon_pages_kb, LW_MI_ANON_PAGES, lw_set_counter64)
+MEMORY_VALUE(shmem_kb, LW_MI_SHMEM, lw_set_counter64)
+MEMORY_VALUE(mapped_kb, LW_MI_MAPPED, lw_set_counter64)
+MEMORY_VALUE(hugepages_total, LW_MI_HUGEPAGES_TOTAL, lw_set_gauge)
+MEMORY_VALUE(hugepages_free, LW_MI_HUGEPAGES_FREE, lw_set_gauge)
+
+static bool unaccounted_kb(netsnmp_variable_list *vb, const void *row,
+			   const struct lw_agent *agent)
+{
+	const struct lw_meminfo *m = meminfo(agent);
+	uint64_t kb;
+
+	(void)row;
+	if (m == NULL || !lw_meminfo_unaccounted_kb(m, &kb))
+		return false;
+	lw_set_counter64(vb, kb);
+	return true;
+}
+
+static const struct lw_object memory_objects[] = {
+	{ 1, ASN_COUNTER64, LW_READ_ONLY, slab_kb, NULL, "lwSlabKB" },
+	{ 2, ASN_COUNTER64, LW_READ_ONLY, sreclaimable_kb, NULL, "lwSReclaimableKB" },
+	{ LW_KMEM_SUNRECLAIM, ASN_COUNTER64, LW_READ_ONLY, sunreclaim_kb, NULL, "lwSUnreclaimKB" },
+	{ 4, ASN_COUNTER64, LW_READ_ONLY, kernel_stack_kb, NULL, "lwKernelStackKB" },
+	{ 5, ASN_COUNTER64, LW_READ_ONLY, page_tables_kb, NULL, "lwPageTablesKB" },
+	{ 6, ASN_COUNTER64, LW_READ_ONLY, vmalloc_used_kb, NULL, "lwVmallocUsedKB" },
+	{ 7, ASN_COUNTER64, LW_READ_ONLY, percpu_kb, NULL, "lwPercpuKB" },
+	{ 8, ASN_COUNTER64, LW_READ_ONLY, anon_pages_kb, NULL, "lwAnonPagesKB" },
+	{ 9, ASN_COUNTER64, LW_READ_ONLY, shmem_kb, NULL, "lwShmemKB" },
+	{ 10, ASN_COUNTER64, LW_READ_ONLY, mapped_kb, NULL, "lwMappedKB" },
+	{ 11, ASN_GAUGE, LW_READ_ONLY, hugepages_total, NULL, "lwHugePagesTotal" },
+	{ 12, ASN_GAUGE, LW_READ_ONLY, hugepages_free, NULL, "lwHugePagesFree" },
+	{ 13, ASN_COUNTER64, LW_READ_ONLY, unaccounted_kb, NULL, "lwUnaccountedKB" },
+};
+
+static struct lw_scalar_group memory_group = {
+	"lwKernelMemory", { LW_OID_KERNEL_MEMORY }, OID_LENGTH(((oid[]){ LW_OID_KERNEL_MEMORY })),
+	memory_objects, sizeof(memory_objects) / sizeof(memory_objects[0]), NULL,
+};
+
+/* --- lwSlabTable: a row's data is its struct lw_slab --- */
+
+#define SLAB_VALUE(fn, set)                                                                  \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_slab *s = row;                                               \
+		(void)agent;                                                                 \
+		set;                                                                         \
+		return true;                                                                 \
+	}
+
+SLAB_VALUE(slab_name, lw_set_string(vb, s->name))
+SLAB_VALUE(slab_active_objs, lw_set_gauge(vb, s->active_objs))
+SLAB_VALUE(slab_num_objs, lw_set_gauge(vb, s->num_objs))
+SLAB_VALUE(slab_obj_size, lw_set_gauge(vb, s->objsize))
+SLAB_VALUE(slab_active_slabs, lw_set_gauge(vb, s->active_slabs))
+SLAB_VALUE(slab_num_slabs, lw_set_gauge(vb, s->num_slabs))
+SLAB_VALUE(slab_pages_per_slab, lw_set_gauge(vb, s->pagesperslab))
+SLAB_VALUE(slab_total_bytes, lw_set_counter64(vb, lw_slab_total_bytes(s, kmem(agent)->page_size)))
+SLAB_VALUE(slab_active_bytes, lw_set_counter64(vb, lw_slab_active_bytes(s)))
+SLAB_VALUE(slab_leak_state, lw_set_leak_state(vb, s->leak_state))
+SLAB_VALUE(slab_slope, lw_set_integer(vb, s->slope_kb_h))
+SLAB_VALUE(slab_time_to_exhaustion, lw_set_forecast(vb, s->time_to_exhaustion))
+
+static const struct lw_object slab_columns[] = {
+	{ 2, ASN_OCTET_STR, LW_READ_ONLY, slab_name, NULL, "lwSlabName" },
+	{ 3, ASN_GAUGE, LW_READ_ONLY, slab_active_objs, NULL, "lwSlabActiveObjs" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, slab_num_objs, NULL, "lwSlabNumObjs" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, slab_obj_size, NULL, "lwSlabObjSize" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, slab_active_slabs, NULL, "lwSlabActiveSlabs" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, slab_num_slabs, NULL, "lwSlabNumSlabs" },
+	{ 8, ASN_GAUGE, LW_READ_ONLY, slab_pages_per_slab, NULL, "lwSlabPagesPerSlab" },
+	{ LW_SLAB_TOTAL_BYTES, ASN_COUNTER64, LW_READ_ONLY, slab_total_bytes, NULL,
+	  "lwSlabTotalBytes" },
+	{ 10, ASN_COUNTER64, LW_READ_ONLY, slab_active_bytes, NULL, "lwSlabActiveBytes" },
+	{ 11, ASN_INTEGER, LW_READ_ONLY, slab_leak_state, NULL, "lwSlabLeakState" },
+	{ 12, ASN_INTEGER, LW_READ_ONLY, slab_slope, NULL, "lwSlabSlope" },
+	{ 13, ASN_UNSIGNED, LW_READ_ONLY, slab_time_to_exhaustion, NULL, "lwSlabTimeToExhaustion" },
+};
+
+static int load_slabs(const struct lw_agent *agent, struct lw_table_rows *out)
+{
+	const struct lw_kmem *k = agent->current ? kmem(agent) : NULL;
+	size_t n = k ? k->slabs.n : 0;
+
+	if (lw_table_rows_alloc(out, n, 1))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		lw_table_rows_push(out, 1, 1, &k->slabs.rows[i])[0] = k->slabs.rows[i].index;
+	return 0;
+}
+
+static struct lw_table slab_table = {
+	"lwSlabTable", { LW_OID_SLAB_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_SLAB_ENTRY })),
+	slab_columns, sizeof(slab_columns) / sizeof(slab_columns[0]), load_slabs, { 0 },
+};
+
+/* --- lwZoneTable: (node, zone index), a zone with its buddyinfo line --- */
+
+struct zone_row {
+	const struct lw_zone *zone;
+	const struct lw_buddy *buddy;  /* NULL when buddyinfo has none or failed */
+};
+
+static bool zone_name(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
+{
+	(void)agent;
+	lw_set_string(vb, ((const struct zone_row *)row)->zone->name);
+	return true;
+}
+
+/* A page count the kernel does not print for this zone has no value. */
+#define ZONE_VALUE(fn, field)                                                                \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_zone *z = ((const struct zone_row *)row)->zone;              \
+		(void)agent;                                                                 \
+		if (!lw_zone_has(z, field))                                                  \
+			return false;                                                        \
+		lw_set_gauge(vb, z->pages[field]);                                           \
+		return true;                                                                 \
+	}
+
+ZONE_VALUE(zone_free, LW_ZONE_FREE)
+ZONE_VALUE(zone_min, LW_ZONE_MIN)
+ZONE_VALUE(zone_low, LW_ZONE_LOW)
+ZONE_VALUE(zone_high, LW_ZONE_HIGH)
+ZONE_VALUE(zone_spanned, LW_ZONE_SPANNED)
+ZONE_VALUE(zone_present, LW_ZONE_PRESENT)
+ZONE_VALUE(zone_managed, LW_ZONE_MANAGED)
+
+static bool zone_high_order_free(netsnmp_variable_list *vb, const void *row,
+				 const struct lw_agent *agent)
+{
+	const struct zone_row *z = row;
+
+	if (z->buddy == NULL)
+		return false;
+	lw_set_counter64(vb, lw_buddy_free_kb(z->buddy, HIGH_ORDER, kmem(agent)->page_size));
+	return true;
+}
+
+static const struct lw_object zone_columns[] = {
+	{ 3, ASN_OCTET_STR, LW_READ_ONLY, zone_name, NULL, "lwZoneName" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, zone_free, NULL, "lwZoneFreePages" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, zone_min, NULL, "lwZoneMinPages" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, zone_low, NULL, "lwZoneLowPages" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, zone_high, NULL, "lwZoneHighPages" },
+	{ 8, ASN_GAUGE, LW_READ_ONLY, zone_spanned, NULL, "lwZoneSpannedPages" },
+	{ 9, ASN_GAUGE, LW_READ_ONLY, zone_present, NULL, "lwZonePresentPages" },
+	{ 10, ASN_GAUGE, LW_READ_ONLY, zone_managed, NULL, "lwZoneManagedPages" },
+	{ 11, ASN_COUNTER64, LW_READ_ONLY, zone_high_order_free, NULL, "lwZoneHighOrderFreeKB" },
+};
+
+/* The buddyinfo line of each zone, when that collector succeeded. */
+static int load_zones(const struct lw_agent *agent, struct lw_table_rows *out)
+{
+	const struct lw_snapshot *s = agent->current;
+	const struct lw_kmem *k = s ? &s->kmem : NULL;
+	size_t n = k ? k->zones.n : 0;
+	struct zone_row *rows;
+
+	if (lw_table_rows_alloc(out, n, 2))
+		return -1;
+	if (n == 0)
 		return 0;
-	}
-	if (s == NULL || !s->collectors[LW_COL_SLABINFO].ok)
+	rows = calloc(n, sizeof(*rows));
+	if (rows == NULL)
 		return -1;
-	switch (subid) {
-	case LW_KERNEL_SLAB_ROWS: lw_set_gauge(vb, s->kmem.slabs.n); return 0;
-	case LW_KERNEL_SLAB_DROPPED: lw_set_gauge(vb, s->kmem.slabs_dropped); return 0;
-	default: return -1;
+	out->extra = rows;
+	for (size_t i = 0; i < n; i++)
+		rows[i].zone = &k->zones.rows[i];
+	for (size_t i = 0; s->collectors[LW_COL_BUDDYINFO].ok && i < k->buddies.n; i++) {
+		const struct lw_zone *z = lw_buddy_zone(&k->buddies.rows[i], &k->zones);
+
+		if (z != NULL)
+			rows[z - k->zones.rows].buddy = &k->buddies.rows[i];
 	}
+	for (size_t i = 0; i < n; i++) {
+		oid *index = lw_table_rows_push(out, 2, 2, &rows[i]);
+
+		index[0] = rows[i].zone->node;
+		index[1] = rows[i].zone->position + 1;
+	}
+	return 0;
 }
 
-static int register_group(netsnmp_handler_registration **out, const char *name,
-			  const oid *base, size_t len, unsigned last, void *which,
-			  struct lw_agent *agent)
-{
-	netsnmp_handler_registration *reg =
-		netsnmp_create_handler_registration(name, group_handler, base, len,
-						    HANDLER_CAN_RONLY);
+static struct lw_table zone_table = {
+	"lwZoneTable", { LW_OID_ZONE_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_ZONE_ENTRY })),
+	zone_columns, sizeof(zone_columns) / sizeof(zone_columns[0]), load_zones, { 0 },
+};
 
-	if (reg == NULL)
-		return -1;
-	reg->handler->myvoid = agent;
-	reg->my_reg_void = which;
-	*out = reg;
-	return netsnmp_register_scalar_group(reg, 1, last) == MIB_REGISTERED_OK ? 0 : -1;
+/* --- lwBuddyTable: (node, zone index, order) of each buddyinfo line matched to a zone --- */
+
+struct buddy_row {
+	const struct lw_buddy *buddy;
+	uint32_t order;
+};
+
+static bool buddy_free_blocks(netsnmp_variable_list *vb, const void *row,
+			      const struct lw_agent *agent)
+{
+	const struct buddy_row *b = row;
+
+	(void)agent;
+	lw_set_gauge(vb, b->buddy->free[b->order]);
+	return true;
 }
 
-/* The data the tables' rows point into, for lw_snap_table_register. */
-static const void *served(const void *agent)
+static bool buddy_free_kb(netsnmp_variable_list *vb, const void *row,
+			  const struct lw_agent *agent)
 {
-	return kmem_of(agent);
+	const struct buddy_row *b = row;
+	uint64_t blocks = b->buddy->free[b->order];
+
+	/* blocks of 2^order pages; a 64-bit product cannot overflow for real counts */
+	lw_set_counter64(vb, (blocks << b->order) * (kmem(agent)->page_size / 1024));
+	return true;
 }
 
-int lw_mib_kernel_register(struct lw_agent *agent)
+static const struct lw_object buddy_columns[] = {
+	{ 4, ASN_GAUGE, LW_READ_ONLY, buddy_free_blocks, NULL, "lwBuddyFreeBlocks" },
+	{ 5, ASN_COUNTER64, LW_READ_ONLY, buddy_free_kb, NULL, "lwBuddyFreeKB" },
+};
+
+static int load_buddies(const struct lw_agent *agent, struct lw_table_rows *out)
 {
-	static int vmstat_marker;
-
-	return register_group(&memory_reg, "lwKernelMemory", memory_oid, OID_LENGTH(memory_oid),
-			      LW_KMEM_UNACCOUNTED, NULL, agent) ||
-	       lw_snap_table_register(&slab_table, "lwSlabTable", slab_oid, OID_LENGTH(slab_oid),
-				      1, LW_SLAB_NAME, LW_SLAB_TIME_TO_EXHAUSTION, slab_column, served,
-				      agent) ||
-	       lw_snap_table_register(&zone_table, "lwZoneTable", zone_oid, OID_LENGTH(zone_oid),
-				      2, LW_ZONE_NAME_COLUMN, LW_ZONE_HIGH_ORDER_FREE, zone_column,
-				      served, agent) ||
-	       lw_snap_table_register(&buddy_table, "lwBuddyTable", buddy_oid,
-				      OID_LENGTH(buddy_oid), 3, LW_BUDDY_FREE_BLOCKS,
-				      LW_BUDDY_FREE_KB, buddy_column, served, agent) ||
-	       lw_scalars_register(&kernel_scalars, "lwKernel", kernel_oid, OID_LENGTH(kernel_oid),
-				   LW_KERNEL_SLAB_ROWS, LW_KERNEL_INTERVAL, scalar_value, agent) ||
-	       register_group(&vmstat_reg, "lwVmstat", vmstat_oid, OID_LENGTH(vmstat_oid),
-			      LW_VM_COUNT, &vmstat_marker, agent)
-		       ? -1
-		       : 0;
-}
-
-static void fill_slab(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct lw_kmem *k = ctx;
-
-	row->oids[0] = k->slabs.rows[i].index;
-	row->data = &k->slabs.rows[i];
-}
-
-static void fill_zone(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct zone_row *rows = ctx;
-
-	row->oids[0] = rows[i].zone->node;
-	row->oids[1] = rows[i].zone->position + 1;
-	row->data = &rows[i];
-}
-
-static void fill_buddy(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct buddy_row *rows = ctx;
-
-	row->oids[0] = rows[i].buddy->node;
-	row->oids[1] = rows[i].zone_index;
-	row->oids[2] = rows[i].order;
-	row->data = &rows[i];
-}
-
-static int by_index(const void *a, const void *b)
-{
-	const struct buddy_row *x = a, *y = b;
-
-	if (x->buddy->node != y->buddy->node)
-		return x->buddy->node < y->buddy->node ? -1 : 1;
-	if (x->zone_index != y->zone_index)
-		return x->zone_index < y->zone_index ? -1 : 1;
-	return (x->order > y->order) - (x->order < y->order);
-}
-
-/* Zone rows with their buddyinfo lines, and one buddy row per order of a matched zone. */
-static void build_rows(const struct lw_snapshot *s, size_t *nzones, size_t *nbuddies)
-{
-	const struct lw_kmem *k = &s->kmem;
-	bool buddy_ok = s->collectors[LW_COL_BUDDYINFO].ok;
+	const struct lw_snapshot *s = agent->current;
+	const struct lw_kmem *k = s ? &s->kmem : NULL;
+	bool ok = s != NULL && s->collectors[LW_COL_BUDDYINFO].ok;
 	size_t orders = 0, n = 0;
+	struct buddy_row *rows;
 
-	*nzones = *nbuddies = 0;
-	free(zone_rows);
-	free(buddy_rows);
-	zone_rows = calloc(k->zones.n ? k->zones.n : 1, sizeof(*zone_rows));
-	for (size_t i = 0; buddy_ok && i < k->buddies.n; i++)
+	for (size_t i = 0; ok && i < k->buddies.n; i++)
 		orders += k->buddies.rows[i].orders;
-	buddy_rows = calloc(orders ? orders : 1, sizeof(*buddy_rows));
-	if (zone_rows == NULL || buddy_rows == NULL)
-		return;  /* out of memory: empty tables until the next snapshot */
-	for (size_t i = 0; i < k->zones.n; i++)
-		zone_rows[i].zone = &k->zones.rows[i];
-	for (size_t i = 0; buddy_ok && i < k->buddies.n; i++) {
+	if (lw_table_rows_alloc(out, orders, 3))
+		return -1;
+	if (orders == 0)
+		return 0;
+	rows = calloc(orders, sizeof(*rows));
+	if (rows == NULL)
+		return -1;
+	out->extra = rows;
+	for (size_t i = 0; i < k->buddies.n; i++) {
 		const struct lw_buddy *b = &k->buddies.rows[i];
 		const struct lw_zone *z = lw_buddy_zone(b, &k->zones);
 
 		/* A line whose zone zoneinfo did not list has no index: it is left out. */
 		if (z == NULL)
 			continue;
-		zone_rows[z - k->zones.rows].buddy = b;
-		for (uint32_t o = 0; o < b->orders; o++)
-			buddy_rows[n++] = (struct buddy_row){ b, z->position + 1, o };
+		for (uint32_t o = 0; o < b->orders; o++) {
+			oid *index;
+
+			rows[n] = (struct buddy_row){ b, o };
+			index = lw_table_rows_push(out, 3, 3, &rows[n++]);
+			index[0] = b->node;
+			index[1] = z->position + 1;
+			index[2] = o;
+		}
 	}
-	qsort(buddy_rows, n, sizeof(*buddy_rows), by_index);
-	*nzones = k->zones.n;
-	*nbuddies = n;
+	return 0;  /* lw_mibtree_load_one sorts the rows by index */
 }
 
-void lw_mib_kernel_load(struct lw_agent *agent)
-{
-	static const struct lw_kmem empty;
-	const struct lw_kmem *k = kmem_of(agent) ? kmem_of(agent) : &empty;
-	size_t nzones = 0, nbuddies = 0;
+static struct lw_table buddy_table = {
+	"lwBuddyTable", { LW_OID_BUDDY_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_BUDDY_ENTRY })),
+	buddy_columns, sizeof(buddy_columns) / sizeof(buddy_columns[0]), load_buddies, { 0 },
+};
 
-	if (agent->current != NULL)
-		build_rows(agent->current, &nzones, &nbuddies);
-	/* Out of memory leaves a table empty until the next snapshot; requests still work. */
-	(void)lw_snap_table_load(&slab_table, k->slabs.n, 1, fill_slab, k);
-	(void)lw_snap_table_load(&zone_table, nzones, 2, fill_zone, zone_rows);
-	(void)lw_snap_table_load(&buddy_table, nbuddies, 3, fill_buddy, buddy_rows);
+/* --- lwKernel scalars --- */
+
+#define SLABINFO_VALUE(fn, set)                                                              \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_snapshot *s = agent->current;                                \
+		(void)row;                                                                   \
+		if (s == NULL || !s->collectors[LW_COL_SLABINFO].ok)                         \
+			return false;                                                        \
+		set;                                                                         \
+		return true;                                                                 \
+	}
+
+SLABINFO_VALUE(slab_rows, lw_set_gauge(vb, s->kmem.slabs.n))
+SLABINFO_VALUE(slab_dropped, lw_set_gauge(vb, s->kmem.slabs_dropped))
+
+static bool kernel_interval(netsnmp_variable_list *vb, const void *row,
+			    const struct lw_agent *agent)
+{
+	(void)row;
+	lw_set_unsigned(vb, agent->cfg->kernel_interval_s);
+	return true;
 }
 
-void lw_mib_kernel_unregister(void)
+static const struct lw_object kernel_objects[] = {
+	{ 5, ASN_GAUGE, LW_READ_ONLY, slab_rows, NULL, "lwSlabRows" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, slab_dropped, NULL, "lwSlabDropped" },
+	{ 7, ASN_UNSIGNED, LW_READ_ONLY, kernel_interval, NULL, "lwKernelInterval" },
+};
+
+static struct lw_scalar_group kernel_group = {
+	"lwKernel", { LW_OID_KERNEL }, OID_LENGTH(((oid[]){ LW_OID_KERNEL })), kernel_objects,
+	sizeof(kernel_objects) / sizeof(kernel_objects[0]), NULL,
+};
+
+/* --- lwVmstat: /proc/vmstat counters --- */
+
+#define VMSTAT_VALUE(fn, field)                                                              \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_snapshot *s = agent->current;                                \
+		(void)row;                                                                   \
+		if (s == NULL || !s->collectors[LW_COL_VMSTAT].ok ||                         \
+		    !lw_vmstat_has(&s->sys.vmstat, field))                                   \
+			return false;                                                        \
+		lw_set_counter64(vb, s->sys.vmstat.v[field]);                                \
+		return true;                                                                 \
+	}
+
+VMSTAT_VALUE(vm_pgfault, LW_VM_PGFAULT)
+VMSTAT_VALUE(vm_pgmajfault, LW_VM_PGMAJFAULT)
+VMSTAT_VALUE(vm_pswpin, LW_VM_PSWPIN)
+VMSTAT_VALUE(vm_pswpout, LW_VM_PSWPOUT)
+VMSTAT_VALUE(vm_oom_kill, LW_VM_OOM_KILL)
+VMSTAT_VALUE(vm_allocstall, LW_VM_ALLOCSTALL)
+VMSTAT_VALUE(vm_compact_stall, LW_VM_COMPACT_STALL)
+VMSTAT_VALUE(vm_pgscan_kswapd, LW_VM_PGSCAN_KSWAPD)
+VMSTAT_VALUE(vm_pgscan_direct, LW_VM_PGSCAN_DIRECT)
+VMSTAT_VALUE(vm_pgsteal_kswapd, LW_VM_PGSTEAL_KSWAPD)
+VMSTAT_VALUE(vm_pgsteal_direct, LW_VM_PGSTEAL_DIRECT)
+VMSTAT_VALUE(vm_workingset_refault, LW_VM_WORKINGSET_REFAULT)
+
+static const struct lw_object vmstat_objects[] = {
+	{ 1, ASN_COUNTER64, LW_READ_ONLY, vm_pgfault, NULL, "lwVmPgFault" },
+	{ 2, ASN_COUNTER64, LW_READ_ONLY, vm_pgmajfault, NULL, "lwVmPgMajFault" },
+	{ 3, ASN_COUNTER64, LW_READ_ONLY, vm_pswpin, NULL, "lwVmPswpIn" },
+	{ 4, ASN_COUNTER64, LW_READ_ONLY, vm_pswpout, NULL, "lwVmPswpOut" },
+	{ 5, ASN_COUNTER64, LW_READ_ONLY, vm_oom_kill, NULL, "lwVmOomKill" },
+	{ 6, ASN_COUNTER64, LW_READ_ONLY, vm_allocstall, NULL, "lwVmAllocStall" },
+	{ 7, ASN_COUNTER64, LW_READ_ONLY, vm_compact_stall, NULL, "lwVmCompactStall" },
+	{ 8, ASN_COUNTER64, LW_READ_ONLY, vm_pgscan_kswapd, NULL, "lwVmPgScanKswapd" },
+	{ 9, ASN_COUNTER64, LW_READ_ONLY, vm_pgscan_direct, NULL, "lwVmPgScanDirect" },
+	{ 10, ASN_COUNTER64, LW_READ_ONLY, vm_pgsteal_kswapd, NULL, "lwVmPgStealKswapd" },
+	{ 11, ASN_COUNTER64, LW_READ_ONLY, vm_pgsteal_direct, NULL, "lwVmPgStealDirect" },
+	{ 12, ASN_COUNTER64, LW_READ_ONLY, vm_workingset_refault, NULL, "lwVmWorkingsetRefault" },
+};
+
+static struct lw_scalar_group vmstat_group = {
+	"lwVmstat", { LW_OID_VMSTAT }, OID_LENGTH(((oid[]){ LW_OID_VMSTAT })), vmstat_objects,
+	sizeof(vmstat_objects) / sizeof(vmstat_objects[0]), NULL,
+};
+
+int lw_mib_kernel_add(struct lw_mibtree *t)
 {
-	lw_snap_table_unregister(&slab_table);
-	lw_snap_table_unregister(&zone_table);
-	lw_snap_table_unregister(&buddy_table);
-	lw_scalars_unregister(&kernel_scalars);
-	if (memory_reg != NULL)
-		netsnmp_unregister_handler(memory_reg);
-	if (vmstat_reg != NULL)
-		netsnmp_unregister_handler(vmstat_reg);
-	memory_reg = vmstat_reg = NULL;
-	free(zone_rows);
-	free(buddy_rows);
-	zone_rows = NULL;
-	buddy_rows = NULL;
+	return lw_mibtree_add_group(t, &memory_group) || lw_mibtree_add_table(t, &slab_table) ||
+	       lw_mibtree_add_table(t, &zone_table) || lw_mibtree_add_table(t, &buddy_table) ||
+	       lw_mibtree_add_group(t, &kernel_group) || lw_mibtree_add_group(t, &vmstat_group);
 }

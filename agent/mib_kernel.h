@@ -1,14 +1,15 @@
-/* mib_kernel.h: the lwKernel subtree: kernel memory, slab caches, zones, buddy lists, vmstat. */
+/* mib_kernel.h: the lwKernel definitions: lwKernelMemory, slab, zone and buddy tables, lwVmstat. */
 #ifndef LW_MIB_KERNEL_H
 #define LW_MIB_KERNEL_H
 
-#include "agent_ctx.h"
+#include "mibtree.h"
 
-int lw_mib_kernel_register(struct lw_agent *agent);
+/* Objects an alarm's lwAlarmObjectId names (the definitions use the same names). */
+enum {
+	LW_KMEM_SUNRECLAIM = 3,     /* lwKernelMemory */
+	LW_SLAB_TOTAL_BYTES = 9,    /* lwSlabEntry */
+};
 
-/* Points the tables at agent->current (called on the agent thread after each swap). */
-void lw_mib_kernel_load(struct lw_agent *agent);
-
-void lw_mib_kernel_unregister(void);
+int lw_mib_kernel_add(struct lw_mibtree *t);
 
 #endif

@@ -5,44 +5,14 @@
 #include <string.h>
 
 #include "lw_oids.h"
-#include "scalars.h"
-#include "snap_table.h"
 #include "snmp_values.h"
 
-static const oid mcast_oid[] = { LW_OID_MCAST };
-static const oid if_oid[] = { LW_OID_MCAST_IF_ENTRY };
-static const oid group_oid[] = { LW_OID_MCAST_GROUP_ENTRY };
-static const oid member_oid[] = { LW_OID_MCAST_MEMBER_ENTRY };
-
 /* (InterfaceIndex, InetAddressType, InetAddress): the address is its length and octets. */
-static const u_char addr_index_types[] = { ASN_INTEGER, ASN_INTEGER, ASN_OCTET_STR };
-static const struct lw_snap_index addr_index = { 3, addr_index_types, 3 + 16 };
-static const u_char if_index_types[] = { ASN_INTEGER };
-static const struct lw_snap_index ifindex_index = { 1, if_index_types, 1 };
-
-static struct lw_snap_table if_table, group_table, member_table;
-static struct lw_scalars mcast_scalars;
-
-/* A group row with the interface it was seen on (what the joined column looks up). */
-struct group_ref {
-	const struct lw_mcast_if_snap *ifs;
-	const struct lw_mcast_group_row *row;
-};
-
-/* The rows of the two capture tables, rebuilt from agent->mcast_current at each publication. */
-static const struct lw_mcast_if_snap *if_rows[LW_CONFIG_MAX_MCAST_IFACES];
-static size_t nif_rows;
-static struct group_ref *group_rows;
-static size_t ngroup_rows;
+#define ADDR_INDEX_MAX (3 + 16)
 
 /* What was last logged for each capture, so a state is logged once, not every second. */
 static enum lw_mcast_state logged_state[LW_CONFIG_MAX_MCAST_IFACES];
 static char logged_error[LW_CONFIG_MAX_MCAST_IFACES][LW_ERROR_TEXT_MAX];
-
-static uint8_t addr_len(uint8_t family)
-{
-	return family == 2 ? 16 : 4;
-}
 
 static void set_truth(netsnmp_variable_list *vb, bool v)
 {
@@ -57,137 +27,10 @@ static void set_time_ns(netsnmp_variable_list *vb, uint64_t ns)
 	lw_set_dateandtime(vb, &t);
 }
 
-static bool if_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-		      const void *served)
-{
-	const struct lw_mcast_if_snap *s = row;
-	const struct lw_mcast_snapshot *t = &s->traffic;
-
-	(void)served;
-	switch (column) {
-	case LW_MCAST_IF_NAME: lw_set_string(vb, s->ifname); break;
-	case LW_MCAST_IF_PACKETS: lw_set_counter64(vb, t->packets); break;
-	case LW_MCAST_IF_OCTETS: lw_set_counter64(vb, t->octets); break;
-	case LW_MCAST_IF_PPS1: lw_set_gauge(vb, lw_mcast_rate_pps(&t->rate1)); break;
-	case LW_MCAST_IF_PPS10: lw_set_gauge(vb, lw_mcast_rate_pps(&t->rate10)); break;
-	case LW_MCAST_IF_PPS60: lw_set_gauge(vb, lw_mcast_rate_pps(&t->rate60)); break;
-	case LW_MCAST_IF_BPS1: lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate1)); break;
-	case LW_MCAST_IF_BPS10: lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate10)); break;
-	case LW_MCAST_IF_BPS60: lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate60)); break;
-	case LW_MCAST_IF_GROUPS: lw_set_gauge(vb, t->groups); break;
-	case LW_MCAST_IF_DROPS: lw_set_counter64(vb, s->pcap_drops); break;
-	case LW_MCAST_IF_IF_DROPS: lw_set_counter64(vb, s->if_drops); break;
-	case LW_MCAST_IF_CAPTURE_STATE: snmp_set_var_typed_integer(vb, ASN_INTEGER, s->state); break;
-	case LW_MCAST_IF_LAST_ERROR: lw_set_string(vb, s->last_error); break;
-	case LW_MCAST_IF_GROUP_OVERFLOW: lw_set_counter64(vb, t->overflow_packets); break;
-	case LW_MCAST_IF_MALFORMED: lw_set_counter64(vb, s->malformed); break;
-	case LW_MCAST_IF_COUNTER_START: lw_set_dateandtime(vb, &s->counter_start); break;
-	default: return false;
-	}
-	return true;
-}
-
-/* The membership list served, or NULL while the mcast-members collector fails. */
-static const struct lw_membership_list *members_of(const struct lw_agent *agent)
-{
-	const struct lw_snapshot *s = agent->current;
-
-	return s != NULL && s->collectors[LW_COL_MCAST_MEMBERS].ok ? &s->members : NULL;
-}
-
-static bool group_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			 const void *served)
-{
-	const struct group_ref *g = row;
-	const struct lw_mcast_group_row *r = g->row;
-	const struct lw_membership_list *members;
-
-	switch (column) {
-	case LW_MCAST_GROUP_PACKETS: lw_set_counter64(vb, r->packets); break;
-	case LW_MCAST_GROUP_OCTETS: lw_set_counter64(vb, r->octets); break;
-	case LW_MCAST_GROUP_PPS10: lw_set_gauge(vb, lw_mcast_rate_pps(&r->rate10)); break;
-	case LW_MCAST_GROUP_BPS10: lw_set_counter64(vb, lw_mcast_rate_bps(&r->rate10)); break;
-	case LW_MCAST_GROUP_SOURCES: lw_set_gauge(vb, r->sources); break;
-	case LW_MCAST_GROUP_SOURCES_OVERFLOW: set_truth(vb, r->sources_capped); break;
-	case LW_MCAST_GROUP_FIRST_SEEN: set_time_ns(vb, r->first_seen_ns); break;
-	case LW_MCAST_GROUP_LAST_SEEN: set_time_ns(vb, r->last_seen_ns); break;
-	case LW_MCAST_GROUP_JOINED:
-		/* Unknown, not false, while the memberships cannot be read. */
-		members = members_of(served);
-		if (members == NULL)
-			return false;
-		set_truth(vb, lw_membership_find(members, g->ifs->ifindex, r->family, r->group) !=
-				      NULL);
-		break;
-	default: return false;
-	}
-	return true;
-}
-
-static bool member_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			  const void *served)
-{
-	const struct lw_mcast_membership *m = row;
-
-	(void)served;
-	switch (column) {
-	case LW_MCAST_MEMBER_IF_NAME: lw_set_string(vb, m->ifname); break;
-	case LW_MCAST_MEMBER_USERS: lw_set_gauge(vb, m->users); break;
-	default: return false;
-	}
-	return true;
-}
-
-static int mcast_scalar_value(const struct lw_agent *agent, unsigned subid,
-			      netsnmp_variable_list *vb)
-{
-	const struct lw_mcast_config *m = &agent->cfg->mcast;
-
-	switch (subid) {
-	case LW_MCAST_INTERFACES: lw_set_gauge(vb, m->ninterfaces); return 0;
-	case LW_MCAST_MAX_GROUPS: lw_set_unsigned(vb, m->max_groups); return 0;
-	case LW_MCAST_SNAPLEN: lw_set_unsigned(vb, m->snaplen); return 0;
-	case LW_MCAST_BUFFER_SIZE: lw_set_unsigned(vb, m->buffer_bytes); return 0;
-	case LW_MCAST_DIRECTION: snmp_set_var_typed_integer(vb, ASN_INTEGER, m->direction); return 0;
-	default: return -1;
-	}
-}
-
-/* The capture tables' rows live in this module; the group table's also needs the agent. */
-static const void *served_captures(const void *agent)
-{
-	return agent;
-}
-
-static const void *served_members(const void *agent)
-{
-	return members_of(agent);
-}
-
-int lw_mib_mcast_register(struct lw_agent *agent)
-{
-	if (lw_snap_table_register_index(&if_table, "lwMcastIfTable", if_oid, OID_LENGTH(if_oid),
-					 &ifindex_index, LW_MCAST_IF_NAME,
-					 LW_MCAST_IF_COUNTER_START, if_column, served_captures,
-					 agent) ||
-	    lw_snap_table_register_index(&group_table, "lwMcastGroupTable", group_oid,
-					 OID_LENGTH(group_oid), &addr_index,
-					 LW_MCAST_GROUP_PACKETS, LW_MCAST_GROUP_JOINED,
-					 group_column, served_captures, agent) ||
-	    lw_snap_table_register_index(&member_table, "lwMcastMemberTable", member_oid,
-					 OID_LENGTH(member_oid), &addr_index,
-					 LW_MCAST_MEMBER_IF_NAME, LW_MCAST_MEMBER_USERS,
-					 member_column, served_members, agent) ||
-	    lw_scalars_register(&mcast_scalars, "lwMulticast", mcast_oid, OID_LENGTH(mcast_oid),
-				LW_MCAST_INTERFACES, LW_MCAST_DIRECTION, mcast_scalar_value, agent))
-		return -1;
-	return 0;
-}
-
 /* ifIndex, InetAddressType, then the address as a length and its octets. */
-static size_t addr_oids(oid *o, uint32_t ifindex, uint8_t family, const uint8_t *addr)
+static size_t addr_index(oid *o, uint32_t ifindex, uint8_t family, const uint8_t *addr)
 {
-	uint8_t len = addr_len(family);
+	uint8_t len = family == 2 ? 16 : 4;
 
 	o[0] = ifindex;
 	o[1] = family;
@@ -197,29 +40,55 @@ static size_t addr_oids(oid *o, uint32_t ifindex, uint8_t family, const uint8_t 
 	return 3u + len;
 }
 
-static void fill_if(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	(void)ctx;
-	row->oids[0] = if_rows[i]->ifindex;
-	row->data = if_rows[i];
-}
+/* --- lwMcastIfTable: a row's data is the capture's publication --- */
 
-static void fill_group(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct group_ref *g = &group_rows[i];
+#define IF_VALUE(fn, set)                                                                    \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_mcast_if_snap *s = row;                                      \
+		const struct lw_mcast_snapshot *t = &s->traffic;                             \
+		(void)agent, (void)t;                                                        \
+		set;                                                                         \
+		return true;                                                                 \
+	}
 
-	(void)ctx;
-	row->index.len = addr_oids(row->oids, g->ifs->ifindex, g->row->family, g->row->group);
-	row->data = g;
-}
+IF_VALUE(if_name, lw_set_string(vb, s->ifname))
+IF_VALUE(if_packets, lw_set_counter64(vb, t->packets))
+IF_VALUE(if_octets, lw_set_counter64(vb, t->octets))
+IF_VALUE(if_pps1, lw_set_gauge(vb, lw_mcast_rate_pps(&t->rate1)))
+IF_VALUE(if_pps10, lw_set_gauge(vb, lw_mcast_rate_pps(&t->rate10)))
+IF_VALUE(if_pps60, lw_set_gauge(vb, lw_mcast_rate_pps(&t->rate60)))
+IF_VALUE(if_bps1, lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate1)))
+IF_VALUE(if_bps10, lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate10)))
+IF_VALUE(if_bps60, lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate60)))
+IF_VALUE(if_groups, lw_set_gauge(vb, t->groups))
+IF_VALUE(if_drops, lw_set_counter64(vb, s->pcap_drops))
+IF_VALUE(if_if_drops, lw_set_counter64(vb, s->if_drops))
+IF_VALUE(if_capture_state, snmp_set_var_typed_integer(vb, ASN_INTEGER, s->state))
+IF_VALUE(if_last_error, lw_set_string(vb, s->last_error))
+IF_VALUE(if_group_overflow, lw_set_counter64(vb, t->overflow_packets))
+IF_VALUE(if_malformed, lw_set_counter64(vb, s->malformed))
+IF_VALUE(if_counter_start, lw_set_dateandtime(vb, &s->counter_start))
 
-static void fill_member(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct lw_mcast_membership *m = &((const struct lw_membership_list *)ctx)->rows[i];
-
-	row->index.len = addr_oids(row->oids, m->ifindex, m->family, m->group);
-	row->data = m;
-}
+static const struct lw_object if_columns[] = {
+	{ 2, ASN_OCTET_STR, LW_READ_ONLY, if_name, NULL, "lwMcastIfName" },
+	{ 3, ASN_COUNTER64, LW_READ_ONLY, if_packets, NULL, "lwMcastIfPackets" },
+	{ 4, ASN_COUNTER64, LW_READ_ONLY, if_octets, NULL, "lwMcastIfOctets" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, if_pps1, NULL, "lwMcastIfPps1" },
+	{ LW_MCAST_IF_PPS10, ASN_GAUGE, LW_READ_ONLY, if_pps10, NULL, "lwMcastIfPps10" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, if_pps60, NULL, "lwMcastIfPps60" },
+	{ 8, ASN_COUNTER64, LW_READ_ONLY, if_bps1, NULL, "lwMcastIfBps1" },
+	{ 9, ASN_COUNTER64, LW_READ_ONLY, if_bps10, NULL, "lwMcastIfBps10" },
+	{ 10, ASN_COUNTER64, LW_READ_ONLY, if_bps60, NULL, "lwMcastIfBps60" },
+	{ 11, ASN_GAUGE, LW_READ_ONLY, if_groups, NULL, "lwMcastIfGroups" },
+	{ 12, ASN_COUNTER64, LW_READ_ONLY, if_drops, NULL, "lwMcastIfDrops" },
+	{ 13, ASN_COUNTER64, LW_READ_ONLY, if_if_drops, NULL, "lwMcastIfIfDrops" },
+	{ 14, ASN_INTEGER, LW_READ_ONLY, if_capture_state, NULL, "lwMcastIfCaptureState" },
+	{ 15, ASN_OCTET_STR, LW_READ_ONLY, if_last_error, NULL, "lwMcastIfLastError" },
+	{ 16, ASN_COUNTER64, LW_READ_ONLY, if_group_overflow, NULL, "lwMcastIfGroupOverflow" },
+	{ 17, ASN_COUNTER64, LW_READ_ONLY, if_malformed, NULL, "lwMcastIfMalformed" },
+	{ 18, ASN_OCTET_STR, LW_READ_ONLY, if_counter_start, NULL, "lwMcastIfCounterStart" },
+};
 
 static int by_ifindex(const void *x, const void *y)
 {
@@ -232,35 +101,217 @@ static int by_ifindex(const void *x, const void *y)
 	return (int)a->state - (int)b->state;
 }
 
-/* The interface rows in ifIndex order (one per ifIndex), and every group of theirs. */
-static void rebuild_capture_tables(const struct lw_agent *agent)
+/* The captures with a row, in ifIndex order, one per ifIndex. */
+static size_t capture_rows(const struct lw_agent *agent,
+			   const struct lw_mcast_if_snap *out[LW_CONFIG_MAX_MCAST_IFACES])
 {
-	size_t n = 0, ngroups = 0;
+	size_t n = 0, kept = 0;
 
 	for (size_t i = 0; i < LW_CONFIG_MAX_MCAST_IFACES; i++) {
 		const struct lw_mcast_if_snap *s = agent->mcast_current[i];
 
 		/* A configured interface never seen since start has no ifIndex, so no row. */
 		if (s != NULL && s->ifindex != 0)
-			if_rows[n++] = s;
+			out[n++] = s;
 	}
-	qsort(if_rows, n, sizeof(if_rows[0]), by_ifindex);
-	nif_rows = 0;
+	qsort(out, n, sizeof(out[0]), by_ifindex);
 	for (size_t i = 0; i < n; i++)
-		if (nif_rows == 0 || if_rows[nif_rows - 1]->ifindex != if_rows[i]->ifindex) {
-			if_rows[nif_rows++] = if_rows[i];
-			ngroups += if_rows[i]->traffic.n;
+		if (kept == 0 || out[kept - 1]->ifindex != out[i]->ifindex)
+			out[kept++] = out[i];
+	return kept;
+}
+
+static int load_ifs(const struct lw_agent *agent, struct lw_table_rows *out)
+{
+	const struct lw_mcast_if_snap *rows[LW_CONFIG_MAX_MCAST_IFACES];
+	size_t n = capture_rows(agent, rows);
+
+	if (lw_table_rows_alloc(out, n, 1))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		lw_table_rows_push(out, 1, 1, rows[i])[0] = rows[i]->ifindex;
+	return 0;
+}
+
+static struct lw_table if_table = {
+	"lwMcastIfTable", { LW_OID_MCAST_IF_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_MCAST_IF_ENTRY })),
+	if_columns, sizeof(if_columns) / sizeof(if_columns[0]), load_ifs, { 0 },
+};
+
+/* --- lwMcastGroupTable: a group row with the interface it was seen on --- */
+
+struct group_ref {
+	const struct lw_mcast_if_snap *ifs;
+	const struct lw_mcast_group_row *row;
+};
+
+/* The membership list served, or NULL while the mcast-members collector fails. */
+static const struct lw_membership_list *members_of(const struct lw_agent *agent)
+{
+	const struct lw_snapshot *s = agent->current;
+
+	return s != NULL && s->collectors[LW_COL_MCAST_MEMBERS].ok ? &s->members : NULL;
+}
+
+#define GROUP_VALUE(fn, set)                                                                 \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_mcast_group_row *r = ((const struct group_ref *)row)->row;   \
+		(void)agent;                                                                 \
+		set;                                                                         \
+		return true;                                                                 \
+	}
+
+GROUP_VALUE(group_packets, lw_set_counter64(vb, r->packets))
+GROUP_VALUE(group_octets, lw_set_counter64(vb, r->octets))
+GROUP_VALUE(group_pps10, lw_set_gauge(vb, lw_mcast_rate_pps(&r->rate10)))
+GROUP_VALUE(group_bps10, lw_set_counter64(vb, lw_mcast_rate_bps(&r->rate10)))
+GROUP_VALUE(group_sources, lw_set_gauge(vb, r->sources))
+GROUP_VALUE(group_sources_overflow, set_truth(vb, r->sources_capped))
+GROUP_VALUE(group_first_seen, set_time_ns(vb, r->first_seen_ns))
+GROUP_VALUE(group_last_seen, set_time_ns(vb, r->last_seen_ns))
+
+/* Unknown, not false, while the memberships cannot be read. */
+static bool group_joined(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
+{
+	const struct group_ref *g = row;
+	const struct lw_membership_list *members = members_of(agent);
+
+	if (members == NULL)
+		return false;
+	set_truth(vb, lw_membership_find(members, g->ifs->ifindex, g->row->family, g->row->group) !=
+			      NULL);
+	return true;
+}
+
+static const struct lw_object group_columns[] = {
+	{ 4, ASN_COUNTER64, LW_READ_ONLY, group_packets, NULL, "lwMcastGroupPackets" },
+	{ 5, ASN_COUNTER64, LW_READ_ONLY, group_octets, NULL, "lwMcastGroupOctets" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, group_pps10, NULL, "lwMcastGroupPps10" },
+	{ 7, ASN_COUNTER64, LW_READ_ONLY, group_bps10, NULL, "lwMcastGroupBps10" },
+	{ 8, ASN_GAUGE, LW_READ_ONLY, group_sources, NULL, "lwMcastGroupSources" },
+	{ 9, ASN_INTEGER, LW_READ_ONLY, group_sources_overflow, NULL,
+	  "lwMcastGroupSourcesOverflow" },
+	{ 10, ASN_OCTET_STR, LW_READ_ONLY, group_first_seen, NULL, "lwMcastGroupFirstSeen" },
+	{ 11, ASN_OCTET_STR, LW_READ_ONLY, group_last_seen, NULL, "lwMcastGroupLastSeen" },
+	{ 12, ASN_INTEGER, LW_READ_ONLY, group_joined, NULL, "lwMcastGroupJoined" },
+};
+
+static int load_groups(const struct lw_agent *agent, struct lw_table_rows *out)
+{
+	const struct lw_mcast_if_snap *ifs[LW_CONFIG_MAX_MCAST_IFACES];
+	size_t nif = capture_rows(agent, ifs), n = 0;
+	struct group_ref *refs;
+
+	for (size_t i = 0; i < nif; i++)
+		n += ifs[i]->traffic.n;
+	if (lw_table_rows_alloc(out, n, ADDR_INDEX_MAX))
+		return -1;
+	if (n == 0)
+		return 0;
+	refs = calloc(n, sizeof(*refs));
+	if (refs == NULL)
+		return -1;
+	out->extra = refs;
+	for (size_t i = 0, k = 0; i < nif; i++)
+		for (size_t j = 0; j < ifs[i]->traffic.n; j++, k++) {
+			const struct lw_mcast_group_row *r = &ifs[i]->traffic.rows[j];
+			oid index[ADDR_INDEX_MAX];
+			size_t len = addr_index(index, ifs[i]->ifindex, r->family, r->group);
+
+			refs[k] = (struct group_ref){ ifs[i], r };
+			memcpy(lw_table_rows_push(out, ADDR_INDEX_MAX, len, &refs[k]), index,
+			       len * sizeof(oid));
 		}
-	free(group_rows);
-	group_rows = ngroups ? calloc(ngroups, sizeof(*group_rows)) : NULL;
-	ngroup_rows = group_rows ? ngroups : 0;
-	for (size_t i = 0, k = 0; i < nif_rows && k < ngroup_rows; i++)
-		for (size_t j = 0; j < if_rows[i]->traffic.n; j++, k++) {
-			group_rows[k].ifs = if_rows[i];
-			group_rows[k].row = &if_rows[i]->traffic.rows[j];
-		}
-	(void)lw_snap_table_load(&if_table, nif_rows, 1, fill_if, NULL);
-	(void)lw_snap_table_load(&group_table, ngroup_rows, 3, fill_group, NULL);
+	return 0;
+}
+
+static struct lw_table group_table = {
+	"lwMcastGroupTable", { LW_OID_MCAST_GROUP_ENTRY },
+	OID_LENGTH(((oid[]){ LW_OID_MCAST_GROUP_ENTRY })), group_columns,
+	sizeof(group_columns) / sizeof(group_columns[0]), load_groups, { 0 },
+};
+
+/* --- lwMcastMemberTable: the kernel's memberships (/proc/net/igmp, igmp6) --- */
+
+static bool member_if_name(netsnmp_variable_list *vb, const void *row,
+			   const struct lw_agent *agent)
+{
+	(void)agent;
+	lw_set_string(vb, ((const struct lw_mcast_membership *)row)->ifname);
+	return true;
+}
+
+static bool member_users(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
+{
+	(void)agent;
+	lw_set_gauge(vb, ((const struct lw_mcast_membership *)row)->users);
+	return true;
+}
+
+static const struct lw_object member_columns[] = {
+	{ 4, ASN_OCTET_STR, LW_READ_ONLY, member_if_name, NULL, "lwMcastMemberIfName" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, member_users, NULL, "lwMcastMemberUsers" },
+};
+
+/* No rows while the collector fails: a walk shows the table empty, not stale. */
+static int load_members(const struct lw_agent *agent, struct lw_table_rows *out)
+{
+	const struct lw_membership_list *m = members_of(agent);
+	size_t n = m ? m->n : 0;
+
+	if (lw_table_rows_alloc(out, n, ADDR_INDEX_MAX))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct lw_mcast_membership *r = &m->rows[i];
+		oid index[ADDR_INDEX_MAX];
+		size_t len = addr_index(index, r->ifindex, r->family, r->group);
+
+		memcpy(lw_table_rows_push(out, ADDR_INDEX_MAX, len, r), index, len * sizeof(oid));
+	}
+	return 0;
+}
+
+static struct lw_table member_table = {
+	"lwMcastMemberTable", { LW_OID_MCAST_MEMBER_ENTRY },
+	OID_LENGTH(((oid[]){ LW_OID_MCAST_MEMBER_ENTRY })), member_columns,
+	sizeof(member_columns) / sizeof(member_columns[0]), load_members, { 0 },
+};
+
+/* --- lwMulticast scalars: the capture configuration --- */
+
+#define CONFIG_VALUE(fn, set)                                                                \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_mcast_config *m = &agent->cfg->mcast;                         \
+		(void)row;                                                                   \
+		set;                                                                         \
+		return true;                                                                 \
+	}
+
+CONFIG_VALUE(mcast_interfaces, lw_set_gauge(vb, m->ninterfaces))
+CONFIG_VALUE(mcast_max_groups, lw_set_unsigned(vb, m->max_groups))
+CONFIG_VALUE(mcast_snaplen, lw_set_unsigned(vb, m->snaplen))
+CONFIG_VALUE(mcast_buffer_size, lw_set_unsigned(vb, m->buffer_bytes))
+CONFIG_VALUE(mcast_direction, snmp_set_var_typed_integer(vb, ASN_INTEGER, m->direction))
+
+static const struct lw_object mcast_objects[] = {
+	{ 4, ASN_GAUGE, LW_READ_ONLY, mcast_interfaces, NULL, "lwMcastInterfaces" },
+	{ 5, ASN_UNSIGNED, LW_READ_ONLY, mcast_max_groups, NULL, "lwMcastMaxGroups" },
+	{ 6, ASN_UNSIGNED, LW_READ_ONLY, mcast_snaplen, NULL, "lwMcastSnaplen" },
+	{ 7, ASN_UNSIGNED, LW_READ_ONLY, mcast_buffer_size, NULL, "lwMcastBufferSize" },
+	{ 8, ASN_INTEGER, LW_READ_ONLY, mcast_direction, NULL, "lwMcastDirection" },
+};
+
+static struct lw_scalar_group mcast_group = {
+	"lwMulticast", { LW_OID_MCAST }, OID_LENGTH(((oid[]){ LW_OID_MCAST })), mcast_objects,
+	sizeof(mcast_objects) / sizeof(mcast_objects[0]), NULL,
+};
+
+int lw_mib_mcast_add(struct lw_mibtree *t)
+{
+	return lw_mibtree_add_table(t, &if_table) || lw_mibtree_add_table(t, &group_table) ||
+	       lw_mibtree_add_table(t, &member_table) || lw_mibtree_add_group(t, &mcast_group);
 }
 
 /* Logs a capture's state when it changes: once per change, never per retry. */
@@ -297,31 +348,14 @@ void lw_mib_mcast_take(struct lw_agent *agent)
 	if (!changed)
 		return;
 	/* Rows point into the publications: repoint them before the old ones are freed. */
-	rebuild_capture_tables(agent);
+	lw_mibtree_load_one(&if_table, agent);
+	lw_mibtree_load_one(&group_table, agent);
 	for (size_t i = 0; i < LW_CONFIG_MAX_MCAST_IFACES; i++)
 		lw_mcast_if_snap_free(old[i]);
 }
 
-void lw_mib_mcast_load(struct lw_agent *agent)
+void lw_mib_mcast_release(struct lw_agent *agent)
 {
-	static const struct lw_membership_list empty;
-	const struct lw_membership_list *m = members_of(agent);
-
-	/* No rows while the collector fails: a walk shows the table empty, not stale. */
-	if (m == NULL)
-		m = &empty;
-	(void)lw_snap_table_load(&member_table, m->n, 3, fill_member, m);
-}
-
-void lw_mib_mcast_unregister(struct lw_agent *agent)
-{
-	lw_snap_table_unregister(&if_table);
-	lw_snap_table_unregister(&group_table);
-	lw_snap_table_unregister(&member_table);
-	lw_scalars_unregister(&mcast_scalars);
-	free(group_rows);
-	group_rows = NULL;
-	ngroup_rows = nif_rows = 0;
 	for (size_t i = 0; i < LW_CONFIG_MAX_MCAST_IFACES; i++) {
 		lw_mcast_if_snap_free(agent->mcast_current[i]);
 		agent->mcast_current[i] = NULL;

@@ -2,221 +2,273 @@
 #include "mib_proc.h"
 
 #include <stdint.h>
-#include <string.h>
 
+#include "agent_ctx.h"
 #include "lw_oids.h"
-#include "scalars.h"
-#include "snap_table.h"
 #include "snmp_values.h"
 
-static const oid processes_oid[] = { LW_OID_PROCESSES };
-static const oid proc_oid[] = { LW_OID_PROC_ENTRY };
-static const oid group_oid[] = { LW_OID_PROC_GROUP_ENTRY };
-static const oid top_oid[] = { LW_OID_PROC_TOP_ENTRY };
-static const oid fd_oid[] = { LW_OID_PROC_FD_ENTRY };
-
-static struct lw_snap_table proc_table, group_table, top_table, fd_table;
-static struct lw_scalars proc_scalars;
-
-static const struct lw_proc_table *table_of(const struct lw_agent *agent)
+/* Rows are loaded from agent->current, so while a row exists the snapshot does too. */
+static const struct lw_proc_table *procs(const struct lw_agent *agent)
 {
-	return agent->current ? &agent->current->procs : NULL;
+	return &agent->current->procs;
 }
 
-static bool proc_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			const void *ctx)
-{
-	const struct lw_proc *p = row;
-	const struct lw_proc_table *t = ctx;
+/* --- lwProcTable: a row's data is its struct lw_proc --- */
 
-	switch (column) {
-	case LW_PROC_NAME: lw_set_string(vb, lw_proc_str(t, p->name)); break;
-	case LW_PROC_CMDLINE: lw_set_string(vb, lw_proc_str(t, p->cmdline)); break;
-	case LW_PROC_PPID: lw_set_unsigned(vb, p->ppid); break;
-	case LW_PROC_UID: lw_set_unsigned(vb, p->uid); break;
-	case LW_PROC_STATE: snmp_set_var_typed_integer(vb, ASN_INTEGER, p->state); break;
-	case LW_PROC_START_TIME:
-		lw_set_unsigned(vb, p->start_time > UINT32_MAX ? UINT32_MAX : (uint32_t)p->start_time);
-		break;
-	case LW_PROC_THREADS: lw_set_gauge(vb, p->threads); break;
-	case LW_PROC_RSS: lw_set_counter64(vb, p->rss_kb); break;
-	case LW_PROC_VSZ: lw_set_counter64(vb, p->vsz_kb); break;
-	case LW_PROC_ANON: lw_set_counter64(vb, p->anon_kb); break;
-	case LW_PROC_SWAP: lw_set_counter64(vb, p->swap_kb); break;
-	case LW_PROC_FDS: lw_set_gauge(vb, p->fds); break;
-	case LW_PROC_FD_LIMIT: lw_set_gauge(vb, p->fd_limit); break;
-	case LW_PROC_SOCKETS: lw_set_gauge(vb, p->sockets); break;
-	case LW_PROC_CPU_TICKS: lw_set_counter64(vb, p->cpu_ticks); break;
-	case LW_PROC_CPU_PERCENT: lw_set_gauge(vb, p->cpu_hundredths); break;
-	case LW_PROC_LEAK_STATE: lw_set_leak_state(vb, p->leak_state); break;
-	case LW_PROC_RSS_SLOPE: lw_set_integer(vb, p->rss_slope_kb_h); break;
-	case LW_PROC_FD_LEAK_STATE:
-		lw_set_leak_state(vb, p->fd_leak_state);
-		break;
-	case LW_PROC_FD_SLOPE: lw_set_integer(vb, p->fd_slope_h); break;
-	case LW_PROC_TIME_TO_EXHAUSTION: lw_set_forecast(vb, p->time_to_exhaustion); break;
+#define PROC_VALUE(fn, set)                                                                  \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_proc *p = row;                                               \
+		(void)agent;                                                                 \
+		set;                                                                         \
+		return true;                                                                 \
 	}
-	return true;
-}
 
-static bool group_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			 const void *ctx)
+PROC_VALUE(proc_name, lw_set_string(vb, lw_proc_str(procs(agent), p->name)))
+PROC_VALUE(proc_cmdline, lw_set_string(vb, lw_proc_str(procs(agent), p->cmdline)))
+PROC_VALUE(proc_ppid, lw_set_unsigned(vb, p->ppid))
+PROC_VALUE(proc_uid, lw_set_unsigned(vb, p->uid))
+PROC_VALUE(proc_state, snmp_set_var_typed_integer(vb, ASN_INTEGER, p->state))
+PROC_VALUE(proc_start_time,
+	   lw_set_unsigned(vb, p->start_time > UINT32_MAX ? UINT32_MAX : (uint32_t)p->start_time))
+PROC_VALUE(proc_threads, lw_set_gauge(vb, p->threads))
+PROC_VALUE(proc_rss, lw_set_counter64(vb, p->rss_kb))
+PROC_VALUE(proc_vsz, lw_set_counter64(vb, p->vsz_kb))
+PROC_VALUE(proc_anon, lw_set_counter64(vb, p->anon_kb))
+PROC_VALUE(proc_swap, lw_set_counter64(vb, p->swap_kb))
+PROC_VALUE(proc_fds, lw_set_gauge(vb, p->fds))
+PROC_VALUE(proc_fd_limit, lw_set_gauge(vb, p->fd_limit))
+PROC_VALUE(proc_sockets, lw_set_gauge(vb, p->sockets))
+PROC_VALUE(proc_cpu_ticks, lw_set_counter64(vb, p->cpu_ticks))
+PROC_VALUE(proc_cpu_percent, lw_set_gauge(vb, p->cpu_hundredths))
+PROC_VALUE(proc_leak_state, lw_set_leak_state(vb, p->leak_state))
+PROC_VALUE(proc_rss_slope, lw_set_integer(vb, p->rss_slope_kb_h))
+PROC_VALUE(proc_fd_leak_state, lw_set_leak_state(vb, p->fd_leak_state))
+PROC_VALUE(proc_fd_slope, lw_set_integer(vb, p->fd_slope_h))
+PROC_VALUE(proc_time_to_exhaustion, lw_set_forecast(vb, p->time_to_exhaustion))
+
+static const struct lw_object proc_columns[] = {
+	{ LW_PROC_NAME, ASN_OCTET_STR, LW_READ_ONLY, proc_name, NULL, "lwProcName" },
+	{ 3, ASN_OCTET_STR, LW_READ_ONLY, proc_cmdline, NULL, "lwProcCmdline" },
+	{ 4, ASN_UNSIGNED, LW_READ_ONLY, proc_ppid, NULL, "lwProcPpid" },
+	{ 5, ASN_UNSIGNED, LW_READ_ONLY, proc_uid, NULL, "lwProcUid" },
+	{ 6, ASN_INTEGER, LW_READ_ONLY, proc_state, NULL, "lwProcState" },
+	{ LW_PROC_START_TIME, ASN_UNSIGNED, LW_READ_ONLY, proc_start_time, NULL,
+	  "lwProcStartTime" },
+	{ 8, ASN_GAUGE, LW_READ_ONLY, proc_threads, NULL, "lwProcThreads" },
+	{ LW_PROC_RSS, ASN_COUNTER64, LW_READ_ONLY, proc_rss, NULL, "lwProcRssKB" },
+	{ 10, ASN_COUNTER64, LW_READ_ONLY, proc_vsz, NULL, "lwProcVszKB" },
+	{ 11, ASN_COUNTER64, LW_READ_ONLY, proc_anon, NULL, "lwProcAnonKB" },
+	{ 12, ASN_COUNTER64, LW_READ_ONLY, proc_swap, NULL, "lwProcSwapKB" },
+	{ LW_PROC_FDS, ASN_GAUGE, LW_READ_ONLY, proc_fds, NULL, "lwProcFds" },
+	{ 14, ASN_GAUGE, LW_READ_ONLY, proc_fd_limit, NULL, "lwProcFdLimit" },
+	{ 15, ASN_GAUGE, LW_READ_ONLY, proc_sockets, NULL, "lwProcSockets" },
+	{ 16, ASN_COUNTER64, LW_READ_ONLY, proc_cpu_ticks, NULL, "lwProcCpuTicks" },
+	{ 17, ASN_GAUGE, LW_READ_ONLY, proc_cpu_percent, NULL, "lwProcCpuPercent" },
+	{ 18, ASN_INTEGER, LW_READ_ONLY, proc_leak_state, NULL, "lwProcLeakState" },
+	{ 19, ASN_INTEGER, LW_READ_ONLY, proc_rss_slope, NULL, "lwProcRssSlope" },
+	{ 20, ASN_INTEGER, LW_READ_ONLY, proc_fd_leak_state, NULL, "lwProcFdLeakState" },
+	{ 21, ASN_INTEGER, LW_READ_ONLY, proc_fd_slope, NULL, "lwProcFdSlope" },
+	{ 22, ASN_UNSIGNED, LW_READ_ONLY, proc_time_to_exhaustion, NULL,
+	  "lwProcTimeToExhaustion" },
+};
+
+static int load_procs(const struct lw_agent *agent, struct lw_table_rows *out)
 {
-	const struct lw_proc_group *g = row;
-	const struct lw_proc_table *t = ctx;
+	const struct lw_proc_table *t = agent->current ? procs(agent) : NULL;
+	size_t n = t ? t->count : 0;
 
-	switch (column) {
-	case LW_GROUP_NAME: lw_set_string(vb, lw_proc_str(t, g->name)); break;
-	case LW_GROUP_COUNT: lw_set_gauge(vb, g->count); break;
-	case LW_GROUP_RSS: lw_set_counter64(vb, g->rss_kb); break;
-	case LW_GROUP_MAX_RSS: lw_set_counter64(vb, g->max_rss_kb); break;
-	case LW_GROUP_VSZ: lw_set_counter64(vb, g->vsz_kb); break;
-	case LW_GROUP_FDS: lw_set_gauge(vb, g->fds); break;
-	case LW_GROUP_CPU_PERCENT: lw_set_gauge(vb, g->cpu_hundredths); break;
-	case LW_GROUP_LEAK_STATE: lw_set_leak_state(vb, g->leak_state); break;
-	case LW_GROUP_RSS_SLOPE: lw_set_integer(vb, g->rss_slope_kb_h); break;
-	case LW_GROUP_FD_LEAK_STATE:
-		lw_set_leak_state(vb, g->fd_leak_state);
-		break;
-	case LW_GROUP_FD_SLOPE: lw_set_integer(vb, g->fd_slope_h); break;
-	case LW_GROUP_TIME_TO_EXHAUSTION: lw_set_forecast(vb, g->time_to_exhaustion); break;
-	}
-	return true;
-}
-
-static bool top_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-		       const void *ctx)
-{
-	const struct lw_proc_top *e = row;
-	const struct lw_proc_table *t = ctx;
-
-	switch (column) {
-	case LW_TOP_PID: lw_set_unsigned(vb, e->pid); break;
-	case LW_TOP_NAME: lw_set_string(vb, lw_proc_str(t, e->name)); break;
-	case LW_TOP_VALUE: lw_set_counter64(vb, e->value); break;
-	}
-	return true;
-}
-
-static bool fd_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-		      const void *ctx)
-{
-	const struct lw_fd_types *f = row;
-
-	(void)ctx;
-	switch (column) {
-	case LW_FD_SOCKETS: lw_set_gauge(vb, f->sockets); break;
-	case LW_FD_PIPES: lw_set_gauge(vb, f->pipes); break;
-	case LW_FD_FILES: lw_set_gauge(vb, f->files); break;
-	case LW_FD_ANON: lw_set_gauge(vb, f->anon); break;
-	case LW_FD_OTHER: lw_set_gauge(vb, f->other); break;
-	}
-	return true;
-}
-
-static int scalar_value(const struct lw_agent *agent, unsigned subid, netsnmp_variable_list *vb)
-{
-	const struct lw_proc_table *t = table_of(agent);
-
-	if (t == NULL)
+	if (lw_table_rows_alloc(out, n, 1))
 		return -1;
-	switch (subid) {
-	case LW_PROC_ROWS: lw_set_gauge(vb, t->count); return 0;
-	case LW_PROC_DROPPED: lw_set_gauge(vb, t->dropped); return 0;
-	case LW_PROC_TOP_N: lw_set_unsigned(vb, t->top_n); return 0;
-	default: return -1;
+	for (size_t i = 0; i < n; i++)
+		lw_table_rows_push(out, 1, 1, &t->rows[i])[0] = t->rows[i].pid;
+	return 0;
+}
+
+static struct lw_table proc_table = {
+	"lwProcTable", { LW_OID_PROC_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_PROC_ENTRY })),
+	proc_columns, sizeof(proc_columns) / sizeof(proc_columns[0]), load_procs, { 0 },
+};
+
+/* --- lwProcGroupTable: a row's data is its struct lw_proc_group --- */
+
+#define GROUP_VALUE(fn, set)                                                                 \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_proc_group *g = row;                                         \
+		(void)agent;                                                                 \
+		set;                                                                         \
+		return true;                                                                 \
 	}
-}
 
-/* The data the tables' rows point into, for lw_snap_table_register. */
-static const void *served(const void *agent)
-{
-	return table_of(agent);
-}
+GROUP_VALUE(group_name, lw_set_string(vb, lw_proc_str(procs(agent), g->name)))
+GROUP_VALUE(group_count, lw_set_gauge(vb, g->count))
+GROUP_VALUE(group_rss, lw_set_counter64(vb, g->rss_kb))
+GROUP_VALUE(group_max_rss, lw_set_counter64(vb, g->max_rss_kb))
+GROUP_VALUE(group_vsz, lw_set_counter64(vb, g->vsz_kb))
+GROUP_VALUE(group_fds, lw_set_gauge(vb, g->fds))
+GROUP_VALUE(group_cpu_percent, lw_set_gauge(vb, g->cpu_hundredths))
+GROUP_VALUE(group_leak_state, lw_set_leak_state(vb, g->leak_state))
+GROUP_VALUE(group_rss_slope, lw_set_integer(vb, g->rss_slope_kb_h))
+GROUP_VALUE(group_fd_leak_state, lw_set_leak_state(vb, g->fd_leak_state))
+GROUP_VALUE(group_fd_slope, lw_set_integer(vb, g->fd_slope_h))
+GROUP_VALUE(group_time_to_exhaustion, lw_set_forecast(vb, g->time_to_exhaustion))
 
-int lw_mib_proc_register(struct lw_agent *agent)
+static const struct lw_object group_columns[] = {
+	{ 2, ASN_OCTET_STR, LW_READ_ONLY, group_name, NULL, "lwProcGroupName" },
+	{ 3, ASN_GAUGE, LW_READ_ONLY, group_count, NULL, "lwProcGroupCount" },
+	{ LW_GROUP_RSS, ASN_COUNTER64, LW_READ_ONLY, group_rss, NULL, "lwProcGroupRssKB" },
+	{ 5, ASN_COUNTER64, LW_READ_ONLY, group_max_rss, NULL, "lwProcGroupMaxRssKB" },
+	{ 6, ASN_COUNTER64, LW_READ_ONLY, group_vsz, NULL, "lwProcGroupVszKB" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, group_fds, NULL, "lwProcGroupFds" },
+	{ 8, ASN_GAUGE, LW_READ_ONLY, group_cpu_percent, NULL, "lwProcGroupCpuPercent" },
+	{ 9, ASN_INTEGER, LW_READ_ONLY, group_leak_state, NULL, "lwProcGroupLeakState" },
+	{ 10, ASN_INTEGER, LW_READ_ONLY, group_rss_slope, NULL, "lwProcGroupRssSlope" },
+	{ 11, ASN_INTEGER, LW_READ_ONLY, group_fd_leak_state, NULL, "lwProcGroupFdLeakState" },
+	{ 12, ASN_INTEGER, LW_READ_ONLY, group_fd_slope, NULL, "lwProcGroupFdSlope" },
+	{ 13, ASN_UNSIGNED, LW_READ_ONLY, group_time_to_exhaustion, NULL,
+	  "lwProcGroupTimeToExhaustion" },
+};
+
+static int load_groups(const struct lw_agent *agent, struct lw_table_rows *out)
 {
-	/* The tables are registered at their Entry OIDs' parents: lwProcTable is lwProcesses.1. */
-	if (lw_snap_table_register(&proc_table, "lwProcTable", proc_oid, OID_LENGTH(proc_oid),
-				   1, LW_PROC_NAME, LW_PROC_TIME_TO_EXHAUSTION, proc_column, served,
-				   agent) ||
-	    lw_snap_table_register(&group_table, "lwProcGroupTable", group_oid,
-				   OID_LENGTH(group_oid), 1, LW_GROUP_NAME, LW_GROUP_TIME_TO_EXHAUSTION,
-				   group_column, served, agent) ||
-	    lw_snap_table_register(&top_table, "lwProcTopTable", top_oid, OID_LENGTH(top_oid), 2,
-				   LW_TOP_PID, LW_TOP_VALUE, top_column, served, agent) ||
-	    lw_snap_table_register(&fd_table, "lwProcFdTable", fd_oid, OID_LENGTH(fd_oid), 1,
-				   LW_FD_SOCKETS, LW_FD_OTHER, fd_column, served, agent))
+	const struct lw_proc_table *t = agent->current ? procs(agent) : NULL;
+	size_t n = t ? t->ngroups : 0;
+
+	if (lw_table_rows_alloc(out, n, 1))
 		return -1;
-	return lw_scalars_register(&proc_scalars, "lwProcesses", processes_oid,
-				   OID_LENGTH(processes_oid), LW_PROC_ROWS, LW_PROC_TOP_N,
-				   scalar_value, agent);
+	for (size_t i = 0; i < n; i++)
+		lw_table_rows_push(out, 1, 1, &t->groups[i])[0] = t->groups[i].index;
+	return 0;
 }
 
-static void fill_proc(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct lw_proc_table *t = ctx;
+static struct lw_table group_table = {
+	"lwProcGroupTable", { LW_OID_PROC_GROUP_ENTRY },
+	OID_LENGTH(((oid[]){ LW_OID_PROC_GROUP_ENTRY })), group_columns,
+	sizeof(group_columns) / sizeof(group_columns[0]), load_groups, { 0 },
+};
 
-	row->oids[0] = t->rows[i].pid;
-	row->data = &t->rows[i];
-}
+/* --- lwProcTopTable: (metric, rank), a row's data is its struct lw_proc_top --- */
 
-static void fill_group(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct lw_proc_table *t = ctx;
-
-	row->oids[0] = t->groups[i].index;
-	row->data = &t->groups[i];
-}
-
-/* Top rows are numbered across metrics: metric m's rank r is entry r-1 of top[m]. */
-static void fill_top(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct lw_proc_table *t = ctx;
-	size_t m = 1;
-
-	while (i >= t->ntop[m]) {
-		i -= t->ntop[m];
-		m++;
+#define TOP_VALUE(fn, set)                                                                   \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_proc_top *e = row;                                           \
+		(void)agent;                                                                 \
+		set;                                                                         \
+		return true;                                                                 \
 	}
-	row->oids[0] = m;
-	row->oids[1] = i + 1;
-	row->data = &t->top[m][i];
+
+TOP_VALUE(top_pid, lw_set_unsigned(vb, e->pid))
+TOP_VALUE(top_name, lw_set_string(vb, lw_proc_str(procs(agent), e->name)))
+TOP_VALUE(top_value, lw_set_counter64(vb, e->value))
+
+static const struct lw_object top_columns[] = {
+	{ 3, ASN_UNSIGNED, LW_READ_ONLY, top_pid, NULL, "lwProcTopPid" },
+	{ 4, ASN_OCTET_STR, LW_READ_ONLY, top_name, NULL, "lwProcTopName" },
+	{ 5, ASN_COUNTER64, LW_READ_ONLY, top_value, NULL, "lwProcTopValue" },
+};
+
+/* Metric m's rank r is entry r-1 of top[m]. */
+static int load_top(const struct lw_agent *agent, struct lw_table_rows *out)
+{
+	const struct lw_proc_table *t = agent->current ? procs(agent) : NULL;
+	size_t n = 0;
+
+	for (int m = 1; t != NULL && m <= LW_TOP_COUNT; m++)
+		n += t->ntop[m];
+	if (lw_table_rows_alloc(out, n, 2))
+		return -1;
+	for (int m = 1; t != NULL && m <= LW_TOP_COUNT; m++)
+		for (size_t i = 0; i < t->ntop[m]; i++) {
+			oid *index = lw_table_rows_push(out, 2, 2, &t->top[m][i]);
+
+			index[0] = (oid)m;
+			index[1] = i + 1;
+		}
+	return 0;
 }
 
-/* lwProcFdTable rows are the rows of lwProcTable in the top-N by descriptors. */
-static void fill_fd(size_t i, struct lw_snap_row *row, const void *ctx)
+static struct lw_table top_table = {
+	"lwProcTopTable", { LW_OID_PROC_TOP_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_PROC_TOP_ENTRY })),
+	top_columns, sizeof(top_columns) / sizeof(top_columns[0]), load_top, { 0 },
+};
+
+/* --- lwProcFdTable: the rows of lwProcTable in the top-N by descriptors --- */
+
+#define FD_VALUE(fn, field)                                                                  \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_fd_types *f = row;                                           \
+		(void)agent;                                                                 \
+		lw_set_gauge(vb, f->field);                                                  \
+		return true;                                                                 \
+	}
+
+FD_VALUE(fd_sockets, sockets)
+FD_VALUE(fd_pipes, pipes)
+FD_VALUE(fd_files, files)
+FD_VALUE(fd_anon, anon)
+FD_VALUE(fd_other, other)
+
+static const struct lw_object fd_columns[] = {
+	{ 1, ASN_GAUGE, LW_READ_ONLY, fd_sockets, NULL, "lwProcFdSockets" },
+	{ 2, ASN_GAUGE, LW_READ_ONLY, fd_pipes, NULL, "lwProcFdPipes" },
+	{ 3, ASN_GAUGE, LW_READ_ONLY, fd_files, NULL, "lwProcFdFiles" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, fd_anon, NULL, "lwProcFdAnon" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, fd_other, NULL, "lwProcFdOther" },
+};
+
+static int load_fds(const struct lw_agent *agent, struct lw_table_rows *out)
 {
-	const struct lw_proc *const *rows = ctx;
+	const struct lw_proc_table *t = agent->current ? procs(agent) : NULL;
+	size_t n = 0;
 
-	row->oids[0] = rows[i]->pid;
-	row->data = &rows[i]->types;
-}
-
-void lw_mib_proc_load(struct lw_agent *agent)
-{
-	static const struct lw_proc_table empty;
-	const struct lw_proc_table *t = table_of(agent) ? table_of(agent) : &empty;
-	const struct lw_proc *fd_rows[LW_CONFIG_MAX_TOP];
-	size_t ntop = 0, nfd = 0;
-
-	/* Out of memory leaves a table empty until the next snapshot; requests still work. */
-	(void)lw_snap_table_load(&proc_table, t->count, 1, fill_proc, t);
-	(void)lw_snap_table_load(&group_table, t->ngroups, 1, fill_group, t);
-	for (int m = 1; m <= LW_TOP_COUNT; m++)
-		ntop += t->ntop[m];
-	(void)lw_snap_table_load(&top_table, ntop, 2, fill_top, t);
-	for (size_t i = 0; i < t->count && nfd < LW_CONFIG_MAX_TOP; i++)
+	for (size_t i = 0; t != NULL && i < t->count; i++)
+		n += t->rows[i].in_fd_top && n < LW_CONFIG_MAX_TOP;
+	if (lw_table_rows_alloc(out, n, 1))
+		return -1;
+	for (size_t i = 0; t != NULL && i < t->count && out->n < n; i++)
 		if (t->rows[i].in_fd_top)
-			fd_rows[nfd++] = &t->rows[i];
-	(void)lw_snap_table_load(&fd_table, nfd, 1, fill_fd, fd_rows);
+			lw_table_rows_push(out, 1, 1, &t->rows[i].types)[0] = t->rows[i].pid;
+	return 0;
 }
 
-void lw_mib_proc_unregister(void)
+static struct lw_table fd_table = {
+	"lwProcFdTable", { LW_OID_PROC_FD_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_PROC_FD_ENTRY })),
+	fd_columns, sizeof(fd_columns) / sizeof(fd_columns[0]), load_fds, { 0 },
+};
+
+/* --- lwProcesses scalars --- */
+
+#define SCALAR_VALUE(fn, set)                                                                \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		(void)row;                                                                   \
+		if (agent->current == NULL)                                                  \
+			return false;                                                        \
+		set;                                                                         \
+		return true;                                                                 \
+	}
+
+SCALAR_VALUE(proc_rows, lw_set_gauge(vb, procs(agent)->count))
+SCALAR_VALUE(proc_dropped, lw_set_gauge(vb, procs(agent)->dropped))
+SCALAR_VALUE(proc_top_n, lw_set_unsigned(vb, procs(agent)->top_n))
+
+static const struct lw_object processes_objects[] = {
+	{ 5, ASN_GAUGE, LW_READ_ONLY, proc_rows, NULL, "lwProcRows" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, proc_dropped, NULL, "lwProcDropped" },
+	{ 7, ASN_UNSIGNED, LW_READ_ONLY, proc_top_n, NULL, "lwProcTopN" },
+};
+
+static struct lw_scalar_group processes_group = {
+	"lwProcesses", { LW_OID_PROCESSES }, OID_LENGTH(((oid[]){ LW_OID_PROCESSES })),
+	processes_objects, sizeof(processes_objects) / sizeof(processes_objects[0]), NULL,
+};
+
+int lw_mib_proc_add(struct lw_mibtree *t)
 {
-	lw_snap_table_unregister(&proc_table);
-	lw_snap_table_unregister(&group_table);
-	lw_snap_table_unregister(&top_table);
-	lw_snap_table_unregister(&fd_table);
-	lw_scalars_unregister(&proc_scalars);
+	return lw_mibtree_add_table(t, &proc_table) || lw_mibtree_add_table(t, &group_table) ||
+	       lw_mibtree_add_table(t, &top_table) || lw_mibtree_add_table(t, &fd_table) ||
+	       lw_mibtree_add_group(t, &processes_group);
 }

@@ -1,101 +1,92 @@
 /* mib_system.c: lwSystem scalars: load, memory, file handles, process and thread counts. */
 #include "mib_system.h"
 
-#include <stdbool.h>
-
+#include "agent_ctx.h"
 #include "lw_oids.h"
 #include "snmp_values.h"
 
-static const oid system_oid[] = { LW_OID_SYSTEM };
-static netsnmp_handler_registration *system_reg;
+/* The served snapshot when its collector c succeeded, else NULL (no value). */
+static const struct lw_snapshot *ok(const struct lw_agent *agent, enum lw_collector_id c)
+{
+	const struct lw_snapshot *s = agent->current;
 
-/* Which collector and meminfo field feed each KiB object, so the switch stays short. */
-static const struct kb_object {
-	unsigned subid;
-	enum lw_meminfo_field field;
-} kb_objects[] = {
-	{ LW_SYS_MEM_TOTAL, LW_MI_MEM_TOTAL },   { LW_SYS_MEM_FREE, LW_MI_MEM_FREE },
-	{ LW_SYS_MEM_AVAILABLE, LW_MI_MEM_AVAILABLE }, { LW_SYS_BUFFERS, LW_MI_BUFFERS },
-	{ LW_SYS_CACHED, LW_MI_CACHED },         { LW_SYS_SWAP_TOTAL, LW_MI_SWAP_TOTAL },
-	{ LW_SYS_SWAP_FREE, LW_MI_SWAP_FREE },   { LW_SYS_COMMITTED, LW_MI_COMMITTED_AS },
+	return s != NULL && s->collectors[c].ok ? s : NULL;
+}
+
+#define SYS_VALUE(fn, collector, set)                                                        \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_snapshot *s = ok(agent, collector);                          \
+		(void)row;                                                                   \
+		if (s == NULL)                                                               \
+			return false;                                                        \
+		set;                                                                         \
+		return true;                                                                 \
+	}
+
+SYS_VALUE(load1, LW_COL_LOADAVG, lw_set_gauge(vb, s->sys.loadavg.load1))
+SYS_VALUE(load5, LW_COL_LOADAVG, lw_set_gauge(vb, s->sys.loadavg.load5))
+SYS_VALUE(load15, LW_COL_LOADAVG, lw_set_gauge(vb, s->sys.loadavg.load15))
+SYS_VALUE(threads, LW_COL_LOADAVG, lw_set_gauge(vb, s->sys.loadavg.tasks))
+SYS_VALUE(cpus, LW_COL_CPUS, lw_set_gauge(vb, s->sys.cpus))
+SYS_VALUE(files_allocated, LW_COL_FILENR, lw_set_counter64(vb, s->sys.filenr.allocated))
+SYS_VALUE(files_max, LW_COL_FILENR, lw_set_counter64(vb, s->sys.filenr.max))
+SYS_VALUE(processes, LW_COL_PROCESSES, lw_set_gauge(vb, s->sys.processes))
+
+/* A /proc/meminfo figure in KiB; absent when the kernel does not print the field. */
+static bool meminfo(netsnmp_variable_list *vb, const struct lw_agent *agent,
+		    enum lw_meminfo_field f)
+{
+	const struct lw_snapshot *s = ok(agent, LW_COL_MEMINFO);
+
+	if (s == NULL || !lw_meminfo_has(&s->sys.meminfo, f))
+		return false;
+	lw_set_counter64(vb, s->sys.meminfo.kb[f]);
+	return true;
+}
+
+#define MEMINFO_VALUE(fn, field)                                                             \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		(void)row;                                                                   \
+		return meminfo(vb, agent, field);                                            \
+	}
+
+MEMINFO_VALUE(mem_total, LW_MI_MEM_TOTAL)
+MEMINFO_VALUE(mem_free, LW_MI_MEM_FREE)
+MEMINFO_VALUE(mem_available, LW_MI_MEM_AVAILABLE)
+MEMINFO_VALUE(buffers, LW_MI_BUFFERS)
+MEMINFO_VALUE(cached, LW_MI_CACHED)
+MEMINFO_VALUE(swap_total, LW_MI_SWAP_TOTAL)
+MEMINFO_VALUE(swap_free, LW_MI_SWAP_FREE)
+MEMINFO_VALUE(committed, LW_MI_COMMITTED_AS)
+
+static const struct lw_object system_objects[] = {
+	{ LW_SYS_LOAD1, ASN_GAUGE, LW_READ_ONLY, load1, NULL, "lwLoad1" },
+	{ 2, ASN_GAUGE, LW_READ_ONLY, load5, NULL, "lwLoad5" },
+	{ 3, ASN_GAUGE, LW_READ_ONLY, load15, NULL, "lwLoad15" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, cpus, NULL, "lwCpuCount" },
+	{ 5, ASN_COUNTER64, LW_READ_ONLY, mem_total, NULL, "lwMemTotalKB" },
+	{ 6, ASN_COUNTER64, LW_READ_ONLY, mem_free, NULL, "lwMemFreeKB" },
+	{ LW_SYS_MEM_AVAILABLE, ASN_COUNTER64, LW_READ_ONLY, mem_available, NULL,
+	  "lwMemAvailableKB" },
+	{ 8, ASN_COUNTER64, LW_READ_ONLY, buffers, NULL, "lwBuffersKB" },
+	{ 9, ASN_COUNTER64, LW_READ_ONLY, cached, NULL, "lwCachedKB" },
+	{ 10, ASN_COUNTER64, LW_READ_ONLY, swap_total, NULL, "lwSwapTotalKB" },
+	{ 11, ASN_COUNTER64, LW_READ_ONLY, swap_free, NULL, "lwSwapFreeKB" },
+	{ 12, ASN_COUNTER64, LW_READ_ONLY, committed, NULL, "lwCommittedKB" },
+	{ 13, ASN_COUNTER64, LW_READ_ONLY, files_allocated, NULL, "lwFilesAllocated" },
+	{ 14, ASN_COUNTER64, LW_READ_ONLY, files_max, NULL, "lwFilesMax" },
+	{ 15, ASN_GAUGE, LW_READ_ONLY, processes, NULL, "lwProcessCount" },
+	{ 16, ASN_GAUGE, LW_READ_ONLY, threads, NULL, "lwThreadCount" },
 };
 
-static bool answer_meminfo(netsnmp_variable_list *vb, unsigned subid, const struct lw_snapshot *s)
+static struct lw_scalar_group system_group = {
+	"lwSystem", { LW_OID_SYSTEM }, OID_LENGTH(((oid[]){ LW_OID_SYSTEM })), system_objects,
+	sizeof(system_objects) / sizeof(system_objects[0]), NULL,
+};
+
+int lw_mib_system_add(struct lw_mibtree *t)
 {
-	for (size_t i = 0; i < sizeof(kb_objects) / sizeof(kb_objects[0]); i++) {
-		if (kb_objects[i].subid != subid)
-			continue;
-		if (!s->collectors[LW_COL_MEMINFO].ok ||
-		    !lw_meminfo_has(&s->sys.meminfo, kb_objects[i].field))
-			return false;
-		lw_set_counter64(vb, s->sys.meminfo.kb[kb_objects[i].field]);
-		return true;
-	}
-	return false;
-}
-
-/* Returns false when the value is not available (its collector failed or never ran). */
-static bool answer(netsnmp_variable_list *vb, unsigned subid, const struct lw_snapshot *s)
-{
-	const struct lw_collector_stats *c = s->collectors;
-	const struct lw_system *sys = &s->sys;
-
-	switch (subid) {
-	case LW_SYS_LOAD1:
-		return c[LW_COL_LOADAVG].ok && (lw_set_gauge(vb, sys->loadavg.load1), true);
-	case LW_SYS_LOAD5:
-		return c[LW_COL_LOADAVG].ok && (lw_set_gauge(vb, sys->loadavg.load5), true);
-	case LW_SYS_LOAD15:
-		return c[LW_COL_LOADAVG].ok && (lw_set_gauge(vb, sys->loadavg.load15), true);
-	case LW_SYS_THREAD_COUNT:
-		return c[LW_COL_LOADAVG].ok && (lw_set_gauge(vb, sys->loadavg.tasks), true);
-	case LW_SYS_CPU_COUNT:
-		return c[LW_COL_CPUS].ok && (lw_set_gauge(vb, sys->cpus), true);
-	case LW_SYS_FILES_ALLOCATED:
-		return c[LW_COL_FILENR].ok && (lw_set_counter64(vb, sys->filenr.allocated), true);
-	case LW_SYS_FILES_MAX:
-		return c[LW_COL_FILENR].ok && (lw_set_counter64(vb, sys->filenr.max), true);
-	case LW_SYS_PROCESS_COUNT:
-		return c[LW_COL_PROCESSES].ok && (lw_set_gauge(vb, sys->processes), true);
-	default:
-		return answer_meminfo(vb, subid, s);
-	}
-}
-
-static int system_scalars(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	const struct lw_agent *agent = handler->myvoid;
-
-	(void)reg;
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		/* The scalar-group helper has checked the name is lwSystem.<subid>.0. */
-		unsigned subid = (unsigned)r->requestvb->name[OID_LENGTH(system_oid)];
-
-		if (agent->current == NULL || !answer(r->requestvb, subid, agent->current))
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-	}
-	return SNMP_ERR_NOERROR;
-}
-
-int lw_mib_system_register(struct lw_agent *agent)
-{
-	system_reg = netsnmp_create_handler_registration("lwSystem", system_scalars, system_oid,
-							 OID_LENGTH(system_oid), HANDLER_CAN_RONLY);
-	if (system_reg == NULL)
-		return -1;
-	system_reg->handler->myvoid = agent;
-	return netsnmp_register_scalar_group(system_reg, LW_SYS_LOAD1, LW_SYS_THREAD_COUNT) ==
-			       MIB_REGISTERED_OK
-		       ? 0
-		       : -1;
-}
-
-void lw_mib_system_unregister(void)
-{
-	if (system_reg != NULL)
-		netsnmp_unregister_handler(system_reg);
-	system_reg = NULL;
+	return lw_mibtree_add_group(t, &system_group);
 }

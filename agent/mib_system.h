@@ -1,10 +1,15 @@
-/* mib_system.h: registers the lwSystem scalars. */
+/* mib_system.h: the lwSystem scalar definitions. */
 #ifndef LW_MIB_SYSTEM_H
 #define LW_MIB_SYSTEM_H
 
-#include "agent_ctx.h"
+#include "mibtree.h"
 
-int lw_mib_system_register(struct lw_agent *agent);
-void lw_mib_system_unregister(void);
+/* lwSystem objects an alarm's lwAlarmObjectId names (the definitions use the same names). */
+enum {
+	LW_SYS_LOAD1 = 1,
+	LW_SYS_MEM_AVAILABLE = 7,
+};
+
+int lw_mib_system_add(struct lw_mibtree *t);
 
 #endif

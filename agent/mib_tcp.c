@@ -1,33 +1,11 @@
-/* mib_tcp.c: lwTcpStateTable, lwTcpTopRemoteTable, lwTcpPortStateTable and the lwTcp scalars. */
+/* mib_tcp.c: lwTcpStateTable, lwTcpTopRemoteTable, lwTcpPortStateTable, lwTcp scalars and groups. */
 #include "mib_tcp.h"
 
 #include <stdint.h>
-#include <string.h>
 
+#include "agent_ctx.h"
 #include "lw_oids.h"
-#include "scalars.h"
-#include "snap_table.h"
 #include "snmp_values.h"
-
-static const oid tcp_oid[] = { LW_OID_TCP };
-static const oid state_oid[] = { LW_OID_TCP_STATE_ENTRY };
-static const oid remote_oid[] = { LW_OID_TCP_TOP_REMOTE_ENTRY };
-static const oid port_oid[] = { LW_OID_TCP_PORT_STATE_ENTRY };
-static const oid sockstat_oid[] = { LW_OID_SOCKSTAT };
-static const oid limits_oid[] = { LW_OID_TCP_LIMITS };
-static const oid counters_oid[] = { LW_OID_TCP_COUNTERS };
-
-static struct lw_snap_table state_table, remote_table, port_table;
-static struct lw_scalars tcp_scalars;
-
-enum group_kind { SOCKSTAT, LIMITS, COUNTERS, GROUP_COUNT };
-
-/* The group handler finds the subid at one depth for the three groups. */
-_Static_assert(sizeof(sockstat_oid) == sizeof(limits_oid) &&
-		       sizeof(limits_oid) == sizeof(counters_oid),
-	       "lwSockstat, lwTcpLimits and lwTcpCounters are siblings");
-
-static netsnmp_handler_registration *group_regs[GROUP_COUNT];
 
 /* The served TCP table, or NULL while the tcp collector's last run failed. */
 static const struct lw_tcp_table *tcp_of(const struct lw_agent *agent)
@@ -37,262 +15,386 @@ static const struct lw_tcp_table *tcp_of(const struct lw_agent *agent)
 	return s != NULL && s->collectors[LW_COL_TCP].ok ? &s->tcp : NULL;
 }
 
-/* lwTcpPortStateTable column -> state: listen, then synReceived .. timeWait. */
-static int port_column_state(unsigned column)
-{
-	return column == LW_TCP_PORT_FIRST_COLUMN ? LW_TCP_LISTEN : (int)column + 1;
-}
+/* --- lwTcpStateTable: a row's data is the state's counts { IPv4, IPv6 } --- */
 
-/* row is the state's row of the table's count: { IPv4, IPv6 }. */
-static bool state_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			 const void *ctx)
-{
-	const uint64_t *c = row;
-
-	(void)ctx;
-	switch (column) {
-	case LW_TCP_STATE_COUNT: lw_set_gauge(vb, c[0] + c[1]); break;
-	case LW_TCP_STATE_COUNT_V4: lw_set_gauge(vb, c[0]); break;
-	case LW_TCP_STATE_COUNT_V6: lw_set_gauge(vb, c[1]); break;
+#define STATE_VALUE(fn, expr)                                                                \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const uint64_t *c = row;                                                     \
+		(void)agent;                                                                 \
+		lw_set_gauge(vb, expr);                                                      \
+		return true;                                                                 \
 	}
-	return true;
-}
 
-static bool remote_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			  const void *ctx)
-{
-	const struct lw_topk_entry *e = row;
+STATE_VALUE(state_count, c[0] + c[1])
+STATE_VALUE(state_count_v4, c[0])
+STATE_VALUE(state_count_v6, c[1])
 
-	(void)ctx;
-	switch (column) {
-	case LW_TCP_REMOTE_ADDR_TYPE:
-		snmp_set_var_typed_integer(vb, ASN_INTEGER, e->addr.family);
-		break;
-	case LW_TCP_REMOTE_ADDR:
-		snmp_set_var_typed_value(vb, ASN_OCTET_STR, e->addr.bytes,
-					 e->addr.family == LW_ADDR_IPV6 ? 16 : 4);
-		break;
-	case LW_TCP_REMOTE_COUNT: lw_set_gauge(vb, e->count); break;
-	case LW_TCP_REMOTE_ERROR: lw_set_gauge(vb, e->error); break;
-	}
-	return true;
-}
+static const struct lw_object state_columns[] = {
+	{ 2, ASN_GAUGE, LW_READ_ONLY, state_count, NULL, "lwTcpStateCount" },
+	{ 3, ASN_GAUGE, LW_READ_ONLY, state_count_v4, NULL, "lwTcpStateCountV4" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, state_count_v6, NULL, "lwTcpStateCountV6" },
+};
 
-static bool port_column(netsnmp_variable_list *vb, unsigned column, const void *row,
-			const void *ctx)
-{
-	const struct lw_tcp_port_row *p = row;
-
-	(void)ctx;
-	lw_set_gauge(vb, p->count[port_column_state(column)]);
-	return true;
-}
-
-static int tcp_scalar_value(const struct lw_agent *agent, unsigned subid,
-			    netsnmp_variable_list *vb)
+/* Every state while the collector works; no rows at all while it fails (a walk shows the
+ * table empty, not stale). */
+static int load_states(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_tcp_table *t = tcp_of(agent);
 
-	if (subid == LW_TCP_PORT_MAX_ROWS) {
-		lw_set_unsigned(vb, agent->cfg->tcp.max_ports);
-		return 0;
-	}
-	if (t == NULL)
+	if (lw_table_rows_alloc(out, t ? LW_TCP_STATE_MAX : 0, 1))
 		return -1;
-	switch (subid) {
-	case LW_TCP_SOCKETS: lw_set_gauge(vb, t->sockets); return 0;
-	case LW_TCP_TOP_N: lw_set_unsigned(vb, t->top_n); return 0;
-	case LW_TCP_PORT_ROWS: lw_set_gauge(vb, t->nports); return 0;
-	case LW_TCP_PORT_DROPPED: lw_set_gauge(vb, t->ports_dropped); return 0;
-	default: return -1;
-	}
-}
-
-/* Page and byte figures are CounterBasedGauge64: tcp_mem is a long, memory may pass 4 GiB. */
-static bool sockstat_is_64(enum lw_sockstat_field f)
-{
-	return f == LW_SS_TCP_MEM || f == LW_SS_UDP_MEM || f == LW_SS_FRAG_MEMORY ||
-	       f == LW_SS_FRAG6_MEMORY;
-}
-
-static bool answer_sockstat(netsnmp_variable_list *vb, unsigned subid, const struct lw_snapshot *s)
-{
-	const struct lw_sockstat *ss = &s->sys.sock.sockstat;
-	enum lw_sockstat_field f = (enum lw_sockstat_field)(subid - 1);
-
-	if (subid < 1 || subid > LW_SS_COUNT || !s->collectors[LW_COL_SOCKSTAT].ok ||
-	    !lw_sockstat_has(ss, f))
-		return false;
-	if (sockstat_is_64(f))
-		lw_set_counter64(vb, ss->v[f]);
-	else
-		lw_set_gauge(vb, ss->v[f]);
-	return true;
-}
-
-static bool answer_limits(netsnmp_variable_list *vb, unsigned subid, const struct lw_snapshot *s)
-{
-	const struct lw_sockmem *m = &s->sys.sock;
-
-	if (subid >= LW_TCP_ORPHAN_PERCENT && subid <= LW_TCP_LIMITS_LAST) {
-		enum lw_sockmem_pct_field f = (enum lw_sockmem_pct_field)(subid - LW_TCP_ORPHAN_PERCENT);
-
-		/* known only from this snapshot's successful sockstat and tcp-limits runs */
-		if (!lw_sockmem_pct_known(&m->pct, f))
-			return false;
-		lw_set_gauge(vb, m->pct.v[f]);
-		return true;
-	}
-	if (subid < LW_TCP_LIMIT_FIRST || subid >= LW_TCP_ORPHAN_PERCENT ||
-	    !s->collectors[LW_COL_TCP_LIMITS].ok ||
-	    !lw_tcp_limits_has(&m->limits, (enum lw_tcp_limit)(subid - 1)))
-		return false;
-	if (subid - 1 <= LW_TL_MEM_MAX)
-		lw_set_counter64(vb, m->limits.v[subid - 1]);
-	else
-		lw_set_gauge(vb, m->limits.v[subid - 1]);
-	return true;
-}
-
-static bool answer_counters(netsnmp_variable_list *vb, unsigned subid,
-			    const struct lw_snapshot *s)
-{
-	const struct lw_netstat *n = &s->sys.sock.counters;
-
-	if (subid < 1 || subid > LW_NS_COUNT || !s->collectors[LW_COL_TCP_COUNTERS].ok ||
-	    !lw_netstat_has(n, (enum lw_netstat_field)(subid - 1)))
-		return false;
-	lw_set_counter64(vb, n->v[subid - 1]);
-	return true;
-}
-
-static int group_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	const struct lw_agent *agent = handler->myvoid;
-	enum group_kind kind = (enum group_kind)(uintptr_t)reg->my_reg_void;
-
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		/* The scalar-group helper has checked the name is base.<subid>.0. */
-		unsigned subid = (unsigned)r->requestvb->name[OID_LENGTH(sockstat_oid)];
-		bool ok = false;
-
-		if (agent->current != NULL) {
-			switch (kind) {
-			case SOCKSTAT: ok = answer_sockstat(r->requestvb, subid, agent->current); break;
-			case LIMITS: ok = answer_limits(r->requestvb, subid, agent->current); break;
-			case COUNTERS: ok = answer_counters(r->requestvb, subid, agent->current); break;
-			case GROUP_COUNT: break;
-			}
-		}
-		if (!ok)
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-	}
-	return SNMP_ERR_NOERROR;
-}
-
-static int register_group(enum group_kind kind, const char *name, const oid *base, size_t len,
-			  unsigned last, struct lw_agent *agent)
-{
-	netsnmp_handler_registration *reg =
-		netsnmp_create_handler_registration(name, group_handler, base, len,
-						    HANDLER_CAN_RONLY);
-
-	if (reg == NULL)
-		return -1;
-	reg->handler->myvoid = agent;
-	reg->my_reg_void = (void *)(uintptr_t)kind;
-	group_regs[kind] = reg;
-	return netsnmp_register_scalar_group(reg, 1, last) == MIB_REGISTERED_OK ? 0 : -1;
-}
-
-/* The data the tables' rows point into, for lw_snap_table_register. */
-static const void *served(const void *agent)
-{
-	return tcp_of(agent);
-}
-
-int lw_mib_tcp_register(struct lw_agent *agent)
-{
-	if (lw_snap_table_register(&state_table, "lwTcpStateTable", state_oid,
-				   OID_LENGTH(state_oid), 1, LW_TCP_STATE_COUNT,
-				   LW_TCP_STATE_COUNT_V6, state_column, served, agent) ||
-	    lw_snap_table_register(&remote_table, "lwTcpTopRemoteTable", remote_oid,
-				   OID_LENGTH(remote_oid), 2, LW_TCP_REMOTE_ADDR_TYPE,
-				   LW_TCP_REMOTE_ERROR, remote_column, served, agent) ||
-	    lw_snap_table_register(&port_table, "lwTcpPortStateTable", port_oid,
-				   OID_LENGTH(port_oid), 1, LW_TCP_PORT_FIRST_COLUMN,
-				   LW_TCP_PORT_LAST_COLUMN, port_column, served, agent) ||
-	    lw_scalars_register(&tcp_scalars, "lwTcp", tcp_oid, OID_LENGTH(tcp_oid),
-				LW_TCP_SOCKETS, LW_TCP_PORT_MAX_ROWS, tcp_scalar_value, agent) ||
-	    register_group(SOCKSTAT, "lwSockstat", sockstat_oid, OID_LENGTH(sockstat_oid),
-			   LW_SS_COUNT, agent) ||
-	    register_group(LIMITS, "lwTcpLimits", limits_oid, OID_LENGTH(limits_oid),
-			   LW_TCP_LIMITS_LAST, agent) ||
-	    register_group(COUNTERS, "lwTcpCounters", counters_oid, OID_LENGTH(counters_oid),
-			   LW_NS_COUNT, agent))
-		return -1;
+	for (size_t s = 1; t != NULL && s <= LW_TCP_STATE_MAX; s++)
+		lw_table_rows_push(out, 1, 1, t->count[s])[0] = s;
 	return 0;
 }
 
-static void fill_state(size_t i, struct lw_snap_row *row, const void *ctx)
-{
-	const struct lw_tcp_table *t = ctx;
+static struct lw_table state_table = {
+	"lwTcpStateTable", { LW_OID_TCP_STATE_ENTRY },
+	OID_LENGTH(((oid[]){ LW_OID_TCP_STATE_ENTRY })), state_columns,
+	sizeof(state_columns) / sizeof(state_columns[0]), load_states, { 0 },
+};
 
-	row->oids[0] = i + 1;
-	row->data = t->count[i + 1];
+/* --- lwTcpTopRemoteTable: (state, rank), a row's data is its struct lw_topk_entry --- */
+
+static bool remote_addr_type(netsnmp_variable_list *vb, const void *row,
+			     const struct lw_agent *agent)
+{
+	const struct lw_topk_entry *e = row;
+
+	(void)agent;
+	snmp_set_var_typed_integer(vb, ASN_INTEGER, e->addr.family);
+	return true;
 }
 
-/* Rows are numbered across states: state s's rank r is entry r-1 of top[s]. */
-static void fill_remote(size_t i, struct lw_snap_row *row, const void *ctx)
+static bool remote_addr(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
 {
-	const struct lw_tcp_table *t = ctx;
-	size_t s = 1;
+	const struct lw_topk_entry *e = row;
 
-	while (i >= t->ntop[s]) {
-		i -= t->ntop[s];
-		s++;
-	}
-	row->oids[0] = s;
-	row->oids[1] = i + 1;
-	row->data = &t->top[s][i];
+	(void)agent;
+	snmp_set_var_typed_value(vb, ASN_OCTET_STR, e->addr.bytes,
+				 e->addr.family == LW_ADDR_IPV6 ? 16 : 4);
+	return true;
 }
 
-static void fill_port(size_t i, struct lw_snap_row *row, const void *ctx)
+static bool remote_count(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
 {
-	const struct lw_tcp_table *t = ctx;
-
-	row->oids[0] = t->ports[i].port;
-	row->data = &t->ports[i];
+	(void)agent;
+	lw_set_gauge(vb, ((const struct lw_topk_entry *)row)->count);
+	return true;
 }
 
-void lw_mib_tcp_load(struct lw_agent *agent)
+static bool remote_error(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
 {
-	static const struct lw_tcp_table empty;
+	(void)agent;
+	lw_set_gauge(vb, ((const struct lw_topk_entry *)row)->error);
+	return true;
+}
+
+static const struct lw_object remote_columns[] = {
+	{ 3, ASN_INTEGER, LW_READ_ONLY, remote_addr_type, NULL, "lwTcpTopRemoteAddrType" },
+	{ 4, ASN_OCTET_STR, LW_READ_ONLY, remote_addr, NULL, "lwTcpTopRemoteAddr" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, remote_count, NULL, "lwTcpTopRemoteCount" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, remote_error, NULL, "lwTcpTopRemoteError" },
+};
+
+/* State s's rank r is entry r-1 of top[s]. */
+static int load_remotes(const struct lw_agent *agent, struct lw_table_rows *out)
+{
 	const struct lw_tcp_table *t = tcp_of(agent);
-	size_t nremote = 0;
+	size_t n = 0;
 
-	/* No rows at all while the collector fails: a walk shows the table empty, not stale. */
-	if (t == NULL)
-		t = &empty;
-	for (int s = 1; s <= LW_TCP_STATE_MAX; s++)
-		nremote += t->ntop[s];
-	(void)lw_snap_table_load(&state_table, t == &empty ? 0 : LW_TCP_STATE_MAX, 1, fill_state, t);
-	(void)lw_snap_table_load(&remote_table, nremote, 2, fill_remote, t);
-	(void)lw_snap_table_load(&port_table, t->nports, 1, fill_port, t);
+	for (int s = 1; t != NULL && s <= LW_TCP_STATE_MAX; s++)
+		n += t->ntop[s];
+	if (lw_table_rows_alloc(out, n, 2))
+		return -1;
+	for (int s = 1; t != NULL && s <= LW_TCP_STATE_MAX; s++)
+		for (size_t i = 0; i < t->ntop[s]; i++) {
+			oid *index = lw_table_rows_push(out, 2, 2, &t->top[s][i]);
+
+			index[0] = (oid)s;
+			index[1] = i + 1;
+		}
+	return 0;
 }
 
-void lw_mib_tcp_unregister(void)
-{
-	lw_snap_table_unregister(&state_table);
-	lw_snap_table_unregister(&remote_table);
-	lw_snap_table_unregister(&port_table);
-	lw_scalars_unregister(&tcp_scalars);
-	for (int k = 0; k < GROUP_COUNT; k++) {
-		if (group_regs[k] != NULL)
-			netsnmp_unregister_handler(group_regs[k]);
-		group_regs[k] = NULL;
+static struct lw_table remote_table = {
+	"lwTcpTopRemoteTable", { LW_OID_TCP_TOP_REMOTE_ENTRY },
+	OID_LENGTH(((oid[]){ LW_OID_TCP_TOP_REMOTE_ENTRY })), remote_columns,
+	sizeof(remote_columns) / sizeof(remote_columns[0]), load_remotes, { 0 },
+};
+
+/* --- lwTcpPortStateTable: a row's data is its struct lw_tcp_port_row --- */
+
+#define PORT_VALUE(fn, state)                                                                \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		(void)agent;                                                                 \
+		lw_set_gauge(vb, ((const struct lw_tcp_port_row *)row)->count[state]);       \
+		return true;                                                                 \
 	}
+
+PORT_VALUE(port_listen, LW_TCP_LISTEN)
+PORT_VALUE(port_syn_received, LW_TCP_SYN_RECEIVED)
+PORT_VALUE(port_established, LW_TCP_ESTABLISHED)
+PORT_VALUE(port_fin_wait1, LW_TCP_FIN_WAIT1)
+PORT_VALUE(port_fin_wait2, LW_TCP_FIN_WAIT2)
+PORT_VALUE(port_close_wait, LW_TCP_CLOSE_WAIT)
+PORT_VALUE(port_last_ack, LW_TCP_LAST_ACK)
+PORT_VALUE(port_closing, LW_TCP_CLOSING)
+PORT_VALUE(port_time_wait, LW_TCP_TIME_WAIT)
+
+static const struct lw_object port_columns[] = {
+	{ 2, ASN_GAUGE, LW_READ_ONLY, port_listen, NULL, "lwTcpPortStateListen" },
+	{ 3, ASN_GAUGE, LW_READ_ONLY, port_syn_received, NULL, "lwTcpPortStateSynReceived" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, port_established, NULL, "lwTcpPortStateEstablished" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, port_fin_wait1, NULL, "lwTcpPortStateFinWait1" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, port_fin_wait2, NULL, "lwTcpPortStateFinWait2" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, port_close_wait, NULL, "lwTcpPortStateCloseWait" },
+	{ 8, ASN_GAUGE, LW_READ_ONLY, port_last_ack, NULL, "lwTcpPortStateLastAck" },
+	{ 9, ASN_GAUGE, LW_READ_ONLY, port_closing, NULL, "lwTcpPortStateClosing" },
+	{ 10, ASN_GAUGE, LW_READ_ONLY, port_time_wait, NULL, "lwTcpPortStateTimeWait" },
+};
+
+static int load_ports(const struct lw_agent *agent, struct lw_table_rows *out)
+{
+	const struct lw_tcp_table *t = tcp_of(agent);
+	size_t n = t ? t->nports : 0;
+
+	if (lw_table_rows_alloc(out, n, 1))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		lw_table_rows_push(out, 1, 1, &t->ports[i])[0] = t->ports[i].port;
+	return 0;
+}
+
+static struct lw_table port_table = {
+	"lwTcpPortStateTable", { LW_OID_TCP_PORT_STATE_ENTRY },
+	OID_LENGTH(((oid[]){ LW_OID_TCP_PORT_STATE_ENTRY })), port_columns,
+	sizeof(port_columns) / sizeof(port_columns[0]), load_ports, { 0 },
+};
+
+/* --- lwTcp scalars --- */
+
+#define TCP_VALUE(fn, set)                                                                   \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_tcp_table *t = tcp_of(agent);                                \
+		(void)row;                                                                   \
+		if (t == NULL)                                                               \
+			return false;                                                        \
+		set;                                                                         \
+		return true;                                                                 \
+	}
+
+TCP_VALUE(tcp_sockets, lw_set_gauge(vb, t->sockets))
+TCP_VALUE(tcp_top_n, lw_set_unsigned(vb, t->top_n))
+TCP_VALUE(tcp_port_rows, lw_set_gauge(vb, t->nports))
+TCP_VALUE(tcp_port_dropped, lw_set_gauge(vb, t->ports_dropped))
+
+/* The configured cap: served even while the collector fails. */
+static bool tcp_port_max_rows(netsnmp_variable_list *vb, const void *row,
+			      const struct lw_agent *agent)
+{
+	(void)row;
+	lw_set_unsigned(vb, agent->cfg->tcp.max_ports);
+	return true;
+}
+
+static const struct lw_object tcp_objects[] = {
+	{ 4, ASN_GAUGE, LW_READ_ONLY, tcp_sockets, NULL, "lwTcpSockets" },
+	{ 5, ASN_UNSIGNED, LW_READ_ONLY, tcp_top_n, NULL, "lwTcpTopN" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, tcp_port_rows, NULL, "lwTcpPortRows" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, tcp_port_dropped, NULL, "lwTcpPortDropped" },
+	{ 8, ASN_UNSIGNED, LW_READ_ONLY, tcp_port_max_rows, NULL, "lwTcpPortMaxRows" },
+};
+
+static struct lw_scalar_group tcp_group = {
+	"lwTcp", { LW_OID_TCP }, OID_LENGTH(((oid[]){ LW_OID_TCP })), tcp_objects,
+	sizeof(tcp_objects) / sizeof(tcp_objects[0]), NULL,
+};
+
+/* --- lwSockstat: /proc/net/sockstat{,6} --- */
+
+static const struct lw_sockstat *sockstat(const struct lw_agent *agent, enum lw_sockstat_field f)
+{
+	const struct lw_snapshot *s = agent->current;
+
+	if (s == NULL || !s->collectors[LW_COL_SOCKSTAT].ok ||
+	    !lw_sockstat_has(&s->sys.sock.sockstat, f))
+		return NULL;
+	return &s->sys.sock.sockstat;
+}
+
+/* Page and byte figures are CounterBasedGauge64: tcp_mem is a long, memory may pass 4 GiB. */
+#define SOCKSTAT_VALUE(fn, field, set)                                                       \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_sockstat *ss = sockstat(agent, field);                       \
+		(void)row;                                                                   \
+		if (ss == NULL)                                                              \
+			return false;                                                        \
+		set(vb, ss->v[field]);                                                       \
+		return true;                                                                 \
+	}
+
+SOCKSTAT_VALUE(ss_sockets_used, LW_SS_SOCKETS_USED, lw_set_gauge)
+SOCKSTAT_VALUE(ss_tcp_inuse, LW_SS_TCP_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_tcp_orphan, LW_SS_TCP_ORPHAN, lw_set_gauge)
+SOCKSTAT_VALUE(ss_tcp_tw, LW_SS_TCP_TW, lw_set_gauge)
+SOCKSTAT_VALUE(ss_tcp_alloc, LW_SS_TCP_ALLOC, lw_set_gauge)
+SOCKSTAT_VALUE(ss_tcp_mem, LW_SS_TCP_MEM, lw_set_counter64)
+SOCKSTAT_VALUE(ss_udp_inuse, LW_SS_UDP_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_udp_mem, LW_SS_UDP_MEM, lw_set_counter64)
+SOCKSTAT_VALUE(ss_udplite_inuse, LW_SS_UDPLITE_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_raw_inuse, LW_SS_RAW_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_frag_inuse, LW_SS_FRAG_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_frag_memory, LW_SS_FRAG_MEMORY, lw_set_counter64)
+SOCKSTAT_VALUE(ss_tcp6_inuse, LW_SS_TCP6_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_udp6_inuse, LW_SS_UDP6_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_udplite6_inuse, LW_SS_UDPLITE6_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_raw6_inuse, LW_SS_RAW6_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_frag6_inuse, LW_SS_FRAG6_INUSE, lw_set_gauge)
+SOCKSTAT_VALUE(ss_frag6_memory, LW_SS_FRAG6_MEMORY, lw_set_counter64)
+
+static const struct lw_object sockstat_objects[] = {
+	{ 1, ASN_GAUGE, LW_READ_ONLY, ss_sockets_used, NULL, "lwSockstatSocketsUsed" },
+	{ 2, ASN_GAUGE, LW_READ_ONLY, ss_tcp_inuse, NULL, "lwSockstatTcpInUse" },
+	{ 3, ASN_GAUGE, LW_READ_ONLY, ss_tcp_orphan, NULL, "lwSockstatTcpOrphan" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, ss_tcp_tw, NULL, "lwSockstatTcpTimeWait" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, ss_tcp_alloc, NULL, "lwSockstatTcpAlloc" },
+	{ 6, ASN_COUNTER64, LW_READ_ONLY, ss_tcp_mem, NULL, "lwSockstatTcpMemPages" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, ss_udp_inuse, NULL, "lwSockstatUdpInUse" },
+	{ 8, ASN_COUNTER64, LW_READ_ONLY, ss_udp_mem, NULL, "lwSockstatUdpMemPages" },
+	{ 9, ASN_GAUGE, LW_READ_ONLY, ss_udplite_inuse, NULL, "lwSockstatUdpLiteInUse" },
+	{ 10, ASN_GAUGE, LW_READ_ONLY, ss_raw_inuse, NULL, "lwSockstatRawInUse" },
+	{ 11, ASN_GAUGE, LW_READ_ONLY, ss_frag_inuse, NULL, "lwSockstatFragInUse" },
+	{ 12, ASN_COUNTER64, LW_READ_ONLY, ss_frag_memory, NULL, "lwSockstatFragMemory" },
+	{ 13, ASN_GAUGE, LW_READ_ONLY, ss_tcp6_inuse, NULL, "lwSockstatTcp6InUse" },
+	{ 14, ASN_GAUGE, LW_READ_ONLY, ss_udp6_inuse, NULL, "lwSockstatUdp6InUse" },
+	{ 15, ASN_GAUGE, LW_READ_ONLY, ss_udplite6_inuse, NULL, "lwSockstatUdpLite6InUse" },
+	{ 16, ASN_GAUGE, LW_READ_ONLY, ss_raw6_inuse, NULL, "lwSockstatRaw6InUse" },
+	{ 17, ASN_GAUGE, LW_READ_ONLY, ss_frag6_inuse, NULL, "lwSockstatFrag6InUse" },
+	{ 18, ASN_COUNTER64, LW_READ_ONLY, ss_frag6_memory, NULL, "lwSockstatFrag6Memory" },
+};
+
+static struct lw_scalar_group sockstat_group = {
+	"lwSockstat", { LW_OID_SOCKSTAT }, OID_LENGTH(((oid[]){ LW_OID_SOCKSTAT })),
+	sockstat_objects, sizeof(sockstat_objects) / sizeof(sockstat_objects[0]), NULL,
+};
+
+/* --- lwTcpLimits: the five sysctl limits, then four percentages of them --- */
+
+static const struct lw_tcp_limits *limits(const struct lw_agent *agent, enum lw_tcp_limit f)
+{
+	const struct lw_snapshot *s = agent->current;
+
+	if (s == NULL || !s->collectors[LW_COL_TCP_LIMITS].ok ||
+	    !lw_tcp_limits_has(&s->sys.sock.limits, f))
+		return NULL;
+	return &s->sys.sock.limits;
+}
+
+#define LIMIT_VALUE(fn, field, set)                                                          \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_tcp_limits *l = limits(agent, field);                        \
+		(void)row;                                                                   \
+		if (l == NULL)                                                               \
+			return false;                                                        \
+		set(vb, l->v[field]);                                                        \
+		return true;                                                                 \
+	}
+
+LIMIT_VALUE(mem_min, LW_TL_MEM_MIN, lw_set_counter64)
+LIMIT_VALUE(mem_pressure, LW_TL_MEM_PRESSURE, lw_set_counter64)
+LIMIT_VALUE(mem_max, LW_TL_MEM_MAX, lw_set_counter64)
+LIMIT_VALUE(max_orphans, LW_TL_MAX_ORPHANS, lw_set_gauge)
+LIMIT_VALUE(max_tw_buckets, LW_TL_MAX_TW_BUCKETS, lw_set_gauge)
+
+/* Known only from this snapshot's successful sockstat and tcp-limits runs. */
+#define PERCENT_VALUE(fn, field)                                                             \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_snapshot *s = agent->current;                                \
+		(void)row;                                                                   \
+		if (s == NULL || !lw_sockmem_pct_known(&s->sys.sock.pct, field))             \
+			return false;                                                        \
+		lw_set_gauge(vb, s->sys.sock.pct.v[field]);                                  \
+		return true;                                                                 \
+	}
+
+PERCENT_VALUE(orphan_percent, LW_PCT_TCP_ORPHAN)
+PERCENT_VALUE(mem_pressure_percent, LW_PCT_TCP_MEM_PRESSURE)
+PERCENT_VALUE(mem_max_percent, LW_PCT_TCP_MEM_MAX)
+PERCENT_VALUE(tw_percent, LW_PCT_TCP_TW)
+
+static const struct lw_object limits_objects[] = {
+	{ 1, ASN_COUNTER64, LW_READ_ONLY, mem_min, NULL, "lwTcpMemMinPages" },
+	{ 2, ASN_COUNTER64, LW_READ_ONLY, mem_pressure, NULL, "lwTcpMemPressurePages" },
+	{ 3, ASN_COUNTER64, LW_READ_ONLY, mem_max, NULL, "lwTcpMemMaxPages" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, max_orphans, NULL, "lwTcpMaxOrphans" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, max_tw_buckets, NULL, "lwTcpMaxTwBuckets" },
+	{ LW_TCP_ORPHAN_PERCENT, ASN_GAUGE, LW_READ_ONLY, orphan_percent, NULL,
+	  "lwTcpOrphanPercent" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, mem_pressure_percent, NULL, "lwTcpMemPressurePercent" },
+	{ LW_TCP_MEM_MAX_PERCENT, ASN_GAUGE, LW_READ_ONLY, mem_max_percent, NULL,
+	  "lwTcpMemMaxPercent" },
+	{ 9, ASN_GAUGE, LW_READ_ONLY, tw_percent, NULL, "lwTcpTwPercent" },
+};
+
+static struct lw_scalar_group limits_group = {
+	"lwTcpLimits", { LW_OID_TCP_LIMITS }, OID_LENGTH(((oid[]){ LW_OID_TCP_LIMITS })),
+	limits_objects, sizeof(limits_objects) / sizeof(limits_objects[0]), NULL,
+};
+
+/* --- lwTcpCounters: /proc/net/snmp and netstat --- */
+
+#define COUNTER_VALUE(fn, field)                                                             \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_snapshot *s = agent->current;                                \
+		(void)row;                                                                   \
+		if (s == NULL || !s->collectors[LW_COL_TCP_COUNTERS].ok ||                   \
+		    !lw_netstat_has(&s->sys.sock.counters, field))                           \
+			return false;                                                        \
+		lw_set_counter64(vb, s->sys.sock.counters.v[field]);                         \
+		return true;                                                                 \
+	}
+
+COUNTER_VALUE(active_opens, LW_NS_TCP_ACTIVE_OPENS)
+COUNTER_VALUE(passive_opens, LW_NS_TCP_PASSIVE_OPENS)
+COUNTER_VALUE(attempt_fails, LW_NS_TCP_ATTEMPT_FAILS)
+COUNTER_VALUE(estab_resets, LW_NS_TCP_ESTAB_RESETS)
+COUNTER_VALUE(curr_estab, LW_NS_TCP_CURR_ESTAB)
+COUNTER_VALUE(retrans_segs, LW_NS_TCP_RETRANS_SEGS)
+COUNTER_VALUE(listen_overflows, LW_NS_TCPEXT_LISTEN_OVERFLOWS)
+COUNTER_VALUE(listen_drops, LW_NS_TCPEXT_LISTEN_DROPS)
+COUNTER_VALUE(abort_on_memory, LW_NS_TCPEXT_TCP_ABORT_ON_MEMORY)
+COUNTER_VALUE(memory_pressures, LW_NS_TCPEXT_TCP_MEMORY_PRESSURES)
+
+static const struct lw_object counters_objects[] = {
+	{ 1, ASN_COUNTER64, LW_READ_ONLY, active_opens, NULL, "lwTcpActiveOpens" },
+	{ 2, ASN_COUNTER64, LW_READ_ONLY, passive_opens, NULL, "lwTcpPassiveOpens" },
+	{ 3, ASN_COUNTER64, LW_READ_ONLY, attempt_fails, NULL, "lwTcpAttemptFails" },
+	{ 4, ASN_COUNTER64, LW_READ_ONLY, estab_resets, NULL, "lwTcpEstabResets" },
+	{ 5, ASN_COUNTER64, LW_READ_ONLY, curr_estab, NULL, "lwTcpCurrEstab" },
+	{ 6, ASN_COUNTER64, LW_READ_ONLY, retrans_segs, NULL, "lwTcpRetransSegs" },
+	{ 7, ASN_COUNTER64, LW_READ_ONLY, listen_overflows, NULL, "lwTcpListenOverflows" },
+	{ 8, ASN_COUNTER64, LW_READ_ONLY, listen_drops, NULL, "lwTcpListenDrops" },
+	{ 9, ASN_COUNTER64, LW_READ_ONLY, abort_on_memory, NULL, "lwTcpAbortOnMemory" },
+	{ 10, ASN_COUNTER64, LW_READ_ONLY, memory_pressures, NULL, "lwTcpMemoryPressures" },
+};
+
+static struct lw_scalar_group counters_group = {
+	"lwTcpCounters", { LW_OID_TCP_COUNTERS }, OID_LENGTH(((oid[]){ LW_OID_TCP_COUNTERS })),
+	counters_objects, sizeof(counters_objects) / sizeof(counters_objects[0]), NULL,
+};
+
+int lw_mib_tcp_add(struct lw_mibtree *t)
+{
+	return lw_mibtree_add_table(t, &state_table) || lw_mibtree_add_table(t, &remote_table) ||
+	       lw_mibtree_add_table(t, &port_table) || lw_mibtree_add_group(t, &tcp_group) ||
+	       lw_mibtree_add_group(t, &sockstat_group) || lw_mibtree_add_group(t, &limits_group) ||
+	       lw_mibtree_add_group(t, &counters_group);
 }

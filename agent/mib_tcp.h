@@ -1,14 +1,15 @@
-/* mib_tcp.h: the lwTcp subtree: socket-state tables, socket memory, limits and TCP counters. */
+/* mib_tcp.h: the lwTcp definitions: state, remote and port tables, scalars, three scalar groups. */
 #ifndef LW_MIB_TCP_H
 #define LW_MIB_TCP_H
 
-#include "agent_ctx.h"
+#include "mibtree.h"
 
-int lw_mib_tcp_register(struct lw_agent *agent);
+/* lwTcpLimits objects an alarm's lwAlarmObjectId names (the definitions use the same names). */
+enum {
+	LW_TCP_ORPHAN_PERCENT = 6,
+	LW_TCP_MEM_MAX_PERCENT = 8,
+};
 
-/* Points the tables at agent->current (called on the agent thread after each swap). */
-void lw_mib_tcp_load(struct lw_agent *agent);
-
-void lw_mib_tcp_unregister(void);
+int lw_mib_tcp_add(struct lw_mibtree *t);
 
 #endif

@@ -21,7 +21,8 @@ typedef bool lw_value_fn(netsnmp_variable_list *vb, const void *row, const struc
 /*
  * A writable object. SET is stateless between phases: net-snmp hands every phase the request's
  * varbinds again (also over AgentX, where each phase is a separate PDU), so each phase works from
- * them and from the values in force; nothing is kept that could outlive the request.
+ * them and from the values in force; nothing is kept that could outlive the request (net-snmp
+ * does not run FREE after a successful COMMIT, and reuses request pointers: issue 14).
  *   check: RESERVE1, one varbind: wrongType / wrongValue, before anything is decided.
  *   The rest is the owner's (struct lw_writable_group below): the group's varbinds together.
  */
@@ -47,7 +48,15 @@ struct lw_writable_group {
 	int (*persist)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
 	/* COMMIT: put them in force. */
 	void (*apply)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
-	/* UNDO after ACTION or COMMIT: put back what was in force and on disk before the request. */
+	/*
+	 * UNDO: put back on disk (and in force) the values in force. net-snmp sends UNDO only
+	 * after ACTION, before COMMIT: standalone, when an ACTION failed (snmp_agent.c handle_set:
+	 * a failed COMMIT ends the request, a successful one ends it without FREE); over AgentX,
+	 * UndoSet follows CommitSet, which the subagent runs as ACTION, while CleanupSet runs
+	 * COMMIT (agentx/subagent.c; RFC 2741 7.2.4 has no undo after CleanupSet). So the values
+	 * in force at UNDO are those before the request, and no phase keeps anything. An UNDO
+	 * after this group's own COMMIT (which net-snmp never sends) keeps the committed values.
+	 */
 	void (*undo)(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size_t n);
 };
 
@@ -75,6 +84,15 @@ struct lw_table_rows {
 	oid *pool;              /* the rows' index sub-identifiers */
 	void *extra;            /* memory the loader built rows from (freed with the rows) */
 };
+
+/* For loaders: room for n rows of at most index_max_len sub-identifiers (n = 0 after); -1: ENOMEM. */
+int lw_table_rows_alloc(struct lw_table_rows *out, size_t n, size_t index_max_len);
+
+/* Appends a row (in index order) and returns where to write its index_len sub-identifiers. */
+oid *lw_table_rows_push(struct lw_table_rows *out, size_t index_max_len, size_t index_len,
+			const void *data);
+
+void lw_table_rows_free(struct lw_table_rows *r);
 
 /*
  * Rebuilds a table's rows from the agent's served state (on the agent thread, when a snapshot
@@ -104,6 +122,9 @@ int lw_mibtree_add_table(struct lw_mibtree *t, struct lw_table *table);
 /* Reloads every table from the agent's served state (after a new snapshot). */
 void lw_mibtree_load(struct lw_mibtree *t, const struct lw_agent *agent);
 
+/* Reloads one table (the multicast captures publish between snapshots). */
+void lw_mibtree_load_one(struct lw_table *table, const struct lw_agent *agent);
+
 /*
  * GET of vb's name: 0 with vb's value set, or SNMP_NOSUCHOBJECT (no such object in the MIB) or
  * SNMP_NOSUCHINSTANCE (the object exists, this instance does not or has no value now).
@@ -119,9 +140,15 @@ int lw_mibtree_get(const struct lw_mibtree *t, const struct lw_agent *agent,
 int lw_mibtree_getnext(const struct lw_mibtree *t, const struct lw_agent *agent,
 		       netsnmp_variable_list *vb, bool inclusive);
 
+/* The most varbinds one SET may carry (RESERVE1 answers tooBig beyond): no allocation per request. */
+#define LW_MIBTREE_MAX_SET 64
+
 /*
  * One SET phase (MODE_SET_RESERVE1 .. MODE_SET_FREE) over the request's varbinds. Returns
  * SNMP_ERR_NOERROR or the error, with *failed the index of the varbind it belongs to.
+ * RESERVE1, for each varbind in order: outside every object, or a read-only object:
+ * notWritable; a writable object's instance other than .0: noCreation; then the object's check.
+ * The later phases call each writable group's function with the group's varbinds.
  */
 int lw_mibtree_set(const struct lw_mibtree *t, struct lw_agent *agent, int mode,
 		   netsnmp_variable_list *const *vbs, size_t n, size_t *failed);

@@ -10,6 +10,9 @@
 
 #include "alarm_oids.h"
 #include "lw_oids.h"
+#include "mib_agent.h"
+#include "mib_alarms.h"
+#include "mib_proc.h"
 #include "snmp_values.h"
 
 /* SNMPv2-MIB::snmpTrapOID.0, the first varbind of every notification. */
@@ -82,7 +85,7 @@ static void send_alarm(const struct lw_alarm_event *e)
 		const oid name[] = { LW_OID_ALARM_ENTRY, columns[i], a->index };
 
 		if ((vb = add_varbind(&vars, name, OID_LENGTH(name))) != NULL)
-			lw_alarm_column(vb, columns[i], a);
+			lw_mib_alarm_value(vb, columns[i], a);
 	}
 	if (a->type == LW_ALARM_PROC_MEM_LEAK || a->type == LW_ALARM_PROC_FD_LEAK) {
 		const oid name_oid[] = { LW_OID_PROC_ENTRY, LW_PROC_NAME, a->instance };

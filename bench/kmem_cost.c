@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "cycle/collector.h"
+#include "benchutil.h"
+#include "cycle/registry.h"
+#include "cycle/snapshot.h"
 #include "kmem/kmem.h"
 #include "base/readfile.h"
 
@@ -54,9 +54,8 @@ struct sample {
 
 struct bench {
 	int rootfd;
-	struct lw_kmem kmem;             /* kept across collections, as lw_collect_state keeps it */
+	struct lw_snapshot work;         /* kept across collections, as lw_collect_state keeps it */
 	struct lw_filebuf filebuf;
-	struct lw_system sys;
 	char notice[LW_ERROR_TEXT_MAX];
 	struct sample stage[STAGES];     /* the last collection, per stage */
 	size_t copy_bytes;
@@ -67,14 +66,6 @@ struct bench {
 	uint64_t tool_headers[METHODS];  /* lines starting "Cache ": vmstat -m repeats its header */
 };
 
-static double now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
 /*
  * This thread's CPU from the scheduler's runtime (ns). getrusage's user/sys split is sampled
  * at each tick (this kernel: TICK_CPU_ACCOUNTING, HZ=250), far coarser than one collection;
@@ -82,15 +73,7 @@ static double now_us(void)
  */
 static double cpu_us(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static double tv_us(struct timeval tv)
-{
-	return (double)tv.tv_sec * 1e6 + (double)tv.tv_usec;
+	return bench_clock_s(CLOCK_THREAD_CPUTIME_ID) * 1e6;
 }
 
 static size_t count_lines(const char *p, size_t n)
@@ -123,14 +106,14 @@ static void count_tool_lines(const char *p, size_t n, int *col, uint64_t *lines,
 }
 
 /*
- * The collectors through the registry, as run_one() calls them, then the copy. Staged, each
- * stage is timed too: that costs a CLOCK_THREAD_CPUTIME_ID system call per stage (1.6 µs here,
+ * The collectors through the registry, as collect.c's run_collector() calls them, then the
+ * copy. Staged, each stage is timed too: that costs a CLOCK_THREAD_CPUTIME_ID system call per stage (1.6 µs here,
  * with PTI), so the headline figure is the unstaged run, timed from outside like the others.
  */
 static int run_leakwatch(struct bench *b, int staged)
 {
-	struct lw_collect_ctx ctx = {
-		.rootfd = b->rootfd, .kmem = &b->kmem, .filebuf = &b->filebuf,
+	struct lw_collector_ctx ctx = {
+		.rootfd = b->rootfd, .filebuf = &b->filebuf,
 		.notice = b->notice, .notice_cap = sizeof(b->notice),
 	};
 	double w[STAGES + 1], c[STAGES + 1];
@@ -138,7 +121,7 @@ static int run_leakwatch(struct bench *b, int staged)
 	struct lw_error err;
 
 	if (staged) {
-		w[0] = now_us();
+		w[0] = bench_now_us();
 		c[0] = cpu_us();
 	}
 	for (int i = 0; i < NCOLL; i++) {
@@ -146,18 +129,19 @@ static int run_leakwatch(struct bench *b, int staged)
 
 		lw_error_clear(&err);
 		b->notice[0] = '\0';
-		if (def->run(&ctx, &b->sys, &err)) {
+		lw_collector_bind(coll_id[i], &b->work, &ctx);
+		if (def->collector->run(&ctx, &err)) {
 			fprintf(stderr, "kmem_cost: collector %s: %s\n", def->name, err.text);
 			return -1;
 		}
 		if (staged) {
-			w[i + 1] = now_us();
+			w[i + 1] = bench_now_us();
 			c[i + 1] = cpu_us();
 		}
 	}
 	/* what lw_collect_cycle pays per snapshot, and lw_snapshot_free when it is dropped */
 	lw_kmem_init(&copy);
-	if (lw_kmem_copy(&copy, &b->kmem)) {
+	if (lw_kmem_copy(&copy, &b->work.kmem)) {
 		fprintf(stderr, "kmem_cost: lw_kmem_copy: out of memory\n");
 		return -1;
 	}
@@ -167,7 +151,7 @@ static int run_leakwatch(struct bench *b, int staged)
 	lw_kmem_free(&copy);
 	if (!staged)
 		return 0;
-	w[STAGES] = now_us();
+	w[STAGES] = bench_now_us();
 	c[STAGES] = cpu_us();
 	for (int i = 0; i < STAGES; i++) {
 		b->stage[i].wall_us = w[i + 1] - w[i];
@@ -179,17 +163,19 @@ static int run_leakwatch(struct bench *b, int staged)
 /* One stage alone, for the split: the collector (or the copy) with the kept buffers. */
 static int run_stage(struct bench *b, int s)
 {
-	struct lw_collect_ctx ctx = {
-		.rootfd = b->rootfd, .kmem = &b->kmem, .filebuf = &b->filebuf,
+	struct lw_collector_ctx ctx = {
+		.rootfd = b->rootfd, .filebuf = &b->filebuf,
 		.notice = b->notice, .notice_cap = sizeof(b->notice),
 	};
 	struct lw_kmem copy;
 	struct lw_error err;
 
-	if (s < NCOLL)
-		return lw_collector_def(coll_id[s])->run(&ctx, &b->sys, &err);
+	if (s < NCOLL) {
+		lw_collector_bind(coll_id[s], &b->work, &ctx);
+		return lw_collector_def(coll_id[s])->collector->run(&ctx, &err);
+	}
 	lw_kmem_init(&copy);
-	if (lw_kmem_copy(&copy, &b->kmem))
+	if (lw_kmem_copy(&copy, &b->work.kmem))
 		return -1;
 	lw_kmem_free(&copy);
 	return 0;
@@ -233,44 +219,41 @@ static int run_floor(struct bench *b, int all)
 	return 0;
 }
 
+/* Where count_tool_lines keeps its place between the chunks of one tool's output. */
+struct tool_count {
+	struct bench *b;
+	int m, col;
+};
+
+static void tool_chunk(void *arg, const char *p, size_t n)
+{
+	struct tool_count *tc = arg;
+	struct bench *b = tc->b;
+
+	b->tool_bytes[tc->m] += (uint64_t)n;
+	if (b->count_lines)
+		count_tool_lines(p, n, &tc->col, &b->tool_lines[tc->m], &b->tool_headers[tc->m]);
+}
+
 /*
  * argv spawned with its stdout on a pipe read to the end, bytes and lines counted: wall from
  * spawn to reap, CPU = the child's (wait4) + ours (spawning, reading the pipe).
  */
 static int run_tool(struct bench *b, int m, char *const argv[], double *child_cpu_us)
 {
-	posix_spawn_file_actions_t fa;
+	struct tool_count tc = { .b = b, .m = m, .col = 0 };
 	struct rusage ru;
-	int p[2], status, rc, col = 0;
-	ssize_t n;
-	pid_t pid;
+	int rc;
 
 	b->tool_bytes[m] = b->tool_lines[m] = b->tool_headers[m] = 0;
-	if (pipe2(p, O_CLOEXEC) != 0)
-		return -1;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	if (rc != 0) {
-		close(p[0]);
+	rc = bench_run_read(argv, b->buf, BUF_CAP, tool_chunk, &tc, &ru);
+	if (rc > 0)
 		fprintf(stderr, "kmem_cost: spawn %s: %s\n", argv[0], strerror(rc));
-		return -1;
-	}
-	while ((n = read(p[0], b->buf, BUF_CAP)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0) {
-			b->tool_bytes[m] += (uint64_t)n;
-			if (b->count_lines)
-				count_tool_lines(b->buf, (size_t)n, &col, &b->tool_lines[m],
-						 &b->tool_headers[m]);
-		}
-	close(p[0]);
-	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (rc < 0)
 		fprintf(stderr, "kmem_cost: %s %s failed\n", argv[0], argv[1]);
+	if (rc != 0)
 		return -1;
-	}
-	*child_cpu_us = tv_us(ru.ru_utime) + tv_us(ru.ru_stime);
+	*child_cpu_us = bench_tv_us(ru.ru_utime) + bench_tv_us(ru.ru_stime);
 	return 0;
 }
 
@@ -279,13 +262,13 @@ static int run(struct bench *b, int m, struct sample *s)
 	double w0, c0, child = 0;
 	int rc;
 
-	w0 = now_us();
+	w0 = bench_now_us();
 	c0 = cpu_us();
 	rc = m == LW || m == LW_STAGED ? run_leakwatch(b, m == LW_STAGED)
 	   : m == FLOOR ? run_floor(b, 0)
 	   : m == FLOOR_ALL ? run_floor(b, 1)
 	   : run_tool(b, m, m == CAT ? cat_argv : vmstat_argv, &child);
-	s->wall_us = now_us() - w0;
+	s->wall_us = bench_now_us() - w0;
 	s->cpu_us = cpu_us() - c0 + child;
 	return rc;
 }
@@ -317,11 +300,11 @@ static int split(struct bench *b, int unit, double seconds, struct split *out)
 		return -1;
 	}
 	if (pid == 0) {
-		double end = now_us() + seconds * 1e6;
+		double end = bench_now_us() + seconds * 1e6;
 		int rc = 0;
 
 		close(p[0]);
-		while (rc == 0 && now_us() < end) {
+		while (rc == 0 && bench_now_us() < end) {
 			rc = unit < STAGES ? run_stage(b, unit)
 			   : unit == STAGES ? run_leakwatch(b, 0)
 			   : run_floor(b, unit == STAGES + 2);
@@ -339,8 +322,8 @@ static int split(struct bench *b, int unit, double seconds, struct split *out)
 	    iterations == 0)
 		return -1;
 	out->iterations = (double)iterations;
-	out->user_us = tv_us(ru.ru_utime) / (double)iterations;
-	out->sys_us = tv_us(ru.ru_stime) / (double)iterations;
+	out->user_us = bench_tv_us(ru.ru_utime) / (double)iterations;
+	out->sys_us = bench_tv_us(ru.ru_stime) / (double)iterations;
 	return 0;
 }
 
@@ -353,19 +336,13 @@ static int williams(int n, int r, int k)
 	return (base + r) % n;
 }
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median and minimum of n values (v is sorted). */
 static double median(double *v, int n, double *min)
 {
-	qsort(v, (size_t)n, sizeof(*v), by_value);
+	double med = bench_median(v, n);
+
 	*min = v[0];
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return med;
 }
 
 static void print_loadavg(const char *key)
@@ -444,9 +421,9 @@ static void settle(struct bench *b, int phase, int ms)
 
 		nanosleep(&nap, NULL);
 	} else {
-		double end = now_us() + ms * 1e3;
+		double end = bench_now_us() + ms * 1e3;
 
-		while (now_us() < end)
+		while (bench_now_us() < end)
 			;
 		run_floor(b, 1);
 	}
@@ -584,7 +561,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	lw_kmem_init(&b.kmem);
+	lw_snapshot_init(&b.work);
 	b.count_lines = 1;
 	if (!procps_vmstat(&b, vmstat_version, sizeof(vmstat_version)))
 		nmethods = VMSTAT_M; /* the last method: the rounds leave it out */
@@ -594,7 +571,7 @@ int main(int argc, char **argv)
 		if (run(&b, m, &s))
 			return 1;
 	b.count_lines = 0;
-	t0 = now_us();
+	t0 = bench_now_us();
 	for (int ph = 0; ph < phases; ph++)
 		for (int r = 0; r < nrounds; r++)
 			for (int k = 0; k < nmethods; k++) {
@@ -606,7 +583,7 @@ int main(int argc, char **argv)
 				if (m == LW_STAGED)
 					memcpy(stages[ph][r], b.stage, sizeof(b.stage));
 			}
-	rounds_s = (now_us() - t0) / 1e6;
+	rounds_s = (bench_now_us() - t0) / 1e6;
 	for (int ph = 0; verbose && ph < phases; ph++)
 		for (int r = 0; r < nrounds; r++) { /* in the round's order: wall/cpu */
 			printf("round.%d.%s:", r, phase_name[ph]);
@@ -631,7 +608,7 @@ int main(int argc, char **argv)
 	printf("warm.before_each: spin %d ms, read the 5 files\n", settle_ms[WARM]);
 	printf("cold.before_each: sleep %d ms%s\n", settle_ms[COLD],
 	       phases > COLD ? "" : " (skipped)");
-	printf("page_size: %" PRIu64 "\n", b.kmem.page_size);
+	printf("page_size: %" PRIu64 "\n", b.work.kmem.page_size);
 	printf("cat.command: cat /proc/slabinfo /proc/zoneinfo /proc/buddyinfo\n");
 	printf("vmstat_m.command: %s\n", nmethods > VMSTAT_M ? "vmstat -m" : "skipped");
 	printf("vmstat_m.version: %s\n", vmstat_version);
@@ -650,22 +627,22 @@ int main(int argc, char **argv)
 		       " of them its header, repeated)\nvmstat_m.caches: %" PRIu64 "\n",
 		       b.tool_bytes[VMSTAT_M], b.tool_lines[VMSTAT_M], b.tool_headers[VMSTAT_M],
 		       b.tool_lines[VMSTAT_M] - b.tool_headers[VMSTAT_M]);
-	printf("leakwatch.slab_caches: %zu\nleakwatch.slabs_dropped: %zu\n", b.kmem.slabs.n,
-	       b.kmem.slabs_dropped);
-	printf("leakwatch.zones: %zu\nleakwatch.buddy_lines: %zu\n", b.kmem.zones.n,
-	       b.kmem.buddies.n);
+	printf("leakwatch.slab_caches: %zu\nleakwatch.slabs_dropped: %zu\n", b.work.kmem.slabs.n,
+	       b.work.kmem.slabs_dropped);
+	printf("leakwatch.zones: %zu\nleakwatch.buddy_lines: %zu\n", b.work.kmem.zones.n,
+	       b.work.kmem.buddies.n);
 	printf("leakwatch.meminfo_fields: %d of %d\nleakwatch.vmstat_fields: %d of %d\n",
-	       __builtin_popcountll(b.sys.meminfo.present), LW_MI_COUNT,
-	       __builtin_popcountll(b.sys.vmstat.present), LW_VM_COUNT);
+	       __builtin_popcountll(b.work.sys.meminfo.present), LW_MI_COUNT,
+	       __builtin_popcountll(b.work.sys.vmstat.present), LW_VM_COUNT);
 	printf("leakwatch.filebuf_cap: %zu\nleakwatch.copy_bytes: %zu\n", b.filebuf.cap,
 	       b.copy_bytes);
 	/* one stage boundary: each stage figure carries about one, leakwatch_staged 5 more */
-	t0 = now_us();
+	t0 = bench_now_us();
 	for (int i = 0; i < 1000; i++) {
-		now_us();
+		bench_now_us();
 		cpu_us();
 	}
-	printf("stage.clock_us: %.2f\n", (now_us() - t0) / 1000);
+	printf("stage.clock_us: %.2f\n", (bench_now_us() - t0) / 1000);
 	for (int ph = 0; ph < phases; ph++)
 		report(ph, rounds[ph], stages[ph], nrounds, nmethods, v);
 
@@ -690,7 +667,7 @@ int main(int argc, char **argv)
 		}
 	}
 	print_loadavg("loadavg_at_end");
-	lw_kmem_free(&b.kmem);
+	lw_snapshot_release(&b.work);
 	lw_filebuf_free(&b.filebuf);
 	close(b.rootfd);
 	free(b.buf);

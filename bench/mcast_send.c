@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
+
 #define MAX_GROUPS 64
 #define MAX_BATCH 1024
 #define MAX_PAYLOAD 65000
@@ -61,14 +63,6 @@ static int add_groups(char *list, struct sockaddr_in *dst, unsigned *n)
 		(*n)++;
 	}
 	return 0;
-}
-
-static double now_s(clockid_t clk)
-{
-	struct timespec t;
-
-	clock_gettime(clk, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /* Sleeps until t (CLOCK_MONOTONIC seconds); returns at once if t has passed. */
@@ -184,8 +178,8 @@ int main(int argc, char **argv)
 		msgs[i].msg_hdr.msg_namelen = sizeof(dst[0]);
 	}
 
-	t0 = now_s(CLOCK_MONOTONIC);
-	cpu0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+	t0 = bench_clock_s(CLOCK_MONOTONIC);
+	cpu0 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	while (next < count) {
 		unsigned long n = count - next < batch ? count - next : batch;
 		int rc;
@@ -208,8 +202,8 @@ int main(int argc, char **argv)
 			next += (unsigned long)rc;
 		}
 	}
-	t1 = now_s(CLOCK_MONOTONIC);
-	cpu1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+	t1 = bench_clock_s(CLOCK_MONOTONIC);
+	cpu1 = bench_clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	close(fd);
 
 	printf("sent: %lu\n", sent);

@@ -1,47 +1,22 @@
 /* members_cost.c: the mcast-members collector vs `ip maddr show` and the bare reads of its files. */
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "cycle/collector.h"
 #include "mcast/igmp.h"
+#include "mcast/mcastmembers.h"
 #include "base/readfile.h"
-
-extern char **environ;
 
 /* IPv4 allows igmp_max_memberships (20 by default) groups per socket. */
 #define GROUPS_PER_SOCKET 20
 #define MAX_JOINS 4096
-
-static double now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), by_value);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Joins n IPv4 groups 239.201.x.y on 127.0.0.1 and n IPv6 groups ff15::c8:x on lo, so the files
  * have rows like a busy host's; the sockets stay open until the process exits. */
@@ -73,12 +48,11 @@ static int join_groups(int n)
 static long collect(int rootfd, struct lw_filebuf *fb, struct lw_membership_list *out)
 {
 	char notice[LW_ERROR_TEXT_MAX];
-	struct lw_system sys;
 	struct lw_error err;
-	struct lw_collect_ctx ctx = { .rootfd = rootfd, .filebuf = fb, .members_out = out,
-				      .notice = notice, .notice_cap = sizeof(notice) };
+	struct lw_collector_ctx ctx = { .rootfd = rootfd, .filebuf = fb, .part = out,
+					.notice = notice, .notice_cap = sizeof(notice) };
 
-	if (lw_collector_def(LW_COL_MCAST_MEMBERS)->run(&ctx, &sys, &err) != 0) {
+	if (lw_igmp_collector.run(&ctx, &err) != 0) {
 		fprintf(stderr, "members_cost: %s\n", err.text);
 		return -1;
 	}
@@ -94,22 +68,12 @@ static int bare_reads(int rootfd, struct lw_filebuf *fb)
 	       lw_read_file_grow_at(rootfd, "proc/net/igmp6", fb, 64u << 20, &err) ? -1 : 0;
 }
 
+/* `ip maddr show`, its output dropped. */
 static int ip_maddr(void)
 {
 	static char *argv[] = { "ip", "maddr", "show", NULL };
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int status;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -1;
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0
-		       ? 0 : -1;
+	return bench_run_quiet(argv, NULL);
 }
 
 int main(int argc, char **argv)
@@ -118,7 +82,7 @@ int main(int argc, char **argv)
 	struct lw_filebuf fb = { 0 };
 	struct lw_membership_list l;
 	struct lw_error err;
-	double *lw, *tool, *bare;
+	double *lw, *tool, *bare, lw_med, tool_med, bare_med;
 	long rows = 0;
 
 	while ((c = getopt(argc, argv, "n:j:")) != -1) {
@@ -145,28 +109,31 @@ int main(int argc, char **argv)
 	lw_membership_list_init(&l);
 	/* Interleaved, so the three see the same machine; medians, as the VM's speed drifts. */
 	for (int r = 0; r < rounds; r++) {
-		double t0 = now_us();
+		double t0 = bench_now_us();
 
 		rows = collect(rootfd, &fb, &l);
-		lw[r] = now_us() - t0;
-		t0 = now_us();
+		lw[r] = bench_now_us() - t0;
+		t0 = bench_now_us();
 		if (ip_maddr() != 0) {
 			fprintf(stderr, "members_cost: ip maddr show failed\n");
 			return 1;
 		}
-		tool[r] = now_us() - t0;
-		t0 = now_us();
+		tool[r] = bench_now_us() - t0;
+		t0 = bench_now_us();
 		if (bare_reads(rootfd, &fb) != 0 || rows < 0)
 			return 1;
-		bare[r] = now_us() - t0;
+		bare[r] = bench_now_us() - t0;
 	}
 	printf("rounds: %d\njoined_by_bench: %d IPv4 + %d IPv6 on lo\nrows: %ld\n", rounds, joins,
 	       joins, rows);
-	printf("leakwatch_us: %.1f\n", median(lw, rounds));
-	printf("bare_reads_us: %.1f\n", median(bare, rounds));
-	printf("ip_maddr_show_us: %.1f\n", median(tool, rounds));
-	printf("ratio_ip_maddr_over_leakwatch: %.1f\n", median(tool, rounds) / median(lw, rounds));
-	printf("ratio_leakwatch_over_bare_reads: %.2f\n", median(lw, rounds) / median(bare, rounds));
+	lw_med = bench_median(lw, rounds);
+	bare_med = bench_median(bare, rounds);
+	tool_med = bench_median(tool, rounds);
+	printf("leakwatch_us: %.1f\n", lw_med);
+	printf("bare_reads_us: %.1f\n", bare_med);
+	printf("ip_maddr_show_us: %.1f\n", tool_med);
+	printf("ratio_ip_maddr_over_leakwatch: %.1f\n", tool_med / lw_med);
+	printf("ratio_leakwatch_over_bare_reads: %.2f\n", lw_med / bare_med);
 	lw_membership_list_free(&l);
 	lw_filebuf_free(&fb);
 	free(lw);

@@ -1,49 +1,21 @@
 /* proc_cost.c: one collection cycle per process (cold, steady) vs `ps -eo ...` and the syscall floor. */
 #include <dirent.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/time.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "cycle/collect.h"
 #include "proc_floor.h"
 
 #define GOAL_PS_RATIO 5.0      /* leakwatch at least this many times cheaper than ps */
 #define GOAL_US_PER_PROC 10.0  /* CPU per process per cycle */
 
-extern char **environ;
-
 struct cost {
 	double wall_us, user_us, sys_us;
 };
-
-static double now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static double tv_us(struct timeval tv)
-{
-	return (double)tv.tv_sec * 1e6 + (double)tv.tv_usec;
-}
-
-static void self_cpu(double *user, double *sys)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	*user = tv_us(ru.ru_utime);
-	*sys = tv_us(ru.ru_stime);
-}
 
 /* One lw_collect_cycle, timed; the previous snapshot is freed outside the timing. */
 static struct lw_snapshot *timed_cycle(struct lw_collect_state *st, struct cost *c)
@@ -51,11 +23,11 @@ static struct lw_snapshot *timed_cycle(struct lw_collect_state *st, struct cost 
 	double u0, s0, u1, s1, t0;
 	struct lw_snapshot *snap;
 
-	self_cpu(&u0, &s0);
-	t0 = now_us();
+	bench_self_cpu_us(&u0, &s0);
+	t0 = bench_now_us();
 	snap = lw_collect_cycle(st, NULL);
-	c->wall_us = now_us() - t0;
-	self_cpu(&u1, &s1);
+	c->wall_us = bench_now_us() - t0;
+	bench_self_cpu_us(&u1, &s1);
 	c->user_us = u1 - u0;
 	c->sys_us = s1 - s0;
 	return snap;
@@ -65,23 +37,15 @@ static struct lw_snapshot *timed_cycle(struct lw_collect_state *st, struct cost 
 static int timed_ps(struct cost *c)
 {
 	char *argv[] = { "ps", "-eo", "pid,ppid,rss,vsz,nlwp,comm", NULL };
-	posix_spawn_file_actions_t fa;
 	struct rusage ru;
-	int status, rc;
-	double t0;
-	pid_t pid;
+	double t0 = bench_now_us();
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	t0 = now_us();
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0 || wait4(pid, &status, 0, &ru) != pid)
+	if (bench_run_quiet(argv, &ru) != 0)
 		return -1;
-	c->wall_us = now_us() - t0;
-	c->user_us = tv_us(ru.ru_utime);
-	c->sys_us = tv_us(ru.ru_stime);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	c->wall_us = bench_now_us() - t0;
+	c->user_us = bench_tv_us(ru.ru_utime);
+	c->sys_us = bench_tv_us(ru.ru_stime);
+	return 0;
 }
 
 static void print_cost(const char *key, const struct cost *c)
@@ -118,19 +82,6 @@ static int check(const struct lw_snapshot *snap)
 		return -1;
 	}
 	return 0;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), by_value);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /*
@@ -219,15 +170,15 @@ int main(int argc, char **argv)
 	print_cost("cold", &cold);
 	printf("cold.collector_processes_us: %u\n", cold_proc_us);
 	printf("cold.cpu_us_per_process: %.2f\n", (cold.user_us + cold.sys_us) / n);
-	lw_med = median(lw_cpu, rounds);
-	ps_med = median(ps_cpu, rounds);
-	floor_med = median(floor_cpu, rounds);
+	lw_med = bench_median(lw_cpu, rounds);
+	ps_med = bench_median(ps_cpu, rounds);
+	floor_med = bench_median(floor_cpu, rounds);
 	printf("steady.cpu_us_per_process.median: %.2f\n", lw_med);
 	printf("steady.cpu_us_per_process.min: %.2f\n", lw_cpu[0]);
-	printf("steady.wall_us_per_process.median: %.2f\n", median(lw_wall, rounds));
+	printf("steady.wall_us_per_process.median: %.2f\n", bench_median(lw_wall, rounds));
 	printf("ps.cpu_us_per_process.median: %.2f\n", ps_med);
 	printf("ps.cpu_us_per_process.min: %.2f\n", ps_cpu[0]);
-	printf("ps.wall_us_per_process.median: %.2f\n", median(ps_wall, rounds));
+	printf("ps.wall_us_per_process.median: %.2f\n", bench_median(ps_wall, rounds));
 	printf("floor.processes: %u\nfloor.kept_open: %u\n", floor.processes, floor.kept);
 	printf("floor.cpu_us_per_process.median: %.2f\n", floor_med);
 	printf("floor.null_syscall_us: %.3f\n", floor.null_syscall_us);

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "benchutil.h"
+
 #define FLOOR_FD_RESERVE 512
 
 struct kept {
@@ -26,11 +28,10 @@ struct ready {
 
 static double cpu_us(void)
 {
-	struct rusage ru;
+	double user, sys;
 
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec +
-	       (double)ru.ru_stime.tv_sec * 1e6 + (double)ru.ru_stime.tv_usec;
+	bench_self_cpu_us(&user, &sys);
+	return user + sys;
 }
 
 static size_t budget(void)

@@ -13,8 +13,9 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "integration"))
+# benchlib first: it puts tests/integration, where the lw* modules are, on sys.path
+from benchlib import (CLK_TCK, REPO, binaries_missing, binary, cpu_ticks, emit, loadavg,
+                      sched_ns, status_kib, unwind_on_signals)
 
 
 def _bench_module(name, filename):
@@ -28,10 +29,10 @@ def _bench_module(name, filename):
 getlat = _bench_module("run_get_latency", "run-get-latency.py")
 tcpbench = _bench_module("run_tcp_bench", "run-tcp-bench.py")
 
-from lwdaemons import Leakwatchd  # noqa: E402
-from lwoids import COLLECTOR_COLUMNS, COLLECTOR_ENTRY, LW, LW_OBJECTS, system_oid  # noqa: E402
-from lwsnmp import EXCEPTIONS, SnmpError, parse_varbinds, run_tool  # noqa: E402
-from lwutil import GiveUp, WaitTimeout, leakwatchd_path, wait_until  # noqa: E402
+from lwdaemons import Leakwatchd
+from lwoids import COLLECTOR_COLUMNS, COLLECTOR_ENTRY, LW, LW_OBJECTS, system_oid
+from lwsnmp import EXCEPTIONS, SnmpError, parse_varbinds, run_tool
+from lwutil import GiveUp, WaitTimeout, leakwatchd_path, wait_until
 
 BUDGET_CPU_PCT = getlat.BUDGET_CPU_PCT      # of one core, at the default 60 s interval
 BUDGET_RSS_KIB = getlat.BUDGET_RSS_KIB      # 16 MiB
@@ -42,17 +43,9 @@ LW_PROCESS_COUNT = system_oid("lwProcessCount")
 COLUMN_NAMES = {str(sub): name for name, sub in COLLECTOR_COLUMNS.items()}
 
 
-def binary(env, name):
-    return Path(os.environ.get(env) or REPO / "build" / "bench" / name)
-
-
 def count_processes():
     """Entries /proc/[0-9]* right now: every process of the host (kernel threads included)."""
     return sum(1 for e in os.scandir("/proc") if e.name[:1] in "123456789")
-
-
-def loadavg():
-    return " ".join(Path("/proc/loadavg").read_text().split()[:4])
 
 
 # --- SNMP through the namespace ------------------------------------------------------------
@@ -118,8 +111,8 @@ class RssSampler:
 
     def sample(self):
         try:
-            rss = getlat.status_kib(self.pid, "VmRSS")
-            hwm = getlat.status_kib(self.pid, "VmHWM")
+            rss = status_kib(self.pid, "VmRSS")
+            hwm = status_kib(self.pid, "VmHWM")
         except (FileNotFoundError, ProcessLookupError, KeyError):
             return
         self.max_rss, self.max_hwm = max(self.max_rss, rss), max(self.max_hwm, hwm)
@@ -154,7 +147,7 @@ class Fleet:
 
     def wait_ready(self):
         for line in self.proc.stdout:
-            tcpbench.emit("spawn.", line)
+            emit("spawn.", line)
             key, sep, value = line.strip().partition(": ")
             if sep and key == "pgid":
                 self.pgid = int(value)
@@ -167,7 +160,7 @@ class Fleet:
     def stop(self):
         if self.proc.poll() is None:
             try:  # EOF on its stdin: spawn_idle SIGKILLs its group and reaps every child
-                tcpbench.emit("spawn.", self.proc.communicate(timeout=120)[0])
+                emit("spawn.", self.proc.communicate(timeout=120)[0])
             except subprocess.TimeoutExpired:
                 self.proc.kill()  # its children exit by themselves once its pipe closes
                 if self.pgid:
@@ -215,22 +208,18 @@ def measure(ns, port, lw, interval, cycles):
     rows0 = collector_rows(ns, port)
     sockets0 = get_int(ns, port, LW_TCP_SOCKETS)
     procs0 = count_processes()
-    t0, ticks0, threads0 = time.monotonic(), getlat.cpu_ticks(lw.pid), thread_ns(lw.pid)
-    ns0 = getlat.sched_ns(lw.pid)
+    t0, ticks0, threads0 = time.monotonic(), cpu_ticks(lw.pid), thread_ns(lw.pid)
+    ns0 = sched_ns(lw.pid)
     with RssSampler(lw.pid, 0.5) as rss:
         time.sleep(max(0.0, t0 + cycles * interval - time.monotonic()))
-    ns1 = getlat.sched_ns(lw.pid)
-    t1, ticks1, threads1 = time.monotonic(), getlat.cpu_ticks(lw.pid), thread_ns(lw.pid)
+    ns1 = sched_ns(lw.pid)
+    t1, ticks1, threads1 = time.monotonic(), cpu_ticks(lw.pid), thread_ns(lw.pid)
     procs1 = count_processes()
     rows1 = collector_rows(ns, port)
     sockets1 = get_int(ns, port, LW_TCP_SOCKETS)
     return dict(window=t1 - t0, ns=ns1 - ns0, ticks=ticks1 - ticks0, threads0=threads0,
                 threads1=threads1, rows0=rows0, rows1=rows1, sockets=(sockets0, sockets1),
                 procs=(procs0, procs1), rss=rss)
-
-
-def interrupted(sig, _frame):
-    raise KeyboardInterrupt(f"signal {sig}")
 
 
 def main():
@@ -256,18 +245,14 @@ def main():
     if os.geteuid() != 0:
         print("run-budget: needs root (ip netns); run it with sudo", file=sys.stderr)
         return 2
-    for what, path in (("TCP_SOCKETS", binary("TCP_SOCKETS", "tcp_sockets")),
-                       ("SPAWN_IDLE", binary("SPAWN_IDLE", "spawn_idle")),
-                       ("LEAKWATCHD", leakwatchd_path())):
-        if not os.access(path, os.X_OK):
-            print(f"run-budget: {path} is not an executable; build it or set {what}",
-                  file=sys.stderr)
-            return 2
+    if binaries_missing("run-budget", [("TCP_SOCKETS", binary("TCP_SOCKETS", "tcp_sockets")),
+                                       ("SPAWN_IDLE", binary("SPAWN_IDLE", "spawn_idle")),
+                                       ("LEAKWATCHD", leakwatchd_path())]):
+        return 2
     if args.cycles < 1 or args.interval < 1 or args.connections < 1 or args.walks < 0:
         ap.error("--cycles, --interval and -c must be at least 1, --walks at least 0")
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupted)
+    unwind_on_signals()
     tmp = Path(tempfile.mkdtemp(prefix="lw-budget-"))
     ns = sockets = fleet = snmpd = lw = None
     sessions = set()
@@ -318,9 +303,9 @@ def main():
         print(f"leakwatchd.binary: {lw.binary}  ({st.st_size} bytes, built "
               f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(st.st_mtime))})")
         print(f"leakwatchd.first_snapshot_after_s: {time.monotonic() - t_start:.2f}")
-        print(f"leakwatchd.cpu_until_first_snapshot_ms: {getlat.sched_ns(lw.pid) / 1e6:.1f}"
+        print(f"leakwatchd.cpu_until_first_snapshot_ms: {sched_ns(lw.pid) / 1e6:.1f}"
               "  # start-up, AgentX registration and the cold first cycle")
-        print(f"leakwatchd.vmhwm_kib_after_first_snapshot: {getlat.status_kib(lw.pid, 'VmHWM')}",
+        print(f"leakwatchd.vmhwm_kib_after_first_snapshot: {status_kib(lw.pid, 'VmHWM')}",
               flush=True)
         print(f"measure.interval_s: {args.interval}\nmeasure.cycles: {args.cycles}\n"
               f"measure.expected_s: {args.cycles * args.interval}  # plus one cycle to align",
@@ -331,8 +316,8 @@ def main():
         done = max_runs(rows1) - max_runs(rows0)
         if done <= 0:
             raise SystemExit("run-budget: leakwatchd ran no sampling cycle in the window")
-        rss_window = getlat.status_kib(lw.pid, "VmRSS")
-        hwm_window = max(getlat.status_kib(lw.pid, "VmHWM"), m["rss"].max_hwm)
+        rss_window = status_kib(lw.pid, "VmRSS")
+        hwm_window = max(status_kib(lw.pid, "VmHWM"), m["rss"].max_hwm)
         tcp_sockets = get_int(ns, snmpd.port, LW_TCP_SOCKETS)
         ss = subprocess.run(ns.wrap(["ss", "-tanH"]), capture_output=True, text=True, check=True)
         ss_sockets = len(ss.stdout.splitlines())
@@ -341,7 +326,7 @@ def main():
 
         # 4. an NMS-like poll: whole-MIB walks, then the memory again
         poll_runs0 = max_runs(collector_rows(ns, snmpd.port))
-        poll_threads0, poll_ns0 = thread_ns(lw.pid), getlat.sched_ns(lw.pid)
+        poll_threads0, poll_ns0 = thread_ns(lw.pid), sched_ns(lw.pid)
         walks = []
         with RssSampler(lw.pid, 0.05) as poll_rss:
             for i in range(args.walks):
@@ -349,15 +334,15 @@ def main():
                 if i == 0:
                     print(f"command.walk: {shlex.join(argv)}")
                 walks.append((secs, n))
-        poll_ns = getlat.sched_ns(lw.pid) - poll_ns0
+        poll_ns = sched_ns(lw.pid) - poll_ns0
         poll_agent_ns = thread_ns(lw.pid)[lw.pid][1] - poll_threads0[lw.pid][1]
         poll_cycles = max_runs(collector_rows(ns, snmpd.port)) - poll_runs0
         lw.check_alive()
-        rss_poll = getlat.status_kib(lw.pid, "VmRSS")
+        rss_poll = status_kib(lw.pid, "VmRSS")
         # what the RSS is made of: the daemon's own memory, and library code and data pages
         # (net-snmp, libcrypto, SQLite, libpcap) shared with snmpd and every other user
-        rss_parts = {k: getlat.status_kib(lw.pid, k) for k in ("RssAnon", "RssFile", "RssShmem")}
-        hwm_poll = max(getlat.status_kib(lw.pid, "VmHWM"), poll_rss.max_hwm)
+        rss_parts = {k: status_kib(lw.pid, k) for k in ("RssAnon", "RssFile", "RssShmem")}
+        hwm_poll = max(status_kib(lw.pid, "VmHWM"), poll_rss.max_hwm)
 
         # --- report ---------------------------------------------------------------------------
         print(f"processes.during_window: {m['procs'][0]} at start, {m['procs'][1]} at end  "
@@ -401,8 +386,8 @@ def main():
         print(f"cpu.sampler_thread_us_per_cycle: {sampler_us:.0f}")
         print(f"cpu.agent_thread_us_per_cycle: {agent_us:.0f}  # snapshot hand-over, AgentX "
               "pings")
-        print(f"cpu.ticks_us_per_cycle: {m['ticks'] * 1e6 / getlat.CLK_TCK / done:.0f}  "
-              f"# /proc/PID/stat utime+stime, resolution {1e6 / getlat.CLK_TCK / done:.0f} us")
+        print(f"cpu.ticks_us_per_cycle: {m['ticks'] * 1e6 / CLK_TCK / done:.0f}  "
+              f"# /proc/PID/stat utime+stime, resolution {1e6 / CLK_TCK / done:.0f} us")
         print(f"cpu.pct_core_at_{args.interval}s_measured: "
               f"{us_cycle / (args.interval * 1e6) * 100:.4f}")
         print(f"cpu.pct_core_at_60s: {pct:.4f}  # = cpu.us_per_cycle / 60 s: the work is per "

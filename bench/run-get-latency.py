@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 # run-get-latency.py: leakwatchd GET latency vs snmpd's own sysUpTime, plus its CPU per cycle and RSS.
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -9,47 +8,20 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "integration"))
-
-from lwharness import Leakwatchd, Snmpd, leakwatchd_path, snmpbulkwalk  # noqa: E402
-from lwoids import COLLECTOR_COLUMNS, COLLECTOR_ENTRY, SYS_UPTIME, system_oid  # noqa: E402
+# benchlib first: it puts tests/integration, where the lw* modules are, on sys.path
+from benchlib import CLK_TCK, binaries_missing, binary, cpu_ticks, sched_ns, status_kib
+from lwharness import Leakwatchd, Snmpd, leakwatchd_path, snmpbulkwalk
+from lwoids import COLLECTOR_COLUMNS, COLLECTOR_ENTRY, SYS_UPTIME, system_oid
 
 OID_A = "." + system_oid("lwLoad1")   # served by leakwatchd through snmpd's AgentX master
 OID_B = "." + SYS_UPTIME              # answered by snmpd itself
 INTERVAL = 1
 BUDGET_CPU_PCT = 0.1                  # of one core, at the default 60 s interval
 BUDGET_RSS_KIB = 16 * 1024
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def client_path():
-    return Path(os.environ.get("SNMP_GET_LATENCY") or REPO / "build" / "bench" / "snmp_get_latency")
-
-
-def cpu_ticks(pid):
-    """utime + stime of the whole process (all threads, living and exited), in clock ticks."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    fields = text[text.rindex(")") + 2:].split()  # the command name may hold blanks
-    return int(fields[11]) + int(fields[12])        # fields 14 and 15 of proc(5)
-
-
-def sched_ns(pid):
-    """CPU time of the living threads in nanoseconds (/proc/PID/task/*/schedstat field 1)."""
-    total = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            total += int((task / "schedstat").read_text().split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
-
-
-def status_kib(pid, key):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    raise KeyError(key)
+    return binary("SNMP_GET_LATENCY", "snmp_get_latency")
 
 
 def collectors(port):
@@ -123,11 +95,9 @@ def main():
     args = ap.parse_args()
     if args.cycles < 20:
         ap.error("--cycles must be at least 20")
-    for what, path in (("SNMP_GET_LATENCY", client_path()), ("LEAKWATCHD", leakwatchd_path())):
-        if not os.access(path, os.X_OK):
-            print(f"run-get-latency: {path} is not an executable; build it or set {what}",
-                  file=sys.stderr)
-            return 2
+    if binaries_missing("run-get-latency", [("SNMP_GET_LATENCY", client_path()),
+                                            ("LEAKWATCHD", leakwatchd_path())]):
+        return 2
 
     tmp = Path(tempfile.mkdtemp(prefix="lw-bench-"))
     snmpd = lw = None

@@ -14,14 +14,14 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "integration"))
-
-from lwdaemons import Leakwatchd  # noqa: E402
-from lwoids import (MCAST_GROUP_COLUMNS, MCAST_GROUP_ENTRY, MCAST_IF_COLUMNS,  # noqa: E402
+# benchlib first: it puts tests/integration, where the lw* modules are, on sys.path
+from benchlib import (REPO, binaries_missing, binary, loadavg, parse_keys, run,
+                      unwind_on_signals)
+from lwdaemons import Leakwatchd
+from lwoids import (MCAST_GROUP_COLUMNS, MCAST_GROUP_ENTRY, MCAST_IF_COLUMNS,
                     MCAST_IF_ENTRY)
-from lwsnmp import EXCEPTIONS, SnmpError, parse_varbinds, run_tool  # noqa: E402
-from lwutil import GiveUp, WaitTimeout, leakwatchd_path, wait_until  # noqa: E402
+from lwsnmp import EXCEPTIONS, SnmpError, parse_varbinds, run_tool
+from lwutil import GiveUp, WaitTimeout, leakwatchd_path, wait_until
 
 SNMP_PORT = 1161                      # leakwatchd's master port on the receiver's 127.0.0.1
 SENDER_ADDR, RECEIVER_ADDR = "10.254.0.1", "10.254.0.2"   # a /30 on the private veth
@@ -48,24 +48,6 @@ def _cleanup_at_exit():
     for name in list(_netns):
         subprocess.run(["ip", "netns", "del", name], check=False, stderr=subprocess.DEVNULL)
         _netns.remove(name)
-
-
-def binary(env, name):
-    return Path(os.environ.get(env) or REPO / "build" / "bench" / name)
-
-
-def loadavg():
-    return " ".join(Path("/proc/loadavg").read_text().split()[:4])
-
-
-def parse_keys(text):
-    """`key: value` lines as a dict of strings (comments after two spaces dropped)."""
-    out = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(": ")
-        if sep:
-            out[key.strip()] = value.split("  #")[0].strip()
-    return out
 
 
 def kernel_filter():
@@ -139,10 +121,6 @@ class Pair:
             if ns in _netns:
                 subprocess.run(["ip", "netns", "del", ns], check=False)
                 _netns.remove(ns)
-
-
-def run(argv, **kw):
-    return subprocess.run([str(a) for a in argv], check=True, **kw)
 
 
 # --- CPU from the scheduler -----------------------------------------------------------------
@@ -429,10 +407,6 @@ def med(rows, key):
     return statistics.median(r[key] for r in rows)
 
 
-def interrupted(sig, _frame):
-    raise KeyboardInterrupt(f"signal {sig}")
-
-
 def main():
     ap = argparse.ArgumentParser(description="Multicast capture at one sender core's top rate, "
                                  "in two private network namespaces joined by a veth pair: "
@@ -461,12 +435,9 @@ def main():
         print("run-mcast-bench: needs root (ip netns, packet capture); run it with sudo",
               file=sys.stderr)
         return 2
-    for what, path in (("MCAST_SEND", binary("MCAST_SEND", "mcast_send")),
-                       ("LEAKWATCHD", leakwatchd_path())):
-        if not os.access(path, os.X_OK):
-            print(f"run-mcast-bench: {path} is not an executable; build it or set {what}",
-                  file=sys.stderr)
-            return 2
+    if binaries_missing("run-mcast-bench", [("MCAST_SEND", binary("MCAST_SEND", "mcast_send")),
+                                            ("LEAKWATCHD", leakwatchd_path())]):
+        return 2
     if shutil.which("tcpdump") is None or shutil.which("taskset") is None:
         print("run-mcast-bench: needs tcpdump and taskset", file=sys.stderr)
         return 2
@@ -483,8 +454,7 @@ def main():
     groups = [f"{GROUP_PREFIX}{i + 1}" for i in range(args.groups)]
     print(f"filter: {filt}\nfilter.source: {filt_src}")
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupted)
+    unwind_on_signals()
     tmp = Path(tempfile.mkdtemp(prefix="lw-mcastbench-"))
     pair = Pair(os.getpid())
     try:

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 # run-proc-bench.py: with 10k idle processes, proc_cost, then lwProcTable walks vs hrSWRunPerfMem.
 import argparse
-import os
 import random
 import shutil
 import socket
@@ -12,14 +11,14 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "integration"))
-
-from lwdaemons import Daemon  # noqa: E402
-from lwharness import (Leakwatchd, Snmpd, leakwatchd_path, snmpget, tool_env,  # noqa: E402
+# benchlib first: it puts tests/integration, where the lw* modules are, on sys.path
+from benchlib import binaries_missing, binary, emit, status_kib
+import lwber
+from lwdaemons import Daemon
+from lwharness import (Leakwatchd, Snmpd, leakwatchd_path, snmpget, tool_env,
                        wait_until)
-from lwsnmp import run_tool  # noqa: E402
-from lwoids import LW_OBJECTS, collector_cell  # noqa: E402
+from lwsnmp import run_tool
+from lwoids import LW_OBJECTS, collector_cell
 
 LW_PROC_TABLE = LW_OBJECTS + ".3.1"             # lwProcTable
 LW_PROC_RSS = LW_PROC_TABLE + ".1.9"            # lwProcRssKB column
@@ -31,85 +30,16 @@ GOAL_WALK_RATIO = 2.0
 INTERVAL = 60
 
 
-def binary(env, name):
-    return Path(os.environ.get(env) or REPO / "build" / "bench" / name)
-
-
-def emit(prefix, text):
-    for line in text.splitlines():
-        print(f"{prefix}{line}" if ": " in line else line, flush=True)
-
-
 # --- minimal SNMPv2c GETBULK over UDP, to time each PDU without a tool's start-up -------------
-def _len(n):
-    return bytes([n]) if n < 128 else (lambda b: bytes([0x80 | len(b)]) + b)(
-        n.to_bytes((n.bit_length() + 7) // 8, "big"))
-
-
-def _tlv(tag, body):
-    return bytes([tag]) + _len(len(body)) + body
-
-
-def _int(v):
-    return _tlv(0x02, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
-
-
-def _oid(text):
-    parts = [int(x) for x in text.strip(".").split(".")]
-    body = bytearray([parts[0] * 40 + parts[1]])
-    for p in parts[2:]:
-        chunk = [p & 0x7F]
-        while p > 0x7F:
-            p >>= 7
-            chunk.append(0x80 | (p & 0x7F))
-        body += bytes(reversed(chunk))
-    return _tlv(0x06, bytes(body))
-
-
-def _read(buf, i):
-    """(tag, start of value, end of value) of the TLV at i."""
-    tag, n, i = buf[i], buf[i + 1], i + 2
-    if n & 0x80:
-        k = n & 0x7F
-        n, i = int.from_bytes(buf[i:i + k], "big"), i + k
-    return tag, i, i + n
-
-
-def _oid_text(b):
-    parts, v = [b[0] // 40, b[0] % 40], 0
-    for x in b[1:]:
-        v = (v << 7) | (x & 0x7F)
-        if not x & 0x80:
-            parts.append(v)
-            v = 0
-    return ".".join(map(str, parts))
-
-
 def getbulk(sock, community, reqid, oid, reps):
     """One GETBULK; returns (error-status, [(oid, value tag)])."""
-    pdu = _tlv(0xA5, _int(reqid) + _int(0) + _int(reps) +
-               _tlv(0x30, _tlv(0x30, _oid(oid) + b"\x05\x00")))
-    sock.send(_tlv(0x30, _int(1) + _tlv(0x04, community.encode()) + pdu))
+    sock.send(lwber.message(lwber.GETBULK, community.encode(), reqid, [(oid, lwber.NULL)],
+                            0, reps))
     while True:
-        buf = sock.recv(65535)
-        _, i, _ = _read(buf, 0)                          # message SEQUENCE
-        for _ in range(2):                               # version, community
-            i = _read(buf, i)[2]
-        _, i, _ = _read(buf, i)                          # Response-PDU
-        _, s, e = _read(buf, i)
-        if int.from_bytes(buf[s:e], "big", signed=True) == reqid:
-            break                                        # else a stale answer: keep reading
-    _, s, i = _read(buf, e)
-    status = int.from_bytes(buf[s:i], "big")
-    i = _read(buf, i)[2]                                 # error-index
-    _, i, end = _read(buf, i)                            # varbind list
-    vbs = []
-    while i < end:
-        _, s, nxt = _read(buf, i)
-        _, os_, oe = _read(buf, s)
-        vbs.append((_oid_text(buf[os_:oe]), _read(buf, oe)[0]))
-        i = nxt
-    return status, vbs
+        rid, status, vbs = lwber.response(sock.recv(65535))
+        if rid == reqid:
+            return status, [(o, tag) for o, tag, _ in vbs]
+        # else a stale answer: keep reading
 
 
 def pdu_latency(port, subtree, reps, timeout=5.0):
@@ -143,13 +73,6 @@ def walk(port, oid, reps=50):
     if p.returncode != 0 or "Timeout" in p.stderr:
         raise RuntimeError(f"{' '.join(argv)} exited {p.returncode}: {p.stderr.strip()}")
     return wall, sum(1 for line in p.stdout.splitlines() if line.startswith("." + oid + ".")), argv
-
-
-def status_kib(pid, key):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    return None
 
 
 def start_idle(count):
@@ -251,13 +174,11 @@ def main():
     ap.add_argument("--walks", type=int, default=3, help="timed walks of each table")
     ap.add_argument("--skip-proc-cost", action="store_true")
     args = ap.parse_args()
-    for what, path in (("SPAWN_IDLE", binary("SPAWN_IDLE", "spawn_idle")),
-                       ("PROC_COST", binary("PROC_COST", "proc_cost")),
-                       ("LEAKWATCHD", leakwatchd_path())):
-        if not os.access(path, os.X_OK) and not (what == "PROC_COST" and args.skip_proc_cost):
-            print(f"run-proc-bench: {path} is not an executable; build it or set {what}",
-                  file=sys.stderr)
-            return 2
+    need = [("SPAWN_IDLE", binary("SPAWN_IDLE", "spawn_idle")), ("LEAKWATCHD", leakwatchd_path())]
+    if not args.skip_proc_cost:
+        need.append(("PROC_COST", binary("PROC_COST", "proc_cost")))
+    if binaries_missing("run-proc-bench", need):
+        return 2
 
     idle = start_idle(args.processes)
     tmp = Path(tempfile.mkdtemp(prefix="lw-procbench-"))

@@ -12,13 +12,13 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "integration"))
-
-from lwdaemons import Daemon, Leakwatchd  # noqa: E402
-from lwoids import AGENT_SCALARS, COLLECTOR_ENTRY, LW_OBJECTS, SYS_UPTIME  # noqa: E402
-from lwsnmp import tool_env  # noqa: E402
-from lwutil import GiveUp, WaitTimeout, leakwatchd_path, wait_until  # noqa: E402
+# benchlib first: it puts tests/integration, where the lw* modules are, on sys.path
+from benchlib import (binaries_missing, binary, cpu_ticks, emit, parse_keys, run, status_kib,
+                      unwind_on_signals)
+from lwdaemons import Daemon, Leakwatchd
+from lwoids import AGENT_SCALARS, COLLECTOR_ENTRY, LW_OBJECTS, SYS_UPTIME
+from lwsnmp import tool_env
+from lwutil import GiveUp, WaitTimeout, leakwatchd_path, wait_until
 
 TCP_CONNECTION_STATE = "1.3.6.1.2.1.6.19.1.7"   # TCP-MIB::tcpConnectionState
 LW_TCP = LW_OBJECTS + ".4"
@@ -31,29 +31,6 @@ PORT_RANGE = "10000 65000"       # per netns: room for every client 4-tuple
 GOAL_LW_OVER_FLOOR = 1.25
 GOAL_SS_OVER_LW = 1.6
 MEM_SLACK_KIB = 64               # "independent of socket count": full <= small + this
-
-
-def binary(env, name):
-    return Path(os.environ.get(env) or REPO / "build" / "bench" / name)
-
-
-def emit(prefix, text):
-    for line in text.splitlines():
-        print(f"{prefix}{line}" if ": " in line else line, flush=True)
-
-
-def parse(text):
-    """tcp_cost's `key: value` lines as a dict of strings."""
-    out = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(": ")
-        if sep:
-            out[key] = value
-    return out
-
-
-def run(argv, **kw):
-    return subprocess.run([str(a) for a in argv], check=True, **kw)
 
 
 class Netns:
@@ -133,7 +110,7 @@ def tcp_cost(ns, rounds, label, prefix):
     emit(prefix, p.stdout)
     if p.returncode != 0:
         raise SystemExit(f"run-tcp-bench: tcp_cost exited {p.returncode}: {p.stderr}")
-    return parse(p.stdout)
+    return parse_keys(p.stdout)
 
 
 # --- SNMP: a private snmpd and leakwatchd, both inside the netns ---------------------------
@@ -194,23 +171,15 @@ def walk(ns, port, oid):
     return wall, n, argv
 
 
-def cpu_ticks(*daemons):
+def daemons_ticks(*daemons):
     """utime + stime of the daemons still running, clock ticks."""
     total = 0
     for d in daemons:
         try:
-            fields = Path(f"/proc/{d.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += cpu_ticks(d.pid)
         except (FileNotFoundError, TypeError):
             pass
     return total
-
-
-def status_kib(pid, key):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    return None
 
 
 def tcp_collector_duration(ns, port):
@@ -272,7 +241,7 @@ def snmp_compare(ns, tmp, walks):
         cold, hz = {}, os.sysconf("SC_CLK_TCK")
         for run_no in range(walks + 1):   # run 0: the warm-up (snmpd fills its TCP cache)
             for name, tables in sources:
-                t_ticks = cpu_ticks(snmpd, lw)
+                t_ticks = daemons_ticks(snmpd, lw)
                 total, counts = 0.0, []
                 for table, oid in tables:
                     wall, n, argv = walk(ns, snmpd.port, oid)
@@ -280,7 +249,7 @@ def snmp_compare(ns, tmp, walks):
                         print(f"command.walk_{table}: {shlex.join(argv)}")
                     total += wall
                     counts.append(n or 0)
-                ticks = cpu_ticks(snmpd, lw) - t_ticks
+                ticks = daemons_ticks(snmpd, lw) - t_ticks
                 if run_no == 0:
                     cold[name] = total
                     print(f"snmp.{name}.warmup_s: {total:.3f}\n"
@@ -317,10 +286,6 @@ def snmp_compare(ns, tmp, walks):
                   f"{lw.diagnostics()[-4000:]}", file=sys.stderr)
 
 
-def interrupted(sig, _frame):
-    raise KeyboardInterrupt(f"signal {sig}")
-
-
 def main():
     ap = argparse.ArgumentParser(description="leakwatch's TCP collector with 100k+ loopback "
                                  "sockets in a private network namespace: vs the bare sock_diag "
@@ -343,18 +308,13 @@ def main():
             ("TCP_COST", binary("TCP_COST", "tcp_cost"))]
     if not args.no_snmp:
         need.append(("LEAKWATCHD", leakwatchd_path()))
-    for what, path in need:
-        if not os.access(path, os.X_OK):
-            print(f"run-tcp-bench: {path} is not an executable; build it or set {what}",
-                  file=sys.stderr)
-            return 2
+    if binaries_missing("run-tcp-bench", need):
+        return 2
     if not 0 < args.small < args.connections:
         print("run-tcp-bench: need 0 < --small < --connections", file=sys.stderr)
         return 2
 
-    # SIGTERM and SIGHUP unwind like Ctrl-C, so the finally below always runs
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupted)
+    unwind_on_signals()  # so the finally below always runs
     tmp = Path(tempfile.mkdtemp(prefix="lw-tcpbench-"))
     ns = sockets = None
     try:

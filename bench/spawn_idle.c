@@ -1,7 +1,4 @@
 /* spawn_idle.c: keep N idle processes (default 10000) alive until told to stop, then reap them. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* close_range */
-#endif
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
@@ -10,23 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop_sig;
-
-static void on_signal(int sig)
-{
-	stop_sig = sig;
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+#include "benchutil.h"
 
 static long read_long(const char *path, const char *key)
 {
@@ -92,7 +75,6 @@ int main(int argc, char **argv)
 	double hold = 0, t0, spawn_s, end;
 	int lifeline[2], opt, until_eof = 0;
 	long spawned = 0, reaped = 0;
-	struct sigaction sa;
 	pid_t pgid = 0, *pids;
 
 	while ((opt = getopt(argc, argv, "n:t:eh")) != -1) {
@@ -118,22 +100,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* drop descriptors inherited from whoever started us: the children would inherit them */
-	if (close_range(3, ~0U, 0) != 0)
-		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
+	bench_close_inherited();
 	pids = calloc((size_t)count, sizeof(*pids));
 	if (!pids || pipe(lifeline) != 0) {
 		perror("spawn_idle");
 		return 1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	bench_catch_stop(); /* poll() returns EINTR */
 	avail0 = read_long("/proc/meminfo", "MemAvailable");
-	t0 = now_s();
-	while (spawned < count && !stop_sig) {
+	t0 = bench_now_s();
+	while (spawned < count && !bench_stop_sig) {
 		pid_t pid = fork();
 
 		if (pid < 0) {
@@ -147,7 +123,7 @@ int main(int argc, char **argv)
 		setpgid(pid, pgid);
 		pids[spawned++] = pid;
 	}
-	spawn_s = now_s() - t0;
+	spawn_s = bench_now_s() - t0;
 	close(lifeline[0]); /* keep the write end only: our exit, however it happens, frees them */
 	usleep(500000);     /* let the last children reach read() */
 	avail1 = read_long("/proc/meminfo", "MemAvailable");
@@ -158,15 +134,15 @@ int main(int argc, char **argv)
 	       spawned ? (double)(avail0 - avail1) / (double)spawned : 0.0,
 	       spawned == count ? "ready" : "incomplete");
 	fflush(stdout);
-	end = hold > 0 ? now_s() + hold : 0;
-	while (spawned == count && !stop_sig && (end == 0 || now_s() < end)) {
+	end = hold > 0 ? bench_now_s() + hold : 0;
+	while (spawned == count && !bench_stop_sig && (end == 0 || bench_now_s() < end)) {
 		struct pollfd pfd = { .fd = 0, .events = POLLIN };
 		char buf[512];
 
 		if (poll(&pfd, until_eof ? 1 : 0, 1000) > 0 && read(0, buf, sizeof(buf)) <= 0)
 			break; /* EOF (or error): the driving script is done, or gone */
 	}
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (pgid)
 		kill(-pgid, SIGKILL);
 	for (long i = 0; i < spawned; i++)
@@ -179,7 +155,7 @@ int main(int argc, char **argv)
 		else if (errno != EINTR)
 			break;
 	}
-	printf("reaped: %ld\nreap_s: %.1f\n", reaped, now_s() - t0);
+	printf("reaped: %ld\nreap_s: %.1f\n", reaped, bench_now_s() - t0);
 	free(pids);
 	return spawned == count ? 0 : 1;
 }

@@ -1,17 +1,13 @@
 /* tcp_cost.c: leakwatch's TCP collection vs the bare sock_diag dump, /proc/net/tcp, `ss -tan`. */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "tcp_floor.h"
 #include "net/tcpcollect.h"
 
@@ -20,8 +16,6 @@
 #define TOP_N 5                 /* leakwatchd's defaults (lw_config.c) */
 #define MAX_PORTS 1024
 #define SS_BUF 65536
-
-extern char **environ;
 
 enum { LW, FLOOR, FLOOR_ALL, PROCNET, SS, METHODS };
 static const char *const method_name[METHODS] = { "leakwatch", "floor", "floor_all_bits",
@@ -53,26 +47,22 @@ struct bench {
 	char *ss_buf;
 };
 
+/* The shared clocks (benchutil.h), in the milliseconds this bench reports. */
 static double now_ms(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+	return bench_now_us() / 1e3;
 }
 
 static double tv_ms(struct timeval tv)
 {
-	return (double)tv.tv_sec * 1e3 + (double)tv.tv_usec / 1e3;
+	return bench_tv_us(tv) / 1e3;
 }
 
 static void self_cpu_ms(double *user, double *sys)
 {
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	*user = tv_ms(ru.ru_utime);
-	*sys = tv_ms(ru.ru_stime);
+	bench_self_cpu_us(user, sys);
+	*user /= 1e3;
+	*sys /= 1e3;
 }
 
 /* VmRSS or VmHWM of this process, KiB. */
@@ -157,37 +147,28 @@ static int run_procnet(struct bench *b, struct sample *s)
 	return 0;
 }
 
+static void count_ss_lines(void *arg, const char *p, size_t n)
+{
+	uint64_t *lines = arg;
+
+	for (size_t i = 0; i < n; i++)
+		*lines += p[i] == '\n';
+}
+
 /* (d) `ss -tan` with its output read from a pipe and its lines counted: spawn to reap */
 static int run_ss(struct bench *b, struct sample *s, double *child_user, double *child_sys)
 {
 	char *argv[] = { "ss", "-tan", NULL };
-	posix_spawn_file_actions_t fa;
 	uint64_t lines = 0;
 	struct rusage ru;
-	int p[2], status, rc;
-	ssize_t n;
-	pid_t pid;
+	int rc = bench_run_read(argv, b->ss_buf, SS_BUF, count_ss_lines, &lines, &ru);
 
-	if (pipe2(p, O_CLOEXEC) != 0)
-		return -1;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	if (rc != 0) {
-		close(p[0]);
+	if (rc > 0)
 		fprintf(stderr, "tcp_cost: spawn ss: %s\n", strerror(rc));
-		return -1;
-	}
-	while ((n = read(p[0], b->ss_buf, SS_BUF)) > 0 || (n < 0 && errno == EINTR))
-		for (ssize_t i = 0; i < n; i++)
-			lines += b->ss_buf[i] == '\n';
-	close(p[0]);
-	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (rc < 0)
 		fprintf(stderr, "tcp_cost: ss -tan failed\n");
+	if (rc != 0)
 		return -1;
-	}
 	*child_user = tv_ms(ru.ru_utime);
 	*child_sys = tv_ms(ru.ru_stime);
 	s->sockets = lines ? lines - 1 : 0; /* the header line */
@@ -210,19 +191,6 @@ static int run(struct bench *b, int m, struct sample *s)
 	s->user_ms = u1 - u0 + cu;
 	s->sys_ms = s1 - s0 + cs;
 	return rc;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), by_value);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static void print_addr(const struct lw_addr *a)
@@ -346,19 +314,19 @@ int main(int argc, char **argv)
 	for (int m = 0; m < METHODS; m++) {
 		for (int r = 0; r < nrounds; r++)
 			v[r] = rounds[r][m].wall_ms;
-		med_wall[m] = median(v, nrounds);
+		med_wall[m] = bench_median(v, nrounds);
 		printf("%s.wall_ms.median: %.2f\n%s.wall_ms.min: %.2f\n", method_name[m], med_wall[m],
 		       method_name[m], v[0]);
 		for (int r = 0; r < nrounds; r++)
 			v[r] = rounds[r][m].user_ms + rounds[r][m].sys_ms;
-		med_cpu[m] = median(v, nrounds);
+		med_cpu[m] = bench_median(v, nrounds);
 		printf("%s.cpu_ms.median: %.2f\n", method_name[m], med_cpu[m]);
 		for (int r = 0; r < nrounds; r++)
 			v[r] = rounds[r][m].user_ms;
-		printf("%s.user_ms.median: %.2f\n", method_name[m], median(v, nrounds));
+		printf("%s.user_ms.median: %.2f\n", method_name[m], bench_median(v, nrounds));
 		for (int r = 0; r < nrounds; r++)
 			v[r] = rounds[r][m].sys_ms;
-		printf("%s.sys_ms.median: %.2f\n", method_name[m], median(v, nrounds));
+		printf("%s.sys_ms.median: %.2f\n", method_name[m], bench_median(v, nrounds));
 	}
 	ratio(med_wall, med_cpu, LW, FLOOR, "the goal: counts + top remotes + per-port vs the bare dump");
 	ratio(med_wall, med_cpu, LW, FLOOR_ALL, "the same dump asking for bit 13 too (bind hash)");

@@ -1,6 +1,6 @@
 /* tcp_sockets.c: hold N loopback TCP connections in a server-like mix of states (TCP bench). */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* close_range, accept4 */
+#define _GNU_SOURCE /* accept4 */
 #endif
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,8 +15,9 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "benchutil.h"
 
 /*
  * Both ends of every connection live in the same worker: one worker of 7000 connections holds
@@ -54,21 +55,6 @@ struct worker {
 	int *cli, *srv;
 	const struct opts *o;
 };
-
-static volatile sig_atomic_t stop_sig;
-
-static void on_signal(int sig)
-{
-	stop_sig = sig;
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* splitmix64: a connection's family, fate and client address from its number, the same each run. */
 static uint64_t mix(uint64_t x)
@@ -262,7 +248,7 @@ static void worker_main(struct worker *w)
 	}
 	while (read(w->ctl, &c, sizeof(c)) == sizeof(c)) {
 		struct reply r = { 0 };
-		double t0 = now_s();
+		double t0 = bench_now_s();
 
 		if (c.op == OP_QUIT)
 			break;
@@ -276,7 +262,7 @@ static void worker_main(struct worker *w)
 		r.half_closed = w->half_closed;
 		r.errors = w->errors;
 		r.first_errno = w->first_errno;
-		r.secs = now_s() - t0;
+		r.secs = bench_now_s() - t0;
 		if (write(w->ctl, &r, sizeof(r)) != sizeof(r))
 			break;
 	}
@@ -293,7 +279,7 @@ static long share(long total, int workers, int i)
 /* Sends the command to every worker, then gathers: the workers build in parallel. */
 static int broadcast(struct worker *ws, int n, int op, long total, struct reply *sum)
 {
-	double t0 = now_s();
+	double t0 = bench_now_s();
 
 	memset(sum, 0, sizeof(*sum));
 	for (int i = 0; i < n; i++) {
@@ -314,7 +300,7 @@ static int broadcast(struct worker *ws, int n, int op, long total, struct reply 
 		if (!sum->first_errno)
 			sum->first_errno = r.first_errno;
 	}
-	sum->secs = now_s() - t0;
+	sum->secs = bench_now_s() - t0;
 	return 0;
 }
 
@@ -368,7 +354,6 @@ int main(int argc, char **argv)
 			  .pct_half = 4, .pct_tw = 5, .port_base = 20000 };
 	int opt, until_eof = 0, rc = 0;
 	long current, per, reaped = 0;
-	struct sigaction sa;
 	struct worker *ws;
 	struct rlimit rl;
 	char line[64];
@@ -423,14 +408,8 @@ int main(int argc, char **argv)
 	       o.port_base + (unsigned)o.workers - 1);
 	fflush(stdout);
 	/* the workers would inherit whatever descriptors our caller left open */
-	if (close_range(3, ~0U, 0) != 0)
-		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: fgets() returns at once */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	bench_close_inherited();
+	bench_catch_stop(); /* fgets() returns at once */
 	ws = calloc((size_t)o.workers, sizeof(*ws));
 	if (!ws)
 		return 1;
@@ -462,7 +441,7 @@ int main(int argc, char **argv)
 	current = o.start;
 	if (stage(ws, &o, o.start < o.connections ? "start" : "full", current) != 0)
 		rc = 1;
-	while (rc == 0 && !stop_sig) {
+	while (rc == 0 && !bench_stop_sig) {
 		if (until_eof ? fgets(line, sizeof(line), stdin) == NULL : pause() < 0)
 			break;
 		if (strncmp(line, "grow", 4) == 0 && current < o.connections) {

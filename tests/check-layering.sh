@@ -1,13 +1,25 @@
 #!/bin/sh
 # check-layering.sh: the tree's dependency rules (docs/DESIGN.md, "The map"), checked on every make check.
 #   1. nothing in src/ includes net-snmp: SNMP is a layer on top (agent/);
-#   2. each src/ folder includes only the folders it may use (the table below);
+#   2. each src/ folder includes only the folders it may use (the table below); from cycle/ a
+#      collector includes only the collector interface (cycle/collector.h), never the registry;
 #   3. agent/ never opens /proc or /sys: it serves snapshots, the sampler reads the kernel;
 #   4. no include cycle among src/'s headers and sources.
 set -eu
 src="${srcdir:-.}/src"
 agent="${srcdir:-.}/agent"
 fail=0
+
+# A check that finds nothing to check must not pass: srcdir is wrong.
+if ! ls "$src"/base/*.h >/dev/null 2>&1 || ! ls "$agent"/*.c >/dev/null 2>&1; then
+	echo "check-layering: no sources under $src and $agent (is srcdir set?)" >&2
+	exit 1
+fi
+
+# The one file of cycle/ a collector folder may include: the interface it implements, which
+# itself includes only base/ and config/. The registry (cycle/registry.h) includes the collectors.
+collector_interface="cycle/collector.h"
+collector_folders=" sys proc net kmem mcast "
 
 # Folder -> the folders its files may include (itself always). Collectors (sys, proc, net, kmem,
 # mcast) never include detect or history: the cycle runs those as stages after collection.
@@ -16,7 +28,7 @@ allowed() {
 	base) echo "" ;;
 	config) echo "base" ;;
 	sys) echo "base" ;;
-	proc) echo "base config" ;;
+	proc) echo "base config sys" ;;
 	net) echo "base config" ;;
 	kmem) echo "base config proc" ;;
 	mcast) echo "base config" ;;
@@ -47,6 +59,16 @@ for dir in "$src"/*/; do
 		files=$((files + 1))
 		for inc in $(sed -n 's/^#[[:space:]]*include[[:space:]]*"\([a-z_]*\)\/.*/\1/p' "$f" | sort -u); do
 			[ "$inc" = "$folder" ] && continue
+			if [ "$inc" = cycle ] && case $collector_folders in *" $folder "*) true ;; *) false ;; esac; then
+				others=$(sed -n 's/^#[[:space:]]*include[[:space:]]*"\(cycle\/[^"]*\)".*/\1/p' "$f" |
+					grep -vx "$collector_interface" || true)
+				if [ -n "$others" ]; then
+					echo "src/$folder/$(basename "$f") includes $others: a collector includes" \
+						"only $collector_interface from cycle/" >&2
+					fail=1
+				fi
+				continue
+			fi
 			case " $ok " in
 			*" $inc "*) ;;
 			*)

@@ -57,6 +57,19 @@ int lw_read_file_at(int rootfd, const char *relpath, char *buf, size_t cap, size
 	return 0;
 }
 
+int lw_read_optional_at(int rootfd, const char *relpath, char *buf, size_t cap, size_t *len,
+			bool *missing, struct lw_error *err)
+{
+	*missing = false;
+	if (lw_read_file_at(rootfd, relpath, buf, cap, len, err) == 0)
+		return 0;
+	if (err->code != ENOENT)
+		return -1;
+	lw_error_clear(err);
+	*missing = true;
+	return 0;
+}
+
 int lw_read_prefix_at(int dirfd, const char *relpath, char *buf, size_t cap, size_t *len,
 		      struct lw_error *err)
 {

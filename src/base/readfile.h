@@ -2,6 +2,7 @@
 #ifndef LW_READFILE_H
 #define LW_READFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/lw_error.h"
@@ -15,6 +16,13 @@ int lw_root_open(const char *root, int *fd, struct lw_error *err);
  */
 int lw_read_file_at(int rootfd, const char *relpath, char *buf, size_t cap, size_t *len,
 		    struct lw_error *err);
+
+/*
+ * lw_read_file_at for a file some kernels lack (no IPv6, a child network namespace): a missing
+ * file sets *missing and succeeds; any other failure is an error.
+ */
+int lw_read_optional_at(int rootfd, const char *relpath, char *buf, size_t cap, size_t *len,
+			bool *missing, struct lw_error *err);
 
 /*
  * A growing buffer for files whose size depends on the host (slabinfo, zoneinfo on many nodes).

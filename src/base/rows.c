@@ -1,8 +1,9 @@
-/* rows.c: one doubling realloc for every parser list, with the overflow check in one place. */
+/* rows.c: one doubling realloc and one row copy for every table, overflow checked in one place. */
 #include "base/rows.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 int lw_rows_grow(void **rows, size_t *cap, size_t size, size_t first)
 {
@@ -17,4 +18,18 @@ int lw_rows_grow(void **rows, size_t *cap, size_t size, size_t first)
 	*rows = p;
 	*cap = ncap;
 	return 0;
+}
+
+void *lw_rows_dup(const void *src, size_t n, size_t size, bool *oom)
+{
+	void *p;
+
+	if (n == 0)
+		return NULL;
+	p = n <= SIZE_MAX / size ? malloc(n * size) : NULL;
+	if (p == NULL) {
+		*oom = true;
+		return NULL;
+	}
+	return memcpy(p, src, n * size);
 }

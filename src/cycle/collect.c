@@ -1,4 +1,4 @@
-/* collect.c: runs the collectors in order, times them and assembles each cycle's snapshot. */
+/* collect.c: one cycle: the due collectors, then the detector and history stages; a snapshot. */
 #include "cycle/collect.h"
 
 #include <errno.h>
@@ -6,26 +6,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "proc/proccollect.h"
-#include "kmem/kmem.h"
+#include "cycle/registry.h"
+#include "cycle/stages.h"
 #include "base/readfile.h"
-#include "net/tcpcollect.h"
-#include "detect/watch.h"
 
 struct lw_collect_state {
 	int rootfd;
-	const struct lw_config *cfg;  /* a reference to the configuration in force; changed between
-	                               * cycles only (lw_collect_set_config, on the sampler thread) */
-	struct lw_proc_collector *procs;
-	struct lw_tcp_collector *tcp;
-	struct timespec started[LW_COL_COUNT];  /* CLOCK_MONOTONIC start of each collector's last run */
-	struct lw_kmem kmem;          /* the slow collectors' tables, copied into each snapshot */
-	struct lw_filebuf filebuf;
-	struct lw_snapshot work;  /* statistics and system values carried between cycles */
-	struct lw_watch *watch;   /* detectors and alarms */
-	struct lw_history *history;         /* borrowed; NULL: off */
-	struct lw_mcast_capture *mcast;     /* borrowed; NULL: no capture */
-	bool replayed;
+	const struct lw_config *cfg;    /* a reference to the settings in force; changed between
+	                                 * cycles only (lw_collect_set_config, on the sampler thread) */
+	struct timespec started[LW_COL_COUNT];  /* CLOCK_MONOTONIC start of each one's last run */
+	void *state[LW_COL_COUNT];      /* each collector's own, freed by its free_state */
+	struct lw_filebuf filebuf;      /* the collectors' scratch for large files */
+	struct lw_snapshot work;        /* the working snapshot: see snapshot.h's rule */
+	struct lw_detect_stage detect;
+	struct lw_history *history;     /* borrowed; NULL: off */
+	struct lw_mcast_capture *mcast; /* borrowed; NULL: no capture */
 };
 
 int lw_collect_state_new(const char *root, const struct lw_config *cfg,
@@ -39,11 +34,11 @@ int lw_collect_state_new(const char *root, const struct lw_config *cfg,
 		free(st);
 		return -1;
 	}
-	lw_kmem_init(&st->kmem);
-	if (lw_watch_new(&st->watch, &cfg->thresholds) != 0) {
+	lw_snapshot_init(&st->work);
+	if (lw_detect_stage_init(&st->detect, &cfg->thresholds, err)) {
 		close(st->rootfd);
 		free(st);
-		return lw_error_set(err, ENOMEM, "collect: out of memory for the detectors");
+		return -1;
 	}
 	lw_collect_set_config(st, cfg);
 	*out = st;
@@ -54,6 +49,7 @@ void lw_collect_attach(struct lw_collect_state *st, struct lw_history *history,
 		       struct lw_mcast_capture *mcast)
 {
 	st->history = history;
+	st->detect.history = history;
 	st->mcast = mcast;
 }
 
@@ -63,11 +59,6 @@ void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *
 
 	/* A copy on purpose: the snapshot publishes the interval its cycle ran with. */
 	st->work.interval_s = cfg->interval_s;
-	/* The TCP collector sizes its summaries at creation: a new size means a new collector. */
-	if (st->tcp != NULL && old != NULL && memcmp(&old->tcp, &cfg->tcp, sizeof(cfg->tcp)) != 0) {
-		lw_tcp_collector_free(st->tcp);
-		st->tcp = NULL;
-	}
 	st->cfg = lw_config_ref(cfg);
 	lw_config_unref(old);
 }
@@ -103,48 +94,43 @@ static bool due(const struct lw_collect_state *st, enum lw_collector_id id, uint
 	       (uint64_t)interval_s * 1000000u;
 }
 
-/* The tables a cycle fills and hands over to its snapshot. */
-struct cycle_tables {
-	struct lw_proc_table procs;
-	struct lw_tcp_table tcp;  /* about 17 KiB: the sampler thread has the default stack */
-	struct lw_membership_list members;
-	struct lw_trend trends[LW_TREND_COUNT];
+/* One run of a collector or stage, as lwCollectorTable shows it. */
+struct run {
+	enum lw_collector_id id;
+	struct timespec t0;
+	struct lw_error err;
 };
 
-static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
-		    struct cycle_tables *out, bool ran[LW_COL_COUNT])
+/* Starts id's run; false when it is not due (its statistics and data stay its last run's). */
+static bool run_begin(struct lw_collect_state *st, enum lw_collector_id id, struct run *r,
+		      bool ran[LW_COL_COUNT], atomic_int *running)
 {
 	const struct lw_collector_def *def = lw_collector_def(id);
 	struct lw_collector_stats *cs = &st->work.collectors[id];
-	struct lw_collect_ctx ctx = {
-		.rootfd = st->rootfd, .procs = &st->procs, .proc_cfg = &st->cfg->proc,
-		.proc_out = &out->procs, .tcp = &st->tcp, .tcp_cfg = &st->cfg->tcp,
-		.tcp_out = &out->tcp, .kmem = &st->kmem, .filebuf = &st->filebuf,
-		.members_out = &out->members, .stats = st->work.collectors, .ran = ran,
-		.watch = st->watch, .thresholds = &st->cfg->thresholds, .trends_out = out->trends,
-		.history = st->history, .replayed = &st->replayed, .mcast = st->mcast,
-		.notice = cs->notice, .notice_cap = sizeof(cs->notice),
-	};
-	struct lw_error err;
-	struct timespec t0, t1;
-	uint64_t us;
-	int rc;
-	uint32_t interval_s = interval_of(st, def);
 
-	cs->interval_s = interval_s;
-	/* Not due: its statistics and data stay those of its last run. */
-	if (def->cadence != LW_CADENCE_CYCLE && !due(st, id, interval_s))
-		return;
-	lw_error_clear(&err);
+	cs->interval_s = interval_of(st, def);
+	if (def->cadence != LW_CADENCE_CYCLE && !due(st, id, cs->interval_s))
+		return false;
+	if (running != NULL)
+		atomic_store(running, (int)id);
+	r->id = id;
+	lw_error_clear(&r->err);
 	cs->notice[0] = '\0';
 	clock_gettime(CLOCK_REALTIME, &cs->last_run);
-	ctx.now = (int64_t)cs->last_run.tv_sec;
 	ran[id] = true;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	st->started[id] = t0;
-	rc = def->run(&ctx, &st->work.sys, &err);
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	st->started[id] = r->t0;
+	return true;
+}
+
+static void run_end(struct lw_collect_state *st, const struct run *r, int rc)
+{
+	struct lw_collector_stats *cs = &st->work.collectors[r->id];
+	struct timespec t1;
+	uint64_t us;
+
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	us = ts_us(&t1) - ts_us(&t0);
+	us = ts_us(&t1) - ts_us(&r->t0);
 	cs->last_duration_us = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 	cs->total_duration_us += us;
 	cs->runs++;
@@ -153,68 +139,85 @@ static void run_one(struct lw_collect_state *st, enum lw_collector_id id,
 		cs->last_error[0] = '\0';
 	} else {
 		cs->errors++;
-		memcpy(cs->last_error, err.text, sizeof(cs->last_error));
+		memcpy(cs->last_error, r->err.text, sizeof(cs->last_error));
 		cs->last_error[sizeof(cs->last_error) - 1] = '\0';
 	}
 }
 
-/* Usage against limits, only from values of this cycle's successful runs. */
-static void sockmem_percents(struct lw_snapshot *w)
+/* Runs collector id over its part of the working snapshot, if it is due. */
+static void run_collector(struct lw_collect_state *st, enum lw_collector_id id,
+			  bool ran[LW_COL_COUNT], atomic_int *running)
+{
+	const struct lw_collector_def *def = lw_collector_def(id);
+	struct lw_collector_stats *cs = &st->work.collectors[id];
+	struct lw_collector_ctx ctx = {
+		.rootfd = st->rootfd, .cfg = st->cfg, .filebuf = &st->filebuf,
+		.state = &st->state[id], .notice = cs->notice, .notice_cap = sizeof(cs->notice),
+	};
+	struct run r;
+
+	lw_collector_bind(id, &st->work, &ctx);
+	if (run_begin(st, id, &r, ran, running))
+		run_end(st, &r, def->collector->run(&ctx, &r.err));
+}
+
+/* Values the snapshot derives from the collectors' parts, from this cycle's successes only. */
+static void derive(struct lw_snapshot *w)
 {
 	struct lw_sockmem *m = &w->sys.sock;
 
 	memset(&m->pct, 0, sizeof(m->pct));
 	if (w->collectors[LW_COL_SOCKSTAT].ok && w->collectors[LW_COL_TCP_LIMITS].ok)
 		lw_sockmem_percents(&m->sockstat, &m->limits, &m->pct);
+	w->sys.processes = w->procs.seen;
 }
 
 struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *running)
 {
-	struct lw_snapshot *snap = malloc(sizeof(*snap));
-	struct cycle_tables t;
+	struct lw_mcast_summary sums[LW_CONFIG_MAX_MCAST_IFACES];
 	bool ran[LW_COL_COUNT] = { false };
+	struct lw_stage_input in = { .cycle = &st->work, .ran = ran, .mcast = sums,
+				     .thresholds = &st->cfg->thresholds };
+	struct run r;
 
-	memset(&t, 0, sizeof(t));
-	lw_membership_list_init(&t.members);
-	for (int id = 0; id < LW_COL_COUNT; id++) {
-		if (running != NULL)
-			atomic_store(running, id);
-		run_one(st, (enum lw_collector_id)id, &t, ran);
+	for (int id = 0; id < LW_COL_COUNT; id++)
+		if (lw_collector_def((enum lw_collector_id)id)->collector != NULL)
+			run_collector(st, (enum lw_collector_id)id, ran, running);
+	derive(&st->work);
+	/* The stages, after every collector: they are given the cycle as the collectors left it. */
+	in.nmcast = lw_mcast_capture_summaries(st->mcast, sums, LW_CONFIG_MAX_MCAST_IFACES);
+	if (run_begin(st, LW_COL_DETECTOR, &r, ran, running)) {
+		in.now = (int64_t)st->work.collectors[LW_COL_DETECTOR].last_run.tv_sec;
+		run_end(st, &r, lw_detect_stage_run(&st->detect, &in,
+						    st->work.collectors[LW_COL_DETECTOR].notice,
+						    LW_ERROR_TEXT_MAX, &r.err));
 	}
-	sockmem_percents(&st->work);
+	if (run_begin(st, LW_COL_HISTORY, &r, ran, running)) {
+		in.now = (int64_t)st->work.collectors[LW_COL_HISTORY].last_run.tv_sec;
+		run_end(st, &r, lw_history_stage_run(st->history, &in,
+						     st->work.collectors[LW_COL_HISTORY].notice,
+						     LW_ERROR_TEXT_MAX, &r.err));
+	}
 	if (running != NULL)
 		atomic_store(running, -1);
 	st->work.seq++;
 	clock_gettime(CLOCK_REALTIME, &st->work.completed);
-	if (snap != NULL) {
-		*snap = st->work;
-		lw_kmem_init(&snap->kmem);
-		memset(&snap->alarms, 0, sizeof(snap->alarms));
-	}
-	if (snap == NULL || lw_kmem_copy(&snap->kmem, &st->kmem) ||
-	    lw_alarm_table_copy(&snap->alarms, lw_watch_alarms(st->watch))) {
-		lw_proc_table_release(&t.procs);
-		lw_tcp_table_release(&t.tcp);
-		lw_membership_list_free(&t.members);
-		lw_snapshot_free(snap);
-		return NULL;
-	}
-	snap->procs = t.procs;  /* the tables move into the snapshot; work never holds one */
-	snap->tcp = t.tcp;
-	snap->members = t.members;
-	memcpy(snap->trends, t.trends, sizeof(snap->trends));
-	return snap;
+	return lw_snapshot_copy(&st->work);
 }
 
 void lw_collect_state_free(struct lw_collect_state *st)
 {
 	if (st == NULL)
 		return;
-	lw_proc_collector_free(st->procs);
-	lw_tcp_collector_free(st->tcp);
-	lw_kmem_free(&st->kmem);
+	for (int id = 0; id < LW_COL_COUNT; id++) {
+		const struct lw_collector *c = lw_collector_def((enum lw_collector_id)id)->collector;
+
+		if (c != NULL && c->free_state != NULL)
+			c->free_state(st->state[id]);
+	}
+	lw_snapshot_release(&st->work);
 	lw_filebuf_free(&st->filebuf);
-	lw_watch_free(st->watch);
+	lw_detect_stage_destroy(&st->detect);
 	lw_config_unref(st->cfg);
 	close(st->rootfd);
 	free(st);

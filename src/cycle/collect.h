@@ -1,4 +1,4 @@
-/* collect.h: one collection cycle over every collector, with the state kept between cycles. */
+/* collect.h: one cycle over every collector and stage, with the state kept between cycles. */
 #ifndef LW_COLLECT_H
 #define LW_COLLECT_H
 
@@ -17,7 +17,7 @@ int lw_collect_state_new(const char *root, const struct lw_config *cfg,
 struct lw_history;
 struct lw_mcast_capture;
 
-/* What the detector and history collectors use beyond the root: both may be NULL. */
+/* What the detector and history stages use beyond the cycle: both may be NULL. */
 void lw_collect_attach(struct lw_collect_state *st, struct lw_history *history,
 		       struct lw_mcast_capture *mcast);
 
@@ -26,8 +26,9 @@ void lw_collect_attach(struct lw_collect_state *st, struct lw_history *history,
 void lw_collect_set_config(struct lw_collect_state *st, const struct lw_config *cfg);
 
 /*
- * Runs every collector once and returns a new snapshot (caller frees), or NULL when out of
- * memory. running, when given, holds the id of the collector being run, -1 between runs.
+ * Runs every due collector once, then the detector and history stages, and returns a new
+ * snapshot (caller frees; snapshot.h says what it owns), or NULL when out of memory. running,
+ * when given, holds the id of the collector or stage being run, -1 between runs.
  */
 struct lw_snapshot *lw_collect_cycle(struct lw_collect_state *st, atomic_int *running);
 

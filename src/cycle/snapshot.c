@@ -1,4 +1,4 @@
-/* snapshot.c: snapshot copies and the lock-free hand-over from the sampler to the agent thread. */
+/* snapshot.c: snapshots' deep copy and release; the lock-free hand-over to the agent thread. */
 #include "cycle/snapshot.h"
 
 #include <errno.h>
@@ -7,16 +7,58 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-void lw_snapshot_free(struct lw_snapshot *snap)
+#include "base/rows.h"
+
+void lw_snapshot_init(struct lw_snapshot *snap)
 {
-	if (snap == NULL)
-		return;
+	memset(snap, 0, sizeof(*snap));
+	lw_kmem_init(&snap->kmem);
+	lw_membership_list_init(&snap->members);
+}
+
+void lw_snapshot_release(struct lw_snapshot *snap)
+{
 	lw_proc_table_release(&snap->procs);
 	lw_tcp_table_release(&snap->tcp);
 	lw_kmem_free(&snap->kmem);
 	lw_membership_list_free(&snap->members);
 	lw_alarm_table_release(&snap->alarms);
+}
+
+void lw_snapshot_free(struct lw_snapshot *snap)
+{
+	if (snap == NULL)
+		return;
+	lw_snapshot_release(snap);
 	free(snap);
+}
+
+/* Copies n rows of src's array into dst's own. */
+#define DUP(dst, src, n, oom) ((dst) = lw_rows_dup((src), (n), sizeof(*(src)), (oom)))
+
+struct lw_snapshot *lw_snapshot_copy(const struct lw_snapshot *src)
+{
+	struct lw_snapshot *snap = malloc(sizeof(*snap));
+	bool oom = false;
+
+	if (snap == NULL)
+		return NULL;
+	*snap = *src;  /* the values; every table's arrays are replaced by copies below */
+	DUP(snap->procs.rows, src->procs.rows, src->procs.count, &oom);
+	DUP(snap->procs.groups, src->procs.groups, src->procs.ngroups, &oom);
+	DUP(snap->procs.arena, src->procs.arena, src->procs.arena_len, &oom);
+	for (int m = 1; m <= LW_TOP_COUNT; m++)
+		DUP(snap->procs.top[m], src->procs.top[m], src->procs.ntop[m], &oom);
+	DUP(snap->tcp.ports, src->tcp.ports, src->tcp.nports, &oom);
+	DUP(snap->members.rows, src->members.rows, src->members.n, &oom);
+	snap->members.cap = src->members.n;
+	DUP(snap->alarms.rows, src->alarms.rows, src->alarms.n, &oom);
+	lw_kmem_init(&snap->kmem);
+	if (oom || lw_kmem_copy(&snap->kmem, &src->kmem) != 0) {
+		lw_snapshot_free(snap);
+		return NULL;
+	}
+	return snap;
 }
 
 int lw_mailbox_init(struct lw_mailbox *mb, struct lw_error *err)

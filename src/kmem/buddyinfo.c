@@ -1,4 +1,4 @@
-/* buddyinfo.c: the "Node N, zone NAME c0 c1 ..." lines of /proc/buddyinfo into a list. */
+/* buddyinfo.c: the "Node N, zone NAME c0 c1 ..." lines of /proc/buddyinfo; its collector. */
 #include "kmem/buddyinfo.h"
 
 #include <errno.h>
@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/readfile.h"
 #include "base/rows.h"
 #include "base/scan.h"
+#include "cycle/collector.h"
 
 void lw_buddy_list_init(struct lw_buddy_list *l)
 {
@@ -163,3 +165,18 @@ const struct lw_zone *lw_buddy_zone(const struct lw_buddy *b, const struct lw_zo
 {
 	return lw_zone_list_find(zones, b->node, b->name);
 }
+
+/* One short line per zone: far above any host. */
+#define BUDDYINFO_MAX (64u << 20)
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	struct lw_filebuf *b = ctx->filebuf;
+
+	lw_buddy_list_reset(ctx->part);  /* the parser empties it too when it fails: never stale */
+	return lw_read_file_grow_at(ctx->rootfd, "proc/buddyinfo", b, BUDDYINFO_MAX, err) ||
+	       lw_buddyinfo_parse(b->data, b->len, ctx->part, err) ? -1 : 0;
+}
+
+const struct lw_collector lw_buddyinfo_collector = { sizeof(struct lw_buddy_list), collect,
+						     NULL };

@@ -1,4 +1,4 @@
-/* buddyinfo.h: parser for /proc/buddyinfo: free blocks per order of each populated zone. */
+/* buddyinfo.h: parser and collector of /proc/buddyinfo: free blocks per order per zone. */
 #ifndef LW_BUDDYINFO_H
 #define LW_BUDDYINFO_H
 
@@ -49,5 +49,10 @@ uint64_t lw_buddy_free_kb(const struct lw_buddy *b, unsigned min_order, uint64_t
 
 /* The zoneinfo row of the same node and zone name, or NULL. */
 const struct lw_zone *lw_buddy_zone(const struct lw_buddy *b, const struct lw_zone_list *zones);
+
+struct lw_collector;
+
+/* The collector of /proc/buddyinfo: fills a struct lw_buddy_list (emptied when it fails). */
+extern const struct lw_collector lw_buddyinfo_collector;
 
 #endif

@@ -28,4 +28,13 @@ void lw_kmem_free(struct lw_kmem *k);
 /* A deep copy of src into dst (an initialised, empty lw_kmem); -1 when out of memory. */
 int lw_kmem_copy(struct lw_kmem *dst, const struct lw_kmem *src);
 
+struct lw_collector;
+
+/*
+ * The collector of /proc/slabinfo: fills the slabs and slabs_dropped of a struct lw_kmem. It is
+ * here, not in slabinfo.c beside the parser, because it fills two fields of this struct, and
+ * slabinfo.c cannot include this header (this header includes slabinfo.h).
+ */
+extern const struct lw_collector lw_slabinfo_collector;
+
 #endif

@@ -1,10 +1,12 @@
-/* vmstat.c: table-driven /proc/vmstat parser ("name value" lines), summing split counters. */
+/* vmstat.c: table-driven /proc/vmstat parser, summing split counters; its collector. */
 #include "kmem/vmstat.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "base/readfile.h"
 #include "base/scan.h"
+#include "cycle/collector.h"
 
 /* Each kernel line feeding a field; kernels split some counters per zone or LRU type. */
 static const struct {
@@ -111,3 +113,19 @@ int lw_vmstat_parse(const char *buf, size_t len, struct lw_vmstat *out, struct l
 	*out = m;
 	return 0;
 }
+
+/* A few hundred lines on 6.x kernels; far above any. */
+#define VMSTAT_FILE_MAX (64u << 20)
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	struct lw_vmstat vm = { 0 };
+
+	if (lw_read_file_grow_at(ctx->rootfd, "proc/vmstat", ctx->filebuf, VMSTAT_FILE_MAX, err) ||
+	    lw_vmstat_parse(ctx->filebuf->data, ctx->filebuf->len, &vm, err))
+		return -1;
+	*(struct lw_vmstat *)ctx->part = vm;
+	return 0;
+}
+
+const struct lw_collector lw_vmstat_collector = { sizeof(struct lw_vmstat), collect, NULL };

@@ -1,4 +1,4 @@
-/* vmstat.h: the /proc/vmstat counters of memory pressure and reclaim, with a presence mask. */
+/* vmstat.h: /proc/vmstat counters of memory pressure and reclaim: parser and collector. */
 #ifndef LW_VMSTAT_H
 #define LW_VMSTAT_H
 
@@ -46,5 +46,10 @@ const char *lw_vmstat_name(enum lw_vmstat_field f);
  * file without any known counter, is an error and leaves *out unchanged.
  */
 int lw_vmstat_parse(const char *buf, size_t len, struct lw_vmstat *out, struct lw_error *err);
+
+struct lw_collector;
+
+/* The collector of /proc/vmstat: fills a struct lw_vmstat. */
+extern const struct lw_collector lw_vmstat_collector;
 
 #endif

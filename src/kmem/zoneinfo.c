@@ -1,12 +1,14 @@
-/* zoneinfo.c: the "Node N, zone NAME" blocks of /proc/zoneinfo into a caller-owned list. */
+/* zoneinfo.c: the "Node N, zone NAME" blocks of /proc/zoneinfo into a list; its collector. */
 #include "kmem/zoneinfo.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/readfile.h"
 #include "base/rows.h"
 #include "base/scan.h"
+#include "cycle/collector.h"
 
 /* The kernel's key of each field, one token before the number ("pages free" is two). */
 static const char *const keys[LW_ZONE_FIELDS] = {
@@ -230,3 +232,17 @@ const struct lw_zone *lw_zone_list_find(const struct lw_zone_list *l, uint32_t n
 			return &l->rows[i];
 	return NULL;
 }
+
+/* Some KiB per zone: far above a host with hundreds of NUMA nodes. */
+#define ZONEINFO_MAX (64u << 20)
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	struct lw_filebuf *b = ctx->filebuf;
+
+	lw_zone_list_reset(ctx->part);  /* the parser empties it too when it fails: never stale */
+	return lw_read_file_grow_at(ctx->rootfd, "proc/zoneinfo", b, ZONEINFO_MAX, err) ||
+	       lw_zoneinfo_parse(b->data, b->len, ctx->part, err) ? -1 : 0;
+}
+
+const struct lw_collector lw_zoneinfo_collector = { sizeof(struct lw_zone_list), collect, NULL };

@@ -1,4 +1,4 @@
-/* zoneinfo.h: parser for /proc/zoneinfo: each zone's free pages, watermarks and sizes. */
+/* zoneinfo.h: parser and collector of /proc/zoneinfo: free pages, watermarks, sizes. */
 #ifndef LW_ZONEINFO_H
 #define LW_ZONEINFO_H
 
@@ -69,5 +69,10 @@ const struct lw_zone *lw_zone_list_find(const struct lw_zone_list *l, uint32_t n
 struct lw_scan;
 int lw_zone_header_parse(struct lw_scan *s, const char *file, unsigned line, uint32_t *node,
 			 char name[LW_ZONE_NAME_MAX], struct lw_error *err);
+
+struct lw_collector;
+
+/* The collector of /proc/zoneinfo: fills a struct lw_zone_list (emptied when it fails). */
+extern const struct lw_collector lw_zoneinfo_collector;
 
 #endif

@@ -1,22 +1,22 @@
-/* mcastmembers.c: /proc/net/igmp and igmp6 into one sorted membership list per cycle. */
+/* mcastmembers.c: the collector of /proc/net/igmp{,6}: one sorted membership list. */
 #include "mcast/mcastmembers.h"
 
 #include <errno.h>
 #include <stdio.h>
 
-#include "mcast/igmp.h"
 #include "base/readfile.h"
+#include "cycle/collector.h"
+#include "mcast/igmp.h"
 
 /* A group line is about 40 bytes: this is millions of memberships. */
 #define IGMP_FILE_MAX (64u << 20)
 
-int lw_run_mcast_members(const struct lw_collect_ctx *ctx, struct lw_system *sys,
-			 struct lw_error *err)
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
 {
-	struct lw_membership_list *out = ctx->members_out, v6;
+	struct lw_membership_list *out = ctx->part, v6;
 	int rc;
 
-	(void)sys;
+	out->n = 0;  /* last cycle's rows: this run reads them anew */
 	if (lw_read_file_grow_at(ctx->rootfd, "proc/net/igmp", ctx->filebuf, IGMP_FILE_MAX, err) ||
 	    lw_igmp_parse(ctx->filebuf->data, ctx->filebuf->len, out, err))
 		return -1;
@@ -41,3 +41,5 @@ int lw_run_mcast_members(const struct lw_collect_ctx *ctx, struct lw_system *sys
 	lw_membership_list_sort(out);
 	return 0;
 }
+
+const struct lw_collector lw_igmp_collector = { sizeof(struct lw_membership_list), collect, NULL };

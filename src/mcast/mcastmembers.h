@@ -1,14 +1,14 @@
-/* mcastmembers.h: the mcast-members collector: multicast groups this host joined, per interface. */
+/* mcastmembers.h: the collector of /proc/net/igmp{,6}: the groups joined, per interface. */
 #ifndef LW_MCASTMEMBERS_H
 #define LW_MCASTMEMBERS_H
 
-#include "cycle/collector.h"
+struct lw_collector;
 
 /*
  * Reads proc/net/igmp and proc/net/igmp6 (optional: a kernel without IPv6 has none, which is a
- * notice) into ctx->members_out, sorted in lwMcastMemberTable's index order.
+ * notice) into a struct lw_membership_list, sorted in lwMcastMemberTable's index order; the
+ * list is emptied when it fails.
  */
-int lw_run_mcast_members(const struct lw_collect_ctx *ctx, struct lw_system *sys,
-			 struct lw_error *err);
+extern const struct lw_collector lw_igmp_collector;
 
 #endif

@@ -1,4 +1,4 @@
-/* netstat.h: TCP counters of /proc/net/snmp ("Tcp:") and /proc/net/netstat ("TcpExt:"). */
+/* netstat.h: TCP counters of /proc/net/snmp ("Tcp:") and netstat ("TcpExt:"); collector. */
 #ifndef LW_NETSTAT_H
 #define LW_NETSTAT_H
 
@@ -48,5 +48,10 @@ const char *lw_netstat_name(enum lw_netstat_field f);
  */
 int lw_net_snmp_parse(const char *buf, size_t len, struct lw_netstat *out, struct lw_error *err);
 int lw_netstat_parse(const char *buf, size_t len, struct lw_netstat *out, struct lw_error *err);
+
+struct lw_collector;
+
+/* The collector of /proc/net/snmp and /proc/net/netstat: fills a struct lw_netstat. */
+extern const struct lw_collector lw_net_snmp_collector;
 
 #endif

@@ -1,4 +1,4 @@
-/* sockstat.h: parsers for /proc/net/sockstat{,6} and the TCP socket-memory usage percentages. */
+/* sockstat.h: /proc/net/sockstat{,6}: parsers, collector, TCP socket-memory percentages. */
 #ifndef LW_SOCKSTAT_H
 #define LW_SOCKSTAT_H
 
@@ -81,5 +81,10 @@ bool lw_ratio_hundredths(uint64_t num, uint64_t den, uint32_t *out);
 
 void lw_sockmem_percents(const struct lw_sockstat *ss, const struct lw_tcp_limits *lim,
 			 struct lw_sockmem_pct *out);
+
+struct lw_collector;
+
+/* The collector of /proc/net/sockstat and /proc/net/sockstat6: fills a struct lw_sockstat. */
+extern const struct lw_collector lw_sockstat_collector;
 
 #endif

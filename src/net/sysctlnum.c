@@ -1,9 +1,13 @@
-/* sysctlnum.c: parses sysctl files that hold one or a few whitespace-separated integers. */
+/* sysctlnum.c: one-or-few-integer sysctl files; the collector of the TCP limits. */
 #include "net/sysctlnum.h"
 
 #include <errno.h>
 
 #include "base/scan.h"
+#include <stdio.h>
+#include <string.h>
+#include "base/readfile.h"
+#include "cycle/collector.h"
 
 static const char *const limit_names[LW_TL_COUNT] = {
 	[LW_TL_MEM_MIN] = "tcp_mem",
@@ -78,3 +82,44 @@ int lw_tcp_limit_parse(const char *buf, size_t len, enum lw_tcp_limit f,
 	out->present |= UINT64_C(1) << f;
 	return 0;
 }
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	static const enum lw_tcp_limit files[] = { LW_TL_MEM_MIN, LW_TL_MAX_ORPHANS,
+						   LW_TL_MAX_TW_BUCKETS };
+	struct lw_tcp_limits lim = { 0 };
+	char absent[128] = "";
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		const char *name = lw_tcp_limit_name(files[i]);
+		char path[64], buf[256];
+		size_t len;
+		bool missing;
+		int rc;
+
+		snprintf(path, sizeof(path), "proc/sys/net/ipv4/%s", name);
+		if (lw_read_optional_at(ctx->rootfd, path, buf, sizeof(buf), &len, &missing, err))
+			return -1;
+		if (missing) {
+			/* tcp_mem and tcp_max_orphans are host-wide: a child namespace has neither. */
+			size_t used = strlen(absent);
+
+			snprintf(absent + used, sizeof(absent) - used, "%s%s", used ? ", " : "", name);
+			continue;
+		}
+		rc = files[i] == LW_TL_MEM_MIN ? lw_tcp_mem_parse(buf, len, &lim, err)
+					       : lw_tcp_limit_parse(buf, len, files[i], &lim, err);
+		if (rc)
+			return -1;
+	}
+	if (lim.present == 0)
+		return lw_error_set(err, ENOENT, "no TCP limit under proc/sys/net/ipv4 (%s)", absent);
+	if (absent[0] != '\0')
+		snprintf(ctx->notice, ctx->notice_cap,
+			 "%s not visible (a network namespace other than the host's)", absent);
+	*(struct lw_tcp_limits *)ctx->part = lim;
+	return 0;
+}
+
+const struct lw_collector lw_tcp_sysctl_collector = { sizeof(struct lw_tcp_limits), collect,
+						      NULL };

@@ -1,4 +1,4 @@
-/* sysctlnum.h: parsers for numeric sysctl files (tcp_mem, tcp_max_orphans, tcp_max_tw_buckets). */
+/* sysctlnum.h: numeric sysctl files (tcp_mem, tcp_max_orphans, ...): parsers, collector. */
 #ifndef LW_SYSCTLNUM_H
 #define LW_SYSCTLNUM_H
 
@@ -41,5 +41,13 @@ int lw_tcp_mem_parse(const char *buf, size_t len, struct lw_tcp_limits *out, str
 /* A single-integer limit file (LW_TL_MAX_ORPHANS, LW_TL_MAX_TW_BUCKETS) into its slot. */
 int lw_tcp_limit_parse(const char *buf, size_t len, enum lw_tcp_limit f,
 		       struct lw_tcp_limits *out, struct lw_error *err);
+
+struct lw_collector;
+
+/*
+ * The collector of /proc/sys/net/ipv4/tcp_{mem,max_orphans,max_tw_buckets}: fills a struct
+ * lw_tcp_limits (a child network namespace has only the last: a notice, not an error).
+ */
+extern const struct lw_collector lw_tcp_sysctl_collector;
 
 #endif

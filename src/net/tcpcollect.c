@@ -1,4 +1,4 @@
-/* tcpcollect.c: NETLINK_SOCK_DIAG dumps, streamed through the tally, into a lw_tcp_table. */
+/* tcpcollect.c: the NETLINK_SOCK_DIAG collector: dumps through the tally into a lw_tcp_table. */
 #include "net/tcpcollect.h"
 
 #include <errno.h>
@@ -6,10 +6,12 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "cycle/collector.h"
 
 /* The kernel fills dump skbs up to 32 KiB when the reader offers that much. */
 #define DUMP_BUF 32768
@@ -141,3 +143,54 @@ void lw_tcp_table_release(struct lw_tcp_table *t)
 	t->ports = NULL;
 	t->nports = 0;
 }
+
+/* The sock_diag collector's state: the collector and the settings it was sized for. */
+struct sock_diag_state {
+	struct lw_tcp_collector *c;
+	struct lw_tcp_config cfg;
+};
+
+static void free_state(void *state)
+{
+	struct sock_diag_state *s = state;
+
+	if (s != NULL)
+		lw_tcp_collector_free(s->c);
+	free(s);
+}
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	const struct lw_tcp_config *cfg = &ctx->cfg->tcp;
+	struct sock_diag_state *s = *ctx->state;
+	struct lw_tcp_table *out = ctx->part;
+
+	lw_tcp_table_release(out);  /* last cycle's table: this run builds a new one */
+	memset(out, 0, sizeof(*out));
+	/* The collector sizes its summaries at creation: a SIGHUP that changed them makes anew. */
+	if (s != NULL && memcmp(&s->cfg, cfg, sizeof(*cfg)) != 0) {
+		free_state(s);
+		*ctx->state = s = NULL;
+	}
+	if (s == NULL) {
+		s = calloc(1, sizeof(*s));
+		if (s == NULL)
+			return lw_error_set(err, ENOMEM, "tcp: out of memory");
+		if (lw_tcp_collector_new(cfg->max_ports, cfg->top_n, &s->c, err)) {
+			free(s);
+			return -1;
+		}
+		s->cfg = *cfg;
+		*ctx->state = s;
+	}
+	if (lw_tcp_collect(s->c, out, err))
+		return -1;
+	if (out->ports_dropped > 0)
+		snprintf(ctx->notice, ctx->notice_cap,
+			 "%llu listening ports beyond tcp_max_ports %u are not in lwTcpPortStateTable",
+			 (unsigned long long)out->ports_dropped, cfg->max_ports);
+	return 0;
+}
+
+const struct lw_collector lw_sock_diag_collector = { sizeof(struct lw_tcp_table), collect,
+						     free_state };

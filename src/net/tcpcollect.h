@@ -1,4 +1,4 @@
-/* tcpcollect.h: the TCP collector: netlink dumps of every TCP socket into an immutable table. */
+/* tcpcollect.h: the NETLINK_SOCK_DIAG collector: every TCP socket into an immutable table. */
 #ifndef LW_TCPCOLLECT_H
 #define LW_TCPCOLLECT_H
 
@@ -34,5 +34,13 @@ void lw_tcp_collector_free(struct lw_tcp_collector *c);
 int lw_tcp_collect(struct lw_tcp_collector *c, struct lw_tcp_table *out, struct lw_error *err);
 
 void lw_tcp_table_release(struct lw_tcp_table *t);
+
+struct lw_collector;
+
+/*
+ * The collector of NETLINK_SOCK_DIAG (every TCP socket of the network namespace): fills a
+ * struct lw_tcp_table; its state is the collector above, sized by tcp_max_ports and tcp_top.
+ */
+extern const struct lw_collector lw_sock_diag_collector;
 
 #endif

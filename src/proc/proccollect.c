@@ -1,4 +1,4 @@
-/* proccollect.c: reads /proc/PID/{stat,statm,fd,...} for every process, keyed by (pid, start). */
+/* proccollect.c: the /proc/[pid]/ collector: stat, statm, fd... of each process, by identity. */
 #include "proc/proccollect.h"
 
 #include <dirent.h>
@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "base/escape.h"
+#include "base/readfile.h"
+#include "cycle/collector.h"
 #include "proc/fdtypes.h"
 #include "proc/procpid.h"
 #include "proc/procsummary.h"
-#include "base/readfile.h"
+#include "sys/meminfo.h"
 
 #define CMDLINE_BYTES 128
 
@@ -583,3 +585,39 @@ void lw_proc_collector_stats(const struct lw_proc_collector *pc,
 	out->kept = pc->fds_kept;
 	out->kept_budget = pc->fd_budget;
 }
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	const struct lw_meminfo *mi = ctx->in;  /* this cycle's, read by the meminfo collector */
+	struct lw_proc_table *out = ctx->part;
+	struct lw_proc_collector *pc = *ctx->state;
+	uint32_t seen = 0;
+	int rc;
+	/*
+	 * VmSwap is the only reason to read status every cycle. While no page is swapped out
+	 * (SwapFree == SwapTotal, also on hosts without swap) every VmSwap is 0, so it is skipped;
+	 * a page swapped out after meminfo was read shows in the next cycle.
+	 */
+	int swap = !lw_meminfo_has(mi, LW_MI_SWAP_TOTAL) || !lw_meminfo_has(mi, LW_MI_SWAP_FREE) ||
+		   mi->kb[LW_MI_SWAP_TOTAL] > mi->kb[LW_MI_SWAP_FREE];
+
+	lw_proc_table_release(out);  /* last cycle's table: this run builds a new one */
+	/* Made on first use, and again after a failure to open proc (a root without it yet). */
+	if (pc == NULL) {
+		if (lw_proc_collector_new(ctx->rootfd, &pc, err))
+			return -1;
+		*ctx->state = pc;
+	}
+	rc = lw_proc_collect(pc, &ctx->cfg->proc, swap, out, &seen, ctx->notice, ctx->notice_cap,
+			     err);
+	out->seen = seen;  /* after: lw_proc_collect fills out as a whole */
+	return rc;
+}
+
+static void free_state(void *state)
+{
+	lw_proc_collector_free(state);
+}
+
+const struct lw_collector lw_proc_pids_collector = { sizeof(struct lw_proc_table), collect,
+						     free_state };

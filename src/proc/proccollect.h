@@ -1,4 +1,4 @@
-/* proccollect.h: the process collector: every /proc/PID each cycle, with identity-keyed caches. */
+/* proccollect.h: the /proc/[pid]/ collector: every process each cycle, identity-keyed caches. */
 #ifndef LW_PROCCOLLECT_H
 #define LW_PROCCOLLECT_H
 
@@ -37,5 +37,13 @@ struct lw_proc_collector_stats {
 
 void lw_proc_collector_stats(const struct lw_proc_collector *pc,
 			     struct lw_proc_collector_stats *out);
+
+struct lw_collector;
+
+/*
+ * The collector of /proc/[pid]/ (stat, statm, fd...): fills a struct lw_proc_table (its seen
+ * is the processes count) and reads this cycle's struct lw_meminfo (is any page swapped out?).
+ */
+extern const struct lw_collector lw_proc_pids_collector;
 
 #endif

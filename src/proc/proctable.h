@@ -70,6 +70,7 @@ struct lw_proc_table {
 	size_t ntop[LW_TOP_COUNT + 1];          /* rows per metric (1-based) */
 	struct lw_proc_top *top[LW_TOP_COUNT + 1];
 	uint32_t dropped;             /* left out by process_max_rows */
+	uint32_t seen;                /* every process the collector saw, before filters */
 	char *arena;                  /* NUL-terminated strings */
 	size_t arena_len;
 };

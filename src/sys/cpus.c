@@ -1,9 +1,11 @@
-/* cpus.c: counts CPUs in a kernel range list ("0-3,5,7-8" is 7 CPUs). */
+/* cpus.c: counts CPUs in a range list ("0-3,5,7-8" is 7); the cpu/online collector. */
 #include "sys/cpus.h"
 
 #include <errno.h>
 
+#include "base/readfile.h"
 #include "base/scan.h"
+#include "cycle/collector.h"
 
 /* Linux's NR_CPUS ceiling; a larger id means the file is not a CPU list. */
 #define LW_CPU_ID_MAX 65535u
@@ -34,3 +36,19 @@ int lw_cpulist_parse(const char *buf, size_t len, uint32_t *count, struct lw_err
 	*count = n;
 	return 0;
 }
+
+/* A range list is short, but one id per CPU on a fragmented host with thousands of them fits. */
+#define CPULIST_FILE_CAP 16384
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	char buf[CPULIST_FILE_CAP];
+	size_t len;
+
+	if (lw_read_file_at(ctx->rootfd, "sys/devices/system/cpu/online", buf, sizeof(buf), &len,
+			    err))
+		return -1;
+	return lw_cpulist_parse(buf, len, ctx->part, err);
+}
+
+const struct lw_collector lw_cpus_online_collector = { sizeof(uint32_t), collect, NULL };

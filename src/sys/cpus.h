@@ -1,4 +1,4 @@
-/* cpus.h: parser for kernel CPU range lists such as /sys/devices/system/cpu/online ("0-3,8"). */
+/* cpus.h: CPU range lists ("0-3,8") and the collector of /sys/devices/system/cpu/online. */
 #ifndef LW_CPUS_H
 #define LW_CPUS_H
 
@@ -9,5 +9,10 @@
 
 /* Counts the CPUs named by a range list. */
 int lw_cpulist_parse(const char *buf, size_t len, uint32_t *count, struct lw_error *err);
+
+struct lw_collector;
+
+/* The collector of /sys/devices/system/cpu/online: fills a uint32_t, the online CPUs. */
+extern const struct lw_collector lw_cpus_online_collector;
 
 #endif

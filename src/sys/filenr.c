@@ -1,9 +1,11 @@
-/* filenr.c: parses the three numbers of /proc/sys/fs/file-nr. */
+/* filenr.c: parses the three numbers of /proc/sys/fs/file-nr; its collector. */
 #include "sys/filenr.h"
 
 #include <errno.h>
 
+#include "base/readfile.h"
 #include "base/scan.h"
+#include "cycle/collector.h"
 
 int lw_filenr_parse(const char *buf, size_t len, struct lw_filenr *out, struct lw_error *err)
 {
@@ -25,3 +27,15 @@ int lw_filenr_parse(const char *buf, size_t len, struct lw_filenr *out, struct l
 	*out = v;
 	return 0;
 }
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	char buf[256];
+	size_t len;
+
+	if (lw_read_file_at(ctx->rootfd, "proc/sys/fs/file-nr", buf, sizeof(buf), &len, err))
+		return -1;
+	return lw_filenr_parse(buf, len, ctx->part, err);
+}
+
+const struct lw_collector lw_filenr_collector = { sizeof(struct lw_filenr), collect, NULL };

@@ -1,4 +1,4 @@
-/* filenr.h: parser for /proc/sys/fs/file-nr (allocated, unused and maximum file handles). */
+/* filenr.h: parser and collector of /proc/sys/fs/file-nr (allocated, unused, maximum). */
 #ifndef LW_FILENR_H
 #define LW_FILENR_H
 
@@ -14,5 +14,10 @@ struct lw_filenr {
 };
 
 int lw_filenr_parse(const char *buf, size_t len, struct lw_filenr *out, struct lw_error *err);
+
+struct lw_collector;
+
+/* The collector of /proc/sys/fs/file-nr: fills a struct lw_filenr. */
+extern const struct lw_collector lw_filenr_collector;
 
 #endif

@@ -1,9 +1,11 @@
-/* loadavg.c: parses "0.32 0.18 0.07 1/79 3069" without floating point. */
+/* loadavg.c: parses "0.32 0.18 0.07 1/79 3069" without floating point; its collector. */
 #include "sys/loadavg.h"
 
 #include <errno.h>
 
+#include "base/readfile.h"
 #include "base/scan.h"
+#include "cycle/collector.h"
 
 int lw_loadavg_parse(const char *buf, size_t len, struct lw_loadavg *out, struct lw_error *err)
 {
@@ -26,3 +28,15 @@ int lw_loadavg_parse(const char *buf, size_t len, struct lw_loadavg *out, struct
 	*out = v;
 	return 0;
 }
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	char buf[256];
+	size_t len;
+
+	if (lw_read_file_at(ctx->rootfd, "proc/loadavg", buf, sizeof(buf), &len, err))
+		return -1;
+	return lw_loadavg_parse(buf, len, ctx->part, err);
+}
+
+const struct lw_collector lw_loadavg_collector = { sizeof(struct lw_loadavg), collect, NULL };

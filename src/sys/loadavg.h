@@ -1,4 +1,4 @@
-/* loadavg.h: parser for /proc/loadavg (load averages, runnable and total kernel tasks). */
+/* loadavg.h: parser and collector of /proc/loadavg (load averages, runnable and total tasks). */
 #ifndef LW_LOADAVG_H
 #define LW_LOADAVG_H
 
@@ -14,5 +14,10 @@ struct lw_loadavg {
 };
 
 int lw_loadavg_parse(const char *buf, size_t len, struct lw_loadavg *out, struct lw_error *err);
+
+struct lw_collector;
+
+/* The collector of /proc/loadavg: fills a struct lw_loadavg. */
+extern const struct lw_collector lw_loadavg_collector;
 
 #endif

@@ -1,10 +1,12 @@
-/* meminfo.c: table-driven /proc/meminfo parser ("Name:   123 kB" lines, unit optional). */
+/* meminfo.c: table-driven /proc/meminfo parser ("Name:   123 kB" lines) and its collector. */
 #include "sys/meminfo.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "base/readfile.h"
 #include "base/scan.h"
+#include "cycle/collector.h"
 
 static const char *const field_names[LW_MI_COUNT] = {
 	[LW_MI_MEM_TOTAL] = "MemTotal",
@@ -118,3 +120,18 @@ bool lw_meminfo_unaccounted_kb(const struct lw_meminfo *m, uint64_t *out)
 	*out = used < m->kb[LW_MI_MEM_TOTAL] ? m->kb[LW_MI_MEM_TOTAL] - used : 0;
 	return true;
 }
+
+/* Large enough for meminfo on hosts with thousands of CPUs and every optional field. */
+#define MEMINFO_FILE_CAP 16384
+
+static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
+{
+	char buf[MEMINFO_FILE_CAP];
+	size_t len;
+
+	if (lw_read_file_at(ctx->rootfd, "proc/meminfo", buf, sizeof(buf), &len, err))
+		return -1;
+	return lw_meminfo_parse(buf, len, ctx->part, err);
+}
+
+const struct lw_collector lw_meminfo_collector = { sizeof(struct lw_meminfo), collect, NULL };

@@ -1,4 +1,4 @@
-/* meminfo.h: parser for /proc/meminfo into a fixed set of fields with a presence mask. */
+/* meminfo.h: parser and collector of /proc/meminfo: fixed fields with a presence mask. */
 #ifndef LW_MEMINFO_H
 #define LW_MEMINFO_H
 
@@ -81,5 +81,10 @@ int lw_meminfo_parse(const char *buf, size_t len, struct lw_meminfo *out, struct
  * print VmallocUsed as 0. False, *out untouched, when MemTotal or MemFree is missing.
  */
 bool lw_meminfo_unaccounted_kb(const struct lw_meminfo *m, uint64_t *out);
+
+struct lw_collector;
+
+/* The collector of /proc/meminfo: fills a struct lw_meminfo. */
+extern const struct lw_collector lw_meminfo_collector;
 
 #endif

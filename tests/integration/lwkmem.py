@@ -4,6 +4,7 @@ import os
 import socket
 from pathlib import Path
 
+import lwber
 from lwoids import (KERNEL_MEMORY, LW_KERNEL_MEMORY, LW_VMSTAT, SLAB_COLUMNS, VMSTAT_OBJECTS,
                     ZONE_COLUMNS)
 from lwprocs import fnv1a_index
@@ -200,30 +201,6 @@ def expected_vmstat(vm):
 
 # ----- a GET without starting a process -----
 
-def _ber_len(n):
-    if n < 0x80:
-        return bytes([n])
-    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(raw)]) + raw
-
-
-def _tlv(tag, body):
-    return bytes([tag]) + _ber_len(len(body)) + body
-
-
-def _ber_oid(oid):
-    parts = [int(x) for x in oid.strip(".").split(".")]
-    out = bytearray([40 * parts[0] + parts[1]])
-    for sub in parts[2:]:
-        chunk = [sub & 0x7F]
-        sub >>= 7
-        while sub:
-            chunk.append(0x80 | (sub & 0x7F))
-            sub >>= 7
-        out += bytes(reversed(chunk))
-    return bytes(out)
-
-
 class RawGet:
     """Sends one fixed SNMPv2c GET over a UDP socket and returns the raw response.
 
@@ -234,10 +211,8 @@ class RawGet:
     """
 
     def __init__(self, port, oid, community=b"public", host="127.0.0.1"):
-        pdu = _tlv(0xA0, _tlv(0x02, b"\x11") + _tlv(0x02, b"\x00") + _tlv(0x02, b"\x00")
-                   + _tlv(0x30, _tlv(0x30, _tlv(0x06, _ber_oid(oid)) + b"\x05\x00")))
-        self.request = _tlv(0x30, _tlv(0x02, b"\x01") + _tlv(0x04, community) + pdu)
-        self.oid_ber = _ber_oid(oid)
+        self.request = lwber.message(lwber.GET, community, 0x11, [(oid, lwber.NULL)])
+        self.oid_ber = lwber.oid_octets(oid)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.connect((host, port))
         self.sock.settimeout(1.0)

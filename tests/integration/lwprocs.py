@@ -1,4 +1,4 @@
-# lwProcesses OIDs (docs/DESIGN.md issue 3), numeric table walks, and the /proc truth per pid.
+# lwProcesses OIDs (docs/DESIGN.md, "Processes and descriptors"), numeric table walks, and the /proc truth per pid.
 import os
 import stat
 import time

@@ -28,7 +28,7 @@ import time
 from collections import Counter, namedtuple
 from pathlib import Path
 
-from lwutil import json_reply, wait_until
+from lwutil import end_child, json_reply, json_requests, json_write, wait_until
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = "import lwtcpwork as w; w.child_main()"  # the child's inline script (-c)
@@ -485,7 +485,7 @@ class TcpWorker:
         return json_reply(self, timeout, "tcp worker")
 
     def call(self, cmd, timeout=60, **args):
-        os.write(self.ctl, json.dumps(dict(args, cmd=cmd)).encode() + b"\n")
+        json_write(self.ctl, dict(args, cmd=cmd))
         return self._reply(timeout)
 
     def _group(self, cmd, port, **args):
@@ -562,14 +562,7 @@ class TcpWorker:
             return ""
 
     def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-        for fd in (self.ctl, self.rep):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        end_child(self)
         self.ctl = self.rep = -1
         if self in self.netns.workers:
             self.netns.workers.remove(self)
@@ -900,44 +893,36 @@ def _ss_addr(addr, port):
 
 
 def _serve(rep, ctl, work):
-    buf = b""
-    while True:
-        chunk = os.read(ctl, 65536)
-        if not chunk:
+    for req in json_requests(ctl):
+        cmd = req.pop("cmd")
+        out = {"ok": True}
+        try:
+            if cmd in ("exit", "close_all"):
+                work.close_all()
+            elif cmd == "close":
+                work.close(req["group"])
+            elif cmd == "listen":
+                g, extra = work.listen(req["addr"], req["port"], req["backlog"],
+                                       req["v6only"])
+            elif cmd in ("established", "close_wait", "fin_wait1", "closing", "last_ack",
+                         "time_wait"):
+                g, extra = work.connections(cmd, req["server"], req["port"], req["n"],
+                                            req["sources"], req.get("closer", "client"))
+            elif cmd == "syn_sent":
+                g, extra = work.syn_sent(req["addr"], req["port"], req["n"],
+                                         req["sources"])
+            elif cmd == "syn_recv":
+                g, extra = work.syn_recv(req["server"], req["port"], req["n"],
+                                         req["sources"])
+            else:
+                raise ValueError(f"unknown command {cmd}")
+            if cmd not in ("exit", "close_all", "close"):
+                out = dict(extra, group=g.id, sockets=g.records)
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            out = {"error": f"{cmd}: {exc!r}"}
+        json_write(rep, out)
+        if cmd == "exit":
             return
-        buf += chunk
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
-            req = json.loads(line)
-            cmd = req.pop("cmd")
-            out = {"ok": True}
-            try:
-                if cmd in ("exit", "close_all"):
-                    work.close_all()
-                elif cmd == "close":
-                    work.close(req["group"])
-                elif cmd == "listen":
-                    g, extra = work.listen(req["addr"], req["port"], req["backlog"],
-                                           req["v6only"])
-                elif cmd in ("established", "close_wait", "fin_wait1", "closing", "last_ack",
-                             "time_wait"):
-                    g, extra = work.connections(cmd, req["server"], req["port"], req["n"],
-                                                req["sources"], req.get("closer", "client"))
-                elif cmd == "syn_sent":
-                    g, extra = work.syn_sent(req["addr"], req["port"], req["n"],
-                                             req["sources"])
-                elif cmd == "syn_recv":
-                    g, extra = work.syn_recv(req["server"], req["port"], req["n"],
-                                             req["sources"])
-                else:
-                    raise ValueError(f"unknown command {cmd}")
-                if cmd not in ("exit", "close_all", "close"):
-                    out = dict(extra, group=g.id, sockets=g.records)
-            except Exception as exc:  # noqa: BLE001 - reported to the test
-                out = {"error": f"{cmd}: {exc!r}"}
-            os.write(rep, json.dumps(out).encode() + b"\n")
-            if cmd == "exit":
-                return
 
 
 def child_main():
@@ -946,6 +931,5 @@ def child_main():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != c["parent"]:  # the parent died before the line above
         os._exit(1)
-    os.write(c["rep"], json.dumps({"pid": os.getpid(),
-                                   "netns": os.readlink("/proc/self/ns/net")}).encode() + b"\n")
+    json_write(c["rep"], {"pid": os.getpid(), "netns": os.readlink("/proc/self/ns/net")})
     _serve(c["rep"], c["ctl"], _Work())

@@ -1,4 +1,4 @@
-# Small helpers shared by the leakwatch integration harness: paths, free ports, polling.
+# Small helpers shared by the leakwatch integration harness: paths, free ports, polling, workers.
 import json
 import os
 import select
@@ -95,3 +95,33 @@ def json_reply(worker, timeout, name="worker"):
     if "error" in msg:
         raise AssertionError(f"{name} {worker.proc.pid}: {msg['error']}")
     return msg
+
+
+def json_write(fd, msg):
+    """One JSON line on a pipe: a request to a worker child, or the child's reply."""
+    os.write(fd, json.dumps(msg).encode() + b"\n")
+
+
+def json_requests(ctl):
+    """In a worker child: the JSON lines on its control pipe, one dict each, until EOF."""
+    buf = b""
+    while True:
+        chunk = os.read(ctl, 65536)
+        if not chunk:
+            return
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            yield json.loads(line)
+
+
+def end_child(worker):
+    """Kills worker.proc if it still runs, reaps it and closes its pipe ends worker.ctl, .rep."""
+    if worker.proc.poll() is None:
+        worker.proc.kill()
+    worker.proc.wait()
+    for fd in (worker.ctl, worker.rep):
+        try:
+            os.close(fd)
+        except OSError:
+            pass

@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from lwutil import json_reply
+from lwutil import end_child, json_reply, json_requests, json_write
 
 if "LWWORKER" not in os.environ:  # the children need no pytest
     import pytest
@@ -48,7 +48,7 @@ class Worker:
         return self.proc.pid
 
     def send(self, cmd, **args):
-        os.write(self.ctl, json.dumps(dict(args, cmd=cmd)).encode() + b"\n")
+        json_write(self.ctl, dict(args, cmd=cmd))
 
     def reply(self, timeout=60):
         """The next JSON line from the worker; fails if it exits or is silent for timeout s."""
@@ -94,14 +94,7 @@ class Worker:
             return ""
 
     def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()  # its children die with it (PR_SET_PDEATHSIG)
-        self.proc.wait()
-        for fd in (self.ctl, self.rep):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        end_child(self)  # its children die with it (PR_SET_PDEATHSIG)
         if self in _alive:
             _alive.remove(self)
 
@@ -388,62 +381,54 @@ def touch_kib(kib):
 
 
 def _serve(rep, ctl, state):
-    buf = b""
-    while True:
-        chunk = os.read(ctl, 65536)
-        if not chunk:
-            return
-        buf += chunk
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
-            req = json.loads(line)
-            cmd = req["cmd"]
-            try:
-                if cmd == "exit":
-                    return
-                if cmd == "grow":
-                    state["keep"].append(touch(req["mib"]))
-                    out = {"ok": True}
-                elif cmd == "fork":
-                    out = _fork_children(req, state)
-                elif cmd == "kill":
-                    os.kill(req["pid"], signal.SIGKILL)
-                    os.waitpid(req["pid"], 0)
-                    state["children"].remove(req["pid"])
-                    out = {"ok": True}
-                elif cmd == "fork_exec":
-                    out = _fork_exec(req, state)
-                elif cmd == "zombie":
-                    pid = os.fork()
-                    if pid == 0:
-                        os._exit(0)
-                    out = {"pid": pid}
-                elif cmd == "reap":
-                    os.waitpid(req["pid"], 0)
-                    out = {"ok": True}
-                elif cmd == "churn":
-                    _churn_start(state, req["batch"])
-                    out = {"ok": True}
-                elif cmd == "churn_count":
-                    out = _churn_report(state, stop=False)
-                elif cmd == "churn_stop":
-                    out = _churn_report(state, stop=True)
-                elif cmd == "spin":
-                    _spin(state, req["on"])
-                    out = {"ok": True}
-                elif cmd in ("leak", "sawtooth", "fd_leak"):
-                    _pattern_start(state, cmd, req)
-                    out = {"ok": True}
-                elif cmd == "pattern_stop":
-                    out = _pattern_stop(state)
-                elif cmd == "name":
-                    set_name(bytes.fromhex(req["name"]))
-                    out = {"ok": True}
-                else:
-                    out = {"error": f"unknown command {cmd}"}
-            except Exception as exc:  # noqa: BLE001 - reported to the test
-                out = {"error": repr(exc)}
-            os.write(rep, json.dumps(out).encode() + b"\n")
+    for req in json_requests(ctl):
+        cmd = req["cmd"]
+        try:
+            if cmd == "exit":
+                return
+            if cmd == "grow":
+                state["keep"].append(touch(req["mib"]))
+                out = {"ok": True}
+            elif cmd == "fork":
+                out = _fork_children(req, state)
+            elif cmd == "kill":
+                os.kill(req["pid"], signal.SIGKILL)
+                os.waitpid(req["pid"], 0)
+                state["children"].remove(req["pid"])
+                out = {"ok": True}
+            elif cmd == "fork_exec":
+                out = _fork_exec(req, state)
+            elif cmd == "zombie":
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(0)
+                out = {"pid": pid}
+            elif cmd == "reap":
+                os.waitpid(req["pid"], 0)
+                out = {"ok": True}
+            elif cmd == "churn":
+                _churn_start(state, req["batch"])
+                out = {"ok": True}
+            elif cmd == "churn_count":
+                out = _churn_report(state, stop=False)
+            elif cmd == "churn_stop":
+                out = _churn_report(state, stop=True)
+            elif cmd == "spin":
+                _spin(state, req["on"])
+                out = {"ok": True}
+            elif cmd in ("leak", "sawtooth", "fd_leak"):
+                _pattern_start(state, cmd, req)
+                out = {"ok": True}
+            elif cmd == "pattern_stop":
+                out = _pattern_stop(state)
+            elif cmd == "name":
+                set_name(bytes.fromhex(req["name"]))
+                out = {"ok": True}
+            else:
+                out = {"error": f"unknown command {cmd}"}
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            out = {"error": repr(exc)}
+        json_write(rep, out)
 
 
 def child_main():
@@ -469,7 +454,7 @@ def child_main():
         ready = {"pid": os.getpid(), "port": port}
     except Exception as exc:  # noqa: BLE001 - reported to the test
         ready = {"error": repr(exc)}
-    os.write(rep, json.dumps(ready).encode() + b"\n")
+    json_write(rep, ready)
     if "error" in ready:
         return
     _serve(rep, ctl, state)

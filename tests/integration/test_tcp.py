@@ -131,13 +131,17 @@ def build_every_state(w):
     return p4, p6, groups
 
 
+def every_state_seen(netns, lw, table):
+    """build_every_state() in the namespace, then two of lw's cycles: table(lw), what ss sees,
+    and build_every_state's listening ports and groups."""
+    p4, p6, groups = build_every_state(netns.worker())
+    wait_cycles(lw)
+    return table(lw), netns.snapshot(), p4, p6, groups
+
+
 def test_states_and_families_match_ss(netns, lw_in_ns):
     lw = lw_in_ns()
-    w = netns.worker()
-    _, _, groups = build_every_state(w)
-    wait_cycles(lw)
-    got = state_table(lw)
-    seen = netns.snapshot()
+    got, seen, _, _, groups = every_state_seen(netns, lw, state_table)
     want = tw.expected(*groups)
     # the workload is what the test built, and ss agrees
     assert seen == want, f"ss differs from the workload:\n{seen.table()}"
@@ -161,11 +165,7 @@ def test_states_and_families_match_ss(netns, lw_in_ns):
 
 def test_top_remotes_ranked_exactly(netns, lw_in_ns):
     lw = lw_in_ns(extra_lines=["tcp_top 6"])
-    w = netns.worker()
-    _, _, groups = build_every_state(w)
-    wait_cycles(lw)
-    table = top_remote_table(lw)
-    seen = netns.snapshot()
+    table, seen, _, _, _ = every_state_seen(netns, lw, top_remote_table)
     assert tcp_scalar(lw, "lwTcpTopN").value == 6
     assert TCP_STATES["listen"] not in table, "listeners have no remote to rank"
     for state, rows in table.items():
@@ -186,11 +186,7 @@ def test_top_remotes_ranked_exactly(netns, lw_in_ns):
 
 def test_port_states_match_ss(netns, lw_in_ns):
     lw = lw_in_ns()
-    w = netns.worker()
-    p4, p6, groups = build_every_state(w)
-    wait_cycles(lw)
-    got = port_table(lw)
-    seen = netns.snapshot()
+    got, seen, p4, p6, _ = every_state_seen(netns, lw, port_table)
     assert sorted(got) == seen.listen_ports() == sorted([p4, p6])
     for port in (p4, p6):
         want = {s: n for s, n in seen.ports[port].items() if s in TCP_PORT_COLUMNS.values()}

@@ -1,6 +1,7 @@
 /* test_kmem.c: kernel-memory parsers: meminfo's kernel fields, slab, zone, buddy and vmstat files. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,66 +23,196 @@
 #define EDGE "edge-kmem"
 #define PAGE 4096
 
-#define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
-/* For literals with embedded NUL bytes, which strlen would cut short. */
-#define PARSE_LIT(fn, lit, out, err) fn((lit), sizeof(lit) - 1, (out), (err))
-
 /* slabinfo of the captured kernel is 25 KB. */
 static char buf[65536];
 
+/* The captured tree's <rel> in buf. */
 static size_t read_tree(const char *tree, const char *rel)
 {
-	struct lw_error err;
-	size_t len = 0;
-	int root = lw_fixture_root(tree);
-
-	assert_int_equal(lw_read_file_at(root, rel, buf, sizeof(buf), &len, &err), 0);
-	close(root);
-	return len;
+	return lw_fixture_read(tree, rel, buf, sizeof(buf));
 }
+
+/* --- what each kernel root's files hold (one row per lw_fixture_kernels[] entry) ------------ */
+
+#define ZONES_MAX 10
+#define BUDDY_MAX 4
+#define SLABS_NAMED 3
+
+struct want_slab {
+	const char *name;
+	uint32_t line;
+	uint64_t active_objs, num_objs, objsize, objperslab, pagesperslab, active_slabs, num_slabs;
+};
+
+struct want_zone {
+	uint32_t node, position;
+	const char *name;
+	uint64_t pages[LW_ZONE_FIELDS];  /* free, min, low, high, spanned, present, managed */
+};
+
+struct want_buddy {
+	uint32_t node;
+	const char *name;
+	uint64_t free[11];
+	bool adds_up;  /* its blocks add up to the zone's free pages (read together) */
+};
+
+static const struct want_root {
+	const char *tree;
+	uint64_t mi[LW_MI_UNEVICTABLE - LW_MI_SLAB + 1];  /* meminfo Slab .. Unevictable, KiB */
+	uint64_t mi_absent;                              /* fields the kernel does not print */
+	uint64_t unaccounted_kb;
+	size_t nslabs;
+	uint64_t slab_total;                             /* awk '{t += $15 * $6 * 4096}' */
+	struct want_slab slab_first, slab_last, slab_named[SLABS_NAMED];
+	size_t nzones;
+	struct want_zone zones[ZONES_MAX];
+	size_t nbuddy;
+	struct want_buddy buddy[BUDDY_MAX];
+	uint64_t vm[LW_VM_COUNT];
+	uint64_t vm_absent;
+} roots[LW_FIXTURE_NKERNELS] = {
+	{
+		LW_FIXTURE_KERNEL,
+		{ 84808, 62624, 22184, 1384, 1620, 0, 14188, 688, 12252, 8952, 18880, 0, 0, 0,
+		  58624, 52008, 11236 },
+		0,
+		/* 24683620 - (24432128 + 58624 + 52008 + 11236 + 84808 + 1384 + 1620 + 0 + 688 +
+		 * 14188 + 0) */
+		26936,
+		232, 256790528,
+		{ "btrfs_delayed_node", 3, 0, 0, 312, 13, 1, 0, 0 },
+		{ "kmem_cache", 234, 240, 240, 256, 16, 1, 15, 15 },
+		{ { "ext4_inode_cache", 0, 70591, 70812, 1128, 14, 4, 5058, 5058 },
+		  { "task_struct", 0, 1040, 1040, 5824, 5, 8, 208, 208 },
+		  { "kmalloc-8k", 0, 48, 48, 8192, 4, 8, 12, 12 } },
+		/* Every zone of the node, the empty Movable and Device ones too. */
+		5,
+		{ { 0, 0, "DMA", { 3840, 27, 33, 39, 4095, 3998, 3840 } },
+		  { 0, 1, "DMA32", { 772808, 5557, 6946, 8335, 1044480, 782336, 772808 } },
+		  { 0, 2, "Normal", { 1397306, 11310, 14137, 16964, 5505024, 5505024, 1572864 } },
+		  { 0, 3, "Movable", { 0, 32, 32, 32, 0, 0, 0 } },
+		  { 0, 4, "Device", { 0, 0, 0, 0, 0, 0, 0 } } },
+		/* Populated zones only: no Movable or Device line. Normal moved between the reads. */
+		3,
+		{ { 0, "DMA", { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 3 }, true },
+		  { 0, "DMA32", { 2, 3, 0, 2, 3, 2, 1, 4, 4, 2, 752 }, true },
+		  { 0, "Normal", { 1132, 1981, 2249, 2030, 3032, 2178, 1696, 874, 451, 387, 698 },
+		    false } },
+		/* five allocstall_* lines, all 0; workingset_refault_anon 0 + _file 1166593 */
+		{ 161113107, 14514, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1166593 },
+		0,
+	},
+	{
+		/* meminfo-root-006 (4.13-4.15): no Percpu (4.16) or SecPageTables (6.0) line. */
+		"linux-4.x",
+		{ 425060, 99864, 325196, 2192, 8848, 0, 0, 0, 100964, 202696, 95856, 0, 0, 0,
+		  483836, 330176, 0 },
+		(UINT64_C(1) << LW_MI_SEC_PAGE_TABLES) | (UINT64_C(1) << LW_MI_PERCPU),
+		/* 3871596 - (2524972 + 483836 + 330176 + 0 + 425060 + 2192 + 8848 + 0): VmallocUsed
+		 * printed as 0 (since 4.4), Percpu absent */
+		96512,
+		36, 16527360,
+		{ "nf_conntrack", 3, 84, 108, 320, 12, 1, 9, 9 },
+		{ "xfrm_state", 38, 0, 0, 832, 19, 4, 0, 0 },
+		{ { "xfs_inode", 0, 13189, 15572, 960, 17, 4, 916, 916 },
+		  { "nf_conntrack", 0, 84, 108, 320, 12, 1, 9, 9 },
+		  { "xfrm_state", 0, 0, 0, 832, 19, 4, 0, 0 } },
+		/* The first zone carries the 4.8+ "per-node stats" block before "pages free". */
+		5,
+		{ { 0, 0, "DMA", { 3975, 69, 86, 103, 4095, 3998, 3977 } },
+		  { 0, 1, "DMA32", { 621829, 12513, 15641, 18769, 1044480, 782297, 718717 } },
+		  { 0, 2, "Normal", { 5420, 4312, 5390, 6468, 262144, 262144, 245205 } },
+		  { 0, 3, "Movable", { 0, 0, 0, 0, 0, 0, 0 } },
+		  { 0, 4, "Device", { 0, 0, 0, 0, 0, 0, 0 } } },
+		3,
+		{ { 0, "DMA", { 19, 56, 93, 32, 69, 10, 28, 0, 0, 0, 0 }, true },
+		  { 0, "DMA32", { 29, 66, 5, 42, 80, 20, 56, 93, 33, 71, 546 }, true },
+		  { 0, "Normal", { 34, 71, 11, 48, 85, 24, 42, 0, 0, 0, 0 }, true } },
+		/* four allocstall_* lines (no _device) and the single workingset_refault (< 5.9) */
+		{ 456254498, 1085, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		0,
+	},
+	{
+		/* meminfo-root-007 (5.9+): everything but SecPageTables (6.0). */
+		"linux-5.x",
+		{ 298464, 133744, 164720, 14512, 4072, 0, 79940, 5280, 131588, 1148, 100264, 0, 0,
+		  0, 645540, 2682032, 0 },
+		UINT64_C(1) << LW_MI_SEC_PAGE_TABLES,
+		/* 8141728 - (4211712 + 645540 + 2682032 + 0 + 298464 + 14512 + 4072 + 5280 +
+		 * 79940 + 0) */
+		200176,
+		40, 83763200,  /* trimmed to the first 40 caches */
+		{ "nf_conntrack_expect", 3, 0, 0, 216, 37, 2, 0, 0 },
+		{ "btrfs_end_io_wq", 42, 0, 0, 128, 32, 1, 0, 0 },
+		{ { "xfs_inode", 0, 66627, 66776, 960, 34, 8, 1964, 1964 },
+		  { "nf_conntrack_expect", 0, 0, 0, 216, 37, 2, 0, 0 },
+		  { "btrfs_end_io_wq", 0, 0, 0, 128, 32, 1, 0, 0 } },
+		/* Two nodes; node 1 has only Normal, its other zones are printed empty. */
+		10,
+		{ { 0, 0, "DMA", { 3580, 42, 52, 62, 4095, 3998, 3840 } },
+		  { 0, 1, "DMA32", { 38067, 5509, 6886, 8263, 1044480, 520155, 503771 } },
+		  { 0, 2, "Normal", { 248733, 5646, 7057, 8468, 524288, 524288, 507637 } },
+		  { 0, 3, "Movable", { 0, 0, 0, 0, 0, 0, 0 } },
+		  { 0, 4, "Device", { 0, 0, 0, 0, 0, 0, 0 } },
+		  { 1, 0, "DMA", { 0, 0, 0, 0, 0, 0, 0 } },
+		  { 1, 1, "DMA32", { 0, 0, 0, 0, 0, 0, 0 } },
+		  { 1, 2, "Normal", { 762548, 11328, 14160, 16992, 1048576, 1048576, 1020184 } },
+		  { 1, 3, "Movable", { 0, 0, 0, 0, 0, 0, 0 } },
+		  { 1, 4, "Device", { 0, 0, 0, 0, 0, 0, 0 } } },
+		4,
+		{ { 0, "DMA", { 18, 55, 93, 33, 70, 9, 22, 0, 0, 0, 0 }, true },
+		  { 0, "DMA32", { 29, 65, 5, 42, 79, 20, 57, 94, 34, 22, 0 }, true },
+		  { 0, "Normal", { 33, 70, 10, 47, 85, 24, 62, 99, 38, 75, 177 }, true },
+		  { 1, "Normal", { 44, 82, 21, 58, 96, 36, 73, 12, 49, 86, 680 }, true } },
+		/* four allocstall_* lines; workingset_refault_anon and _file (5.9+) */
+		{ 5527692, 940, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		0,
+	},
+};
 
 /* --- meminfo ------------------------------------------------------------------------------- */
 
 static void meminfo_kernel_fields(void **state)
 {
+	(void)state;
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		const struct want_root *w = &roots[r];
+		struct lw_meminfo m;
+		struct lw_error err;
+		uint64_t kb = 0;
+		size_t len;
+
+		assert_string_equal(w->tree, lw_fixture_kernels[r]);
+		len = read_tree(w->tree, "proc/meminfo");
+		assert_int_equal(lw_meminfo_parse(buf, len, &m, &err), 0);
+		/* "Active(anon):" and "Active(file):" are other lines, not Active. */
+		for (int f = LW_MI_SLAB; f <= LW_MI_UNEVICTABLE; f++)
+			assert_true(m.kb[f] == w->mi[f - LW_MI_SLAB]);
+		/* A field the kernel does not print is absent, and counts as 0 below. */
+		for (int f = 0; f < LW_MI_COUNT; f++)
+			assert_int_equal(lw_meminfo_has(&m, (enum lw_meminfo_field)f),
+					 !(w->mi_absent & (UINT64_C(1) << f)));
+		assert_true(lw_meminfo_unaccounted_kb(&m, &kb));
+		assert_true(kb == w->unaccounted_kb);
+	}
+}
+
+static void meminfo_names(void **state)
+{
 	struct lw_meminfo m;
 	struct lw_error err;
-	uint64_t kb = 0;
 	size_t len = read_tree(LW_FIXTURE_KERNEL, "proc/meminfo");
 
 	(void)state;
 	assert_int_equal(lw_meminfo_parse(buf, len, &m, &err), 0);
-	assert_int_equal(m.kb[LW_MI_SLAB], 84808);
-	assert_int_equal(m.kb[LW_MI_SRECLAIMABLE], 62624);
-	assert_int_equal(m.kb[LW_MI_SUNRECLAIM], 22184);
-	assert_int_equal(m.kb[LW_MI_KERNEL_STACK], 1384);
-	assert_int_equal(m.kb[LW_MI_PAGE_TABLES], 1620);
-	assert_int_equal(m.kb[LW_MI_SEC_PAGE_TABLES], 0);
-	assert_int_equal(m.kb[LW_MI_VMALLOC_USED], 14188);
-	assert_int_equal(m.kb[LW_MI_PERCPU], 688);
-	assert_int_equal(m.kb[LW_MI_ANON_PAGES], 12252);
-	assert_int_equal(m.kb[LW_MI_SHMEM], 8952);
-	assert_int_equal(m.kb[LW_MI_MAPPED], 18880);
-	assert_int_equal(m.kb[LW_MI_HUGEPAGES_TOTAL], 0);
-	assert_int_equal(m.kb[LW_MI_HUGEPAGES_FREE], 0);
-	assert_int_equal(m.kb[LW_MI_HUGETLB], 0);
-	/* "Active(anon):" and "Active(file):" are other lines, not Active. */
-	assert_int_equal(m.kb[LW_MI_ACTIVE], 58624);
-	assert_int_equal(m.kb[LW_MI_INACTIVE], 52008);
-	assert_int_equal(m.kb[LW_MI_UNEVICTABLE], 11236);
 	/* The first eight fields kept their numbers: the agent's table relies on them. */
 	assert_int_equal(LW_MI_COMMITTED_AS, 7);
 	assert_int_equal(m.kb[LW_MI_MEM_TOTAL], 24683620);
 	assert_int_equal(m.kb[LW_MI_COMMITTED_AS], 63220);
-	for (int f = 0; f < LW_MI_COUNT; f++)
-		assert_true(lw_meminfo_has(&m, (enum lw_meminfo_field)f));
 	assert_string_equal(lw_meminfo_name(LW_MI_SEC_PAGE_TABLES), "SecPageTables");
 	assert_string_equal(lw_meminfo_name(LW_MI_HUGEPAGES_TOTAL), "HugePages_Total");
 	assert_string_equal(lw_meminfo_name(LW_MI_COUNT), "?");
-
-	/* 24683620 - (24432128 + 58624 + 52008 + 11236 + 84808 + 1384 + 1620 + 0 + 688 + 14188 + 0) */
-	assert_true(lw_meminfo_unaccounted_kb(&m, &kb));
-	assert_int_equal(kb, 26936);
 }
 
 static void meminfo_old_kernel(void **state)
@@ -188,78 +319,60 @@ static const struct lw_slab *slab_named(const struct lw_slab_list *l, const char
 	return NULL;
 }
 
+static void check_slab(const struct lw_slab *s, const struct want_slab *w)
+{
+	assert_non_null(s);
+	assert_string_equal(s->name, w->name);
+	if (w->line)
+		assert_int_equal(s->line, w->line);
+	assert_true(s->active_objs == w->active_objs);
+	assert_true(s->num_objs == w->num_objs);
+	assert_true(s->objsize == w->objsize);
+	assert_true(s->objperslab == w->objperslab);
+	assert_true(s->pagesperslab == w->pagesperslab);
+	assert_true(s->active_slabs == w->active_slabs);
+	assert_true(s->num_slabs == w->num_slabs);
+	assert_true(lw_slab_total_bytes(s, PAGE) == w->num_slabs * w->pagesperslab * PAGE);
+	assert_true(lw_slab_active_bytes(s) == w->active_objs * w->objsize);
+}
+
 static void slabinfo_fixture(void **state)
 {
-	struct lw_slab_list l;
-	struct lw_error err;
-	const struct lw_slab *s;
-	uint64_t total = 0;
-	size_t len = read_tree(LW_FIXTURE_KERNEL, "proc/slabinfo");
-
 	(void)state;
-	lw_slab_list_init(&l);
-	assert_int_equal(lw_slabinfo_parse(buf, len, &l, &err), 0);
-	assert_int_equal(l.n, 232);
-	assert_true(l.n <= l.cap);
-	/* The file's order: first and last caches. */
-	assert_string_equal(l.rows[0].name, "btrfs_delayed_node");
-	assert_int_equal(l.rows[0].line, 3);
-	assert_int_equal(l.rows[0].objsize, 312);
-	assert_int_equal(l.rows[0].objperslab, 13);
-	assert_int_equal(l.rows[0].num_objs, 0);
-	s = &l.rows[231];
-	assert_string_equal(s->name, "kmem_cache");
-	assert_int_equal(s->line, 234);
-	assert_int_equal(s->active_objs, 240);
-	assert_int_equal(s->num_objs, 240);
-	assert_int_equal(s->objsize, 256);
-	assert_int_equal(s->objperslab, 16);
-	assert_int_equal(s->pagesperslab, 1);
-	assert_int_equal(s->active_slabs, 15);
-	assert_int_equal(s->num_slabs, 15);
-	assert_int_equal(s->index, 178334098);  /* FNV-1a of "kmem_cache", top bit cleared */
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		const struct want_root *w = &roots[r];
+		struct lw_slab_list l;
+		struct lw_error err;
+		uint64_t total = 0;
+		size_t len = read_tree(w->tree, "proc/slabinfo");
 
-	s = slab_named(&l, "ext4_inode_cache");
-	assert_non_null(s);
-	assert_int_equal(s->active_objs, 70591);
-	assert_int_equal(s->num_objs, 70812);
-	assert_int_equal(s->objsize, 1128);
-	assert_int_equal(s->objperslab, 14);
-	assert_int_equal(s->pagesperslab, 4);
-	assert_int_equal(s->active_slabs, 5058);
-	assert_int_equal(s->num_slabs, 5058);
-	assert_int_equal(lw_slab_total_bytes(s, PAGE), 5058ull * 4 * PAGE);
-	assert_int_equal(lw_slab_active_bytes(s), 70591ull * 1128);
+		lw_slab_list_init(&l);
+		assert_int_equal(lw_slabinfo_parse(buf, len, &l, &err), 0);
+		assert_int_equal(l.n, w->nslabs);
+		assert_true(l.n <= l.cap);
+		/* The file's order: first and last caches. */
+		check_slab(&l.rows[0], &w->slab_first);
+		check_slab(&l.rows[l.n - 1], &w->slab_last);
+		for (size_t i = 0; i < SLABS_NAMED; i++)
+			check_slab(slab_named(&l, w->slab_named[i].name), &w->slab_named[i]);
+		for (size_t i = 0; i < l.n; i++) {
+			assert_int_not_equal(l.rows[i].index, 0);
+			assert_int_equal(l.rows[i].index, lw_proc_group_index(l.rows[i].name));
+			total += lw_slab_total_bytes(&l.rows[i], PAGE);
+		}
+		assert_true(total == w->slab_total);
 
-	s = slab_named(&l, "task_struct");
-	assert_non_null(s);
-	assert_int_equal(s->active_objs, 1040);
-	assert_int_equal(s->objsize, 5824);
-	assert_int_equal(s->pagesperslab, 8);
-	assert_int_equal(s->num_slabs, 208);
-	assert_int_equal(lw_slab_total_bytes(s, PAGE), 208ull * 8 * PAGE);
-
-	s = slab_named(&l, "kmalloc-8k");
-	assert_non_null(s);
-	assert_int_equal(lw_slab_total_bytes(s, PAGE), 393216);
-	assert_int_equal(lw_slab_active_bytes(s), 393216);
-
-	for (size_t i = 0; i < l.n; i++) {
-		assert_int_not_equal(l.rows[i].index, 0);
-		assert_int_equal(l.rows[i].index, lw_proc_group_index(l.rows[i].name));
-		total += lw_slab_total_bytes(&l.rows[i], PAGE);
+		/* These kernels' names do not collide: sorting keeps all, in index order. */
+		assert_int_equal(lw_slab_list_sort_by_index(&l), 0);
+		assert_int_equal(l.n, w->nslabs);
+		for (size_t i = 1; i < l.n; i++)
+			assert_true(l.rows[i - 1].index < l.rows[i].index);
+		lw_slab_list_free(&l);
+		assert_null(l.rows);
+		assert_int_equal(l.cap, 0);
 	}
-	/* awk '{t += $15 * $6 * 4096}': 245 MiB of slab pages. */
-	assert_int_equal(total, 256790528);
-
-	/* This kernel's names do not collide: sorting keeps all, in index order. */
-	assert_int_equal(lw_slab_list_sort_by_index(&l), 0);
-	assert_int_equal(l.n, 232);
-	for (size_t i = 1; i < l.n; i++)
-		assert_true(l.rows[i - 1].index < l.rows[i].index);
-	lw_slab_list_free(&l);
-	assert_null(l.rows);
-	assert_int_equal(l.cap, 0);
+	/* FNV-1a of "kmem_cache", top bit cleared. */
+	assert_int_equal(lw_proc_group_index("kmem_cache"), 178334098);
 }
 
 static void slabinfo_long_name(void **state)
@@ -503,34 +616,30 @@ static void check_zone(const struct lw_zone *z, uint32_t node, uint32_t position
 
 static void zoneinfo_fixture(void **state)
 {
-	/* free, min, low, high, spanned, present, managed */
-	static const uint64_t dma[] = { 3840, 27, 33, 39, 4095, 3998, 3840 };
-	static const uint64_t dma32[] = { 772808, 5557, 6946, 8335, 1044480, 782336, 772808 };
-	static const uint64_t normal[] = { 1397306, 11310, 14137, 16964, 5505024, 5505024, 1572864 };
-	static const uint64_t movable[] = { 0, 32, 32, 32, 0, 0, 0 };
-	static const uint64_t device[] = { 0, 0, 0, 0, 0, 0, 0 };
-	struct lw_zone_list l;
-	struct lw_error err;
-	size_t len = read_tree(LW_FIXTURE_KERNEL, "proc/zoneinfo");
-
 	(void)state;
-	lw_zone_list_init(&l);
-	assert_int_equal(lw_zoneinfo_parse(buf, len, &l, &err), 0);
-	/* Every zone of the node, the empty Movable and Device ones too. */
-	assert_int_equal(l.n, 5);
-	check_zone(&l.rows[0], 0, 0, "DMA", dma);
-	check_zone(&l.rows[1], 0, 1, "DMA32", dma32);
-	check_zone(&l.rows[2], 0, 2, "Normal", normal);
-	check_zone(&l.rows[3], 0, 3, "Movable", movable);
-	check_zone(&l.rows[4], 0, 4, "Device", device);
-	assert_ptr_equal(lw_zone_list_find(&l, 0, "Normal"), &l.rows[2]);
-	assert_null(lw_zone_list_find(&l, 1, "Normal"));
-	assert_null(lw_zone_list_find(&l, 0, "HighMem"));
-	assert_null(lw_zone_list_find(&l, 0, "Norma"));
-	/* Reparsing into the same list replaces the rows. */
-	assert_int_equal(lw_zoneinfo_parse(buf, len, &l, &err), 0);
-	assert_int_equal(l.n, 5);
-	lw_zone_list_free(&l);
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		const struct want_root *w = &roots[r];
+		struct lw_zone_list l;
+		struct lw_error err;
+		size_t len = read_tree(w->tree, "proc/zoneinfo");
+
+		lw_zone_list_init(&l);
+		assert_int_equal(lw_zoneinfo_parse(buf, len, &l, &err), 0);
+		assert_int_equal(l.n, w->nzones);
+		for (size_t i = 0; i < l.n; i++) {
+			const struct want_zone *z = &w->zones[i];
+
+			check_zone(&l.rows[i], z->node, z->position, z->name, z->pages);
+			assert_ptr_equal(lw_zone_list_find(&l, z->node, z->name), &l.rows[i]);
+		}
+		assert_null(lw_zone_list_find(&l, 2, "Normal"));
+		assert_null(lw_zone_list_find(&l, 0, "HighMem"));
+		assert_null(lw_zone_list_find(&l, 0, "Norma"));
+		/* Reparsing into the same list replaces the rows. */
+		assert_int_equal(lw_zoneinfo_parse(buf, len, &l, &err), 0);
+		assert_int_equal(l.n, w->nzones);
+		lw_zone_list_free(&l);
+	}
 }
 
 static void zoneinfo_two_nodes(void **state)
@@ -680,59 +789,58 @@ static void zoneinfo_errors(void **state)
 
 /* --- buddyinfo ----------------------------------------------------------------------------- */
 
+/* KiB in blocks of 2^from pages and larger, from the counts. */
+static uint64_t blocks_kb(const uint64_t free[11], unsigned from)
+{
+	uint64_t pages = 0;
+
+	for (unsigned o = from; o < 11; o++)
+		pages += free[o] << o;
+	return pages * (PAGE / 1024);
+}
+
 static void buddyinfo_fixture(void **state)
 {
-	static const uint64_t dma[] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 3 };
-	static const uint64_t dma32[] = { 2, 3, 0, 2, 3, 2, 1, 4, 4, 2, 752 };
-	static const uint64_t normal[] = { 1132, 1981, 2249, 2030, 3032, 2178, 1696, 874, 451, 387,
-					   698 };
-	struct lw_buddy_list l;
-	struct lw_zone_list zones;
-	struct lw_error err;
-	size_t len = read_tree(LW_FIXTURE_KERNEL, "proc/buddyinfo");
-
 	(void)state;
-	lw_buddy_list_init(&l);
-	lw_zone_list_init(&zones);
-	assert_int_equal(lw_buddyinfo_parse(buf, len, &l, &err), 0);
-	/* Populated zones only: no Movable or Device line. */
-	assert_int_equal(l.n, 3);
-	assert_string_equal(l.rows[0].name, "DMA");
-	assert_string_equal(l.rows[1].name, "DMA32");
-	assert_string_equal(l.rows[2].name, "Normal");
-	for (size_t i = 0; i < 3; i++) {
-		assert_int_equal(l.rows[i].node, 0);
-		assert_int_equal(l.rows[i].orders, 11);  /* NR_PAGE_ORDERS on x86_64 */
-		for (unsigned o = 11; o < LW_BUDDY_ORDERS_MAX; o++)
-			assert_int_equal(l.rows[i].free[o], 0);
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		const struct want_root *w = &roots[r];
+		struct lw_buddy_list l;
+		struct lw_zone_list zones;
+		struct lw_error err;
+		size_t len = read_tree(w->tree, "proc/buddyinfo");
+
+		lw_buddy_list_init(&l);
+		lw_zone_list_init(&zones);
+		assert_int_equal(lw_buddyinfo_parse(buf, len, &l, &err), 0);
+		assert_int_equal(l.n, w->nbuddy);
+		for (size_t i = 0; i < l.n; i++) {
+			assert_int_equal(l.rows[i].node, w->buddy[i].node);
+			assert_string_equal(l.rows[i].name, w->buddy[i].name);
+			assert_int_equal(l.rows[i].orders, 11);  /* NR_PAGE_ORDERS on x86_64 */
+			assert_memory_equal(l.rows[i].free, w->buddy[i].free, sizeof(w->buddy[i].free));
+			for (unsigned o = 11; o < LW_BUDDY_ORDERS_MAX; o++)
+				assert_int_equal(l.rows[i].free[o], 0);
+			for (unsigned o = 0; o <= 11; o++)
+				assert_true(lw_buddy_free_kb(&l.rows[i], o, PAGE) ==
+					    (o < 11 ? blocks_kb(w->buddy[i].free, o) : 0));
+			assert_int_equal(lw_buddy_free_kb(&l.rows[i], 1000, PAGE), 0);
+		}
+
+		/* Each line's zone by node and name; free blocks add up to the zone's free pages. */
+		len = read_tree(w->tree, "proc/zoneinfo");
+		assert_int_equal(lw_zoneinfo_parse(buf, len, &zones, &err), 0);
+		for (size_t i = 0; i < l.n; i++) {
+			const struct lw_zone *z = lw_buddy_zone(&l.rows[i], &zones);
+
+			assert_non_null(z);
+			assert_ptr_equal(z, lw_zone_list_find(&zones, l.rows[i].node, l.rows[i].name));
+			if (w->buddy[i].adds_up)
+				assert_true(lw_buddy_free_kb(&l.rows[i], 0, PAGE) ==
+					    z->pages[LW_ZONE_FREE] * (PAGE / 1024));
+		}
+		lw_zone_list_free(&zones);
+		lw_buddy_list_free(&l);
 	}
-	assert_memory_equal(l.rows[0].free, dma, sizeof(dma));
-	assert_memory_equal(l.rows[1].free, dma32, sizeof(dma32));
-	assert_memory_equal(l.rows[2].free, normal, sizeof(normal));
-
-	/* 256 + 512 + 3 * 1024 pages of 4 KiB. */
-	assert_int_equal(lw_buddy_free_kb(&l.rows[0], 0, PAGE), 15360);
-	assert_int_equal(lw_buddy_free_kb(&l.rows[0], 9, PAGE), (512 + 3 * 1024) * 4);
-	assert_int_equal(lw_buddy_free_kb(&l.rows[0], 10, PAGE), 3 * 1024 * 4);
-	assert_int_equal(lw_buddy_free_kb(&l.rows[0], 11, PAGE), 0);
-	assert_int_equal(lw_buddy_free_kb(&l.rows[0], 1000, PAGE), 0);
-	assert_int_equal(lw_buddy_free_kb(&l.rows[2], 9, PAGE), (387 * 512 + 698 * 1024) * 4);
-	assert_int_equal(lw_buddy_free_kb(&l.rows[2], 0, PAGE), 5589224);
-
-	/* Each line's zone by name; free blocks add up to the zone's free pages (read together). */
-	len = read_tree(LW_FIXTURE_KERNEL, "proc/zoneinfo");
-	assert_int_equal(lw_zoneinfo_parse(buf, len, &zones, &err), 0);
-	for (size_t i = 0; i < l.n; i++) {
-		const struct lw_zone *z = lw_buddy_zone(&l.rows[i], &zones);
-
-		assert_non_null(z);
-		assert_string_equal(z->name, l.rows[i].name);
-		assert_int_equal(z->position, i);
-	}
-	assert_int_equal(lw_buddy_free_kb(&l.rows[0], 0, PAGE), zones.rows[0].pages[LW_ZONE_FREE] * 4);
-	assert_int_equal(lw_buddy_free_kb(&l.rows[1], 0, PAGE), zones.rows[1].pages[LW_ZONE_FREE] * 4);
-	lw_zone_list_free(&zones);
-	lw_buddy_list_free(&l);
 }
 
 static void buddyinfo_two_nodes(void **state)
@@ -884,27 +992,20 @@ static void buddyinfo_errors(void **state)
 
 static void vmstat_fixture(void **state)
 {
-	struct lw_vmstat v;
-	struct lw_error err;
-	size_t len = read_tree(LW_FIXTURE_KERNEL, "proc/vmstat");
-
 	(void)state;
-	assert_int_equal(lw_vmstat_parse(buf, len, &v, &err), 0);
-	assert_int_equal(v.v[LW_VM_PGFAULT], 161113107);
-	assert_int_equal(v.v[LW_VM_PGMAJFAULT], 14514);
-	assert_int_equal(v.v[LW_VM_PSWPIN], 0);
-	assert_int_equal(v.v[LW_VM_PSWPOUT], 0);
-	assert_int_equal(v.v[LW_VM_OOM_KILL], 0);
-	assert_int_equal(v.v[LW_VM_ALLOCSTALL], 0);  /* five allocstall_* lines, all 0 */
-	assert_int_equal(v.v[LW_VM_COMPACT_STALL], 0);
-	assert_int_equal(v.v[LW_VM_PGSCAN_KSWAPD], 0);
-	assert_int_equal(v.v[LW_VM_PGSCAN_DIRECT], 0);
-	assert_int_equal(v.v[LW_VM_PGSTEAL_KSWAPD], 0);
-	assert_int_equal(v.v[LW_VM_PGSTEAL_DIRECT], 0);
-	/* workingset_refault_anon 0 + workingset_refault_file 1166593 */
-	assert_int_equal(v.v[LW_VM_WORKINGSET_REFAULT], 1166593);
-	for (int f = 0; f < LW_VM_COUNT; f++)
-		assert_true(lw_vmstat_has(&v, (enum lw_vmstat_field)f));
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		const struct want_root *w = &roots[r];
+		struct lw_vmstat v;
+		struct lw_error err;
+		size_t len = read_tree(w->tree, "proc/vmstat");
+
+		assert_int_equal(lw_vmstat_parse(buf, len, &v, &err), 0);
+		for (int f = 0; f < LW_VM_COUNT; f++) {
+			assert_true(v.v[f] == w->vm[f]);
+			assert_int_equal(lw_vmstat_has(&v, (enum lw_vmstat_field)f),
+					 !(w->vm_absent & (UINT64_C(1) << f)));
+		}
+	}
 	assert_string_equal(lw_vmstat_name(LW_VM_ALLOCSTALL), "allocstall");
 	assert_string_equal(lw_vmstat_name(LW_VM_WORKINGSET_REFAULT), "workingset_refault");
 	assert_string_equal(lw_vmstat_name(LW_VM_COUNT), "?");
@@ -1004,6 +1105,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(meminfo_kernel_fields),
+		cmocka_unit_test(meminfo_names),
 		cmocka_unit_test(meminfo_old_kernel),
 		cmocka_unit_test(meminfo_unaccounted_edges),
 		cmocka_unit_test(slabinfo_fixture),

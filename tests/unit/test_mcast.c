@@ -616,17 +616,6 @@ static void snapshot_sorted_copy(void **state)
 
 /* --- /proc/net/igmp{,6} -------------------------------------------------------------------- */
 
-static size_t read_fixture(const char *tree, const char *rel, char *buf, size_t cap)
-{
-	int root = lw_fixture_root(tree);
-	struct lw_error err;
-	size_t len;
-
-	assert_int_equal(lw_read_file_at(root, rel, buf, cap, &len, &err), 0);
-	close(root);
-	return len;
-}
-
 static void expect_row(const struct lw_mcast_membership *m, uint32_t ifindex, const char *name,
 		       uint8_t family, const char *group, uint32_t users)
 {
@@ -640,66 +629,102 @@ static void expect_row(const struct lw_mcast_membership *m, uint32_t ifindex, co
 	assert_int_equal(m->users, users);
 }
 
-static void igmp_host_fixture(void **state)
+/* One expected membership: its row number in the parsed list and what the row holds. */
+struct want_member {
+	size_t at;
+	uint32_t ifindex;
+	const char *name;
+	const char *group;
+	uint32_t users;
+};
+
+#define MEMBERS_MAX 11  /* 10 rows and the end */
+
+/* What one fixture tree's igmp files hold. */
+struct want_igmp {
+	const char *tree;
+	size_t n4, n6;                         /* rows parsed from igmp, igmp6 */
+	struct want_member v4[MEMBERS_MAX], v6[MEMBERS_MAX];  /* a name of NULL ends a list */
+};
+
+/* A parsed list of n rows holding at least the wanted ones. */
+static void expect_members(const struct lw_membership_list *l, size_t n, uint8_t family,
+			   const struct want_member *want)
+{
+	assert_int_equal(l->n, n);
+	for (const struct want_member *w = want; w->name != NULL; w++)
+		expect_row(&l->rows[w->at], w->ifindex, w->name, family, w->group, w->users);
+}
+
+/* Parses the tree's proc/net/igmp and igmp6 and checks them against want. */
+static void check_igmp_tree(const struct want_igmp *want)
 {
 	static char buf[65536];
 	struct lw_membership_list l;
 	struct lw_error err;
 	size_t len;
 
-	(void)state;
 	lw_membership_list_init(&l);
-	len = read_fixture(LW_FIXTURE_KERNEL, "proc/net/igmp", buf, sizeof(buf));
+	len = lw_fixture_read(want->tree, "proc/net/igmp", buf, sizeof(buf));
 	assert_int_equal(lw_igmp_parse(buf, len, &l, &err), 0);
-	assert_int_equal(l.n, 2);
-	expect_row(&l.rows[0], 1, "lo", 1, "224.0.0.1", 1);
-	expect_row(&l.rows[1], 4, "eth0", 1, "224.0.0.1", 1);
+	expect_members(&l, want->n4, 1, want->v4);
 
-	len = read_fixture(LW_FIXTURE_KERNEL, "proc/net/igmp6", buf, sizeof(buf));
+	len = lw_fixture_read(want->tree, "proc/net/igmp6", buf, sizeof(buf));
 	assert_int_equal(lw_igmp6_parse(buf, len, &l, &err), 0);
-	assert_int_equal(l.n, 10);
-	expect_row(&l.rows[0], 1, "lo", 2, "ff02::1", 1);
-	expect_row(&l.rows[1], 1, "lo", 2, "ff01::1", 1);
-	expect_row(&l.rows[2], 2, "ifb0", 2, "ff02::1", 1);
-	expect_row(&l.rows[3], 2, "ifb0", 2, "ff01::1", 1);
-	expect_row(&l.rows[4], 3, "ifb1", 2, "ff02::1", 1);
-	expect_row(&l.rows[5], 3, "ifb1", 2, "ff01::1", 1);
-	expect_row(&l.rows[6], 4, "eth0", 2, "ff02::1:ff00:2", 1);
-	expect_row(&l.rows[7], 4, "eth0", 2, "ff02::1:ff00:1", 1);
-	expect_row(&l.rows[8], 4, "eth0", 2, "ff02::1", 1);
-	expect_row(&l.rows[9], 4, "eth0", 2, "ff01::1", 1);
+	expect_members(&l, want->n6, 2, want->v6);
 	lw_membership_list_free(&l);
 }
 
+/* What each kernel root's igmp files hold (one row per lw_fixture_kernels[] entry). */
+static const struct want_igmp host_roots[LW_FIXTURE_NKERNELS] = {
+	{ LW_FIXTURE_KERNEL, 2, 10,
+	  { { 0, 1, "lo", "224.0.0.1", 1 }, { 1, 4, "eth0", "224.0.0.1", 1 } },
+	  { { 0, 1, "lo", "ff02::1", 1 }, { 1, 1, "lo", "ff01::1", 1 },
+	    { 2, 2, "ifb0", "ff02::1", 1 }, { 3, 2, "ifb0", "ff01::1", 1 },
+	    { 4, 3, "ifb1", "ff02::1", 1 }, { 5, 3, "ifb1", "ff01::1", 1 },
+	    { 6, 4, "eth0", "ff02::1:ff00:2", 1 }, { 7, 4, "eth0", "ff02::1:ff00:1", 1 },
+	    { 8, 4, "eth0", "ff02::1", 1 }, { 9, 4, "eth0", "ff01::1", 1 } } },
+	/* A 49-device blade (3.x capture, same format): IPv4 on lo and eth0 only (lo's V3 and
+	 * eth0's V2 querier columns), no ff01::1 yet; eth0's solicited-node group has 2 users. */
+	{ "linux-4.x", 2, 51,
+	  { { 0, 1, "lo", "224.0.0.1", 1 }, { 1, 2, "eth0", "224.0.0.1", 1 } },
+	  { { 0, 1, "lo", "ff02::1", 1 }, { 1, 2, "eth0", "ff02::202", 1 },
+	    { 2, 2, "eth0", "ff02::1:ff35:d438", 2 }, { 3, 2, "eth0", "ff02::1", 1 },
+	    { 4, 3, "eth1", "ff02::1", 1 }, { 50, 49, "eth47", "ff02::1", 1 } } },
+	{ "linux-5.x", 5, 8,
+	  { { 0, 1, "lo", "224.0.0.1", 1 }, { 1, 2, "enp0s31f6", "224.0.0.251", 1 },
+	    { 2, 2, "enp0s31f6", "239.1.2.3", 2 }, { 3, 2, "enp0s31f6", "224.0.0.1", 1 },
+	    { 4, 3, "wlp4s0", "224.0.0.1", 1 } },
+	  { { 0, 1, "lo", "ff02::1", 1 }, { 1, 1, "lo", "ff01::1", 1 },
+	    { 2, 2, "enp0s31f6", "ff02::1:ff4c:2a10", 1 }, { 3, 2, "enp0s31f6", "ff02::fb", 1 },
+	    { 4, 2, "enp0s31f6", "ff02::1", 1 }, { 5, 2, "enp0s31f6", "ff01::1", 1 },
+	    { 6, 3, "wlp4s0", "ff02::1", 1 }, { 7, 3, "wlp4s0", "ff01::1", 1 } } },
+};
+
+static void igmp_host_fixture(void **state)
+{
+	(void)state;
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		assert_string_equal(host_roots[r].tree, lw_fixture_kernels[r]);
+		check_igmp_tree(&host_roots[r]);
+	}
+}
+
+/* The mcast-joined capture: the groups a test host joined on purpose (SSM, scoped v6). */
+static const struct want_igmp joined = {
+	"mcast-joined", 6, 11,
+	{ { 0, 1, "lo", "224.0.1.129", 1 }, { 1, 1, "lo", "224.0.0.1", 1 },
+	  { 2, 2, "veth-mc1", "224.0.0.1", 1 }, { 3, 3, "veth-mc0", "232.10.20.30", 1 },
+	  { 4, 3, "veth-mc0", "239.1.2.3", 2 }, { 5, 3, "veth-mc0", "224.0.0.1", 1 } },
+	{ { 0, 1, "lo", "ff02::fb", 1 }, { 3, 2, "veth-mc1", "ff02::1:ffd4:d1c", 1 },
+	  { 6, 3, "veth-mc0", "ff3e::8000:1", 1 }, { 7, 3, "veth-mc0", "ff15::1234", 1 },
+	  { 8, 3, "veth-mc0", "ff02::1:ff69:f3cb", 1 }, { 10, 3, "veth-mc0", "ff01::1", 1 } },
+};
+
 static void igmp_joined_fixture(void **state)
 {
-	static char buf[65536];
-	struct lw_membership_list l;
-	struct lw_error err;
-	size_t len;
-
 	(void)state;
-	lw_membership_list_init(&l);
-	len = read_fixture("mcast-joined", "proc/net/igmp", buf, sizeof(buf));
-	assert_int_equal(lw_igmp_parse(buf, len, &l, &err), 0);
-	assert_int_equal(l.n, 6);
-	expect_row(&l.rows[0], 1, "lo", 1, "224.0.1.129", 1);
-	expect_row(&l.rows[1], 1, "lo", 1, "224.0.0.1", 1);
-	expect_row(&l.rows[2], 2, "veth-mc1", 1, "224.0.0.1", 1);
-	expect_row(&l.rows[3], 3, "veth-mc0", 1, "232.10.20.30", 1);
-	expect_row(&l.rows[4], 3, "veth-mc0", 1, "239.1.2.3", 2);
-	expect_row(&l.rows[5], 3, "veth-mc0", 1, "224.0.0.1", 1);
-
-	len = read_fixture("mcast-joined", "proc/net/igmp6", buf, sizeof(buf));
-	assert_int_equal(lw_igmp6_parse(buf, len, &l, &err), 0);
-	assert_int_equal(l.n, 11);
-	expect_row(&l.rows[0], 1, "lo", 2, "ff02::fb", 1);
-	expect_row(&l.rows[3], 2, "veth-mc1", 2, "ff02::1:ffd4:d1c", 1);
-	expect_row(&l.rows[6], 3, "veth-mc0", 2, "ff3e::8000:1", 1);
-	expect_row(&l.rows[7], 3, "veth-mc0", 2, "ff15::1234", 1);
-	expect_row(&l.rows[8], 3, "veth-mc0", 2, "ff02::1:ff69:f3cb", 1);
-	expect_row(&l.rows[10], 3, "veth-mc0", 2, "ff01::1", 1);
-	lw_membership_list_free(&l);
+	check_igmp_tree(&joined);
 }
 
 #define HDR "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"

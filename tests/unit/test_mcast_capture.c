@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cycle/collector.h"
+#include "cycle/registry.h"
 #include "fixture.h"
 #include "mcast/ifdrops.h"
 #include "mcast/igmp.h"
@@ -294,13 +294,12 @@ static int run_members(int root, struct lw_membership_list *out, char *notice, s
 		       struct lw_error *err)
 {
 	struct lw_filebuf fb = { 0 };
-	struct lw_system sys;
-	struct lw_collect_ctx ctx = { .rootfd = root, .filebuf = &fb, .members_out = out,
-				      .notice = notice, .notice_cap = cap };
+	struct lw_collector_ctx ctx = { .rootfd = root, .filebuf = &fb, .part = out,
+					.notice = notice, .notice_cap = cap };
 	int rc;
 
 	notice[0] = '\0';
-	rc = lw_collector_def(LW_COL_MCAST_MEMBERS)->run(&ctx, &sys, err);
+	rc = lw_collector_def(LW_COL_MCAST_MEMBERS)->collector->run(&ctx, err);
 	lw_filebuf_free(&fb);
 	return rc;
 }

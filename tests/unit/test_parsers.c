@@ -1,4 +1,4 @@
-/* test_parsers.c: /proc parsers against captured fixtures and hand-made edge cases. */
+/* test_parsers.c: /proc parsers against every kernel fixture root and hand-made edge cases. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,33 +16,48 @@
 #include "sys/meminfo.h"
 #include "base/readfile.h"
 
-#define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
-
-static size_t read_fixture(const char *rel, char *buf, size_t cap)
-{
-	struct lw_error err;
-	size_t len = 0;
-	int root = lw_fixture_root(LW_FIXTURE_KERNEL);
-
-	assert_int_equal(lw_read_file_at(root, rel, buf, cap, &len, &err), 0);
-	close(root);
-	return len;
-}
+/* What each kernel root's files hold (one row per lw_fixture_kernels[] entry, same order). */
+static const struct {
+	const char *tree;
+	uint32_t load[3], running, tasks;  /* loadavg, hundredths */
+	uint64_t mi[8];                    /* meminfo MemTotal .. Committed_AS, KiB */
+	uint64_t mi_absent;                /* meminfo fields the kernel does not print */
+	uint64_t file_nr[3];
+	uint32_t cpus;
+} roots[LW_FIXTURE_NKERNELS] = {
+	{ LW_FIXTURE_KERNEL, { 5, 11, 8 }, 1, 87,
+	  { 24683620, 24432128, 24391244, 2284, 107464, 0, 0, 63220 }, 0,
+	  { 447, 0, 2466160 }, 2 },
+	/* 4.13-4.15 meminfo: no SecPageTables (6.0) or Percpu (4.16) line. */
+	{ "linux-4.x", { 12, 9, 3 }, 2, 311,
+	  { 3871596, 2524972, 2879076, 3164, 708152, 3145724, 3145724, 570444 },
+	  (UINT64_C(1) << LW_MI_SEC_PAGE_TABLES) | (UINT64_C(1) << LW_MI_PERCPU),
+	  { 10784, 0, 1598938 }, 2 },
+	/* 5.9+ meminfo: everything but SecPageTables; file-max at its LONG_MAX maximum. */
+	{ "linux-5.x", { 58, 71, 66 }, 3, 1187,
+	  { 8141728, 4211712, 7202848, 1668, 3194544, 8140796, 8140796, 491624 },
+	  UINT64_C(1) << LW_MI_SEC_PAGE_TABLES,
+	  { 14112, 0, UINT64_C(9223372036854775807) }, 8 },
+};
 
 static void loadavg_fixture(void **state)
 {
-	char buf[256];
-	struct lw_loadavg la;
-	struct lw_error err;
-	size_t len = read_fixture("proc/loadavg", buf, sizeof(buf));
-
 	(void)state;
-	assert_int_equal(lw_loadavg_parse(buf, len, &la, &err), 0);
-	assert_int_equal(la.load1, 5);   /* 0.05 */
-	assert_int_equal(la.load5, 11);  /* 0.11 */
-	assert_int_equal(la.load15, 8);  /* 0.08 */
-	assert_int_equal(la.running, 1);
-	assert_int_equal(la.tasks, 87);
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		char buf[256];
+		struct lw_loadavg la;
+		struct lw_error err;
+		size_t len;
+
+		assert_string_equal(roots[r].tree, lw_fixture_kernels[r]);
+		len = lw_fixture_read(roots[r].tree, "proc/loadavg", buf, sizeof(buf));
+		assert_int_equal(lw_loadavg_parse(buf, len, &la, &err), 0);
+		assert_int_equal(la.load1, roots[r].load[0]);
+		assert_int_equal(la.load5, roots[r].load[1]);
+		assert_int_equal(la.load15, roots[r].load[2]);
+		assert_int_equal(la.running, roots[r].running);
+		assert_int_equal(la.tasks, roots[r].tasks);
+	}
 }
 
 static void loadavg_edges(void **state)
@@ -67,23 +82,21 @@ static void loadavg_edges(void **state)
 
 static void meminfo_fixture(void **state)
 {
-	char buf[16384];
-	struct lw_meminfo m;
-	struct lw_error err;
-	size_t len = read_fixture("proc/meminfo", buf, sizeof(buf));
-
 	(void)state;
-	assert_int_equal(lw_meminfo_parse(buf, len, &m, &err), 0);
-	assert_int_equal(m.kb[LW_MI_MEM_TOTAL], 24683620);
-	assert_int_equal(m.kb[LW_MI_MEM_FREE], 24432128);
-	assert_int_equal(m.kb[LW_MI_MEM_AVAILABLE], 24391244);
-	assert_int_equal(m.kb[LW_MI_BUFFERS], 2284);
-	assert_int_equal(m.kb[LW_MI_CACHED], 107464);
-	assert_int_equal(m.kb[LW_MI_SWAP_TOTAL], 0);
-	assert_int_equal(m.kb[LW_MI_SWAP_FREE], 0);
-	assert_int_equal(m.kb[LW_MI_COMMITTED_AS], 63220);
-	for (int f = 0; f < LW_MI_COUNT; f++)
-		assert_true(lw_meminfo_has(&m, (enum lw_meminfo_field)f));
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		char buf[16384];
+		struct lw_meminfo m;
+		struct lw_error err;
+		size_t len = lw_fixture_read(roots[r].tree, "proc/meminfo", buf, sizeof(buf));
+
+		assert_int_equal(lw_meminfo_parse(buf, len, &m, &err), 0);
+		for (int f = LW_MI_MEM_TOTAL; f <= LW_MI_COMMITTED_AS; f++)
+			assert_true(m.kb[f] == roots[r].mi[f]);
+		/* Fields an older kernel does not print read as absent, not as a present 0. */
+		for (int f = 0; f < LW_MI_COUNT; f++)
+			assert_int_equal(lw_meminfo_has(&m, (enum lw_meminfo_field)f),
+					 !(roots[r].mi_absent & (UINT64_C(1) << f)));
+	}
 }
 
 static void meminfo_edges(void **state)
@@ -116,13 +129,16 @@ static void filenr_fixture_and_edges(void **state)
 	char buf[256];
 	struct lw_filenr f;
 	struct lw_error err;
-	size_t len = read_fixture("proc/sys/fs/file-nr", buf, sizeof(buf));
 
 	(void)state;
-	assert_int_equal(lw_filenr_parse(buf, len, &f, &err), 0);
-	assert_int_equal(f.allocated, 447);
-	assert_int_equal(f.unused, 0);
-	assert_int_equal(f.max, 2466160);
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		size_t len = lw_fixture_read(roots[r].tree, "proc/sys/fs/file-nr", buf, sizeof(buf));
+
+		assert_int_equal(lw_filenr_parse(buf, len, &f, &err), 0);
+		assert_true(f.allocated == roots[r].file_nr[0]);
+		assert_true(f.unused == roots[r].file_nr[1]);
+		assert_true(f.max == roots[r].file_nr[2]);
+	}
 	/* LONG_MAX, the default file-max on recent kernels, needs 64 bits. */
 	assert_int_equal(PARSE_STR(lw_filenr_parse, "1\t0\t9223372036854775807\n", &f, &err), 0);
 	assert_true(f.max == UINT64_C(9223372036854775807));
@@ -135,11 +151,15 @@ static void cpulist(void **state)
 	char buf[256];
 	uint32_t n;
 	struct lw_error err;
-	size_t len = read_fixture("sys/devices/system/cpu/online", buf, sizeof(buf));
 
 	(void)state;
-	assert_int_equal(lw_cpulist_parse(buf, len, &n, &err), 0);
-	assert_int_equal(n, 2);
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		size_t len = lw_fixture_read(roots[r].tree, "sys/devices/system/cpu/online", buf,
+					     sizeof(buf));
+
+		assert_int_equal(lw_cpulist_parse(buf, len, &n, &err), 0);
+		assert_int_equal(n, roots[r].cpus);
+	}
 	assert_int_equal(PARSE_STR(lw_cpulist_parse, "0-3,5,7-8\n", &n, &err), 0);
 	assert_int_equal(n, 7);
 	assert_int_equal(PARSE_STR(lw_cpulist_parse, "0\n", &n, &err), 0);

@@ -189,6 +189,45 @@ static void cycle_on_fixture(void **state)
 	lw_snapshot_free(work);
 }
 
+/* Every collector, on every kernel root: all run without an error and read that root's files. */
+static const struct {
+	const char *tree;
+	uint32_t load15, processes, cpus;
+	uint64_t mem_total_kb;
+	size_t slabs, zones, buddies;
+} cycle_roots[LW_FIXTURE_NKERNELS] = {
+	{ LW_FIXTURE_KERNEL, 8, 4, 2, 24683620, 232, 5, 3 },
+	{ "linux-4.x", 3, 3, 2, 3871596, 36, 5, 3 },
+	{ "linux-5.x", 66, 4, 8, 8141728, 40, 10, 4 },
+};
+
+static void cycle_on_every_root(void **state)
+{
+	(void)state;
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		char path[4096];
+		struct lw_snapshot *work;
+
+		assert_string_equal(cycle_roots[r].tree, lw_fixture_kernels[r]);
+		work = one_cycle(lw_fixture_path(cycle_roots[r].tree, path, sizeof(path)), 60, 1);
+		for (int i = 0; i < LW_COL_COUNT; i++) {
+			if (!work->collectors[i].ok || work->collectors[i].errors != 0)
+				fail_msg("%s: collector %d: %s", cycle_roots[r].tree, i,
+					 work->collectors[i].last_error);
+			assert_string_equal(work->collectors[i].last_error, "");
+		}
+		assert_int_equal(work->sys.loadavg.load15, cycle_roots[r].load15);
+		assert_true(work->sys.meminfo.kb[LW_MI_MEM_TOTAL] == cycle_roots[r].mem_total_kb);
+		assert_int_equal(work->sys.cpus, cycle_roots[r].cpus);
+		assert_int_equal(work->sys.processes, cycle_roots[r].processes);
+		assert_int_equal(work->procs.count, cycle_roots[r].processes);
+		assert_int_equal(work->kmem.slabs.n, cycle_roots[r].slabs);
+		assert_int_equal(work->kmem.zones.n, cycle_roots[r].zones);
+		assert_int_equal(work->kmem.buddies.n, cycle_roots[r].buddies);
+		lw_snapshot_free(work);
+	}
+}
+
 /* kernel_interval collectors run on their own clock; between runs the data stays. */
 static void kernel_interval_cadence(void **state)
 {
@@ -245,6 +284,77 @@ static void kernel_interval_cadence(void **state)
 	lw_snapshot_free(c);
 	lw_collect_state_free(st);
 	lw_config_unref(cfg);
+}
+
+/* The registry: lwCollectorIndex and lwCollectorName as the MIB has them; each row's part fits. */
+static void registry_rows(void **state)
+{
+	static const char *const names[LW_COL_COUNT] = {
+		"loadavg", "meminfo", "file-nr", "cpus", "processes", "tcp", "sockstat",
+		"tcp-limits", "tcp-counters", "slabinfo", "zoneinfo", "buddyinfo", "vmstat",
+		"mcast-members", "detector", "history",
+	};
+
+	(void)state;
+	for (int i = 0; i < LW_COL_COUNT; i++) {
+		const struct lw_collector_def *def = lw_collector_def((enum lw_collector_id)i);
+
+		assert_string_equal(def->name, names[i]);
+		assert_true(def->source[0] != '\0');
+		assert_non_null(def->fills.name);
+		/* the two stages have no collector: the cycle runs them after every collector */
+		if (i == LW_COL_DETECTOR || i == LW_COL_HISTORY) {
+			assert_null(def->collector);
+			continue;
+		}
+		assert_non_null(def->collector);
+		assert_int_equal(def->collector->part_size, def->fills.size);
+		assert_true(def->fills.offset + def->fills.size <= sizeof(struct lw_snapshot));
+		assert_true(def->reads.name == NULL ||
+			    def->reads.offset + def->reads.size <= sizeof(struct lw_snapshot));
+	}
+	assert_null(lw_collector_def(LW_COL_COUNT));
+}
+
+/* A cycle state over the kernel fixture, with the default settings. */
+static struct lw_collect_state *fixture_state(void)
+{
+	char path[4096];
+	struct lw_collect_state *st = NULL;
+	struct lw_config *cfg = lw_config_new();  /* on the heap: the state keeps a reference */
+	struct lw_error err;
+
+	assert_non_null(cfg);
+	lw_fixture_path(LW_FIXTURE_KERNEL, path, sizeof(path));
+	if (lw_collect_state_new(path, cfg, &st, &err) != 0)
+		fail_msg("lw_collect_state_new: %s", err.text);
+	lw_config_unref(cfg);
+	return st;
+}
+
+/* Two snapshots of one cycle state share no table: each frees alone, in either order. */
+static void snapshots_share_nothing(void **state)
+{
+	struct lw_collect_state *st = fixture_state();
+	struct lw_snapshot *a = lw_collect_cycle(st, NULL), *b = lw_collect_cycle(st, NULL);
+
+	(void)state;
+	lw_collect_state_free(st);  /* the snapshots outlive the cycle that made them */
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(a->procs.count, 4);
+	assert_true(a->procs.rows != b->procs.rows);
+	assert_true(a->procs.arena != b->procs.arena);
+	assert_true(a->kmem.slabs.rows != b->kmem.slabs.rows);
+	assert_true(a->kmem.zones.rows != b->kmem.zones.rows);
+	assert_true(a->tcp.nports == 0 || a->tcp.ports != b->tcp.ports);
+	lw_snapshot_free(a);
+	/* b is whole after a is gone: its strings and rows are its own */
+	assert_int_equal(b->procs.count, 4);
+	assert_true(strlen(lw_proc_str(&b->procs, b->procs.rows[0].name)) > 0);
+	assert_int_equal(b->kmem.slabs.n, 232);
+	assert_int_equal(b->sys.processes, b->procs.seen);
+	lw_snapshot_free(b);
 }
 
 static void write_file(const char *dir, const char *rel, const char *text)
@@ -445,9 +555,12 @@ int main(void)
 		cmocka_unit_test(mailbox_hand_over),
 		cmocka_unit_test(mailbox_threads),
 		cmocka_unit_test(cycle_on_fixture),
+		cmocka_unit_test(cycle_on_every_root),
 		cmocka_unit_test(cycle_with_missing_file),
 		cmocka_unit_test(cycle_in_child_namespace),
 		cmocka_unit_test(kernel_interval_cadence),
+		cmocka_unit_test(registry_rows),
+		cmocka_unit_test(snapshots_share_nothing),
 		cmocka_unit_test(sampler_thread),
 		cmocka_unit_test(sampler_stop_with_blocked_collector),
 	};

@@ -14,47 +14,51 @@
 #include "net/sockstat.h"
 #include "net/sysctlnum.h"
 
-#define PARSE_STR(fn, s, out, err) fn((s), strlen(s), (out), (err))
-/* For literals with embedded NUL bytes, which strlen would cut short. */
-#define PARSE_LIT(fn, lit, out, err) fn((lit), sizeof(lit) - 1, (out), (err))
-
-static size_t read_fixture(const char *rel, char *buf, size_t cap)
-{
-	struct lw_error err;
-	size_t len = 0;
-	int root = lw_fixture_root(LW_FIXTURE_KERNEL);
-
-	assert_int_equal(lw_read_file_at(root, rel, buf, cap, &len, &err), 0);
-	close(root);
-	return len;
-}
+/* What each kernel root's files hold (one row per lw_fixture_kernels[] entry, same order). */
+static const struct {
+	const char *tree;
+	uint64_t ss[LW_SS_COUNT];  /* sockstat then sockstat6, in enum order */
+	uint64_t ns[LW_NS_COUNT];  /* snmp Tcp then netstat TcpExt, in enum order */
+	uint64_t tl[LW_TL_COUNT];  /* tcp_mem min, pressure, max, tcp_max_orphans, tw buckets */
+} roots[LW_FIXTURE_NKERNELS] = {
+	{ LW_FIXTURE_KERNEL,
+	  { 10, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	  { 118, 4, 97, 0, 0, 0, 0, 0, 0, 0 },
+	  { 287898, 383865, 575796, 131072, 131072 } },
+	/* snmp is a 3.19.0 capture (Tcp MaxConn -1), netstat 4.15.14's (111 TcpExt columns). */
+	{ "linux-4.x",
+	  { 1866, 74, 9, 0, 86, 13, 15, 17, 0, 0, 0, 0, 10, 10, 0, 1, 0, 0 },
+	  { 908528, 101092, 467387, 150959, 42, 513784, 90, 90, 0, 0 },
+	  { 44274, 59034, 88548, 16384, 16384 } },
+	/* snmp: 5.14.0's columns holding PCP's test values 1, 2, 3 ...: each value is its column
+	 * number (ActiveOpens is column 5), which checks the column lookup. */
+	{ "linux-5.x",
+	  { 1290, 21, 0, 3, 38, 5, 16, 12, 0, 1, 0, 0, 6, 9, 0, 1, 0, 0 },
+	  { 5, 6, 7, 8, 9, 12, 17, 17, 0, 0 },
+	  { 94818, 126425, 189636, 32768, 32768 } },
+};
 
 static void sockstat_fixture(void **state)
 {
-	char buf[1024];
-	struct lw_sockstat ss;
-	struct lw_error err;
-	size_t len;
-
 	(void)state;
-	memset(&ss, 0, sizeof(ss));
-	len = read_fixture("proc/net/sockstat", buf, sizeof(buf));
-	assert_int_equal(lw_sockstat_parse(buf, len, &ss, &err), 0);
-	len = read_fixture("proc/net/sockstat6", buf, sizeof(buf));
-	assert_int_equal(lw_sockstat6_parse(buf, len, &ss, &err), 0);
-	assert_int_equal(ss.v[LW_SS_SOCKETS_USED], 10);
-	assert_int_equal(ss.v[LW_SS_TCP_INUSE], 1);
-	assert_int_equal(ss.v[LW_SS_TCP_ORPHAN], 0);
-	assert_int_equal(ss.v[LW_SS_TCP_TW], 0);
-	assert_int_equal(ss.v[LW_SS_TCP_ALLOC], 1);
-	assert_int_equal(ss.v[LW_SS_TCP_MEM], 0);
-	assert_int_equal(ss.v[LW_SS_UDP_INUSE], 0);
-	assert_int_equal(ss.v[LW_SS_FRAG_MEMORY], 0);
-	assert_int_equal(ss.v[LW_SS_TCP6_INUSE], 0);
-	assert_int_equal(ss.v[LW_SS_FRAG6_MEMORY], 0);
-	/* This kernel prints every field of both files. */
-	for (int f = 0; f < LW_SS_COUNT; f++)
-		assert_true(lw_sockstat_has(&ss, (enum lw_sockstat_field)f));
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		char buf[1024];
+		struct lw_sockstat ss;
+		struct lw_error err;
+		size_t len;
+
+		assert_string_equal(roots[r].tree, lw_fixture_kernels[r]);
+		memset(&ss, 0, sizeof(ss));
+		len = lw_fixture_read(roots[r].tree, "proc/net/sockstat", buf, sizeof(buf));
+		assert_int_equal(lw_sockstat_parse(buf, len, &ss, &err), 0);
+		len = lw_fixture_read(roots[r].tree, "proc/net/sockstat6", buf, sizeof(buf));
+		assert_int_equal(lw_sockstat6_parse(buf, len, &ss, &err), 0);
+		/* Every kernel since 2.6 prints every field of both files. */
+		for (int f = 0; f < LW_SS_COUNT; f++) {
+			assert_true(ss.v[f] == roots[r].ss[f]);
+			assert_true(lw_sockstat_has(&ss, (enum lw_sockstat_field)f));
+		}
+	}
 }
 
 static void sockstat_keys(void **state)
@@ -151,37 +155,31 @@ static void sockstat_malformed(void **state)
 
 static void netstat_fixture(void **state)
 {
-	char buf[8192];
-	struct lw_netstat ns;
-	struct lw_error err;
-	size_t len;
-
 	(void)state;
-	memset(&ns, 0, sizeof(ns));
-	len = read_fixture("proc/net/snmp", buf, sizeof(buf));
-	/* The Tcp line has MaxConn -1 ahead of the wanted columns. */
-	assert_int_equal(lw_net_snmp_parse(buf, len, &ns, &err), 0);
-	len = read_fixture("proc/net/netstat", buf, sizeof(buf));
-	assert_int_equal(lw_netstat_parse(buf, len, &ns, &err), 0);
-	assert_int_equal(ns.v[LW_NS_TCP_ACTIVE_OPENS], 118);
-	assert_int_equal(ns.v[LW_NS_TCP_PASSIVE_OPENS], 4);
-	assert_int_equal(ns.v[LW_NS_TCP_ATTEMPT_FAILS], 97);
-	assert_int_equal(ns.v[LW_NS_TCP_ESTAB_RESETS], 0);
-	assert_int_equal(ns.v[LW_NS_TCP_CURR_ESTAB], 0);
-	assert_int_equal(ns.v[LW_NS_TCP_RETRANS_SEGS], 0);
-	assert_int_equal(ns.v[LW_NS_TCPEXT_LISTEN_OVERFLOWS], 0);
-	assert_int_equal(ns.v[LW_NS_TCPEXT_LISTEN_DROPS], 0);
-	assert_int_equal(ns.v[LW_NS_TCPEXT_TCP_ABORT_ON_MEMORY], 0);
-	assert_int_equal(ns.v[LW_NS_TCPEXT_TCP_MEMORY_PRESSURES], 0);
-	for (int f = 0; f < LW_NS_COUNT; f++)
-		assert_true(lw_netstat_has(&ns, (enum lw_netstat_field)f));
-	/* Each file is parsed for its own prefix only: snmp has no TcpExt, netstat no Tcp. */
-	len = read_fixture("proc/net/snmp", buf, sizeof(buf));
-	assert_int_equal(lw_netstat_parse(buf, len, &ns, &err), -1);
-	assert_non_null(strstr(err.text, "no TcpExt lines"));
-	len = read_fixture("proc/net/netstat", buf, sizeof(buf));
-	assert_int_equal(lw_net_snmp_parse(buf, len, &ns, &err), -1);
-	assert_non_null(strstr(err.text, "no Tcp lines"));
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		char buf[8192];
+		struct lw_netstat ns;
+		struct lw_error err;
+		size_t len;
+
+		memset(&ns, 0, sizeof(ns));
+		len = lw_fixture_read(roots[r].tree, "proc/net/snmp", buf, sizeof(buf));
+		/* The Tcp line has MaxConn (-1 on real kernels) ahead of the wanted columns. */
+		assert_int_equal(lw_net_snmp_parse(buf, len, &ns, &err), 0);
+		len = lw_fixture_read(roots[r].tree, "proc/net/netstat", buf, sizeof(buf));
+		assert_int_equal(lw_netstat_parse(buf, len, &ns, &err), 0);
+		for (int f = 0; f < LW_NS_COUNT; f++) {
+			assert_true(ns.v[f] == roots[r].ns[f]);
+			assert_true(lw_netstat_has(&ns, (enum lw_netstat_field)f));
+		}
+		/* Each file is parsed for its own prefix only: snmp has no TcpExt, netstat no Tcp. */
+		len = lw_fixture_read(roots[r].tree, "proc/net/snmp", buf, sizeof(buf));
+		assert_int_equal(lw_netstat_parse(buf, len, &ns, &err), -1);
+		assert_non_null(strstr(err.text, "no TcpExt lines"));
+		len = lw_fixture_read(roots[r].tree, "proc/net/netstat", buf, sizeof(buf));
+		assert_int_equal(lw_net_snmp_parse(buf, len, &ns, &err), -1);
+		assert_non_null(strstr(err.text, "no Tcp lines"));
+	}
 }
 
 static void netstat_columns(void **state)
@@ -287,26 +285,27 @@ static void netstat_malformed(void **state)
 
 static void tcp_limits_fixture(void **state)
 {
-	char buf[256];
-	struct lw_tcp_limits lim;
-	struct lw_error err;
-	size_t len;
-
 	(void)state;
-	memset(&lim, 0, sizeof(lim));
-	len = read_fixture("proc/sys/net/ipv4/tcp_mem", buf, sizeof(buf));
-	assert_int_equal(lw_tcp_mem_parse(buf, len, &lim, &err), 0);
-	len = read_fixture("proc/sys/net/ipv4/tcp_max_orphans", buf, sizeof(buf));
-	assert_int_equal(lw_tcp_limit_parse(buf, len, LW_TL_MAX_ORPHANS, &lim, &err), 0);
-	len = read_fixture("proc/sys/net/ipv4/tcp_max_tw_buckets", buf, sizeof(buf));
-	assert_int_equal(lw_tcp_limit_parse(buf, len, LW_TL_MAX_TW_BUCKETS, &lim, &err), 0);
-	assert_int_equal(lim.v[LW_TL_MEM_MIN], 287898);
-	assert_int_equal(lim.v[LW_TL_MEM_PRESSURE], 383865);
-	assert_int_equal(lim.v[LW_TL_MEM_MAX], 575796);
-	assert_int_equal(lim.v[LW_TL_MAX_ORPHANS], 131072);
-	assert_int_equal(lim.v[LW_TL_MAX_TW_BUCKETS], 131072);
-	for (int f = 0; f < LW_TL_COUNT; f++)
-		assert_true(lw_tcp_limits_has(&lim, (enum lw_tcp_limit)f));
+	for (size_t r = 0; r < LW_FIXTURE_NKERNELS; r++) {
+		char buf[256];
+		struct lw_tcp_limits lim;
+		struct lw_error err;
+		size_t len;
+
+		memset(&lim, 0, sizeof(lim));
+		len = lw_fixture_read(roots[r].tree, "proc/sys/net/ipv4/tcp_mem", buf, sizeof(buf));
+		assert_int_equal(lw_tcp_mem_parse(buf, len, &lim, &err), 0);
+		len = lw_fixture_read(roots[r].tree, "proc/sys/net/ipv4/tcp_max_orphans", buf,
+				      sizeof(buf));
+		assert_int_equal(lw_tcp_limit_parse(buf, len, LW_TL_MAX_ORPHANS, &lim, &err), 0);
+		len = lw_fixture_read(roots[r].tree, "proc/sys/net/ipv4/tcp_max_tw_buckets", buf,
+				      sizeof(buf));
+		assert_int_equal(lw_tcp_limit_parse(buf, len, LW_TL_MAX_TW_BUCKETS, &lim, &err), 0);
+		for (int f = 0; f < LW_TL_COUNT; f++) {
+			assert_true(lim.v[f] == roots[r].tl[f]);
+			assert_true(lw_tcp_limits_has(&lim, (enum lw_tcp_limit)f));
+		}
+	}
 }
 
 static void tcp_limits_edges(void **state)
@@ -416,9 +415,9 @@ static void percents(void **state)
 	lw_sockmem_percents(&ss, &lim, &pct);
 	assert_true(pct.known == 0);
 
-	len = read_fixture("proc/net/sockstat", buf, sizeof(buf));
+	len = lw_fixture_read(LW_FIXTURE_KERNEL, "proc/net/sockstat", buf, sizeof(buf));
 	assert_int_equal(lw_sockstat_parse(buf, len, &ss, &err), 0);
-	len = read_fixture("proc/sys/net/ipv4/tcp_mem", buf, sizeof(buf));
+	len = lw_fixture_read(LW_FIXTURE_KERNEL, "proc/sys/net/ipv4/tcp_mem", buf, sizeof(buf));
 	assert_int_equal(lw_tcp_mem_parse(buf, len, &lim, &err), 0);
 	/* The limits of the single-value files are not read yet: those two stay unknown. */
 	lw_sockmem_percents(&ss, &lim, &pct);
