@@ -38,11 +38,25 @@ static void as_file(const uint8_t *data, size_t size)
 	}
 }
 
+/* Whether the id's definition takes v (its lo..hi), judged without lw_threshold_check. */
+static int in_range(enum lw_threshold_id id, uint64_t v)
+{
+	const struct lw_threshold_def *d = lw_threshold_def(id);
+
+	return v >= d->lo && v <= d->hi;
+}
+
 /*
- * The input as one SET request: 5-byte varbinds (id, 32-bit value) judged as the handler's
- * RESERVE1 (range) and RESERVE2 (consistency) judge them. An accepted request, written as
- * lw_thresholds_save writes it, must load back to the same values: a SET that answered
- * noError must not make the next start refuse its own file.
+ * The input as one SET request on lwThresholds, as the handler's phases see it (agent/
+ * mib_alarms.c, which needs net-snmp's agent and so is modelled here, not linked): varbinds of
+ * (sub-identifier, content length byte, BER content of an Unsigned32). net-snmp decodes up to
+ * sizeof(long) + 1 content bytes into a long (a 9th byte only as a leading 0), so on LP64 a
+ * Gauge32 on 5..9 bytes reaches RESERVE1 as a value beyond 32 bits (issue 14 item 2).
+ * RESERVE1: a sub-identifier that is no threshold is notWritable, a value beyond Unsigned32
+ * (RFC 2578 7.1.11) or outside the definition's range is wrongValue (lw_threshold_check);
+ * RESERVE2: the values with the request applied must hold together (lw_thresholds_consistent).
+ * An accepted request, written as lw_thresholds_save writes it, must load back to the same
+ * values: a SET that answered noError must not make the next start refuse its own file.
  */
 static void as_set(const uint8_t *data, size_t size)
 {
@@ -50,17 +64,35 @@ static void as_set(const uint8_t *data, size_t size)
 	struct lw_error err;
 	enum lw_threshold_id bad;
 	char file[LW_TH_COUNT * 48];
-	size_t len = 0;
+	size_t len = 0, i = 0;
 
 	lw_thresholds_default(&next);
-	for (size_t i = 0; i + 5 <= size; i += 5) {
-		enum lw_threshold_id id = (enum lw_threshold_id)(data[i] % LW_TH_COUNT);
-		uint32_t v;
+	while (i + 2 <= size) {
+		unsigned subid = data[i];
+		size_t n = 1 + data[i + 1] % 9;
+		enum lw_threshold_id id;
+		uint64_t v = 0;
 
-		memcpy(&v, data + i + 1, sizeof(v));
-		if (lw_threshold_check(id, v, &err) != 0)
+		if (i + 2 + n > size)
+			break;  /* a truncated PDU: the varbinds before it are the request */
+		if (n == 9 && data[i + 2] != 0)
+			return;  /* more than a long: net-snmp refuses the PDU */
+		for (size_t k = 0; k < n; k++)
+			v = v << 8 | data[i + 2 + k];
+		i += 2 + n;
+		if (subid == 0 || subid > LW_TH_COUNT)
+			return;  /* notWritable: "order is the sub-identifier (id + 1)" */
+		id = (enum lw_threshold_id)(subid - 1);
+		if (v > UINT32_MAX)
+			return;  /* wrongValue, never its low 32 bits */
+		if (lw_threshold_check(id, (uint32_t)v, &err) != 0) {
+			if (in_range(id, v) || err.code == 0)
+				__builtin_trap();
 			return;  /* wrongValue: the request ends here */
-		next.v[id] = v;
+		}
+		if (!in_range(id, v))
+			__builtin_trap();
+		next.v[id] = (uint32_t)v;  /* a later varbind on the same object wins */
 		next.set_mask |= 1u << id;
 	}
 	if (lw_thresholds_consistent(&next, &bad, &err) != 0) {
@@ -69,11 +101,11 @@ static void as_set(const uint8_t *data, size_t size)
 		return;  /* inconsistentValue */
 	}
 	check_accepted(&next);
-	for (int i = 0; i < LW_TH_COUNT; i++)
-		if ((next.set_mask >> i) & 1u)
+	for (int k = 0; k < LW_TH_COUNT; k++)
+		if ((next.set_mask >> k) & 1u)
 			len += (size_t)snprintf(file + len, sizeof(file) - len, "%s %u\n",
-						lw_threshold_def((enum lw_threshold_id)i)->directive,
-						next.v[i]);
+						lw_threshold_def((enum lw_threshold_id)k)->directive,
+						next.v[k]);
 	lw_thresholds_default(&back);
 	if (lw_thresholds_parse("fuzz.thresholds", file, len, &back, &err) != 0 ||
 	    memcmp(&back, &next, sizeof(back)) != 0)
