@@ -1,5 +1,5 @@
 /* mib_agent.c: lwAgent scalars and lwCollectorTable, answered from the served snapshot only. */
-#include "mib_agent.h"
+#include "mib_groups.h"
 
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
 /* mib_alarms.c: lwAlarms: the settable thresholds, lwAlarmTable, lwTrendTable and their scalars. */
-#include "mib_alarms.h"
+#include "mib_groups.h"
 
 #include <stdint.h>
 #include <string.h>

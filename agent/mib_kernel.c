@@ -1,5 +1,5 @@
 /* mib_kernel.c: lwKernelMemory, lwSlabTable, lwZoneTable, lwBuddyTable, lwVmstat and scalars. */
-#include "mib_kernel.h"
+#include "mib_groups.h"
 
 #include <stdlib.h>
 

@@ -1,9 +1,10 @@
 /* mib_mcast.c: lwMcastIfTable and lwMcastGroupTable from the captures, lwMcastMemberTable, scalars. */
-#include "mib_mcast.h"
+#include "mib_groups.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_ctx.h"
 #include "lw_oids.h"
 #include "snmp_values.h"
 

@@ -1,5 +1,5 @@
 /* mib_proc.c: lwProcTable, lwProcGroupTable, lwProcTopTable, lwProcFdTable and lwProc scalars. */
-#include "mib_proc.h"
+#include "mib_groups.h"
 
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
 /* mib_system.c: lwSystem scalars: load, memory, file handles, process and thread counts. */
-#include "mib_system.h"
+#include "mib_groups.h"
 
 #include "agent_ctx.h"
 #include "lw_oids.h"

@@ -1,5 +1,5 @@
 /* mib_tcp.c: lwTcpStateTable, lwTcpTopRemoteTable, lwTcpPortStateTable, lwTcp scalars and groups. */
-#include "mib_tcp.h"
+#include "mib_groups.h"
 
 #include <stdint.h>
 

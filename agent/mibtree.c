@@ -6,13 +6,7 @@
 
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "mib_agent.h"
-#include "mib_alarms.h"
-#include "mib_kernel.h"
-#include "mib_mcast.h"
-#include "mib_proc.h"
-#include "mib_system.h"
-#include "mib_tcp.h"
+#include "mib_groups.h"
 
 /*
  * Every object of every group and table, flattened and sorted by its OID (base.subid for a

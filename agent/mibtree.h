@@ -184,8 +184,8 @@ int lw_mibtree_set(const struct lw_mibtree *t, struct lw_agent *agent, int mode,
 		   netsnmp_variable_list *const *vbs, size_t n, size_t *failed);
 
 /*
- * Every LEAKWATCH-MIB group and table (agent/mib_*.c each export lw_mib_<part>_add(t)); the
- * daemon and the unit tests build the same tree with it.
+ * Every LEAKWATCH-MIB group and table (agent/mib_*.c each export lw_mib_<part>_add(t), all
+ * declared in mib_groups.h); the daemon and the unit tests build the same tree with it.
  */
 int lw_mibtree_add_all(struct lw_mibtree *t);
 
