@@ -11,32 +11,7 @@
 #include "base/scan.h"
 #include "cycle/collector.h"
 
-void lw_buddy_list_init(struct lw_buddy_list *l)
-{
-	l->rows = NULL;
-	l->n = 0;
-	l->cap = 0;
-}
-
-void lw_buddy_list_free(struct lw_buddy_list *l)
-{
-	free(l->rows);
-	lw_buddy_list_init(l);
-}
-
-void lw_buddy_list_reset(struct lw_buddy_list *l)
-{
-	l->n = 0;
-}
-
-static int grow(struct lw_buddy_list *l)
-{
-	void *rows = l->rows;
-	int rc = lw_rows_grow(&rows, &l->cap, sizeof(struct lw_buddy), 8);  /* up to 4 populated zones a node */
-
-	l->rows = rows;
-	return rc;
-}
+LW_ROW_LIST_DEFINE(lw_buddy_list, 8)  /* up to 4 populated zones a node */
 
 /* The counts after the zone name, each ending at a blank or the line's end. */
 static int parse_counts(struct lw_scan *s, unsigned line, struct lw_buddy *b, bool cut,
@@ -105,7 +80,7 @@ static int parse_lines(const char *buf, size_t len, struct lw_buddy_list *out,
 		if (lw_zone_header_parse(&s, "buddyinfo", line, &b.node, b.name, err) ||
 		    parse_counts(&s, line, &b, cut, err) || check_row(out, &b, line, cut, err))
 			return -1;
-		if (out->n == out->cap && grow(out))
+		if (out->n == out->cap && lw_buddy_list_grow(out))
 			return lw_error_set(err, ENOMEM, "buddyinfo line %u: out of memory", line);
 		out->rows[out->n++] = b;
 		lw_scan_next_line(&s);

@@ -24,6 +24,8 @@ struct lw_membership_list {
 
 void lw_membership_list_init(struct lw_membership_list *l);
 void lw_membership_list_free(struct lw_membership_list *l);
+/* Empties the list, keeping its memory for the next parse. */
+void lw_membership_list_reset(struct lw_membership_list *l);
 
 /* Appends every row of from to l; -1 (l unchanged) when out of memory. */
 int lw_membership_list_append(struct lw_membership_list *l,
