@@ -227,13 +227,9 @@ bool lw_mib_alarm_value(netsnmp_variable_list *vb, unsigned column, const struct
 static int load_alarms(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_snapshot *s = agent->current;
-	size_t n = s ? s->alarms.n : 0;
 
-	if (lw_table_rows_alloc(out, n, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		lw_table_rows_push(out, 1, 1, &s->alarms.rows[i])[0] = s->alarms.rows[i].index;
-	return 0;
+	return lw_table_rows_keyed(out, s ? s->alarms.rows : NULL, s ? s->alarms.n : 0,
+				   sizeof(*s->alarms.rows), LW_ROW_KEY(struct lw_alarm, index));
 }
 
 static struct lw_table alarm_table =

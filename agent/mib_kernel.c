@@ -110,13 +110,9 @@ static const struct lw_object slab_columns[] = {
 static int load_slabs(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_kmem *k = agent->current ? kmem(agent) : NULL;
-	size_t n = k ? k->slabs.n : 0;
 
-	if (lw_table_rows_alloc(out, n, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		lw_table_rows_push(out, 1, 1, &k->slabs.rows[i])[0] = k->slabs.rows[i].index;
-	return 0;
+	return lw_table_rows_keyed(out, k ? k->slabs.rows : NULL, k ? k->slabs.n : 0,
+				   sizeof(*k->slabs.rows), LW_ROW_KEY(struct lw_slab, index));
 }
 
 static struct lw_table slab_table =

@@ -69,13 +69,9 @@ static const struct lw_object proc_columns[] = {
 static int load_procs(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_proc_table *t = agent->current ? procs(agent) : NULL;
-	size_t n = t ? t->count : 0;
 
-	if (lw_table_rows_alloc(out, n, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		lw_table_rows_push(out, 1, 1, &t->rows[i])[0] = t->rows[i].pid;
-	return 0;
+	return lw_table_rows_keyed(out, t ? t->rows : NULL, t ? t->count : 0, sizeof(*t->rows),
+				   LW_ROW_KEY(struct lw_proc, pid));
 }
 
 static struct lw_table proc_table =
@@ -117,13 +113,9 @@ static const struct lw_object group_columns[] = {
 static int load_groups(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_proc_table *t = agent->current ? procs(agent) : NULL;
-	size_t n = t ? t->ngroups : 0;
 
-	if (lw_table_rows_alloc(out, n, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		lw_table_rows_push(out, 1, 1, &t->groups[i])[0] = t->groups[i].index;
-	return 0;
+	return lw_table_rows_keyed(out, t ? t->groups : NULL, t ? t->ngroups : 0,
+				   sizeof(*t->groups), LW_ROW_KEY(struct lw_proc_group, index));
 }
 
 static struct lw_table group_table =

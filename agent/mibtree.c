@@ -155,6 +155,21 @@ oid *lw_table_rows_push(struct lw_table_rows *out, size_t index_max_len, size_t 
 	return index;
 }
 
+int lw_table_rows_keyed(struct lw_table_rows *out, const void *rows, size_t n, size_t size,
+			size_t key_offset)
+{
+	if (lw_table_rows_alloc(out, n, 1))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *row = (const char *)rows + i * size;
+		uint32_t key;
+
+		memcpy(&key, row + key_offset, sizeof(key));
+		lw_table_rows_push(out, 1, 1, row)[0] = key;
+	}
+	return 0;
+}
+
 static int row_cmp(const void *a, const void *b)
 {
 	const struct lw_table_row *x = a, *y = b;

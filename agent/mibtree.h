@@ -120,6 +120,19 @@ oid *lw_table_rows_push(struct lw_table_rows *out, size_t index_max_len, size_t 
 void lw_table_rows_free(struct lw_table_rows *r);
 
 /*
+ * The whole load of a table indexed by a uint32_t its rows carry (a pid, a name's hash): a row
+ * for each of the n elements of the array at rows (size bytes each), indexed by the uint32_t at
+ * key_offset in it (LW_ROW_KEY). -1 when out of memory.
+ */
+int lw_table_rows_keyed(struct lw_table_rows *out, const void *rows, size_t n, size_t size,
+			size_t key_offset);
+
+/* offsetof(type, key) for lw_table_rows_keyed; a key not the size of a uint32_t does not compile. */
+#define LW_ROW_KEY(type, key)                                                                 \
+	(offsetof(type, key) +                                                                \
+	 0 * sizeof(char[sizeof(((type *)0)->key) == sizeof(uint32_t) ? 1 : -1]))
+
+/*
  * Rebuilds a table's rows from the agent's served state (on the agent thread, when a snapshot
  * arrives). Returns -1 when out of memory: the table is then empty until the next snapshot.
  */
