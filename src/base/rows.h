@@ -13,11 +13,18 @@
 int lw_rows_grow(void **rows, size_t *cap, size_t size, size_t first);
 
 /*
- * Defines the functions of a caller-owned row list, struct list { ROW *rows; size_t n, cap; },
- * once for every such list: list_init (empty, no memory), list_free, list_reset (empty, the
- * memory kept for the next parse), declared in the list's header; and the file's own static
- * list_grow, which doubles the rows from first (-1, the list unchanged, when out of memory).
+ * A caller-owned row list, struct list { ROW *rows; size_t n, cap; }, has the same functions
+ * whatever its rows: list_init (empty, no memory), list_free, and list_reset (empty, the memory
+ * kept for the next parse). Its header declares them with LW_ROW_LIST_DECLARE; its source
+ * defines them with LW_ROW_LIST_DEFINE, together with its own static list_grow, which doubles
+ * the rows from first (-1, the list unchanged, when out of memory).
  */
+#define LW_ROW_LIST_DECLARE(list)                                                              \
+	void list##_init(struct list *l);                                                      \
+	void list##_free(struct list *l);                                                      \
+	void list##_reset(struct list *l)
+
+
 #define LW_ROW_LIST_DEFINE(list, first)                                                        \
 	void list##_init(struct list *l)                                                       \
 	{                                                                                      \

@@ -8,6 +8,7 @@
 
 #include "base/readfile.h"
 #include "base/rows.h"
+#include "base/satmath.h"
 #include "base/scan.h"
 #include "cycle/collector.h"
 
@@ -101,27 +102,14 @@ int lw_buddyinfo_parse(const char *buf, size_t len, struct lw_buddy_list *out,
 	return 0;
 }
 
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
-static uint64_t mul_sat(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
 /* pages * page_size / 1024, exact: the KiB may fit where the bytes do not. */
 static uint64_t pages_to_kb(uint64_t pages, uint64_t page_size)
 {
 	uint64_t whole = page_size / 1024, rest = page_size % 1024;
 
 	/* pages = 1024a + b: pages * rest / 1024 = a * rest + b * rest / 1024, each in range. */
-	return add_sat(mul_sat(pages, whole), pages / 1024 * rest + pages % 1024 * rest / 1024);
+	return lw_add_sat(lw_mul_sat(pages, whole),
+			  pages / 1024 * rest + pages % 1024 * rest / 1024);
 }
 
 uint64_t lw_buddy_free_kb(const struct lw_buddy *b, unsigned min_order, uint64_t page_size)
@@ -131,7 +119,7 @@ uint64_t lw_buddy_free_kb(const struct lw_buddy *b, unsigned min_order, uint64_t
 	for (unsigned o = min_order; o < b->orders && o < LW_BUDDY_ORDERS_MAX; o++) {
 		uint64_t blocks = b->free[o];
 
-		pages = add_sat(pages, blocks > UINT64_MAX >> o ? UINT64_MAX : blocks << o);
+		pages = lw_add_sat(pages, blocks > UINT64_MAX >> o ? UINT64_MAX : blocks << o);
 	}
 	return pages_to_kb(pages, page_size);
 }

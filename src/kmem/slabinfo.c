@@ -8,6 +8,7 @@
 
 #include "proc/proctable.h"
 #include "base/rows.h"
+#include "base/satmath.h"
 #include "base/scan.h"
 
 /* Column names of the header, for error texts. */
@@ -188,22 +189,15 @@ int lw_slabinfo_parse(const char *buf, size_t len, struct lw_slab_list *out,
 }
 
 /* Slab figures multiply three kernel numbers: a hostile file must clamp, not wrap. */
-static uint64_t mul_sat(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
 uint64_t lw_slab_total_bytes(const struct lw_slab *s, uint64_t page_size)
 {
 	/* The first product clamps only when both are non-zero, so a 0 page size still gives 0. */
-	return mul_sat(mul_sat(s->num_slabs, s->pagesperslab), page_size);
+	return lw_mul_sat(lw_mul_sat(s->num_slabs, s->pagesperslab), page_size);
 }
 
 uint64_t lw_slab_active_bytes(const struct lw_slab *s)
 {
-	return mul_sat(s->active_objs, s->objsize);
+	return lw_mul_sat(s->active_objs, s->objsize);
 }
 
 static int by_index_then_line(const void *a, const void *b)
