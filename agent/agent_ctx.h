@@ -37,4 +37,13 @@ struct lw_agent {
 	bool running;
 };
 
+/* The served snapshot when collector c's last run succeeded, else NULL (its figures: no value). */
+static inline const struct lw_snapshot *lw_agent_served(const struct lw_agent *agent,
+							 enum lw_collector_id c)
+{
+	const struct lw_snapshot *s = agent->current;
+
+	return s != NULL && s->collectors[c].ok ? s : NULL;
+}
+
 #endif

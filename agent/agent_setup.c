@@ -11,7 +11,7 @@
 #include <net-snmp/agent/agent_sysORTable.h>
 
 #include "lw_oids.h"
-#include "mib_mcast.h"
+#include "mib_groups.h"
 #include "mibserve.h"
 #include "mibtree.h"
 

@@ -4,11 +4,7 @@
 #include <string.h>
 
 #include "lw_oids.h"
-#include "mib_kernel.h"
-#include "mib_mcast.h"
-#include "mib_proc.h"
-#include "mib_system.h"
-#include "mib_tcp.h"
+#include "mib_groups.h"
 
 size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
 {

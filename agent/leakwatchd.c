@@ -16,7 +16,7 @@
 #include "agent_config.h"
 #include "agent_ctx.h"
 #include "agent_setup.h"
-#include "mib_mcast.h"
+#include "mib_groups.h"
 #include "mibtree.h"
 #include "notify.h"
 #include "pidfile.h"

@@ -1,5 +1,5 @@
 /* mib_agent.c: lwAgent scalars and lwCollectorTable, answered from the served snapshot only. */
-#include "mib_agent.h"
+#include "mib_groups.h"
 
 #include <stdint.h>
 
@@ -7,37 +7,14 @@
 #include "lw_oids.h"
 #include "snmp_values.h"
 
-static bool version(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
-{
-	(void)row, (void)agent;
-	lw_set_string(vb, LW_VERSION);
-	return true;
-}
+/* The daemon's own figures: always there, but for the snapshot's time before the first one. */
+#define AGENT_VALUE(fn, absent, set) LW_VALUE_FN(fn, (void)0, absent, set)
 
-static bool start_time(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
-{
-	(void)row;
-	lw_set_dateandtime(vb, &agent->start_time);
-	return true;
-}
-
-static bool sample_interval(netsnmp_variable_list *vb, const void *row,
-			    const struct lw_agent *agent)
-{
-	(void)row;
-	lw_set_unsigned(vb, agent->cfg->interval_s);
-	return true;
-}
-
-static bool snapshot_time(netsnmp_variable_list *vb, const void *row,
-			  const struct lw_agent *agent)
-{
-	(void)row;
-	if (agent->current == NULL)
-		return false;
-	lw_set_dateandtime(vb, &agent->current->completed);
-	return true;
-}
+AGENT_VALUE(version, false, lw_set_string(vb, LW_VERSION))
+AGENT_VALUE(start_time, false, lw_set_dateandtime(vb, &agent->start_time))
+AGENT_VALUE(sample_interval, false, lw_set_unsigned(vb, agent->cfg->interval_s))
+AGENT_VALUE(snapshot_time, agent->current == NULL,
+	    lw_set_dateandtime(vb, &agent->current->completed))
 
 static const struct lw_object agent_objects[] = {
 	{ 1, ASN_OCTET_STR, LW_READ_ONLY, version, NULL, "lwAgentVersion" },
@@ -46,10 +23,8 @@ static const struct lw_object agent_objects[] = {
 	{ 4, ASN_OCTET_STR, LW_READ_ONLY, snapshot_time, NULL, "lwAgentSnapshotTime" },
 };
 
-static struct lw_scalar_group agent_group = {
-	"lwAgent", { LW_OID_AGENT }, OID_LENGTH(((oid[]){ LW_OID_AGENT })), agent_objects,
-	sizeof(agent_objects) / sizeof(agent_objects[0]), NULL,
-};
+static struct lw_scalar_group agent_group =
+	LW_SCALAR_GROUP("lwAgent", LW_OID_AGENT, agent_objects, NULL);
 
 /* A collector row's data is its id; its figures are the served snapshot's (none before one). */
 static const struct lw_collector_stats *stats(const void *row, const struct lw_agent *agent)
@@ -57,15 +32,9 @@ static const struct lw_collector_stats *stats(const void *row, const struct lw_a
 	return agent->current ? &agent->current->collectors[(uintptr_t)row] : NULL;
 }
 
-#define COLLECTOR_VALUE(fn, set)                                                             \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_collector_stats *st = stats(row, agent);                     \
-		if (st == NULL)                                                              \
-			return false;                                                        \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define COLLECTOR_VALUE(fn, set)                                                                \
+	LW_VALUE_FN(fn, const struct lw_collector_stats *st = stats(row, agent), st == NULL,    \
+		    set)
 
 COLLECTOR_VALUE(col_name, lw_set_string(vb, lw_collector_def((enum lw_collector_id)(uintptr_t)row)->name))
 COLLECTOR_VALUE(col_interval, lw_set_unsigned(vb, st->interval_s))
@@ -101,11 +70,8 @@ static int load_collectors(const struct lw_agent *agent, struct lw_table_rows *o
 	return 0;
 }
 
-static struct lw_table collector_table = {
-	"lwCollectorTable", { LW_OID_COLLECTOR_ENTRY },
-	OID_LENGTH(((oid[]){ LW_OID_COLLECTOR_ENTRY })), collector_columns,
-	sizeof(collector_columns) / sizeof(collector_columns[0]), load_collectors, { 0 },
-};
+static struct lw_table collector_table =
+	LW_TABLE("lwCollectorTable", LW_OID_COLLECTOR_ENTRY, collector_columns, load_collectors);
 
 int lw_mib_agent_add(struct lw_mibtree *t)
 {

@@ -1,5 +1,5 @@
 /* mib_alarms.c: lwAlarms: the settable thresholds, lwAlarmTable, lwTrendTable and their scalars. */
-#include "mib_alarms.h"
+#include "mib_groups.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -12,13 +12,8 @@
 
 /* --- lwThresholds: read-write, one group, SET phases stateless (see mibtree.h) --- */
 
-#define THRESHOLD_VALUE(fn, id)                                                              \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		(void)row;                                                                   \
-		lw_set_unsigned(vb, agent->cfg->thresholds.v[id]);                            \
-		return true;                                                                 \
-	}
+#define THRESHOLD_VALUE(fn, id)                                                                 \
+	LW_VALUE_FN(fn, (void)0, false, lw_set_unsigned(vb, agent->cfg->thresholds.v[id]))
 
 THRESHOLD_VALUE(leak_window, LW_TH_LEAK_WINDOW)
 THRESHOLD_VALUE(leak_significance, LW_TH_LEAK_SIGNIFICANCE)
@@ -175,21 +170,12 @@ static void undo(struct lw_agent *agent, netsnmp_variable_list *const *vbs, size
 
 static const struct lw_writable_group threshold_sets = { consistent, persist, apply, undo };
 
-static struct lw_scalar_group threshold_group = {
-	"lwThresholds", { LW_OID_THRESHOLDS }, THRESHOLDS_LEN, threshold_objects,
-	sizeof(threshold_objects) / sizeof(threshold_objects[0]), &threshold_sets,
-};
+static struct lw_scalar_group threshold_group =
+	LW_SCALAR_GROUP("lwThresholds", LW_OID_THRESHOLDS, threshold_objects, &threshold_sets);
 
 /* --- lwAlarmTable: a row's data is its struct lw_alarm in the served snapshot --- */
 
-#define ALARM_VALUE(fn, set)                                                                 \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_alarm *a = row;                                              \
-		(void)agent;                                                                 \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define ALARM_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_alarm *a = row, false, set)
 
 ALARM_VALUE(alarm_type, snmp_set_var_typed_integer(vb, ASN_INTEGER, a->type))
 ALARM_VALUE(alarm_object, lw_set_string(vb, a->object))
@@ -241,19 +227,13 @@ bool lw_mib_alarm_value(netsnmp_variable_list *vb, unsigned column, const struct
 static int load_alarms(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_snapshot *s = agent->current;
-	size_t n = s ? s->alarms.n : 0;
 
-	if (lw_table_rows_alloc(out, n, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		lw_table_rows_push(out, 1, 1, &s->alarms.rows[i])[0] = s->alarms.rows[i].index;
-	return 0;
+	return lw_table_rows_keyed(out, s ? s->alarms.rows : NULL, s ? s->alarms.n : 0,
+				   sizeof(*s->alarms.rows), LW_ROW_KEY(struct lw_alarm, index));
 }
 
-static struct lw_table alarm_table = {
-	"lwAlarmTable", { LW_OID_ALARM_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_ALARM_ENTRY })),
-	alarm_columns, sizeof(alarm_columns) / sizeof(alarm_columns[0]), load_alarms, { 0 },
-};
+static struct lw_table alarm_table =
+	LW_TABLE("lwAlarmTable", LW_OID_ALARM_ENTRY, alarm_columns, load_alarms);
 
 /* --- lwTrendTable: a row's data is its struct lw_trend in the served snapshot --- */
 
@@ -266,14 +246,7 @@ static bool trend_name(netsnmp_variable_list *vb, const void *row, const struct 
 	return true;
 }
 
-#define TREND_VALUE(fn, set)                                                                 \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_trend *t = row;                                              \
-		(void)agent;                                                                 \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define TREND_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_trend *t = row, false, set)
 
 TREND_VALUE(trend_state, lw_set_leak_state(vb, t->state))
 TREND_VALUE(trend_value, lw_set_counter64(vb, t->value))
@@ -301,23 +274,13 @@ static int load_trends(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table trend_table = {
-	"lwTrendTable", { LW_OID_TREND_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_TREND_ENTRY })),
-	trend_columns, sizeof(trend_columns) / sizeof(trend_columns[0]), load_trends, { 0 },
-};
+static struct lw_table trend_table =
+	LW_TABLE("lwTrendTable", LW_OID_TREND_ENTRY, trend_columns, load_trends);
 
 /* --- lwAlarms scalars --- */
 
-#define ALARMS_VALUE(fn, set)                                                                \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_snapshot *s = agent->current;                                \
-		(void)row;                                                                   \
-		if (s == NULL)                                                               \
-			return false;                                                        \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define ALARMS_VALUE(fn, set)                                                                   \
+	LW_VALUE_FN(fn, const struct lw_snapshot *s = agent->current, s == NULL, set)
 
 ALARMS_VALUE(alarm_count, lw_set_gauge(vb, s->alarms.n))
 ALARMS_VALUE(alarm_events, lw_set_counter32(vb, (uint32_t)s->alarms.last_seq))
@@ -329,10 +292,8 @@ static const struct lw_object alarms_objects[] = {
 	{ 6, ASN_COUNTER, LW_READ_ONLY, alarm_suppressed, NULL, "lwAlarmSuppressed" },
 };
 
-static struct lw_scalar_group alarms_group = {
-	"lwAlarms", { LW_OID_ALARMS }, OID_LENGTH(((oid[]){ LW_OID_ALARMS })), alarms_objects,
-	sizeof(alarms_objects) / sizeof(alarms_objects[0]), NULL,
-};
+static struct lw_scalar_group alarms_group =
+	LW_SCALAR_GROUP("lwAlarms", LW_OID_ALARMS, alarms_objects, NULL);
 
 int lw_mib_alarms_add(struct lw_mibtree *t)
 {

@@ -1,5 +1,5 @@
 /* mib_kernel.c: lwKernelMemory, lwSlabTable, lwZoneTable, lwBuddyTable, lwVmstat and scalars. */
-#include "mib_kernel.h"
+#include "mib_groups.h"
 
 #include <stdlib.h>
 
@@ -20,21 +20,14 @@ static const struct lw_kmem *kmem(const struct lw_agent *agent)
 
 static const struct lw_meminfo *meminfo(const struct lw_agent *agent)
 {
-	const struct lw_snapshot *s = agent->current;
+	const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_MEMINFO);
 
-	return s != NULL && s->collectors[LW_COL_MEMINFO].ok ? &s->sys.meminfo : NULL;
+	return s != NULL ? &s->sys.meminfo : NULL;
 }
 
-#define MEMORY_VALUE(fn, field, set)                                                         \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_meminfo *m = meminfo(agent);                                 \
-		(void)row;                                                                   \
-		if (m == NULL || !lw_meminfo_has(m, field))                                  \
-			return false;                                                        \
-		set(vb, m->kb[field]);                                                       \
-		return true;                                                                 \
-	}
+#define MEMORY_VALUE(fn, field, set)                                                            \
+	LW_VALUE_FN(fn, const struct lw_meminfo *m = meminfo(agent),                            \
+		    m == NULL || !lw_meminfo_has(m, field), set(vb, m->kb[field]))
 
 MEMORY_VALUE(slab_kb, LW_MI_SLAB, lw_set_counter64)
 MEMORY_VALUE(sreclaimable_kb, LW_MI_SRECLAIMABLE, lw_set_counter64)
@@ -78,21 +71,12 @@ static const struct lw_object memory_objects[] = {
 	{ 13, ASN_COUNTER64, LW_READ_ONLY, unaccounted_kb, NULL, "lwUnaccountedKB" },
 };
 
-static struct lw_scalar_group memory_group = {
-	"lwKernelMemory", { LW_OID_KERNEL_MEMORY }, OID_LENGTH(((oid[]){ LW_OID_KERNEL_MEMORY })),
-	memory_objects, sizeof(memory_objects) / sizeof(memory_objects[0]), NULL,
-};
+static struct lw_scalar_group memory_group =
+	LW_SCALAR_GROUP("lwKernelMemory", LW_OID_KERNEL_MEMORY, memory_objects, NULL);
 
 /* --- lwSlabTable: a row's data is its struct lw_slab --- */
 
-#define SLAB_VALUE(fn, set)                                                                  \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_slab *s = row;                                               \
-		(void)agent;                                                                 \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define SLAB_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_slab *s = row, false, set)
 
 SLAB_VALUE(slab_name, lw_set_string(vb, s->name))
 SLAB_VALUE(slab_active_objs, lw_set_gauge(vb, s->active_objs))
@@ -126,19 +110,13 @@ static const struct lw_object slab_columns[] = {
 static int load_slabs(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_kmem *k = agent->current ? kmem(agent) : NULL;
-	size_t n = k ? k->slabs.n : 0;
 
-	if (lw_table_rows_alloc(out, n, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		lw_table_rows_push(out, 1, 1, &k->slabs.rows[i])[0] = k->slabs.rows[i].index;
-	return 0;
+	return lw_table_rows_keyed(out, k ? k->slabs.rows : NULL, k ? k->slabs.n : 0,
+				   sizeof(*k->slabs.rows), LW_ROW_KEY(struct lw_slab, index));
 }
 
-static struct lw_table slab_table = {
-	"lwSlabTable", { LW_OID_SLAB_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_SLAB_ENTRY })),
-	slab_columns, sizeof(slab_columns) / sizeof(slab_columns[0]), load_slabs, { 0 },
-};
+static struct lw_table slab_table =
+	LW_TABLE("lwSlabTable", LW_OID_SLAB_ENTRY, slab_columns, load_slabs);
 
 /* --- lwZoneTable: (node, zone index), a zone with its buddyinfo line --- */
 
@@ -155,16 +133,9 @@ static bool zone_name(netsnmp_variable_list *vb, const void *row, const struct l
 }
 
 /* A page count the kernel does not print for this zone has no value. */
-#define ZONE_VALUE(fn, field)                                                                \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_zone *z = ((const struct zone_row *)row)->zone;              \
-		(void)agent;                                                                 \
-		if (!lw_zone_has(z, field))                                                  \
-			return false;                                                        \
-		lw_set_gauge(vb, z->pages[field]);                                           \
-		return true;                                                                 \
-	}
+#define ZONE_VALUE(fn, field)                                                                   \
+	LW_VALUE_FN(fn, const struct lw_zone *z = ((const struct zone_row *)row)->zone,         \
+		    !lw_zone_has(z, field), lw_set_gauge(vb, z->pages[field]))
 
 ZONE_VALUE(zone_free, LW_ZONE_FREE)
 ZONE_VALUE(zone_min, LW_ZONE_MIN)
@@ -230,10 +201,8 @@ static int load_zones(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table zone_table = {
-	"lwZoneTable", { LW_OID_ZONE_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_ZONE_ENTRY })),
-	zone_columns, sizeof(zone_columns) / sizeof(zone_columns[0]), load_zones, { 0 },
-};
+static struct lw_table zone_table =
+	LW_TABLE("lwZoneTable", LW_OID_ZONE_ENTRY, zone_columns, load_zones);
 
 /* --- lwBuddyTable: (node, zone index, order) of each buddyinfo line matched to a zone --- */
 
@@ -272,7 +241,7 @@ static int load_buddies(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_snapshot *s = agent->current;
 	const struct lw_kmem *k = s ? &s->kmem : NULL;
-	bool ok = s != NULL && s->collectors[LW_COL_BUDDYINFO].ok;
+	bool ok = lw_agent_served(agent, LW_COL_BUDDYINFO) != NULL;
 	size_t orders = 0, n = 0;
 	struct buddy_row *rows;
 
@@ -306,23 +275,14 @@ static int load_buddies(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;  /* lw_mibtree_load_one sorts the rows by index */
 }
 
-static struct lw_table buddy_table = {
-	"lwBuddyTable", { LW_OID_BUDDY_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_BUDDY_ENTRY })),
-	buddy_columns, sizeof(buddy_columns) / sizeof(buddy_columns[0]), load_buddies, { 0 },
-};
+static struct lw_table buddy_table =
+	LW_TABLE("lwBuddyTable", LW_OID_BUDDY_ENTRY, buddy_columns, load_buddies);
 
 /* --- lwKernel scalars --- */
 
-#define SLABINFO_VALUE(fn, set)                                                              \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_snapshot *s = agent->current;                                \
-		(void)row;                                                                   \
-		if (s == NULL || !s->collectors[LW_COL_SLABINFO].ok)                         \
-			return false;                                                        \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define SLABINFO_VALUE(fn, set)                                                                 \
+	LW_VALUE_FN(fn, const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_SLABINFO),  \
+		    s == NULL, set)
 
 SLABINFO_VALUE(slab_rows, lw_set_gauge(vb, s->kmem.slabs.n))
 SLABINFO_VALUE(slab_dropped, lw_set_gauge(vb, s->kmem.slabs_dropped))
@@ -341,24 +301,15 @@ static const struct lw_object kernel_objects[] = {
 	{ 7, ASN_UNSIGNED, LW_READ_ONLY, kernel_interval, NULL, "lwKernelInterval" },
 };
 
-static struct lw_scalar_group kernel_group = {
-	"lwKernel", { LW_OID_KERNEL }, OID_LENGTH(((oid[]){ LW_OID_KERNEL })), kernel_objects,
-	sizeof(kernel_objects) / sizeof(kernel_objects[0]), NULL,
-};
+static struct lw_scalar_group kernel_group =
+	LW_SCALAR_GROUP("lwKernel", LW_OID_KERNEL, kernel_objects, NULL);
 
 /* --- lwVmstat: /proc/vmstat counters --- */
 
-#define VMSTAT_VALUE(fn, field)                                                              \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_snapshot *s = agent->current;                                \
-		(void)row;                                                                   \
-		if (s == NULL || !s->collectors[LW_COL_VMSTAT].ok ||                         \
-		    !lw_vmstat_has(&s->sys.vmstat, field))                                   \
-			return false;                                                        \
-		lw_set_counter64(vb, s->sys.vmstat.v[field]);                                \
-		return true;                                                                 \
-	}
+#define VMSTAT_VALUE(fn, field)                                                                 \
+	LW_VALUE_FN(fn, const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_VMSTAT),    \
+		    s == NULL || !lw_vmstat_has(&s->sys.vmstat, field),                         \
+		    lw_set_counter64(vb, s->sys.vmstat.v[field]))
 
 VMSTAT_VALUE(vm_pgfault, LW_VM_PGFAULT)
 VMSTAT_VALUE(vm_pgmajfault, LW_VM_PGMAJFAULT)
@@ -388,10 +339,8 @@ static const struct lw_object vmstat_objects[] = {
 	{ 12, ASN_COUNTER64, LW_READ_ONLY, vm_workingset_refault, NULL, "lwVmWorkingsetRefault" },
 };
 
-static struct lw_scalar_group vmstat_group = {
-	"lwVmstat", { LW_OID_VMSTAT }, OID_LENGTH(((oid[]){ LW_OID_VMSTAT })), vmstat_objects,
-	sizeof(vmstat_objects) / sizeof(vmstat_objects[0]), NULL,
-};
+static struct lw_scalar_group vmstat_group =
+	LW_SCALAR_GROUP("lwVmstat", LW_OID_VMSTAT, vmstat_objects, NULL);
 
 int lw_mib_kernel_add(struct lw_mibtree *t)
 {

@@ -1,9 +1,10 @@
 /* mib_mcast.c: lwMcastIfTable and lwMcastGroupTable from the captures, lwMcastMemberTable, scalars. */
-#include "mib_mcast.h"
+#include "mib_groups.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_ctx.h"
 #include "lw_oids.h"
 #include "snmp_values.h"
 
@@ -42,15 +43,10 @@ static size_t addr_index(oid *o, uint32_t ifindex, uint8_t family, const uint8_t
 
 /* --- lwMcastIfTable: a row's data is the capture's publication --- */
 
-#define IF_VALUE(fn, set)                                                                    \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_mcast_if_snap *s = row;                                      \
-		const struct lw_mcast_snapshot *t = &s->traffic;                             \
-		(void)agent, (void)t;                                                        \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define IF_VALUE(fn, set)                                                                       \
+	LW_VALUE_FN(fn,                                                                         \
+		    const struct lw_mcast_if_snap *s = row;                                     \
+		    const struct lw_mcast_snapshot *t = &s->traffic; (void)t, false, set)
 
 IF_VALUE(if_name, lw_set_string(vb, s->ifname))
 IF_VALUE(if_packets, lw_set_counter64(vb, t->packets))
@@ -133,10 +129,8 @@ static int load_ifs(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table if_table = {
-	"lwMcastIfTable", { LW_OID_MCAST_IF_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_MCAST_IF_ENTRY })),
-	if_columns, sizeof(if_columns) / sizeof(if_columns[0]), load_ifs, { 0 },
-};
+static struct lw_table if_table =
+	LW_TABLE("lwMcastIfTable", LW_OID_MCAST_IF_ENTRY, if_columns, load_ifs);
 
 /* --- lwMcastGroupTable: a group row with the interface it was seen on --- */
 
@@ -148,19 +142,15 @@ struct group_ref {
 /* The membership list served, or NULL while the mcast-members collector fails. */
 static const struct lw_membership_list *members_of(const struct lw_agent *agent)
 {
-	const struct lw_snapshot *s = agent->current;
+	const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_MCAST_MEMBERS);
 
-	return s != NULL && s->collectors[LW_COL_MCAST_MEMBERS].ok ? &s->members : NULL;
+	return s != NULL ? &s->members : NULL;
 }
 
-#define GROUP_VALUE(fn, set)                                                                 \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_mcast_group_row *r = ((const struct group_ref *)row)->row;   \
-		(void)agent;                                                                 \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define GROUP_VALUE(fn, set)                                                                    \
+	LW_VALUE_FN(fn,                                                                         \
+		    const struct lw_mcast_group_row *r = ((const struct group_ref *)row)->row,  \
+		    false, set)
 
 GROUP_VALUE(group_packets, lw_set_counter64(vb, r->packets))
 GROUP_VALUE(group_octets, lw_set_counter64(vb, r->octets))
@@ -226,28 +216,15 @@ static int load_groups(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table group_table = {
-	"lwMcastGroupTable", { LW_OID_MCAST_GROUP_ENTRY },
-	OID_LENGTH(((oid[]){ LW_OID_MCAST_GROUP_ENTRY })), group_columns,
-	sizeof(group_columns) / sizeof(group_columns[0]), load_groups, { 0 },
-};
+static struct lw_table group_table =
+	LW_TABLE("lwMcastGroupTable", LW_OID_MCAST_GROUP_ENTRY, group_columns, load_groups);
 
 /* --- lwMcastMemberTable: the kernel's memberships (/proc/net/igmp, igmp6) --- */
 
-static bool member_if_name(netsnmp_variable_list *vb, const void *row,
-			   const struct lw_agent *agent)
-{
-	(void)agent;
-	lw_set_string(vb, ((const struct lw_mcast_membership *)row)->ifname);
-	return true;
-}
+#define MEMBER_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_mcast_membership *m = row, false, set)
 
-static bool member_users(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
-{
-	(void)agent;
-	lw_set_gauge(vb, ((const struct lw_mcast_membership *)row)->users);
-	return true;
-}
+MEMBER_VALUE(member_if_name, lw_set_string(vb, m->ifname))
+MEMBER_VALUE(member_users, lw_set_gauge(vb, m->users))
 
 static const struct lw_object member_columns[] = {
 	{ 4, ASN_OCTET_STR, LW_READ_ONLY, member_if_name, NULL, "lwMcastMemberIfName" },
@@ -272,22 +249,13 @@ static int load_members(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table member_table = {
-	"lwMcastMemberTable", { LW_OID_MCAST_MEMBER_ENTRY },
-	OID_LENGTH(((oid[]){ LW_OID_MCAST_MEMBER_ENTRY })), member_columns,
-	sizeof(member_columns) / sizeof(member_columns[0]), load_members, { 0 },
-};
+static struct lw_table member_table =
+	LW_TABLE("lwMcastMemberTable", LW_OID_MCAST_MEMBER_ENTRY, member_columns, load_members);
 
 /* --- lwMulticast scalars: the capture configuration --- */
 
-#define CONFIG_VALUE(fn, set)                                                                \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_mcast_config *m = &agent->cfg->mcast;                         \
-		(void)row;                                                                   \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define CONFIG_VALUE(fn, set)                                                                   \
+	LW_VALUE_FN(fn, const struct lw_mcast_config *m = &agent->cfg->mcast, false, set)
 
 CONFIG_VALUE(mcast_interfaces, lw_set_gauge(vb, m->ninterfaces))
 CONFIG_VALUE(mcast_max_groups, lw_set_unsigned(vb, m->max_groups))
@@ -303,10 +271,8 @@ static const struct lw_object mcast_objects[] = {
 	{ 8, ASN_INTEGER, LW_READ_ONLY, mcast_direction, NULL, "lwMcastDirection" },
 };
 
-static struct lw_scalar_group mcast_group = {
-	"lwMulticast", { LW_OID_MCAST }, OID_LENGTH(((oid[]){ LW_OID_MCAST })), mcast_objects,
-	sizeof(mcast_objects) / sizeof(mcast_objects[0]), NULL,
-};
+static struct lw_scalar_group mcast_group =
+	LW_SCALAR_GROUP("lwMulticast", LW_OID_MCAST, mcast_objects, NULL);
 
 int lw_mib_mcast_add(struct lw_mibtree *t)
 {

@@ -1,5 +1,5 @@
 /* mib_proc.c: lwProcTable, lwProcGroupTable, lwProcTopTable, lwProcFdTable and lwProc scalars. */
-#include "mib_proc.h"
+#include "mib_groups.h"
 
 #include <stdint.h>
 
@@ -15,14 +15,7 @@ static const struct lw_proc_table *procs(const struct lw_agent *agent)
 
 /* --- lwProcTable: a row's data is its struct lw_proc --- */
 
-#define PROC_VALUE(fn, set)                                                                  \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_proc *p = row;                                               \
-		(void)agent;                                                                 \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define PROC_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_proc *p = row, false, set)
 
 PROC_VALUE(proc_name, lw_set_string(vb, lw_proc_str(procs(agent), p->name)))
 PROC_VALUE(proc_cmdline, lw_set_string(vb, lw_proc_str(procs(agent), p->cmdline)))
@@ -76,30 +69,17 @@ static const struct lw_object proc_columns[] = {
 static int load_procs(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_proc_table *t = agent->current ? procs(agent) : NULL;
-	size_t n = t ? t->count : 0;
 
-	if (lw_table_rows_alloc(out, n, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		lw_table_rows_push(out, 1, 1, &t->rows[i])[0] = t->rows[i].pid;
-	return 0;
+	return lw_table_rows_keyed(out, t ? t->rows : NULL, t ? t->count : 0, sizeof(*t->rows),
+				   LW_ROW_KEY(struct lw_proc, pid));
 }
 
-static struct lw_table proc_table = {
-	"lwProcTable", { LW_OID_PROC_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_PROC_ENTRY })),
-	proc_columns, sizeof(proc_columns) / sizeof(proc_columns[0]), load_procs, { 0 },
-};
+static struct lw_table proc_table =
+	LW_TABLE("lwProcTable", LW_OID_PROC_ENTRY, proc_columns, load_procs);
 
 /* --- lwProcGroupTable: a row's data is its struct lw_proc_group --- */
 
-#define GROUP_VALUE(fn, set)                                                                 \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_proc_group *g = row;                                         \
-		(void)agent;                                                                 \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define GROUP_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_proc_group *g = row, false, set)
 
 GROUP_VALUE(group_name, lw_set_string(vb, lw_proc_str(procs(agent), g->name)))
 GROUP_VALUE(group_count, lw_set_gauge(vb, g->count))
@@ -133,31 +113,17 @@ static const struct lw_object group_columns[] = {
 static int load_groups(const struct lw_agent *agent, struct lw_table_rows *out)
 {
 	const struct lw_proc_table *t = agent->current ? procs(agent) : NULL;
-	size_t n = t ? t->ngroups : 0;
 
-	if (lw_table_rows_alloc(out, n, 1))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		lw_table_rows_push(out, 1, 1, &t->groups[i])[0] = t->groups[i].index;
-	return 0;
+	return lw_table_rows_keyed(out, t ? t->groups : NULL, t ? t->ngroups : 0,
+				   sizeof(*t->groups), LW_ROW_KEY(struct lw_proc_group, index));
 }
 
-static struct lw_table group_table = {
-	"lwProcGroupTable", { LW_OID_PROC_GROUP_ENTRY },
-	OID_LENGTH(((oid[]){ LW_OID_PROC_GROUP_ENTRY })), group_columns,
-	sizeof(group_columns) / sizeof(group_columns[0]), load_groups, { 0 },
-};
+static struct lw_table group_table =
+	LW_TABLE("lwProcGroupTable", LW_OID_PROC_GROUP_ENTRY, group_columns, load_groups);
 
 /* --- lwProcTopTable: (metric, rank), a row's data is its struct lw_proc_top --- */
 
-#define TOP_VALUE(fn, set)                                                                   \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_proc_top *e = row;                                           \
-		(void)agent;                                                                 \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define TOP_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_proc_top *e = row, false, set)
 
 TOP_VALUE(top_pid, lw_set_unsigned(vb, e->pid))
 TOP_VALUE(top_name, lw_set_string(vb, lw_proc_str(procs(agent), e->name)))
@@ -189,21 +155,13 @@ static int load_top(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table top_table = {
-	"lwProcTopTable", { LW_OID_PROC_TOP_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_PROC_TOP_ENTRY })),
-	top_columns, sizeof(top_columns) / sizeof(top_columns[0]), load_top, { 0 },
-};
+static struct lw_table top_table =
+	LW_TABLE("lwProcTopTable", LW_OID_PROC_TOP_ENTRY, top_columns, load_top);
 
 /* --- lwProcFdTable: the rows of lwProcTable in the top-N by descriptors --- */
 
-#define FD_VALUE(fn, field)                                                                  \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_fd_types *f = row;                                           \
-		(void)agent;                                                                 \
-		lw_set_gauge(vb, f->field);                                                  \
-		return true;                                                                 \
-	}
+#define FD_VALUE(fn, field)                                                                     \
+	LW_VALUE_FN(fn, const struct lw_fd_types *f = row, false, lw_set_gauge(vb, f->field))
 
 FD_VALUE(fd_sockets, sockets)
 FD_VALUE(fd_pipes, pipes)
@@ -234,22 +192,12 @@ static int load_fds(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table fd_table = {
-	"lwProcFdTable", { LW_OID_PROC_FD_ENTRY }, OID_LENGTH(((oid[]){ LW_OID_PROC_FD_ENTRY })),
-	fd_columns, sizeof(fd_columns) / sizeof(fd_columns[0]), load_fds, { 0 },
-};
+static struct lw_table fd_table =
+	LW_TABLE("lwProcFdTable", LW_OID_PROC_FD_ENTRY, fd_columns, load_fds);
 
 /* --- lwProcesses scalars --- */
 
-#define SCALAR_VALUE(fn, set)                                                                \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		(void)row;                                                                   \
-		if (agent->current == NULL)                                                  \
-			return false;                                                        \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define SCALAR_VALUE(fn, set) LW_VALUE_FN(fn, (void)0, agent->current == NULL, set)
 
 SCALAR_VALUE(proc_rows, lw_set_gauge(vb, procs(agent)->count))
 SCALAR_VALUE(proc_dropped, lw_set_gauge(vb, procs(agent)->dropped))
@@ -261,10 +209,8 @@ static const struct lw_object processes_objects[] = {
 	{ 7, ASN_UNSIGNED, LW_READ_ONLY, proc_top_n, NULL, "lwProcTopN" },
 };
 
-static struct lw_scalar_group processes_group = {
-	"lwProcesses", { LW_OID_PROCESSES }, OID_LENGTH(((oid[]){ LW_OID_PROCESSES })),
-	processes_objects, sizeof(processes_objects) / sizeof(processes_objects[0]), NULL,
-};
+static struct lw_scalar_group processes_group =
+	LW_SCALAR_GROUP("lwProcesses", LW_OID_PROCESSES, processes_objects, NULL);
 
 int lw_mib_proc_add(struct lw_mibtree *t)
 {

@@ -1,28 +1,14 @@
 /* mib_system.c: lwSystem scalars: load, memory, file handles, process and thread counts. */
-#include "mib_system.h"
+#include "mib_groups.h"
 
 #include "agent_ctx.h"
 #include "lw_oids.h"
 #include "snmp_values.h"
 
-/* The served snapshot when its collector c succeeded, else NULL (no value). */
-static const struct lw_snapshot *ok(const struct lw_agent *agent, enum lw_collector_id c)
-{
-	const struct lw_snapshot *s = agent->current;
-
-	return s != NULL && s->collectors[c].ok ? s : NULL;
-}
-
-#define SYS_VALUE(fn, collector, set)                                                        \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_snapshot *s = ok(agent, collector);                          \
-		(void)row;                                                                   \
-		if (s == NULL)                                                               \
-			return false;                                                        \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+/* A figure of the served snapshot: no value while its collector fails. */
+#define SYS_VALUE(fn, collector, set)                                                           \
+	LW_VALUE_FN(fn, const struct lw_snapshot *s = lw_agent_served(agent, collector),        \
+		    s == NULL, set)
 
 SYS_VALUE(load1, LW_COL_LOADAVG, lw_set_gauge(vb, s->sys.loadavg.load1))
 SYS_VALUE(load5, LW_COL_LOADAVG, lw_set_gauge(vb, s->sys.loadavg.load5))
@@ -34,23 +20,10 @@ SYS_VALUE(files_max, LW_COL_FILENR, lw_set_counter64(vb, s->sys.filenr.max))
 SYS_VALUE(processes, LW_COL_PROCESSES, lw_set_gauge(vb, s->sys.processes))
 
 /* A /proc/meminfo figure in KiB; absent when the kernel does not print the field. */
-static bool meminfo(netsnmp_variable_list *vb, const struct lw_agent *agent,
-		    enum lw_meminfo_field f)
-{
-	const struct lw_snapshot *s = ok(agent, LW_COL_MEMINFO);
-
-	if (s == NULL || !lw_meminfo_has(&s->sys.meminfo, f))
-		return false;
-	lw_set_counter64(vb, s->sys.meminfo.kb[f]);
-	return true;
-}
-
-#define MEMINFO_VALUE(fn, field)                                                             \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		(void)row;                                                                   \
-		return meminfo(vb, agent, field);                                            \
-	}
+#define MEMINFO_VALUE(fn, field)                                                                \
+	LW_VALUE_FN(fn, const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_MEMINFO),   \
+		    s == NULL || !lw_meminfo_has(&s->sys.meminfo, field),                       \
+		    lw_set_counter64(vb, s->sys.meminfo.kb[field]))
 
 MEMINFO_VALUE(mem_total, LW_MI_MEM_TOTAL)
 MEMINFO_VALUE(mem_free, LW_MI_MEM_FREE)
@@ -81,10 +54,8 @@ static const struct lw_object system_objects[] = {
 	{ 16, ASN_GAUGE, LW_READ_ONLY, threads, NULL, "lwThreadCount" },
 };
 
-static struct lw_scalar_group system_group = {
-	"lwSystem", { LW_OID_SYSTEM }, OID_LENGTH(((oid[]){ LW_OID_SYSTEM })), system_objects,
-	sizeof(system_objects) / sizeof(system_objects[0]), NULL,
-};
+static struct lw_scalar_group system_group =
+	LW_SCALAR_GROUP("lwSystem", LW_OID_SYSTEM, system_objects, NULL);
 
 int lw_mib_system_add(struct lw_mibtree *t)
 {

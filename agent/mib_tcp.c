@@ -1,5 +1,5 @@
 /* mib_tcp.c: lwTcpStateTable, lwTcpTopRemoteTable, lwTcpPortStateTable, lwTcp scalars and groups. */
-#include "mib_tcp.h"
+#include "mib_groups.h"
 
 #include <stdint.h>
 
@@ -10,21 +10,15 @@
 /* The served TCP table, or NULL while the tcp collector's last run failed. */
 static const struct lw_tcp_table *tcp_of(const struct lw_agent *agent)
 {
-	const struct lw_snapshot *s = agent->current;
+	const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_TCP);
 
-	return s != NULL && s->collectors[LW_COL_TCP].ok ? &s->tcp : NULL;
+	return s != NULL ? &s->tcp : NULL;
 }
 
 /* --- lwTcpStateTable: a row's data is the state's counts { IPv4, IPv6 } --- */
 
-#define STATE_VALUE(fn, expr)                                                                \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const uint64_t *c = row;                                                     \
-		(void)agent;                                                                 \
-		lw_set_gauge(vb, expr);                                                      \
-		return true;                                                                 \
-	}
+#define STATE_VALUE(fn, expr)                                                                   \
+	LW_VALUE_FN(fn, const uint64_t *c = row, false, lw_set_gauge(vb, expr))
 
 STATE_VALUE(state_count, c[0] + c[1])
 STATE_VALUE(state_count_v4, c[0])
@@ -49,47 +43,18 @@ static int load_states(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table state_table = {
-	"lwTcpStateTable", { LW_OID_TCP_STATE_ENTRY },
-	OID_LENGTH(((oid[]){ LW_OID_TCP_STATE_ENTRY })), state_columns,
-	sizeof(state_columns) / sizeof(state_columns[0]), load_states, { 0 },
-};
+static struct lw_table state_table =
+	LW_TABLE("lwTcpStateTable", LW_OID_TCP_STATE_ENTRY, state_columns, load_states);
 
 /* --- lwTcpTopRemoteTable: (state, rank), a row's data is its struct lw_topk_entry --- */
 
-static bool remote_addr_type(netsnmp_variable_list *vb, const void *row,
-			     const struct lw_agent *agent)
-{
-	const struct lw_topk_entry *e = row;
+#define REMOTE_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_topk_entry *e = row, false, set)
 
-	(void)agent;
-	snmp_set_var_typed_integer(vb, ASN_INTEGER, e->addr.family);
-	return true;
-}
-
-static bool remote_addr(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
-{
-	const struct lw_topk_entry *e = row;
-
-	(void)agent;
-	snmp_set_var_typed_value(vb, ASN_OCTET_STR, e->addr.bytes,
-				 e->addr.family == LW_ADDR_IPV6 ? 16 : 4);
-	return true;
-}
-
-static bool remote_count(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
-{
-	(void)agent;
-	lw_set_gauge(vb, ((const struct lw_topk_entry *)row)->count);
-	return true;
-}
-
-static bool remote_error(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
-{
-	(void)agent;
-	lw_set_gauge(vb, ((const struct lw_topk_entry *)row)->error);
-	return true;
-}
+REMOTE_VALUE(remote_addr_type, snmp_set_var_typed_integer(vb, ASN_INTEGER, e->addr.family))
+REMOTE_VALUE(remote_addr, snmp_set_var_typed_value(vb, ASN_OCTET_STR, e->addr.bytes,
+						   e->addr.family == LW_ADDR_IPV6 ? 16 : 4))
+REMOTE_VALUE(remote_count, lw_set_gauge(vb, e->count))
+REMOTE_VALUE(remote_error, lw_set_gauge(vb, e->error))
 
 static const struct lw_object remote_columns[] = {
 	{ 3, ASN_INTEGER, LW_READ_ONLY, remote_addr_type, NULL, "lwTcpTopRemoteAddrType" },
@@ -118,21 +83,14 @@ static int load_remotes(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table remote_table = {
-	"lwTcpTopRemoteTable", { LW_OID_TCP_TOP_REMOTE_ENTRY },
-	OID_LENGTH(((oid[]){ LW_OID_TCP_TOP_REMOTE_ENTRY })), remote_columns,
-	sizeof(remote_columns) / sizeof(remote_columns[0]), load_remotes, { 0 },
-};
+static struct lw_table remote_table =
+	LW_TABLE("lwTcpTopRemoteTable", LW_OID_TCP_TOP_REMOTE_ENTRY, remote_columns, load_remotes);
 
 /* --- lwTcpPortStateTable: a row's data is its struct lw_tcp_port_row --- */
 
-#define PORT_VALUE(fn, state)                                                                \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		(void)agent;                                                                 \
-		lw_set_gauge(vb, ((const struct lw_tcp_port_row *)row)->count[state]);       \
-		return true;                                                                 \
-	}
+#define PORT_VALUE(fn, state)                                                                   \
+	LW_VALUE_FN(fn, const struct lw_tcp_port_row *p = row, false,                           \
+		    lw_set_gauge(vb, p->count[state]))
 
 PORT_VALUE(port_listen, LW_TCP_LISTEN)
 PORT_VALUE(port_syn_received, LW_TCP_SYN_RECEIVED)
@@ -168,24 +126,13 @@ static int load_ports(const struct lw_agent *agent, struct lw_table_rows *out)
 	return 0;
 }
 
-static struct lw_table port_table = {
-	"lwTcpPortStateTable", { LW_OID_TCP_PORT_STATE_ENTRY },
-	OID_LENGTH(((oid[]){ LW_OID_TCP_PORT_STATE_ENTRY })), port_columns,
-	sizeof(port_columns) / sizeof(port_columns[0]), load_ports, { 0 },
-};
+static struct lw_table port_table =
+	LW_TABLE("lwTcpPortStateTable", LW_OID_TCP_PORT_STATE_ENTRY, port_columns, load_ports);
 
 /* --- lwTcp scalars --- */
 
-#define TCP_VALUE(fn, set)                                                                   \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_tcp_table *t = tcp_of(agent);                                \
-		(void)row;                                                                   \
-		if (t == NULL)                                                               \
-			return false;                                                        \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+#define TCP_VALUE(fn, set)                                                                      \
+	LW_VALUE_FN(fn, const struct lw_tcp_table *t = tcp_of(agent), t == NULL, set)
 
 TCP_VALUE(tcp_sockets, lw_set_gauge(vb, t->sockets))
 TCP_VALUE(tcp_top_n, lw_set_unsigned(vb, t->top_n))
@@ -209,34 +156,24 @@ static const struct lw_object tcp_objects[] = {
 	{ 8, ASN_UNSIGNED, LW_READ_ONLY, tcp_port_max_rows, NULL, "lwTcpPortMaxRows" },
 };
 
-static struct lw_scalar_group tcp_group = {
-	"lwTcp", { LW_OID_TCP }, OID_LENGTH(((oid[]){ LW_OID_TCP })), tcp_objects,
-	sizeof(tcp_objects) / sizeof(tcp_objects[0]), NULL,
-};
+static struct lw_scalar_group tcp_group =
+	LW_SCALAR_GROUP("lwTcp", LW_OID_TCP, tcp_objects, NULL);
 
 /* --- lwSockstat: /proc/net/sockstat{,6} --- */
 
 static const struct lw_sockstat *sockstat(const struct lw_agent *agent, enum lw_sockstat_field f)
 {
-	const struct lw_snapshot *s = agent->current;
+	const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_SOCKSTAT);
 
-	if (s == NULL || !s->collectors[LW_COL_SOCKSTAT].ok ||
-	    !lw_sockstat_has(&s->sys.sock.sockstat, f))
+	if (s == NULL || !lw_sockstat_has(&s->sys.sock.sockstat, f))
 		return NULL;
 	return &s->sys.sock.sockstat;
 }
 
 /* Page and byte figures are CounterBasedGauge64: tcp_mem is a long, memory may pass 4 GiB. */
-#define SOCKSTAT_VALUE(fn, field, set)                                                       \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_sockstat *ss = sockstat(agent, field);                       \
-		(void)row;                                                                   \
-		if (ss == NULL)                                                              \
-			return false;                                                        \
-		set(vb, ss->v[field]);                                                       \
-		return true;                                                                 \
-	}
+#define SOCKSTAT_VALUE(fn, field, set)                                                          \
+	LW_VALUE_FN(fn, const struct lw_sockstat *ss = sockstat(agent, field), ss == NULL,      \
+		    set(vb, ss->v[field]))
 
 SOCKSTAT_VALUE(ss_sockets_used, LW_SS_SOCKETS_USED, lw_set_gauge)
 SOCKSTAT_VALUE(ss_tcp_inuse, LW_SS_TCP_INUSE, lw_set_gauge)
@@ -278,33 +215,23 @@ static const struct lw_object sockstat_objects[] = {
 	{ 18, ASN_COUNTER64, LW_READ_ONLY, ss_frag6_memory, NULL, "lwSockstatFrag6Memory" },
 };
 
-static struct lw_scalar_group sockstat_group = {
-	"lwSockstat", { LW_OID_SOCKSTAT }, OID_LENGTH(((oid[]){ LW_OID_SOCKSTAT })),
-	sockstat_objects, sizeof(sockstat_objects) / sizeof(sockstat_objects[0]), NULL,
-};
+static struct lw_scalar_group sockstat_group =
+	LW_SCALAR_GROUP("lwSockstat", LW_OID_SOCKSTAT, sockstat_objects, NULL);
 
 /* --- lwTcpLimits: the five sysctl limits, then four percentages of them --- */
 
 static const struct lw_tcp_limits *limits(const struct lw_agent *agent, enum lw_tcp_limit f)
 {
-	const struct lw_snapshot *s = agent->current;
+	const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_TCP_LIMITS);
 
-	if (s == NULL || !s->collectors[LW_COL_TCP_LIMITS].ok ||
-	    !lw_tcp_limits_has(&s->sys.sock.limits, f))
+	if (s == NULL || !lw_tcp_limits_has(&s->sys.sock.limits, f))
 		return NULL;
 	return &s->sys.sock.limits;
 }
 
-#define LIMIT_VALUE(fn, field, set)                                                          \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_tcp_limits *l = limits(agent, field);                        \
-		(void)row;                                                                   \
-		if (l == NULL)                                                               \
-			return false;                                                        \
-		set(vb, l->v[field]);                                                        \
-		return true;                                                                 \
-	}
+#define LIMIT_VALUE(fn, field, set)                                                             \
+	LW_VALUE_FN(fn, const struct lw_tcp_limits *l = limits(agent, field), l == NULL,        \
+		    set(vb, l->v[field]))
 
 LIMIT_VALUE(mem_min, LW_TL_MEM_MIN, lw_set_counter64)
 LIMIT_VALUE(mem_pressure, LW_TL_MEM_PRESSURE, lw_set_counter64)
@@ -313,16 +240,10 @@ LIMIT_VALUE(max_orphans, LW_TL_MAX_ORPHANS, lw_set_gauge)
 LIMIT_VALUE(max_tw_buckets, LW_TL_MAX_TW_BUCKETS, lw_set_gauge)
 
 /* Known only from this snapshot's successful sockstat and tcp-limits runs. */
-#define PERCENT_VALUE(fn, field)                                                             \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_snapshot *s = agent->current;                                \
-		(void)row;                                                                   \
-		if (s == NULL || !lw_sockmem_pct_known(&s->sys.sock.pct, field))             \
-			return false;                                                        \
-		lw_set_gauge(vb, s->sys.sock.pct.v[field]);                                  \
-		return true;                                                                 \
-	}
+#define PERCENT_VALUE(fn, field)                                                                \
+	LW_VALUE_FN(fn, const struct lw_snapshot *s = agent->current,                           \
+		    s == NULL || !lw_sockmem_pct_known(&s->sys.sock.pct, field),                \
+		    lw_set_gauge(vb, s->sys.sock.pct.v[field]))
 
 PERCENT_VALUE(orphan_percent, LW_PCT_TCP_ORPHAN)
 PERCENT_VALUE(mem_pressure_percent, LW_PCT_TCP_MEM_PRESSURE)
@@ -343,24 +264,16 @@ static const struct lw_object limits_objects[] = {
 	{ 9, ASN_GAUGE, LW_READ_ONLY, tw_percent, NULL, "lwTcpTwPercent" },
 };
 
-static struct lw_scalar_group limits_group = {
-	"lwTcpLimits", { LW_OID_TCP_LIMITS }, OID_LENGTH(((oid[]){ LW_OID_TCP_LIMITS })),
-	limits_objects, sizeof(limits_objects) / sizeof(limits_objects[0]), NULL,
-};
+static struct lw_scalar_group limits_group =
+	LW_SCALAR_GROUP("lwTcpLimits", LW_OID_TCP_LIMITS, limits_objects, NULL);
 
 /* --- lwTcpCounters: /proc/net/snmp and netstat --- */
 
-#define COUNTER_VALUE(fn, field)                                                             \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_snapshot *s = agent->current;                                \
-		(void)row;                                                                   \
-		if (s == NULL || !s->collectors[LW_COL_TCP_COUNTERS].ok ||                   \
-		    !lw_netstat_has(&s->sys.sock.counters, field))                           \
-			return false;                                                        \
-		lw_set_counter64(vb, s->sys.sock.counters.v[field]);                         \
-		return true;                                                                 \
-	}
+#define COUNTER_VALUE(fn, field)                                                                \
+	LW_VALUE_FN(fn,                                                                         \
+		    const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_TCP_COUNTERS),  \
+		    s == NULL || !lw_netstat_has(&s->sys.sock.counters, field),                 \
+		    lw_set_counter64(vb, s->sys.sock.counters.v[field]))
 
 COUNTER_VALUE(active_opens, LW_NS_TCP_ACTIVE_OPENS)
 COUNTER_VALUE(passive_opens, LW_NS_TCP_PASSIVE_OPENS)
@@ -386,10 +299,8 @@ static const struct lw_object counters_objects[] = {
 	{ 10, ASN_COUNTER64, LW_READ_ONLY, memory_pressures, NULL, "lwTcpMemoryPressures" },
 };
 
-static struct lw_scalar_group counters_group = {
-	"lwTcpCounters", { LW_OID_TCP_COUNTERS }, OID_LENGTH(((oid[]){ LW_OID_TCP_COUNTERS })),
-	counters_objects, sizeof(counters_objects) / sizeof(counters_objects[0]), NULL,
-};
+static struct lw_scalar_group counters_group =
+	LW_SCALAR_GROUP("lwTcpCounters", LW_OID_TCP_COUNTERS, counters_objects, NULL);
 
 int lw_mib_tcp_add(struct lw_mibtree *t)
 {

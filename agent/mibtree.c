@@ -6,13 +6,7 @@
 
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "mib_agent.h"
-#include "mib_alarms.h"
-#include "mib_kernel.h"
-#include "mib_mcast.h"
-#include "mib_proc.h"
-#include "mib_system.h"
-#include "mib_tcp.h"
+#include "mib_groups.h"
 
 /*
  * Every object of every group and table, flattened and sorted by its OID (base.subid for a
@@ -159,6 +153,21 @@ oid *lw_table_rows_push(struct lw_table_rows *out, size_t index_max_len, size_t 
 	out->rows[i].index_len = index_len;
 	out->rows[i].data = data;
 	return index;
+}
+
+int lw_table_rows_keyed(struct lw_table_rows *out, const void *rows, size_t n, size_t size,
+			size_t key_offset)
+{
+	if (lw_table_rows_alloc(out, n, 1))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *row = (const char *)rows + i * size;
+		uint32_t key;
+
+		memcpy(&key, row + key_offset, sizeof(key));
+		lw_table_rows_push(out, 1, 1, row)[0] = key;
+	}
+	return 0;
 }
 
 static int row_cmp(const void *a, const void *b)

@@ -28,6 +28,23 @@ typedef bool lw_value_fn(netsnmp_variable_list *vb, const void *row, const struc
  */
 typedef int lw_check_fn(const netsnmp_variable_list *vb);  /* an SNMP_ERR_* */
 
+/*
+ * Defines fn, a static lw_value_fn, for one object of a family that reads the same thing:
+ * bind declares it (from row, agent: a typed row, the served snapshot...), absent says when there
+ * is no value, set sets vb. A family's one-line macro over it names bind and absent once, so each
+ * object's function stays one line beside the others: the skeleton is written only here.
+ */
+#define LW_VALUE_FN(fn, bind, absent, set)                                                    \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                     \
+		bind;                                                                         \
+		(void)row, (void)agent;                                                       \
+		if (absent)                                                                   \
+			return false;                                                         \
+		set;                                                                          \
+		return true;                                                                  \
+	}
+
 enum lw_access { LW_READ_ONLY, LW_READ_WRITE };
 
 /* One object: its sub-identifier (column of a table, object of a group), written once, here. */
@@ -70,6 +87,14 @@ struct lw_scalar_group {
 	const struct lw_writable_group *writable;  /* NULL: read-only */
 };
 
+/*
+ * A scalar group's definition (writable NULL: read-only). base_oid is a macro of the
+ * comma-separated sub-identifiers (lw_oids.h), written once: its length is counted here.
+ */
+#define LW_SCALAR_GROUP(name, base_oid, objects, writable)                                    \
+	{ name, { base_oid }, OID_LENGTH(((oid[]){ base_oid })), objects,                    \
+	  sizeof(objects) / sizeof((objects)[0]), writable }
+
 /* One row of a loaded table: its index sub-identifiers and the row data the values read. */
 struct lw_table_row {
 	const oid *index;
@@ -95,6 +120,19 @@ oid *lw_table_rows_push(struct lw_table_rows *out, size_t index_max_len, size_t 
 void lw_table_rows_free(struct lw_table_rows *r);
 
 /*
+ * The whole load of a table indexed by a uint32_t its rows carry (a pid, a name's hash): a row
+ * for each of the n elements of the array at rows (size bytes each), indexed by the uint32_t at
+ * key_offset in it (LW_ROW_KEY). -1 when out of memory.
+ */
+int lw_table_rows_keyed(struct lw_table_rows *out, const void *rows, size_t n, size_t size,
+			size_t key_offset);
+
+/* offsetof(type, key) for lw_table_rows_keyed; a key not the size of a uint32_t does not compile. */
+#define LW_ROW_KEY(type, key)                                                                 \
+	(offsetof(type, key) +                                                                \
+	 0 * sizeof(char[sizeof(((type *)0)->key) == sizeof(uint32_t) ? 1 : -1]))
+
+/*
  * Rebuilds a table's rows from the agent's served state (on the agent thread, when a snapshot
  * arrives). Returns -1 when out of memory: the table is then empty until the next snapshot.
  */
@@ -110,6 +148,11 @@ struct lw_table {
 	lw_table_load_fn *load;
 	struct lw_table_rows loaded;  /* the agent thread's; replaced at each load */
 };
+
+/* A table's definition, its entry OID written once (see LW_SCALAR_GROUP). */
+#define LW_TABLE(name, entry_oid, columns, load)                                              \
+	{ name, { entry_oid }, OID_LENGTH(((oid[]){ entry_oid })), columns,                  \
+	  sizeof(columns) / sizeof((columns)[0]), load, { 0 } }
 
 /* Every scalar group and table under lwObjects, kept sorted by OID: one net-snmp registration. */
 struct lw_mibtree;
@@ -154,8 +197,8 @@ int lw_mibtree_set(const struct lw_mibtree *t, struct lw_agent *agent, int mode,
 		   netsnmp_variable_list *const *vbs, size_t n, size_t *failed);
 
 /*
- * Every LEAKWATCH-MIB group and table (agent/mib_*.c each export lw_mib_<part>_add(t)); the
- * daemon and the unit tests build the same tree with it.
+ * Every LEAKWATCH-MIB group and table (agent/mib_*.c each export lw_mib_<part>_add(t), all
+ * declared in mib_groups.h); the daemon and the unit tests build the same tree with it.
  */
 int lw_mibtree_add_all(struct lw_mibtree *t);
 

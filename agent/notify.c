@@ -10,9 +10,7 @@
 
 #include "alarm_oids.h"
 #include "lw_oids.h"
-#include "mib_agent.h"
-#include "mib_alarms.h"
-#include "mib_proc.h"
+#include "mib_groups.h"
 #include "snmp_values.h"
 
 /* SNMPv2-MIB::snmpTrapOID.0, the first varbind of every notification. */

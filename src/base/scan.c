@@ -39,6 +39,16 @@ size_t lw_scan_token(struct lw_scan *s, char stop, const char **tok)
 	return (size_t)(s->p - start);
 }
 
+bool lw_scan_word(struct lw_scan *s, const char *word)
+{
+	const char *tok;
+	size_t n;
+
+	lw_scan_blanks(s);
+	n = lw_scan_token(s, 0, &tok);  /* before lw_token_is(): argument order is unspecified */
+	return lw_token_is(tok, n, word);
+}
+
 void lw_scan_next_line(struct lw_scan *s)
 {
 	while (s->p < s->end && *s->p != '\n')

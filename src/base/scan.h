@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct lw_scan {
 	const char *p;
@@ -66,6 +67,15 @@ static inline bool lw_scan_char(struct lw_scan *s, char c)
 
 /* Returns the token up to the next blank, newline or stop character (0 for none). */
 size_t lw_scan_token(struct lw_scan *s, char stop, const char **tok);
+
+/* True if the token tok of len bytes (not NUL-terminated) is the string word. */
+static inline bool lw_token_is(const char *tok, size_t len, const char *word)
+{
+	return strlen(word) == len && memcmp(word, tok, len) == 0;
+}
+
+/* Skips blanks and takes the next token (as lw_scan_token, no stop); true if it is word. */
+bool lw_scan_word(struct lw_scan *s, const char *word);
 
 /* Moves past the next newline (or to the end). */
 void lw_scan_next_line(struct lw_scan *s);

@@ -8,35 +8,11 @@
 
 #include "base/readfile.h"
 #include "base/rows.h"
+#include "base/satmath.h"
 #include "base/scan.h"
 #include "cycle/collector.h"
 
-void lw_buddy_list_init(struct lw_buddy_list *l)
-{
-	l->rows = NULL;
-	l->n = 0;
-	l->cap = 0;
-}
-
-void lw_buddy_list_free(struct lw_buddy_list *l)
-{
-	free(l->rows);
-	lw_buddy_list_init(l);
-}
-
-void lw_buddy_list_reset(struct lw_buddy_list *l)
-{
-	l->n = 0;
-}
-
-static int grow(struct lw_buddy_list *l)
-{
-	void *rows = l->rows;
-	int rc = lw_rows_grow(&rows, &l->cap, sizeof(struct lw_buddy), 8);  /* up to 4 populated zones a node */
-
-	l->rows = rows;
-	return rc;
-}
+LW_ROW_LIST_DEFINE(lw_buddy_list, 8)  /* up to 4 populated zones a node */
 
 /* The counts after the zone name, each ending at a blank or the line's end. */
 static int parse_counts(struct lw_scan *s, unsigned line, struct lw_buddy *b, bool cut,
@@ -105,7 +81,7 @@ static int parse_lines(const char *buf, size_t len, struct lw_buddy_list *out,
 		if (lw_zone_header_parse(&s, "buddyinfo", line, &b.node, b.name, err) ||
 		    parse_counts(&s, line, &b, cut, err) || check_row(out, &b, line, cut, err))
 			return -1;
-		if (out->n == out->cap && grow(out))
+		if (out->n == out->cap && lw_buddy_list_grow(out))
 			return lw_error_set(err, ENOMEM, "buddyinfo line %u: out of memory", line);
 		out->rows[out->n++] = b;
 		lw_scan_next_line(&s);
@@ -126,27 +102,14 @@ int lw_buddyinfo_parse(const char *buf, size_t len, struct lw_buddy_list *out,
 	return 0;
 }
 
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
-static uint64_t mul_sat(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
 /* pages * page_size / 1024, exact: the KiB may fit where the bytes do not. */
 static uint64_t pages_to_kb(uint64_t pages, uint64_t page_size)
 {
 	uint64_t whole = page_size / 1024, rest = page_size % 1024;
 
 	/* pages = 1024a + b: pages * rest / 1024 = a * rest + b * rest / 1024, each in range. */
-	return add_sat(mul_sat(pages, whole), pages / 1024 * rest + pages % 1024 * rest / 1024);
+	return lw_add_sat(lw_mul_sat(pages, whole),
+			  pages / 1024 * rest + pages % 1024 * rest / 1024);
 }
 
 uint64_t lw_buddy_free_kb(const struct lw_buddy *b, unsigned min_order, uint64_t page_size)
@@ -156,7 +119,7 @@ uint64_t lw_buddy_free_kb(const struct lw_buddy *b, unsigned min_order, uint64_t
 	for (unsigned o = min_order; o < b->orders && o < LW_BUDDY_ORDERS_MAX; o++) {
 		uint64_t blocks = b->free[o];
 
-		pages = add_sat(pages, blocks > UINT64_MAX >> o ? UINT64_MAX : blocks << o);
+		pages = lw_add_sat(pages, blocks > UINT64_MAX >> o ? UINT64_MAX : blocks << o);
 	}
 	return pages_to_kb(pages, page_size);
 }

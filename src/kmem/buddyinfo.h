@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/lw_error.h"
+#include "base/rows.h"
 #include "kmem/zoneinfo.h"
 
 /* Orders a line may have: the kernel prints NR_PAGE_ORDERS, 11 on x86_64 (up to 4 MiB). */
@@ -24,10 +25,7 @@ struct lw_buddy_list {
 	size_t n, cap;
 };
 
-void lw_buddy_list_init(struct lw_buddy_list *l);
-void lw_buddy_list_free(struct lw_buddy_list *l);
-/* Empties the list, keeping its memory for the next parse. */
-void lw_buddy_list_reset(struct lw_buddy_list *l);
+LW_ROW_LIST_DECLARE(lw_buddy_list);  /* _init, _free, _reset: base/rows.h */
 
 /*
  * Replaces the list's rows with one per "Node N, zone NAME c0 c1 ..." line, in the file's

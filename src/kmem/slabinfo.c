@@ -8,6 +8,7 @@
 
 #include "proc/proctable.h"
 #include "base/rows.h"
+#include "base/satmath.h"
 #include "base/scan.h"
 
 /* Column names of the header, for error texts. */
@@ -16,47 +17,7 @@ static const char *const head_cols[] = { "active_objs", "num_objs", "objsize", "
 static const char *const tunable_cols[] = { "limit", "batchcount", "sharedfactor" };
 static const char *const slabdata_cols[] = { "active_slabs", "num_slabs", "sharedavail" };
 
-void lw_slab_list_init(struct lw_slab_list *l)
-{
-	l->rows = NULL;
-	l->n = 0;
-	l->cap = 0;
-}
-
-void lw_slab_list_free(struct lw_slab_list *l)
-{
-	free(l->rows);
-	lw_slab_list_init(l);
-}
-
-void lw_slab_list_reset(struct lw_slab_list *l)
-{
-	l->n = 0;
-}
-
-static int grow(struct lw_slab_list *l)
-{
-	void *rows = l->rows;
-	int rc = lw_rows_grow(&rows, &l->cap, sizeof(struct lw_slab), 256);  /* a desktop kernel has 150-300 caches */
-
-	l->rows = rows;
-	return rc;
-}
-
-static bool same(const char *want, const char *tok, size_t len)
-{
-	return strlen(want) == len && memcmp(want, tok, len) == 0;
-}
-
-static bool take_word(struct lw_scan *s, const char *word)
-{
-	const char *tok;
-	size_t n;
-
-	lw_scan_blanks(s);
-	n = lw_scan_token(s, 0, &tok);  /* before same(): argument order is unspecified */
-	return same(word, tok, n);
-}
+LW_ROW_LIST_DEFINE(lw_slab_list, 256)  /* a desktop kernel has 150-300 caches */
 
 /* Where the parser is, for error texts. */
 struct sl_line {
@@ -100,7 +61,7 @@ static int take_numbers(struct lw_scan *s, const struct sl_line *ln, const char 
 static int take_section(struct lw_scan *s, const struct sl_line *ln, const char *word,
 			struct lw_error *err)
 {
-	if (take_word(s, ":") && take_word(s, word))
+	if (lw_scan_word(s, ":") && lw_scan_word(s, word))
 		return 0;
 	return lw_error_set(err, EINVAL, "slabinfo line %u (%.*s): expected ': %s'%s", ln->no,
 			    ln->nlen, ln->name, word, CUT_NOTE(ln));
@@ -168,11 +129,11 @@ static int parse_version(struct lw_scan *s, struct lw_error *err)
 	const char *v;
 	size_t vlen;
 
-	if (!take_word(s, "slabinfo") || !take_word(s, "-") || !take_word(s, "version:"))
+	if (!lw_scan_word(s, "slabinfo") || !lw_scan_word(s, "-") || !lw_scan_word(s, "version:"))
 		return lw_error_set(err, EINVAL, "slabinfo line 1: expected 'slabinfo - version: 2.1'");
 	lw_scan_blanks(s);
 	vlen = lw_scan_token(s, 0, &v);
-	if (same("2.1", v, vlen) && lw_scan_at_eol(s))
+	if (lw_token_is(v, vlen, "2.1") && lw_scan_at_eol(s))
 		return 0;
 	/* The whole rest of the line: "2.1 (statistics)" is not 2.1. */
 	lw_scan_next_line(s);
@@ -194,7 +155,7 @@ static int parse_lines(const char *buf, size_t len, struct lw_slab_list *out,
 		return -1;
 	lw_scan_next_line(&s);
 	ln.no = 2;
-	if (!take_word(&s, "#") || !take_word(&s, "name"))
+	if (!lw_scan_word(&s, "#") || !lw_scan_word(&s, "name"))
 		return lw_error_set(err, EINVAL, "slabinfo line 2: expected the '# name' header");
 	lw_scan_next_line(&s);
 	while (!lw_scan_eof(&s)) {
@@ -206,7 +167,7 @@ static int parse_lines(const char *buf, size_t len, struct lw_slab_list *out,
 		ln.cut = memchr(s.p, '\n', (size_t)(s.end - s.p)) == NULL;
 		ln.name = "";
 		ln.nlen = 0;
-		if (out->n == out->cap && grow(out))
+		if (out->n == out->cap && lw_slab_list_grow(out))
 			return lw_error_set(err, ENOMEM, "slabinfo line %u: out of memory", ln.no);
 		if (parse_cache(&s, &ln, &out->rows[out->n], err))
 			return -1;
@@ -228,22 +189,15 @@ int lw_slabinfo_parse(const char *buf, size_t len, struct lw_slab_list *out,
 }
 
 /* Slab figures multiply three kernel numbers: a hostile file must clamp, not wrap. */
-static uint64_t mul_sat(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
-}
-
 uint64_t lw_slab_total_bytes(const struct lw_slab *s, uint64_t page_size)
 {
 	/* The first product clamps only when both are non-zero, so a 0 page size still gives 0. */
-	return mul_sat(mul_sat(s->num_slabs, s->pagesperslab), page_size);
+	return lw_mul_sat(lw_mul_sat(s->num_slabs, s->pagesperslab), page_size);
 }
 
 uint64_t lw_slab_active_bytes(const struct lw_slab *s)
 {
-	return mul_sat(s->active_objs, s->objsize);
+	return lw_mul_sat(s->active_objs, s->objsize);
 }
 
 static int by_index_then_line(const void *a, const void *b)

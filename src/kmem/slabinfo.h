@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/lw_error.h"
+#include "base/rows.h"
 
 /* Room for a cache name and its NUL; longer names are stored cut (the index is not). */
 #define LW_SLAB_NAME_MAX 64
@@ -28,10 +29,7 @@ struct lw_slab_list {
 	size_t n, cap;
 };
 
-void lw_slab_list_init(struct lw_slab_list *l);
-void lw_slab_list_free(struct lw_slab_list *l);
-/* Empties the list, keeping its memory for the next parse. */
-void lw_slab_list_reset(struct lw_slab_list *l);
+LW_ROW_LIST_DECLARE(lw_slab_list);  /* _init, _free, _reset: base/rows.h */
 
 /*
  * Replaces the list's rows with the caches of buf, in the file's order. Needs the line

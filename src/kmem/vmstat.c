@@ -60,7 +60,7 @@ const char *lw_vmstat_name(enum lw_vmstat_field f)
 static int source_by_name(const char *name, size_t len)
 {
 	for (size_t i = 0; i < NSOURCES; i++)
-		if (strlen(sources[i].line) == len && memcmp(sources[i].line, name, len) == 0)
+		if (lw_token_is(name, len, sources[i].line))
 			return (int)i;
 	return -1;
 }

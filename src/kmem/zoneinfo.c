@@ -21,47 +21,7 @@ static const char *const keys[LW_ZONE_FIELDS] = {
 	[LW_ZONE_MANAGED] = "managed",
 };
 
-void lw_zone_list_init(struct lw_zone_list *l)
-{
-	l->rows = NULL;
-	l->n = 0;
-	l->cap = 0;
-}
-
-void lw_zone_list_free(struct lw_zone_list *l)
-{
-	free(l->rows);
-	lw_zone_list_init(l);
-}
-
-void lw_zone_list_reset(struct lw_zone_list *l)
-{
-	l->n = 0;
-}
-
-static int grow(struct lw_zone_list *l)
-{
-	void *rows = l->rows;
-	int rc = lw_rows_grow(&rows, &l->cap, sizeof(struct lw_zone), 8);  /* up to 5 zones a node */
-
-	l->rows = rows;
-	return rc;
-}
-
-static bool same(const char *want, const char *tok, size_t len)
-{
-	return strlen(want) == len && memcmp(want, tok, len) == 0;
-}
-
-static bool take_word(struct lw_scan *s, const char *word)
-{
-	const char *tok;
-	size_t n;
-
-	lw_scan_blanks(s);
-	n = lw_scan_token(s, 0, &tok);  /* before same(): argument order is unspecified */
-	return same(word, tok, n);
-}
+LW_ROW_LIST_DEFINE(lw_zone_list, 8)  /* up to 5 zones a node */
 
 int lw_zone_header_parse(struct lw_scan *s, const char *file, unsigned line, uint32_t *node,
 			 char name[LW_ZONE_NAME_MAX], struct lw_error *err)
@@ -70,13 +30,13 @@ int lw_zone_header_parse(struct lw_scan *s, const char *file, unsigned line, uin
 	size_t n;
 	uint64_t v;
 
-	if (!take_word(s, "Node"))
+	if (!lw_scan_word(s, "Node"))
 		return lw_error_set(err, EINVAL, "%s line %u: expected 'Node N, zone NAME'", file,
 				    line);
 	lw_scan_blanks(s);
 	if (!lw_scan_u64(s, &v) || v > UINT32_MAX || !lw_scan_char(s, ','))
 		return lw_error_set(err, EINVAL, "%s line %u: bad node number", file, line);
-	if (!take_word(s, "zone"))
+	if (!lw_scan_word(s, "zone"))
 		return lw_error_set(err, EINVAL, "%s line %u: expected 'zone' after the node", file,
 				    line);
 	lw_scan_blanks(s);
@@ -136,7 +96,7 @@ static int open_block(struct lw_scan *s, struct lw_zone_list *l, const struct zi
 			return lw_error_set(err, EINVAL, "zoneinfo line %u: node %u zone %s twice",
 					    pos->line, z.node, z.name);
 	z.position = prev != NULL && prev->node == z.node ? prev->position + 1 : 0;
-	if (l->n == l->cap && grow(l))
+	if (l->n == l->cap && lw_zone_list_grow(l))
 		return lw_error_set(err, ENOMEM, "zoneinfo line %u: out of memory", pos->line);
 	l->rows[l->n++] = z;
 	return 0;
@@ -148,15 +108,15 @@ static int block_line(struct lw_scan *s, const char *tok, size_t n, struct lw_zo
 {
 	int f;
 
-	if (same("pages", tok, n)) {
+	if (lw_token_is(tok, n, "pages")) {
 		lw_scan_blanks(s);
 		n = lw_scan_token(s, 0, &tok);
-		if (!same(keys[LW_ZONE_FREE], tok, n))
+		if (!lw_token_is(tok, n, keys[LW_ZONE_FREE]))
 			return 0;
 		f = LW_ZONE_FREE;
 	} else {
 		for (f = LW_ZONE_MIN; f < LW_ZONE_FIELDS; f++)
-			if (same(keys[f], tok, n))
+			if (lw_token_is(tok, n, keys[f]))
 				break;
 		if (f == LW_ZONE_FIELDS)
 			return 0;
@@ -190,7 +150,7 @@ static int parse_blocks(const char *buf, size_t len, struct lw_zone_list *out,
 		}
 		t = s;
 		n = lw_scan_token(&t, 0, &tok);
-		if (same("Node", tok, n)) {
+		if (lw_token_is(tok, n, "Node")) {
 			if (out->n > 0 && close_block(out, &pos, err))
 				return -1;
 			pos.block_line = pos.line;
@@ -200,7 +160,7 @@ static int parse_blocks(const char *buf, size_t len, struct lw_zone_list *out,
 		} else if (out->n == 0) {
 			return lw_error_set(err, EINVAL, "zoneinfo line %u: expected 'Node N, zone NAME'",
 					    pos.line);
-		} else if (same("pagesets", tok, n) && lw_scan_at_eol(&t)) {
+		} else if (lw_token_is(tok, n, "pagesets") && lw_scan_at_eol(&t)) {
 			skipping = true;
 		} else if (!skipping &&
 			   block_line(&t, tok, n, &out->rows[out->n - 1], &pos, err)) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "base/lw_error.h"
+#include "base/rows.h"
 
 /* Room for a zone name and its NUL ("DMA32", "Normal", "Movable", "Device"); longer is an error. */
 #define LW_ZONE_NAME_MAX 32
@@ -42,10 +43,7 @@ struct lw_zone_list {
 	size_t n, cap;
 };
 
-void lw_zone_list_init(struct lw_zone_list *l);
-void lw_zone_list_free(struct lw_zone_list *l);
-/* Empties the list, keeping its memory for the next parse. */
-void lw_zone_list_reset(struct lw_zone_list *l);
+LW_ROW_LIST_DECLARE(lw_zone_list);  /* _init, _free, _reset: base/rows.h */
 
 /*
  * Replaces the list's rows with one per "Node N, zone NAME" block, in the file's order, empty

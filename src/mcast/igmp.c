@@ -8,30 +8,13 @@
 #include "base/rows.h"
 #include "base/scan.h"
 
-void lw_membership_list_init(struct lw_membership_list *l)
-{
-	l->rows = NULL;
-	l->n = 0;
-	l->cap = 0;
-}
-
-void lw_membership_list_free(struct lw_membership_list *l)
-{
-	free(l->rows);
-	lw_membership_list_init(l);
-}
+LW_ROW_LIST_DEFINE(lw_membership_list, 32)  /* a host joins a handful */
 
 static int append(struct lw_membership_list *l, const struct lw_mcast_membership *m,
 		  struct lw_error *err)
 {
-	if (l->n == l->cap) {
-		void *rows = l->rows;
-		int rc = lw_rows_grow(&rows, &l->cap, sizeof(*m), 32);  /* a host joins a handful */
-
-		l->rows = rows;
-		if (rc)
-			return lw_error_set(err, ENOMEM, "igmp: out of memory for %zu groups", l->n);
-	}
+	if (l->n == l->cap && lw_membership_list_grow(l))
+		return lw_error_set(err, ENOMEM, "igmp: out of memory for %zu groups", l->n);
 	l->rows[l->n++] = *m;
 	return 0;
 }

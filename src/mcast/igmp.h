@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/lw_error.h"
+#include "base/rows.h"
 
 #define LW_IFNAME_MAX 16  /* IFNAMSIZ: 15 characters and the NUL */
 
@@ -22,8 +23,7 @@ struct lw_membership_list {
 	size_t n, cap;
 };
 
-void lw_membership_list_init(struct lw_membership_list *l);
-void lw_membership_list_free(struct lw_membership_list *l);
+LW_ROW_LIST_DECLARE(lw_membership_list);  /* _init, _free, _reset: base/rows.h */
 
 /* Appends every row of from to l; -1 (l unchanged) when out of memory. */
 int lw_membership_list_append(struct lw_membership_list *l,

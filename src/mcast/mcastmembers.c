@@ -16,7 +16,7 @@ static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
 	struct lw_membership_list *out = ctx->part, v6;
 	int rc;
 
-	out->n = 0;  /* last cycle's rows: this run reads them anew */
+	lw_membership_list_reset(out);  /* last cycle's rows: this run reads them anew */
 	if (lw_read_file_grow_at(ctx->rootfd, "proc/net/igmp", ctx->filebuf, IGMP_FILE_MAX, err) ||
 	    lw_igmp_parse(ctx->filebuf->data, ctx->filebuf->len, out, err))
 		return -1;
@@ -34,7 +34,7 @@ static int collect(const struct lw_collector_ctx *ctx, struct lw_error *err)
 					  out->n + v6.n);
 		lw_membership_list_free(&v6);
 		if (rc != 0) {
-			out->n = 0;
+			lw_membership_list_reset(out);
 			return -1;
 		}
 	}

@@ -41,15 +41,10 @@ struct ns_pos {
 	unsigned line;
 };
 
-static bool same(const char *want, const char *tok, size_t len)
-{
-	return strlen(want) == len && memcmp(want, tok, len) == 0;
-}
-
 static int field_by_name(const char *prefix, const char *name, size_t len)
 {
 	for (int f = 0; f < LW_NS_COUNT; f++)
-		if (strcmp(names[f].prefix, prefix) == 0 && same(names[f].name, name, len))
+		if (strcmp(names[f].prefix, prefix) == 0 && lw_token_is(name, len, names[f].name))
 			return f;
 	return -1;
 }
@@ -61,7 +56,7 @@ static bool take_prefix(struct lw_scan *s, const char *prefix)
 	const char *tok;
 	size_t n = lw_scan_token(&t, ':', &tok);
 
-	if (!same(prefix, tok, n) || !lw_scan_char(&t, ':'))
+	if (!lw_token_is(tok, n, prefix) || !lw_scan_char(&t, ':'))
 		return false;
 	*s = t;
 	return true;

@@ -46,16 +46,11 @@ const char *lw_sockstat_key(enum lw_sockstat_field f)
 	return (unsigned)f < LW_SS_COUNT ? names[f].key : "?";
 }
 
-static bool same(const char *want, const char *tok, size_t len)
-{
-	return strlen(want) == len && memcmp(want, tok, len) == 0;
-}
-
 /* True if some field of this file is printed on lines starting with prefix. */
 static bool known_prefix(bool v6, const char *prefix, size_t plen)
 {
 	for (int f = 0; f < LW_SS_COUNT; f++)
-		if (names[f].v6 == v6 && same(names[f].prefix, prefix, plen))
+		if (names[f].v6 == v6 && lw_token_is(prefix, plen, names[f].prefix))
 			return true;
 	return false;
 }
@@ -63,8 +58,8 @@ static bool known_prefix(bool v6, const char *prefix, size_t plen)
 static int field_by_key(bool v6, const char *prefix, size_t plen, const char *key, size_t klen)
 {
 	for (int f = 0; f < LW_SS_COUNT; f++)
-		if (names[f].v6 == v6 && same(names[f].prefix, prefix, plen) &&
-		    same(names[f].key, key, klen))
+		if (names[f].v6 == v6 && lw_token_is(prefix, plen, names[f].prefix) &&
+		    lw_token_is(key, klen, names[f].key))
 			return f;
 	return -1;
 }

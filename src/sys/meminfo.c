@@ -44,7 +44,7 @@ const char *lw_meminfo_name(enum lw_meminfo_field f)
 static int field_by_name(const char *name, size_t len)
 {
 	for (int f = 0; f < LW_MI_COUNT; f++)
-		if (strlen(field_names[f]) == len && memcmp(field_names[f], name, len) == 0)
+		if (lw_token_is(name, len, field_names[f]))
 			return f;
 	return -1;
 }
