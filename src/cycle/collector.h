@@ -10,7 +10,7 @@
 
 /*
  * What one run of one collector gets, and nothing more. The cycle (cycle/collect.c) builds it
- * from the collector's row of the registry (cycle/registry.c): part and in point into the
+ * from the collector's row of the registry (cycle/registry_table.c): part and in point into the
  * cycle's working snapshot at the places the row names, so a collector never sees the rest.
  */
 struct lw_collector_ctx {
