@@ -1,6 +1,7 @@
-# One leakwatchd at a time (issue 14 item 9): a second daemon on the same master, state
-# directory or pid file exits at once with its documented status and leaves the first serving,
-# its history and its pid file whole; the state files are private (0600 in a 0750 directory).
+# One leakwatchd at a time (leakwatchd(8), "One daemon at a time"): a second daemon on the same
+# master, state directory or pid file exits at once with its documented status and leaves the
+# first serving, its history and its pid file whole; the state files are private (0600 in a 0750
+# directory).
 import contextlib
 import os
 import sqlite3
