@@ -35,6 +35,7 @@ struct lw_agent {
 	uint64_t alarm_seq_sent;         /* the newest alarm event notified */
 	int sigfd;
 	bool running;
+	bool registration_refused;       /* the AgentX master refused lwObjects: exit (agent_setup.c) */
 };
 
 /* The served snapshot when collector c's last run succeeded, else NULL (its figures: no value). */

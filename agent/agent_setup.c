@@ -1,6 +1,8 @@
 /* agent_setup.c: net-snmp roles (AgentX subagent or standalone master with VACM) and registrations. */
 #include "agent_setup.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -10,6 +12,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_sysORTable.h>
 
+#include "agentx_reg.h"
 #include "lw_oids.h"
 #include "mib_groups.h"
 #include "mibserve.h"
@@ -21,7 +24,9 @@ void init_system_mib(void);
 void init_sysORTable(void);
 
 static oid sysor_oid[] = { LW_MIB_ROOT };
+static const oid objects_oid[] = { LW_OID_OBJECTS };
 static netsnmp_handler_registration *objects_reg;
+static bool agent_initialized;  /* init_agent() ran: lw_agent_teardown has something to do */
 
 static void quiet_library(void)
 {
@@ -96,8 +101,12 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 	}
 	if (init_agent("leakwatchd") != 0)
 		return lw_error_set(err, 0, "net-snmp init_agent failed");
-	if (!agent->master)
+	agent_initialized = true;
+	if (!agent->master) {
 		configure_ping(agent);
+		/* Before init_snmp(), which opens the session to the master. */
+		lw_agentx_reg_watch(agent, objects_oid, OID_LENGTH(objects_oid));
+	}
 	if (agent->master) {
 		init_vacm_vars();
 		init_system_mib();
@@ -117,6 +126,9 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 	if (agent->master && configure_master_access(agent, err))
 		return -1;
 	init_snmp("leakwatchd");
+	if (agent->registration_refused)
+		return lw_error_set(err, EEXIST, "lwObjects is served by another agent of the AgentX "
+				    "master");
 	if (agent->master) {
 		if (init_master_agent() != 0)
 			return lw_error_set(err, 0, "cannot listen on %s", agent->listen);
@@ -126,8 +138,19 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 
 void lw_agent_teardown(struct lw_agent *agent)
 {
+	if (!agent_initialized)
+		return;
+	agent_initialized = false;
 	unregister_sysORTable(sysor_oid, OID_LENGTH(sysor_oid));
-	lw_mibserve_unregister(objects_reg);
+	/*
+	 * A subagent leaves lwObjects registered: net-snmp's master unregisters a subtree by name
+	 * and priority whichever session asks (unregister_agentx_list, agentx/master_admin.c), so
+	 * a daemon whose registration was refused would take the other daemon's off the air. The
+	 * Close snmp_shutdown() sends ends this session's own registrations (RFC 2741 7.1.8), and
+	 * shutdown_agent() frees the local one.
+	 */
+	if (agent->master)
+		lw_mibserve_unregister(objects_reg);
 	objects_reg = NULL;
 	lw_mibtree_free(agent->mibtree);
 	agent->mibtree = NULL;

@@ -19,14 +19,20 @@
 #include "mib_groups.h"
 #include "mibtree.h"
 #include "notify.h"
-#include "pidfile.h"
+#include "instance.h"
 #include "base/readfile.h"
 
 #ifndef LW_DEFAULT_CONFIG
 #define LW_DEFAULT_CONFIG "/etc/leakwatch/leakwatchd.conf"
 #endif
 
-enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+/* leakwatchd(8), EXIT STATUS. */
+enum {
+	EXIT_RUNTIME = 1,
+	EXIT_USAGE = 2,
+	EXIT_ANOTHER_INSTANCE = LW_EXIT_ANOTHER_INSTANCE,
+	EXIT_REGISTRATION_REFUSED = LW_EXIT_REGISTRATION_REFUSED,
+};
 
 /* How long a stop waits for a collector blocked in the kernel before leaving it behind. */
 #define SAMPLER_STOP_TIMEOUT_MS 2000
@@ -40,7 +46,7 @@ static void usage(FILE *out)
 		"  -x SOCKET   AgentX master socket (unix:/path or tcp:HOST:PORT)\n"
 		"  -M          run as a standalone master agent instead of an AgentX subagent\n"
 		"  -l ADDR     with -M: listening address, e.g. udp:127.0.0.1:11161\n"
-		"  -p PIDFILE  write the process id to PIDFILE\n"
+		"  -p PIDFILE  write the process id to PIDFILE, locked while the daemon runs\n"
 		"  -L WHERE    log to e (stderr), s (syslog), f FILE, or n (nowhere)\n"
 		"  -V          print the version and exit\n"
 		"  -h          print this help and exit\n",
@@ -239,7 +245,8 @@ static int load_config(struct lw_agent *agent)
 	return 0;
 }
 
-/* The state directory (made if missing) and what it keeps: SET thresholds, the history. */
+/* What the state directory (made and locked by lw_instance_take) keeps: SET thresholds, the
+ * history. */
 static void open_state(struct lw_agent *agent)
 {
 	struct lw_thresholds th;
@@ -247,9 +254,6 @@ static void open_state(struct lw_agent *agent)
 
 	snprintf(agent->thresholds_path, sizeof(agent->thresholds_path), "%s/thresholds",
 		 agent->cfg->state_dir);
-	/* A directory that cannot be made shows as the history's and the SETs' errors. */
-	if (mkdir(agent->cfg->state_dir, 0755) != 0 && errno != EEXIST)
-		snmp_log(LOG_ERR, "state_dir %s: %s\n", agent->cfg->state_dir, strerror(errno));
 	/* Before the sampler starts: the persisted values are in force from its first cycle. */
 	th = agent->cfg->thresholds;
 	if (lw_thresholds_load(agent->thresholds_path, &th, &err))
@@ -279,7 +283,7 @@ static int start_captures(struct lw_agent *agent, struct lw_error *err)
 	return rc;
 }
 
-static int run(struct lw_agent *agent, const struct options *o)
+static int run(struct lw_agent *agent)
 {
 	struct lw_error err;
 	const char *stuck = NULL;
@@ -294,6 +298,10 @@ static int run(struct lw_agent *agent, const struct options *o)
 	clock_gettime(CLOCK_REALTIME, &agent->start_time);
 	if (lw_agent_setup(agent, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		if (agent->registration_refused)
+			rc = EXIT_REGISTRATION_REFUSED;
+		/* Closes the AgentX session, if one was opened, before exiting. */
+		lw_agent_teardown(agent);
 		goto out;
 	}
 	register_readfd(agent->mailbox.eventfd, on_snapshot, agent);
@@ -310,20 +318,14 @@ static int run(struct lw_agent *agent, const struct options *o)
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		goto stop_captures;
 	}
-	if (o->pidfile != NULL && lw_pidfile_write(o->pidfile, &err)) {
-		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
-		goto stop_sampler;
-	}
 	snmp_log(LOG_INFO, "leakwatchd %s started (%s, interval %u s)\n", LW_VERSION,
 		 agent->master ? "standalone master" : "AgentX subagent", agent->cfg->interval_s);
 	agent->running = true;
 	while (agent->running)
 		agent_check_and_process(1);
+	/* A registration refused at a reconnection ends the loop too (agent_setup.c). */
+	rc = agent->registration_refused ? EXIT_REGISTRATION_REFUSED : 0;
 	snmp_log(LOG_INFO, "leakwatchd stopping\n");
-	rc = 0;
-	if (o->pidfile != NULL)
-		unlink(o->pidfile);
-stop_sampler:
 	if (lw_sampler_stop(agent->sampler, SAMPLER_STOP_TIMEOUT_MS, &stuck)) {
 		/* The thread still uses the mailbox, the captures' figures and the history; the
 		 * process exit reclaims them all. */
@@ -357,10 +359,37 @@ out:
 	return rc;
 }
 
+/* One daemon per state directory and pid file: a second one exits here with its own status. */
+static int take_instance(struct lw_agent *agent, const struct options *o,
+			 struct lw_instance *instance)
+{
+	char warning[LW_ERROR_TEXT_MAX + 200];
+	struct lw_error err;
+
+	switch (lw_instance_take(instance, agent->cfg->state_dir, o->pidfile, warning,
+				 sizeof(warning), &err)) {
+	case LW_INSTANCE_HELD:
+		fprintf(stderr, "leakwatchd: %s; exiting\n", err.text);
+		snmp_log(LOG_ERR, "%s; exiting\n", err.text);
+		return EXIT_ANOTHER_INSTANCE;
+	case LW_INSTANCE_FAILED:
+		fprintf(stderr, "leakwatchd: %s\n", err.text);
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		return EXIT_RUNTIME;
+	case LW_INSTANCE_OK:
+		break;
+	}
+	if (warning[0] != '\0')
+		snmp_log(LOG_WARNING, "%s\n", warning);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct lw_agent agent;
 	struct options o = { 0 };
+	struct lw_instance instance;
+	struct lw_error err;
 	int rc;
 
 	memset(&agent, 0, sizeof(agent));
@@ -377,13 +406,30 @@ int main(int argc, char **argv)
 	rc = load_config(&agent);
 	if (rc != 0)
 		return rc;
-	/* Fork before any thread exists; errors so far went to the terminal. */
+	/* Before the master, the history or the port are touched, and before forking, so the
+	 * status reaches whoever started the daemon. */
+	rc = take_instance(&agent, &o, &instance);
+	if (rc != 0) {
+		lw_config_unref(agent.cfg);
+		return rc;
+	}
+	/* Fork before any thread exists; errors so far went to the terminal. The locks belong
+	 * to open file descriptions, which the child inherits. */
 	if (!o.foreground && netsnmp_daemonize(1, 0) != 0) {
 		snmp_log(LOG_ERR, "cannot daemonize\n");
+		lw_instance_release(&instance);
 		lw_config_unref(agent.cfg);
 		return EXIT_RUNTIME;
 	}
-	rc = run(&agent, &o);
+	if (lw_instance_write_pids(&instance, &err)) {
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		lw_instance_release(&instance);
+		lw_config_unref(agent.cfg);
+		return EXIT_RUNTIME;
+	}
+	rc = run(&agent);
+	/* The pid file goes only now: a daemon still stopping keeps its state directory too. */
+	lw_instance_release(&instance);
 	/* A sampler left blocked holds its own reference. */
 	lw_config_unref(agent.cfg);
 	snmp_disable_log();

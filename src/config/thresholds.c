@@ -95,7 +95,8 @@ int lw_thresholds_save(const char *path, const struct lw_thresholds *t, struct l
 	int fd, e = 0;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Private like every state file (leakwatchd.conf(5), state_dir); rename keeps the mode. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return lw_error_set(err, errno, "cannot write %s: %s", tmp, strerror(errno));
 	f = fdopen(fd, "w");

@@ -4,6 +4,7 @@
 #include "history/history_schema.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -197,9 +198,19 @@ static int set_pragmas(struct lw_hwriter *w)
 
 static int open_once(struct lw_hwriter *w)
 {
-	int rc;
+	int rc, fd;
 
 	lw_hwriter_doing(w, "opening");
+	/*
+	 * Made here first so that it is private whatever the umask: SQLite creates a new file
+	 * 0644 (SQLITE_DEFAULT_FILE_PERMISSIONS) and gives the -wal and -shm files the database
+	 * file's mode (findCreateFileMode and unixOpenSharedMemory in os_unix.c). An empty file
+	 * is a new database to SQLite; an existing file keeps its mode. A failure here shows at
+	 * sqlite3_open_v2 just below.
+	 */
+	fd = open(w->cfg.path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd >= 0)
+		close(fd);
 	/* NOMUTEX: one thread at a time uses the handle (the writer, or a caller of replay while
 	 * the writer is paused), so SQLite's own locking of the connection would be wasted. */
 	rc = sqlite3_open_v2(w->cfg.path, &w->db,
