@@ -1,13 +1,17 @@
 # SETs of the thresholds through a real snmpd (issue 14 items 1 and 2): every SET answered noError
 # is in force and on disk, concurrent managers end with their last value, no value is truncated.
+import os
 import socket
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
 import lwber
 from lwoids import THRESHOLDS, threshold_oid
 from lwsnmp import snmpget, snmpset
+from lwutil import leakwatchd_path, wait_until
 
 HOLDDOWN = threshold_oid("lwAlarmHoldDown")
 # four objects whose ranges all take 100..199, one per concurrent manager
@@ -102,3 +106,58 @@ def test_a_value_beyond_32_bits_is_refused_not_truncated(lw):
     assert raw_set(lw.port, HOLDDOWN, 0x42, bytes([1, 0, 0, 0, 1])) == "wrongValue"
     assert snmpget(lw.port, HOLDDOWN)[0].value == THRESHOLDS["lwAlarmHoldDown"][1]
     assert "alarm_holddown" not in saved(lw)
+
+
+# --- a SET the master undoes: another subagent's part of the same PDU fails its commit ---
+
+# An object of a second subagent, outside LEAKWATCH-MIB (the playpen's next arc), sorting after
+# it: the master asks leakwatchd to commit first (net-snmp's master walks a request's subtrees in
+# varbind order), then the other subagent, whose CommitSet fails.
+FAILING_SCALAR = "1.3.6.1.4.1.8072.9999.9999.4112.1"
+FAILING = FAILING_SCALAR + ".0"
+
+
+def commitfail_binary():
+    """The helper subagent built beside the daemon by make check, or $LW_COMMITFAIL_SUBAGENT."""
+    env = os.environ.get("LW_COMMITFAIL_SUBAGENT")
+    if env:
+        return Path(env)
+    return leakwatchd_path().parent.parent / "tests" / "integration" / "commitfail_subagent"
+
+
+@pytest.fixture
+def failing_subagent(snmpd):
+    binary = commitfail_binary()
+    if not binary.is_file():
+        pytest.fail(f"{binary} is not built (make check builds it; or set LW_COMMITFAIL_SUBAGENT)")
+    proc = subprocess.Popen([str(binary), snmpd.agentx, FAILING_SCALAR], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: snmpget(snmpd.port, FAILING)[0].value == 7, 15,
+                   what="the failing subagent's object served by the master")
+        yield proc
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=10)
+        print(f"===== commitfail_subagent\n{out}")
+
+
+def test_undoset_after_commit_keeps_the_values_in_force(lw, failing_subagent, snmpd):
+    """RFC 2741 7.2.4: a CommitSet that fails in one subagent makes the master send UndoSet to
+    the others; leakwatchd then serves and keeps on disk what it had before the request."""
+    before = snmpget(lw.port, HOLDDOWN)[0].value
+    assert snmpset(lw.port, (HOLDDOWN, "u", 250)) is None      # on its own, the SET is fine
+    assert saved(lw).get("alarm_holddown") == 250
+    err = snmpset(lw.port, (HOLDDOWN, "u", 300), (FAILING, "u", 1))
+    assert err in ("commitFailed", "undoFailed"), err
+    assert snmpget(lw.port, HOLDDOWN)[0].value == 250, "the undone SET is served"
+    assert saved(lw).get("alarm_holddown") == 250, "the undone SET is on disk"
+    assert before != 250
+    # and the next SET is taken as usual: nothing of the undone request is left behind
+    assert snmpset(lw.port, (HOLDDOWN, "u", 260)) is None
+    assert snmpget(lw.port, HOLDDOWN)[0].value == 260
+    assert saved(lw).get("alarm_holddown") == 260
+    lw.stop()
+    lw.start()
+    lw.wait_served(HOLDDOWN)
+    assert snmpget(lw.port, HOLDDOWN)[0].value == 260, "a restart reads what was kept"
