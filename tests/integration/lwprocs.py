@@ -178,7 +178,9 @@ def expected_cmdline(raw):
 def cmdline_matches(served, raw):
     """served equals the expected cmdline; a trailing NUL terminator may be dropped or kept."""
     exp = expected_cmdline(raw)
-    return served in (exp, exp.rstrip(b" ")) or (len(raw) > 128 and served == exp)
+    # trailing NULs are dropped, but not the last argument's own trailing spaces ("grep ^  ")
+    kept = escape_cut(raw[:128].rstrip(b"\0").replace(b"\0", b" "))
+    return served in (exp, exp.rstrip(b" "), kept) or (len(raw) > 128 and served == exp)
 
 
 def cmdline_matches_masked(served, raw):
@@ -191,7 +193,8 @@ def cmdline_matches_masked(served, raw):
         return False
     pattern = b"(?s)" + b".+?".join(re.escape(part) for part in served.split(b"***"))
     exp = expected_cmdline(raw)
-    return any(re.fullmatch(pattern, e) for e in (exp, exp.rstrip(b" ")))
+    kept = escape_cut(raw[:128].rstrip(b"\0").replace(b"\0", b" "))
+    return any(re.fullmatch(pattern, e) for e in (exp, exp.rstrip(b" "), kept))
 
 
 def fnv1a_index(name):
