@@ -588,15 +588,13 @@ static const char *shown_cmdline(struct ident *id, uint8_t mode)
 /* What could not be read this cycle, for the notice: processes and one reason each. */
 struct unknowns {
 	uint32_t fds, types;
-	int fds_errno, types_errno;
+	int types_errno;  /* the reason shown: a count's refusal is also its types' */
 };
 
 static void count_unknown(struct unknowns *u, const struct sample *s)
 {
-	if (s->row.unknown & LW_PROC_FDS_UNKNOWN) {
+	if (s->row.unknown & LW_PROC_FDS_UNKNOWN)
 		u->fds++;
-		u->fds_errno = s->fds_errno;
-	}
 	if (s->row.unknown & LW_PROC_TYPES_UNKNOWN) {
 		u->types++;
 		u->types_errno = s->types_errno;
