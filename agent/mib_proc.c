@@ -18,7 +18,6 @@ static const struct lw_proc_table *procs(const struct lw_agent *agent)
 #define PROC_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_proc *p = row, false, set)
 
 PROC_VALUE(proc_name, lw_set_string(vb, lw_proc_str(procs(agent), p->name)))
-PROC_VALUE(proc_cmdline, lw_set_string(vb, lw_proc_str(procs(agent), p->cmdline)))
 PROC_VALUE(proc_ppid, lw_set_unsigned(vb, p->ppid))
 PROC_VALUE(proc_uid, lw_set_unsigned(vb, p->uid))
 PROC_VALUE(proc_state, snmp_set_var_typed_integer(vb, ASN_INTEGER, p->state))
@@ -29,9 +28,7 @@ PROC_VALUE(proc_rss, lw_set_counter64(vb, p->rss_kb))
 PROC_VALUE(proc_vsz, lw_set_counter64(vb, p->vsz_kb))
 PROC_VALUE(proc_anon, lw_set_counter64(vb, p->anon_kb))
 PROC_VALUE(proc_swap, lw_set_counter64(vb, p->swap_kb))
-PROC_VALUE(proc_fds, lw_set_gauge(vb, p->fds))
 PROC_VALUE(proc_fd_limit, lw_set_gauge(vb, p->fd_limit))
-PROC_VALUE(proc_sockets, lw_set_gauge(vb, p->sockets))
 PROC_VALUE(proc_cpu_ticks, lw_set_counter64(vb, p->cpu_ticks))
 PROC_VALUE(proc_cpu_percent, lw_set_gauge(vb, p->cpu_hundredths))
 PROC_VALUE(proc_leak_state, lw_set_leak_state(vb, p->leak_state))
@@ -39,6 +36,23 @@ PROC_VALUE(proc_rss_slope, lw_set_integer(vb, p->rss_slope_kb_h))
 PROC_VALUE(proc_fd_leak_state, lw_set_leak_state(vb, p->fd_leak_state))
 PROC_VALUE(proc_fd_slope, lw_set_integer(vb, p->fd_slope_h))
 PROC_VALUE(proc_time_to_exhaustion, lw_set_forecast(vb, p->time_to_exhaustion))
+
+/* A value that could not be read, or is not published, has no instance (never a made-up 0). */
+#define PROC_VALUE_IF(fn, known, set)                                                       \
+	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
+	{                                                                                    \
+		const struct lw_proc *p = row;                                               \
+		(void)agent;                                                                 \
+		if (!(known))                                                                \
+			return false;                                                        \
+		set;                                                                         \
+		return true;                                                                 \
+	}
+
+PROC_VALUE_IF(proc_cmdline, procs(agent)->cmdline_published,
+	      lw_set_string(vb, lw_proc_str(procs(agent), p->cmdline)))
+PROC_VALUE_IF(proc_fds, !(p->unknown & LW_PROC_FDS_UNKNOWN), lw_set_gauge(vb, p->fds))
+PROC_VALUE_IF(proc_sockets, !(p->unknown & LW_PROC_TYPES_UNKNOWN), lw_set_gauge(vb, p->sockets))
 
 static const struct lw_object proc_columns[] = {
 	{ LW_PROC_NAME, ASN_OCTET_STR, LW_READ_ONLY, proc_name, NULL, "lwProcName" },
@@ -86,13 +100,24 @@ GROUP_VALUE(group_count, lw_set_gauge(vb, g->count))
 GROUP_VALUE(group_rss, lw_set_counter64(vb, g->rss_kb))
 GROUP_VALUE(group_max_rss, lw_set_counter64(vb, g->max_rss_kb))
 GROUP_VALUE(group_vsz, lw_set_counter64(vb, g->vsz_kb))
-GROUP_VALUE(group_fds, lw_set_gauge(vb, g->fds))
 GROUP_VALUE(group_cpu_percent, lw_set_gauge(vb, g->cpu_hundredths))
 GROUP_VALUE(group_leak_state, lw_set_leak_state(vb, g->leak_state))
 GROUP_VALUE(group_rss_slope, lw_set_integer(vb, g->rss_slope_kb_h))
 GROUP_VALUE(group_fd_leak_state, lw_set_leak_state(vb, g->fd_leak_state))
 GROUP_VALUE(group_fd_slope, lw_set_integer(vb, g->fd_slope_h))
 GROUP_VALUE(group_time_to_exhaustion, lw_set_forecast(vb, g->time_to_exhaustion))
+
+/* The sum when every member's count is known (lwProcGroupFds), else no instance. */
+static bool group_fds(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
+{
+	const struct lw_proc_group *g = row;
+
+	(void)agent;
+	if (g->fds_unknown)
+		return false;
+	lw_set_gauge(vb, g->fds);
+	return true;
+}
 
 static const struct lw_object group_columns[] = {
 	{ 2, ASN_OCTET_STR, LW_READ_ONLY, group_name, NULL, "lwProcGroupName" },
@@ -158,7 +183,7 @@ static int load_top(const struct lw_agent *agent, struct lw_table_rows *out)
 static struct lw_table top_table =
 	LW_TABLE("lwProcTopTable", LW_OID_PROC_TOP_ENTRY, top_columns, load_top);
 
-/* --- lwProcFdTable: the rows of lwProcTable in the top-N by descriptors --- */
+/* --- lwProcFdTable: the rows of lwProcTable in the top-N by descriptors whose types are known --- */
 
 #define FD_VALUE(fn, field)                                                                     \
 	LW_VALUE_FN(fn, const struct lw_fd_types *f = row, false, lw_set_gauge(vb, f->field))
@@ -182,12 +207,14 @@ static int load_fds(const struct lw_agent *agent, struct lw_table_rows *out)
 	const struct lw_proc_table *t = agent->current ? procs(agent) : NULL;
 	size_t n = 0;
 
+	/* A process whose descriptors may not be read has no row: no column would have a value. */
 	for (size_t i = 0; t != NULL && i < t->count; i++)
-		n += t->rows[i].in_fd_top && n < LW_CONFIG_MAX_TOP;
+		n += t->rows[i].in_fd_top && !(t->rows[i].unknown & LW_PROC_TYPES_UNKNOWN) &&
+		     n < LW_CONFIG_MAX_TOP;
 	if (lw_table_rows_alloc(out, n, 1))
 		return -1;
 	for (size_t i = 0; t != NULL && i < t->count && out->n < n; i++)
-		if (t->rows[i].in_fd_top)
+		if (t->rows[i].in_fd_top && !(t->rows[i].unknown & LW_PROC_TYPES_UNKNOWN))
 			lw_table_rows_push(out, 1, 1, &t->rows[i].types)[0] = t->rows[i].pid;
 	return 0;
 }

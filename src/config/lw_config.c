@@ -249,6 +249,21 @@ static int do_top(const struct line *l, struct lw_config *cfg, struct lw_error *
 	return parse_u32(l, "rows", 1, LW_CONFIG_MAX_TOP, &cfg->proc.top_n, err);
 }
 
+static int do_cmdline(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	static const char *const modes[] = { [LW_CMDLINE_MASK] = "mask", [LW_CMDLINE_YES] = "yes",
+					     [LW_CMDLINE_NO] = "no" };
+
+	if (want_args(l, 1, 1, "process_cmdline yes|no|mask", err))
+		return -1;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(l->argv[1], modes[i]) == 0) {
+			cfg->proc.cmdline = (uint8_t)i;
+			return 0;
+		}
+	return line_error(l, err, "process_cmdline: '%s' is not yes, no or mask", l->argv[1]);
+}
+
 static int do_tcp_top(const struct line *l, struct lw_config *cfg, struct lw_error *err)
 {
 	if (want_args(l, 1, 1, "tcp_top N", err))
@@ -436,6 +451,7 @@ static const struct directive {
 	{ "process_min_rss", do_min_rss },
 	{ "process_max_rows", do_max_rows },
 	{ "process_top", do_top },
+	{ "process_cmdline", do_cmdline },
 	{ "tcp_top", do_tcp_top },
 	{ "tcp_max_ports", do_tcp_ports },
 	{ "mcast_interface", do_mcast_interface },
@@ -503,6 +519,7 @@ void lw_config_defaults(struct lw_config *cfg)
 	strcpy(cfg->root, "/");
 	cfg->proc.max_rows = LW_CONFIG_DEFAULT_MAX_ROWS;
 	cfg->proc.top_n = LW_CONFIG_DEFAULT_TOP;
+	cfg->proc.cmdline = LW_CMDLINE_MASK;
 	cfg->tcp.top_n = LW_CONFIG_DEFAULT_TCP_TOP;
 	cfg->tcp.max_ports = LW_CONFIG_DEFAULT_TCP_PORTS;
 	cfg->mcast.buffer_bytes = LW_CONFIG_DEFAULT_MCAST_BUFFER;

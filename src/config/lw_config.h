@@ -43,6 +43,16 @@ struct lw_trapsink {
 	char community[64];
 };
 
+/*
+ * How lwProcCmdline publishes a command line (process_cmdline): argv often carries secrets
+ * (mysql -pSECRET, --token=...), and the read community is not a secret boundary.
+ */
+enum lw_cmdline_mode {
+	LW_CMDLINE_MASK = 0,  /* the default: secret-looking values replaced (src/proc/cmdmask.h) */
+	LW_CMDLINE_YES,       /* as the process has it */
+	LW_CMDLINE_NO,        /* not published: lwProcCmdline is absent */
+};
+
 /* What the process collector publishes (process_* directives). */
 struct lw_proc_config {
 	size_t ninclude, nexclude;
@@ -51,6 +61,7 @@ struct lw_proc_config {
 	uint64_t min_rss_kb;
 	uint32_t max_rows;
 	uint32_t top_n;
+	uint8_t cmdline;     /* enum lw_cmdline_mode */
 };
 
 /* What the TCP collector publishes (tcp_* directives). */

@@ -69,7 +69,7 @@ static int record_procs(const struct lw_proc_table *t, struct lw_history_cycle *
 		h->rss_kb = p->rss_kb;
 		h->anon_kb = p->anon_kb;
 		h->vsz_kb = p->vsz_kb;
-		h->fds = p->fds;
+		h->fds = p->unknown & LW_PROC_FDS_UNKNOWN ? LW_HIST_UNKNOWN : p->fds;
 		h->cpu_ticks = p->cpu_ticks;
 	}
 	c->nprocs = t->count;
@@ -78,7 +78,7 @@ static int record_procs(const struct lw_proc_table *t, struct lw_history_cycle *
 
 		snprintf(c->groups[i].name, sizeof(c->groups[i].name), "%s", lw_proc_str(t, g->name));
 		c->groups[i].count = g->count;
-		c->groups[i].fds = g->fds;
+		c->groups[i].fds = g->fds_unknown ? LW_HIST_UNKNOWN : g->fds;
 		c->groups[i].rss_kb = g->rss_kb;
 	}
 	c->ngroups = t->ngroups;

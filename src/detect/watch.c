@@ -167,6 +167,7 @@ static void watch_procs(struct lw_watch *w, const struct lw_watch_input *in,
 		struct lw_proc *p = &t->rows[i];
 		int64_t start = (int64_t)p->start_time;
 		struct lw_watched *o = lw_watchset_match(&w->procs, p->pid, start, start);
+		bool fds_known = !(p->unknown & LW_PROC_FDS_UNKNOWN);
 		uint64_t tte_mem = 0, tte_fds = 0;
 
 		p->leak_state = p->fd_leak_state = LW_LEAK_LEARNING;
@@ -175,11 +176,15 @@ static void watch_procs(struct lw_watch *w, const struct lw_watch_input *in,
 		if (o == NULL)
 			continue;
 		lw_series_add(&o->s[0], mem, in->now, p->rss_kb);
-		lw_series_add(&o->s[1], fdp, in->now, p->fds);
+		/* An unknown count is a missing sample, never a 0 (a drop to 0 then a "leak"). */
+		if (fds_known)
+			lw_series_add(&o->s[1], fdp, in->now, p->fds);
+		else
+			lw_series_idle(&o->s[1], fdp, in->now);
 		/* RSS against what the host can still give; descriptors against the soft limit. */
 		if (avail > 0)
 			tte_mem = lw_series_time_to_limit(&o->s[0], p->rss_kb, p->rss_kb + avail);
-		if (p->fd_limit != UINT32_MAX)
+		if (p->fd_limit != UINT32_MAX && fds_known)
 			tte_fds = lw_series_time_to_limit(&o->s[1], p->fds, p->fd_limit);
 		p->leak_state = (uint8_t)lw_series_state(&o->s[0]);
 		p->fd_leak_state = (uint8_t)lw_series_state(&o->s[1]);
@@ -190,9 +195,10 @@ static void watch_procs(struct lw_watch *w, const struct lw_watch_input *in,
 		observe_trend(&w->alarms, LW_ALARM_PROC_MEM_LEAK, (uint64_t)start << 22 | p->pid,
 			      p->pid, start, lw_proc_str(t, p->name), p->pid, p->rss_kb, &o->s[0],
 			      tte_mem);
+		/* Unknown now: an active alarm keeps its last known figure (no news is no clear). */
 		observe_trend(&w->alarms, LW_ALARM_PROC_FD_LEAK, (uint64_t)start << 22 | p->pid,
-			      p->pid, start, lw_proc_str(t, p->name), p->pid, p->fds, &o->s[1],
-			      tte_fds);
+			      p->pid, start, lw_proc_str(t, p->name), p->pid,
+			      fds_known ? p->fds : o->s[1].last, &o->s[1], tte_fds);
 	}
 	lw_watchset_end(&w->procs);
 }
@@ -215,7 +221,10 @@ static void watch_groups(struct lw_watch *w, const struct lw_watch_input *in,
 		if (o == NULL)
 			continue;
 		lw_series_add(&o->s[0], mem, in->now, g->rss_kb);
-		lw_series_add(&o->s[1], fdp, in->now, g->fds);
+		if (g->fds_unknown)
+			lw_series_idle(&o->s[1], fdp, in->now);  /* a partial sum is no sample */
+		else
+			lw_series_add(&o->s[1], fdp, in->now, g->fds);
 		g->leak_state = (uint8_t)lw_series_state(&o->s[0]);
 		g->fd_leak_state = (uint8_t)lw_series_state(&o->s[1]);
 		g->rss_slope_kb_h = lw_series_slope(&o->s[0]);

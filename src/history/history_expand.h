@@ -11,6 +11,7 @@
 /* Per-window accumulation of a full-resolution series (history_retention.c's fold). */
 struct lw_hacc {
 	uint32_t n;
+	uint32_t unknown;           /* bit i: value i was LW_HIST_UNKNOWN in some cycle */
 	uint64_t min[LW_HFULL_WIDTH], max[LW_HFULL_WIDTH];
 	unsigned __int128 sum[LW_HFULL_WIDTH];
 };

@@ -57,6 +57,15 @@ uint32_t lw_hkind_counters(int kind)
 	}
 }
 
+uint32_t lw_hkind_unknowable(int kind)
+{
+	switch (kind) {
+	case LW_HK_PROC: return 1u << 3;   /* fds */
+	case LW_HK_GROUP: return 1u << 1;  /* fds */
+	default: return 0;
+	}
+}
+
 uint32_t lw_hwin_unstored(int kind)
 {
 	uint32_t counters = lw_hkind_counters(kind), mask = 0;

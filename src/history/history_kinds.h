@@ -21,6 +21,10 @@ unsigned lw_hkind_width(int kind);
 /* Bit i: value i of the kind is a counter (cpu_ticks, packets, octets), not a gauge. */
 uint32_t lw_hkind_counters(int kind);
 
+/* Bit i: value i of the kind may be LW_HIST_UNKNOWN (history_types.h): a process's or a
+ * group's fds. */
+uint32_t lw_hkind_unknowable(int kind);
+
 /*
  * Window columns never stored for a kind: min and avg of its counters. A counter's min/max/avg
  * over a window say nothing its value at the window's end (max) does not, and would cost an

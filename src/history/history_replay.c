@@ -39,12 +39,12 @@ static int replay_point(void *arg, struct lw_hexp *x, int64_t t, uint32_t sample
 		switch (e->kind) {
 		case LW_HK_PROC:
 			rc = deliver(r, &p, LW_HS_PROC_RSS, (uint64_t)v[0]);
-			if (rc == 0)
+			if (rc == 0 && v[3] != LW_HIST_UNKNOWN)  /* not readable: no point */
 				rc = deliver(r, &p, LW_HS_PROC_FDS, (uint64_t)v[3]);
 			break;
 		case LW_HK_GROUP:
 			rc = deliver(r, &p, LW_HS_GROUP_RSS, (uint64_t)v[2]);
-			if (rc == 0)
+			if (rc == 0 && v[1] != LW_HIST_UNKNOWN)
 				rc = deliver(r, &p, LW_HS_GROUP_FDS, (uint64_t)v[1]);
 			break;
 		case LW_HK_SLAB:

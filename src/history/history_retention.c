@@ -181,6 +181,8 @@ static void acc_add(struct lw_hexp *x, size_t e)
 	for (unsigned i = 0; i < k; i++) {
 		uint64_t v = (uint64_t)values[i];
 
+		if (lw_hkind_unknowable(x->e[e].kind) & (1u << i) && v == LW_HIST_UNKNOWN)
+			a->unknown |= 1u << i;
 		if (a->n == 0 || v < a->min[i])
 			a->min[i] = v;
 		if (a->n == 0 || v > a->max[i])
@@ -221,6 +223,10 @@ static int emit_window(struct fold *f, struct lw_hexp *x)
 			v[1 + 3 * j] = counter ? 0 : (int64_t)a->min[j];
 			v[2 + 3 * j] = (int64_t)a->max[j];
 			v[3 + 3 * j] = counter ? 0 : (int64_t)(uint64_t)((a->sum[j] + a->n / 2) / a->n);
+			/* A window over an unknown value is unknown: a min, max or avg over the
+			 * known cycles only would pass for the whole window's. */
+			if (a->unknown & (1u << j))
+				v[1 + 3 * j] = v[2 + 3 * j] = v[3 + 3 * j] = LW_HIST_UNKNOWN;
 		}
 		if (lw_hvecs_push(&f->items, e->id, e->kind, 1 + 3 * k, v) != 0)
 			return SQLITE_NOMEM;

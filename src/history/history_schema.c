@@ -27,6 +27,8 @@
  *              process costs nothing after its first window. A counter (cpu_ticks, packets,
  *              octets) keeps only max, its value at the window's end: min and avg are NULL.
  *   kind       what v0..v4 mean for each kind, so the file explains itself to sqlite3.
+ *   A process's or group's fds of 4294967295 (LW_HIST_UNKNOWN) in sample or win means "not
+ *   readable" (leakwatchd without the capabilities over that process), never a count.
  *
  * auto_vacuum = INCREMENTAL is set before the first table: it cannot be turned on later
  * without a VACUUM, and the size bound needs it to give freed pages back to the file system.

@@ -22,18 +22,26 @@
  * series are carried over, not ended, and replay gives no point of that kind for the cycle.
  * An entry missing from a non-empty array (a process that exited) ends its series.
  */
+/*
+ * A descriptor count that could not be read (struct lw_proc.unknown; a group with such a
+ * member): stored as is, so the file says "unknown" rather than 0. Replay gives no point for
+ * it and a window over a cycle holding it has it as min, max and avg (history_retention.c).
+ * No count reaches it: Linux caps descriptors at fs.nr_open, at most 2^30 (fs/file.c).
+ */
+#define LW_HIST_UNKNOWN UINT32_MAX
+
 struct lw_hist_proc {
 	uint32_t pid;
 	int64_t start_time;         /* seconds since the epoch: (pid, start_time) is the identity */
 	char name[64];              /* escaped, as lwProcName */
 	uint64_t rss_kb, anon_kb, vsz_kb;
-	uint32_t fds;
+	uint32_t fds;               /* LW_HIST_UNKNOWN: not readable */
 	uint64_t cpu_ticks;
 };
 
 struct lw_hist_group {
 	char name[64];
-	uint32_t count, fds;
+	uint32_t count, fds;        /* fds LW_HIST_UNKNOWN: some member's not readable */
 	uint64_t rss_kb;
 };
 

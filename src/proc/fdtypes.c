@@ -41,6 +41,7 @@ int lw_fd_types_read(int at, const char *path, struct lw_fd_types *out, struct l
 	struct lw_fd_types t = { 0 };
 	struct dirent *de;
 	DIR *dir;
+	int refused = 0;
 	int fd = openat(at, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
@@ -60,9 +61,9 @@ int lw_fd_types_read(int at, const char *path, struct lw_fd_types *out, struct l
 			continue;
 		n = readlinkat(dirfd(dir), de->d_name, link, sizeof(link));
 		if (n < 0) {
-			/* Not ours to read (no CAP_SYS_PTRACE over it): open, type unknown. */
+			/* Not ours to read (no CAP_SYS_PTRACE over it): the types are unknown. */
 			if (errno == EACCES || errno == EPERM)
-				t.other++;
+				refused = errno;
 			continue;  /* otherwise closed since readdir: it no longer counts */
 		}
 		if (!is_special(link, (size_t)n)) {
@@ -75,6 +76,8 @@ int lw_fd_types_read(int at, const char *path, struct lw_fd_types *out, struct l
 		lw_fd_types_add(&t, link, (size_t)n, mode);
 	}
 	closedir(dir);
+	if (refused)
+		return lw_error_set(err, refused, "readlink %s/*: %s", path, strerror(refused));
 	*out = t;
 	return 0;
 }

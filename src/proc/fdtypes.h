@@ -10,7 +10,9 @@
 
 /*
  * Classifies every entry of the fd directory at path (relative to the directory at, e.g. "1234/fd" under
- * /proc). Listing it takes one descriptor, which shows in the caller's own directory.
+ * /proc). Listing it takes one descriptor, which shows in the caller's own directory. Fails
+ * (err->code EACCES or EPERM) when the directory or any of its links may not be read: the
+ * types are then unknown, never guessed.
  */
 int lw_fd_types_read(int at, const char *path, struct lw_fd_types *out, struct lw_error *err);
 

@@ -17,6 +17,7 @@
 #include "base/escape.h"
 #include "base/readfile.h"
 #include "cycle/collector.h"
+#include "proc/cmdmask.h"
 #include "proc/fdtypes.h"
 #include "proc/procpid.h"
 #include "proc/procsummary.h"
@@ -28,13 +29,17 @@
 struct ident {
 	uint32_t pid;
 	uint64_t starttime;       /* ticks after boot: with pid, the identity */
-	char *cmdline;            /* escaped, read once */
+	char *cmdline;            /* raw (NUL-separated arguments), read once; never published */
+	uint32_t cmdline_len;
+	char *shown;              /* what lwProcCmdline shows under shown_mode (escaped), or NULL */
+	uint8_t shown_mode;       /* enum lw_cmdline_mode shown was made for */
 	uint32_t fd_limit;
 	uint32_t uid;             /* real uid from status, read with the cmdline */
 	uint32_t name_hash;       /* a new name means an execve: identity files are read again */
 	uint64_t ticks, rss_kb;   /* at the last sample */
 	uint32_t fds_key;         /* descriptor count the types were listed at (UINT32_MAX: never) */
 	struct lw_fd_types types; /* for the collector itself, without its kept descriptors */
+	int types_errno;          /* 0, or why the listing at fds_key failed: types unknown */
 	int stat_fd, statm_fd;    /* kept open and pread each cycle, or -1 */
 };
 
@@ -72,10 +77,18 @@ static void close_kept(struct ident *id)
 	id->stat_fd = id->statm_fd = -1;
 }
 
+static void free_cmdline(struct ident *id)
+{
+	free(id->cmdline);
+	free(id->shown);
+	id->cmdline = id->shown = NULL;
+	id->cmdline_len = 0;
+}
+
 static void free_idents(struct ident *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(v[i].cmdline);
+		free_cmdline(&v[i]);
 		close_kept(&v[i]);
 	}
 	free(v);
@@ -188,7 +201,13 @@ static const char *pid_path(char *path, const char *pidname, const char *file)
 	return path;
 }
 
-static uint32_t count_fds(const struct lw_proc_collector *pc, const char *pidname, bool self)
+/*
+ * The descriptor count into *out: 0, or an errno when it cannot be known (ENOENT: the process
+ * is gone; EACCES: older kernels count by listing, which needs the rights over the process
+ * that CAP_DAC_READ_SEARCH gives: the size needs none, proc_fd_getattr() in fs/proc/fd.c).
+ */
+static int count_fds(const struct lw_proc_collector *pc, const char *pidname, bool self,
+		     uint32_t *out)
 {
 	char path[32];
 	struct stat st;
@@ -198,37 +217,46 @@ static uint32_t count_fds(const struct lw_proc_collector *pc, const char *pidnam
 	int fd;
 
 	pid_path(path, pidname, "fd");
-	if (pc->fd_count_by_size)
-		return fstatat(dirfd(pc->proc), path, &st, 0) == 0 ? (uint32_t)st.st_size : 0;
+	if (pc->fd_count_by_size) {
+		if (fstatat(dirfd(pc->proc), path, &st, 0) != 0)
+			return errno ? errno : EIO;
+		*out = (uint32_t)st.st_size;
+		return 0;
+	}
 	fd = openat(dirfd(pc->proc), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		int e = errno ? errno : EIO;
+
 		if (fd >= 0)
 			close(fd);
-		return 0;
+		return e;
 	}
 	while ((de = readdir(d)) != NULL)
 		if (de->d_name[0] != '.')
 			n++;
 	closedir(d);
-	return self && n > 0 ? n - 1 : n;  /* our own listing's descriptor is not one we hold */
+	*out = self && n > 0 ? n - 1 : n;  /* our own listing's descriptor is not one we hold */
+	return 0;
 }
 
 /* Reads what is read once per identity (and again after an execve): cmdline, fd limit, uid. */
 static int new_ident(int dfd, struct ident *id)
 {
 	char buf[4096];
-	char esc[LW_DISPLAY_MAX + 1];
 	size_t len;
 	uint64_t soft;
 	struct lw_error err;
 
 	if (lw_read_prefix_at(dfd, "cmdline", buf, CMDLINE_BYTES, &len, &err))
 		len = 0;
-	lw_escape(buf, len, true, esc, sizeof(esc));
-	free(id->cmdline);
-	id->cmdline = strdup(esc);
+	/* Kept raw: process_cmdline decides at each cycle what is shown (a reload applies to
+	 * every process), and masking needs the argument boundaries that escaping loses. */
+	free_cmdline(id);
+	id->cmdline = malloc(len ? len : 1);
 	if (id->cmdline == NULL)
 		return -1;
+	memcpy(id->cmdline, buf, len);
+	id->cmdline_len = (uint32_t)len;
 	/* /proc/PID is owned by root for non-dumpable processes; status has the real uid. */
 	if (lw_read_file_at(dfd, "status", buf, sizeof(buf), &len, &err) == 0)
 		(void)lw_pid_status_uid_parse(buf, len, &id->uid, &err);
@@ -326,7 +354,18 @@ struct sample {
 	struct lw_proc row;
 	char name[LW_DISPLAY_MAX + 1];
 	struct ident id;
+	int fds_errno, types_errno;  /* why row.unknown has a bit, for the notice */
+	bool no_fd_dir;              /* PID/ has no fd/ (a test tree): nothing open, nothing to list */
 };
+
+/* Forgets a sample whose process vanished mid-read: its kept descriptors close. */
+static void drop_sample(struct lw_proc_collector *pc, struct sample *s)
+{
+	if (s->id.stat_fd >= 0)
+		pc->fds_kept--;
+	close_kept(&s->id);
+	free_cmdline(&s->id);
+}
 
 /*
  * Descriptor types, listed again only when the count moved. The collector's own kept stat and
@@ -335,14 +374,26 @@ struct sample {
  * sampling every other process. The listing's own descriptor is left out of our own row.
  */
 static void sample_fd_types(struct lw_proc_collector *pc, const char *pidname, struct ident *id,
-			    struct lw_proc *row)
+			    struct sample *s)
 {
+	struct lw_proc *row = &s->row;
 	bool self = row->pid == pc->self_pid;
 	uint32_t own = self ? (uint32_t)(2 * pc->fds_kept) : 0;
 	uint32_t key = row->fds > own ? row->fds - own : 0;
 	struct lw_error err;
 	char path[32];
 
+	if (s->no_fd_dir) {
+		memset(&id->types, 0, sizeof(id->types));
+		id->types_errno = 0;
+		id->fds_key = 0;
+	} else if (row->unknown & LW_PROC_FDS_UNKNOWN) {
+		/* No count to list against, and a listing would meet the same refusal. */
+		id->fds_key = UINT32_MAX;
+		row->unknown |= LW_PROC_TYPES_UNKNOWN;
+		s->types_errno = s->fds_errno;
+		return;
+	}
 	if (key != id->fds_key) {
 		pid_path(path, pidname, "fd");
 		pc->stats.fd_lists++;
@@ -352,12 +403,25 @@ static void sample_fd_types(struct lw_proc_collector *pc, const char *pidname, s
 
 			id->types.files = id->types.files > mine ? id->types.files - mine : 0;
 			key = lw_fd_types_total(&id->types);  /* newer than the count */
+			id->types_errno = 0;
 		} else {
-			/* The directory is not ours to read: all of type other. */
+			/*
+			 * Not ours to read (listing needs CAP_DAC_READ_SEARCH, the links
+			 * CAP_SYS_PTRACE over another user's process: proc_fd_permission() and
+			 * proc_fd_access_allowed() in fs/proc/): unknown, not "0 sockets". A
+			 * refusal holds until the count moves; any other failure is retried.
+			 */
 			memset(&id->types, 0, sizeof(id->types));
-			id->types.other = key;
+			id->types_errno = err.code ? err.code : EIO;
+			if (err.code != EACCES && err.code != EPERM)
+				key = UINT32_MAX;
 		}
 		id->fds_key = key;
+	}
+	if (id->types_errno) {
+		row->unknown |= LW_PROC_TYPES_UNKNOWN;
+		s->types_errno = id->types_errno;
+		return;  /* types and sockets stay 0; fds is the count */
 	}
 	row->types = id->types;
 	row->types.files += own;
@@ -384,7 +448,7 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 	if (prev != NULL && reread_kept(prev, &st, &sm) == 0) {
 		s->id = *prev;          /* takes the descriptors and the cmdline */
 		prev->stat_fd = prev->statm_fd = -1;
-		prev->cmdline = NULL;
+		prev->cmdline = prev->shown = NULL;
 		same = true;
 	} else {
 		bool keep = pc->fds_kept < pc->fd_budget;
@@ -408,7 +472,7 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 			int fd = s->id.stat_fd, fdm = s->id.statm_fd;
 
 			s->id = *prev;
-			prev->cmdline = NULL;
+			prev->cmdline = prev->shown = NULL;
 			s->id.stat_fd = fd;
 			s->id.statm_fd = fdm;
 			same = true;
@@ -442,7 +506,22 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 	s->row.vsz_kb = sm.size * pc->page_kb;
 	s->row.anon_kb = (sm.resident - sm.shared) * pc->page_kb;
 	s->row.cpu_ticks = st.utime + st.stime;
-	s->row.fds = count_fds(pc, pidname, pid == pc->self_pid);
+	s->fds_errno = count_fds(pc, pidname, pid == pc->self_pid, &s->row.fds);
+	if (s->fds_errno == ENOENT || s->fds_errno == ESRCH) {
+		struct stat pst;
+
+		if (fstatat(dirfd(pc->proc), pidname, &pst, 0) != 0) {
+			drop_sample(pc, s);  /* exited since stat was read */
+			return 1;
+		}
+		/* PID/ without fd/: only in a test tree (Linux gives every process one, empty for
+		 * a kernel thread or a zombie): nothing open. */
+		s->fds_errno = 0;
+		s->row.fds = 0;
+		s->no_fd_dir = true;
+	}
+	if (s->fds_errno)
+		s->row.unknown |= LW_PROC_FDS_UNKNOWN;
 	if (host_has_swap) {
 		char path[32];
 
@@ -473,11 +552,74 @@ static int sample_one(struct lw_proc_collector *pc, const char *pidname, uint32_
 							   ((uint64_t)pc->clk_tck * dt_us));
 		s->row.rss_growth_kb = (int64_t)s->row.rss_kb - (int64_t)s->id.rss_kb;
 	}
-	sample_fd_types(pc, pidname, &s->id, &s->row);
+	sample_fd_types(pc, pidname, &s->id, s);
 	s->row.fd_limit = s->id.fd_limit;
 	s->id.ticks = s->row.cpu_ticks;
 	s->id.rss_kb = s->row.rss_kb;
 	return 0;
+}
+
+/*
+ * lwProcCmdline under mode (process_cmdline), made from the raw cmdline when the mode or the
+ * cmdline changed and kept with the identity: "" under no; NULL when out of memory.
+ */
+static const char *shown_cmdline(struct ident *id, uint8_t mode)
+{
+	char masked[4 * CMDLINE_BYTES];  /* a marker is at most 3 octets for each one it hides */
+	char esc[LW_DISPLAY_MAX + 1];
+	const char *raw = id->cmdline;
+	size_t len = id->cmdline_len;
+
+	if (mode == LW_CMDLINE_NO || raw == NULL)
+		return "";
+	if (id->shown != NULL && id->shown_mode == mode)
+		return id->shown;
+	if (mode == LW_CMDLINE_MASK) {
+		len = lw_cmdline_mask(raw, len, masked, sizeof(masked));
+		raw = masked;
+	}
+	lw_escape(raw, len, true, esc, sizeof(esc));
+	free(id->shown);
+	id->shown = strdup(esc);
+	id->shown_mode = mode;
+	return id->shown;
+}
+
+/* What could not be read this cycle, for the notice: processes and one reason each. */
+struct unknowns {
+	uint32_t fds, types;
+	int types_errno;  /* the reason shown: a count's refusal is also its types' */
+};
+
+static void count_unknown(struct unknowns *u, const struct sample *s)
+{
+	if (s->row.unknown & LW_PROC_FDS_UNKNOWN)
+		u->fds++;
+	if (s->row.unknown & LW_PROC_TYPES_UNKNOWN) {
+		u->types++;
+		u->types_errno = s->types_errno;
+	}
+}
+
+static const char *why(int e)
+{
+	return e == EACCES || e == EPERM
+		? "permission denied (no CAP_DAC_READ_SEARCH/CAP_SYS_PTRACE)" : strerror(e);
+}
+
+/* Appends to the notice what could not be read; a row cap notice, if any, comes first. An
+ * unknown count makes the types unknown too, so u->fds <= u->types. */
+static void notice_unknowns(const struct unknowns *u, char *notice, size_t cap)
+{
+	size_t n = strlen(notice);
+
+	if (u->types == 0 || n >= cap)
+		return;
+	n += (size_t)snprintf(notice + n, cap - n, "%sdescriptors of %u processes not readable: "
+			      "%s: no lwProcSockets nor lwProcFdTable row for them",
+			      n ? "; " : "", u->types, why(u->types_errno));
+	if (u->fds > 0 && n < cap)
+		snprintf(notice + n, cap - n, ", no lwProcFds either for %u", u->fds);
 }
 
 static bool wanted(const struct lw_proc_config *cfg, const char *name, uint64_t rss_kb)
@@ -529,8 +671,10 @@ int lw_proc_collect(struct lw_proc_collector *pc, const struct lw_proc_config *c
 	size_t nidents = 0, cap = 0;
 	struct timespec now;
 	struct dirent *de;
+	struct unknowns unknown = { 0 };
 	uint64_t dt_us;
 	uint32_t seen = 0;
+	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	dt_us = pc->have_last ? timespec_us(&now) - timespec_us(&pc->last) : 0;
@@ -539,8 +683,8 @@ int lw_proc_collect(struct lw_proc_collector *pc, const struct lw_proc_config *c
 	rewinddir(pc->proc);
 	while ((de = readdir(pc->proc)) != NULL) {
 		struct sample s;
+		const char *cmdline;
 		uint32_t pid;
-		int rc;
 
 		if (parse_pid(de->d_name, &pid))
 			continue;
@@ -551,9 +695,14 @@ int lw_proc_collect(struct lw_proc_collector *pc, const struct lw_proc_config *c
 			goto oom;
 		idents[nidents++] = s.id;
 		seen++;
-		if (wanted(cfg, s.name, s.row.rss_kb) &&
-		    lw_summary_add(&b, &s.row, s.name, s.id.cmdline))
+		if (!wanted(cfg, s.name, s.row.rss_kb))
+			continue;
+		/* Where the command line enters the snapshot: the history, the report and SNMP
+		 * see only this form. */
+		cmdline = shown_cmdline(&idents[nidents - 1], cfg->cmdline);
+		if (cmdline == NULL || lw_summary_add(&b, &s.row, s.name, cmdline))
 			goto oom;
+		count_unknown(&unknown, &s);
 	}
 	/* readdir of /proc lists pids in increasing order; keep the cache sorted regardless. */
 	for (size_t i = 1; i < nidents; i++)
@@ -571,7 +720,12 @@ int lw_proc_collect(struct lw_proc_collector *pc, const struct lw_proc_config *c
 	pc->last = now;
 	pc->have_last = true;
 	*all = seen;
-	return lw_summary_finish(&b, cfg, out, notice, notice_cap, err);
+	rc = lw_summary_finish(&b, cfg, out, notice, notice_cap, err);
+	if (rc == 0) {
+		out->cmdline_published = cfg->cmdline != LW_CMDLINE_NO;
+		notice_unknowns(&unknown, notice, notice_cap);
+	}
+	return rc;
 oom:
 	free_idents(idents, nidents);
 	lw_summary_abort(&b);

@@ -86,6 +86,7 @@ static uint64_t metric_value(const struct lw_proc *p, int metric, int *qualifies
 	case LW_TOP_CPU:
 		return p->cpu_hundredths;
 	case LW_TOP_FDS:
+		*qualifies = !(p->unknown & LW_PROC_FDS_UNKNOWN);  /* no rank for an unknown */
 		return p->fds;
 	default:
 		*qualifies = p->rss_growth_kb > 0;
@@ -252,7 +253,9 @@ static int build_groups(const struct lw_summary_builder *b, struct lw_proc_table
 			g[ng++] = (struct lw_proc_group){ .index = lw_proc_group_index(b->arena + p->name),
 							  .name = p->name };
 		g[ng - 1].count++;
+		/* A sum over a member whose count is unknown would be too low: no sum at all. */
 		g[ng - 1].fds += p->fds;
+		g[ng - 1].fds_unknown |= (p->unknown & LW_PROC_FDS_UNKNOWN) != 0;
 		g[ng - 1].cpu_hundredths += p->cpu_hundredths;
 		g[ng - 1].rss_kb += p->rss_kb;
 		g[ng - 1].vsz_kb += p->vsz_kb;

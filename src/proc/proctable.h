@@ -24,12 +24,20 @@ struct lw_fd_types {
 	uint32_t sockets, pipes, files, anon, other;
 };
 
+/*
+ * What could not be read about a process (struct lw_proc.unknown): its cells are absent from
+ * the MIB (noSuchInstance), never a made-up 0, and the detector and the history skip them.
+ */
+#define LW_PROC_FDS_UNKNOWN 1u    /* the descriptor count: fds (and so the types) */
+#define LW_PROC_TYPES_UNKNOWN 2u  /* the descriptor types: sockets and types */
+
 struct lw_proc {
 	uint32_t pid, ppid, uid;
 	uint32_t threads, fds, fd_limit, sockets;
 	uint32_t cpu_hundredths;      /* hundredths of a percent of one CPU, last interval */
 	uint32_t name, cmdline;       /* offsets into the table's string arena */
 	struct lw_fd_types types;     /* as sampled; they add up to fds */
+	uint8_t unknown;              /* LW_PROC_*_UNKNOWN: those fields are 0 and mean nothing */
 	uint8_t state;                /* enum lw_proc_state */
 	uint8_t in_fd_top;            /* 1: in the top-N by fds, so lwProcFdTable shows types */
 	uint64_t start_time;          /* seconds since the epoch */
@@ -46,7 +54,8 @@ struct lw_proc_group {
 	uint32_t index;               /* FNV-1a of the name, stable across restarts */
 	uint32_t name;                /* arena offset */
 	uint32_t count;
-	uint32_t fds;
+	uint32_t fds;                 /* meaningless when fds_unknown */
+	uint8_t fds_unknown;          /* some member's count is unknown: no sum is given */
 	uint32_t cpu_hundredths;
 	uint64_t rss_kb, max_rss_kb, vsz_kb;
 	/* The leak detector's verdicts on the name's processes together (src/detect/watch.c). */
@@ -71,6 +80,7 @@ struct lw_proc_table {
 	struct lw_proc_top *top[LW_TOP_COUNT + 1];
 	uint32_t dropped;             /* left out by process_max_rows */
 	uint32_t seen;                /* every process the collector saw, before filters */
+	uint8_t cmdline_published;    /* 0: process_cmdline no, every cmdline is "" and not served */
 	char *arena;                  /* NUL-terminated strings */
 	size_t arena_len;
 };

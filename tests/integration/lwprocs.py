@@ -1,5 +1,6 @@
 # lwProcesses OIDs (docs/DESIGN.md, "Processes and descriptors"), numeric table walks, and the /proc truth per pid.
 import os
+import re
 import stat
 import time
 
@@ -177,7 +178,23 @@ def expected_cmdline(raw):
 def cmdline_matches(served, raw):
     """served equals the expected cmdline; a trailing NUL terminator may be dropped or kept."""
     exp = expected_cmdline(raw)
-    return served in (exp, exp.rstrip(b" ")) or (len(raw) > 128 and served == exp)
+    # trailing NULs are dropped, but not the last argument's own trailing spaces ("grep ^  ")
+    kept = escape_cut(raw[:128].rstrip(b"\0").replace(b"\0", b" "))
+    return served in (exp, exp.rstrip(b" "), kept) or (len(raw) > 128 and served == exp)
+
+
+def cmdline_matches_masked(served, raw):
+    """served is raw's lwProcCmdline under process_cmdline mask: equal, or equal once each
+    '***' stands for the non-empty text it hid (the patterns are unit-tested in test_proc.c;
+    here: nothing but hidden values differs)."""
+    if cmdline_matches(served, raw):
+        return True
+    if b"***" not in served:
+        return False
+    pattern = b"(?s)" + b".+?".join(re.escape(part) for part in served.split(b"***"))
+    exp = expected_cmdline(raw)
+    kept = escape_cut(raw[:128].rstrip(b"\0").replace(b"\0", b" "))
+    return any(re.fullmatch(pattern, e) for e in (exp, exp.rstrip(b" "), kept))
 
 
 def fnv1a_index(name):
@@ -270,6 +287,41 @@ def read_proc(pid, boot=None):
             "threads": st["threads"], "ticks": st["ticks"], "rss": mem["rss"],
             "vsz": mem["vsz"], "anon": mem["anon"], "cmdline_raw": cmdline, "fds": len(fds),
             "sockets": socks, "fdlimit": fd_limit(pid)}
+
+
+# lwCollectorNotice.5 on processes whose descriptors may not be read (DESIGN.md, "Processes and
+# descriptors"); the rest of the notice (row cap, collisions) comes first, "; " between.
+UNREADABLE_NOTICE = re.compile(rb"(?:^|; )descriptors of (\d+) processes not readable: [^;]*$")
+
+
+def links_unreadable(pid):
+    """True when this process (the test, root) may not list /proc/PID/fd or read one of its
+    links: a sandbox's init can be so even for root. False when readable or gone."""
+    base = f"/proc/{pid}/fd"
+    try:
+        for name in os.listdir(base):
+            try:
+                os.readlink(f"{base}/{name}")
+            except FileNotFoundError:
+                pass
+    except PermissionError:
+        return True
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return False
+
+
+def unreadable_pids(pids=None):
+    return {pid for pid in (all_pids() if pids is None else pids) if links_unreadable(pid)}
+
+
+def split_notice(notice):
+    """(the notice without its unreadable-descriptors part, the number of processes it
+    names, 0 when none)."""
+    m = UNREADABLE_NOTICE.search(notice)
+    if not m:
+        return notice, 0
+    return notice[:m.start()], int(m.group(1))
 
 
 def all_pids():

@@ -7,7 +7,7 @@ import pytest
 
 from lwharness import wait_until
 from lwprocs import (PROC_COLUMNS, PROC_LEAK_COLUMNS, PROC_ROWS, all_pids, cmdline_matches,
-                     collector_row, escape, get_row, read_proc, read_stat, snapshot, start_epoch,
+                     cmdline_matches_masked, collector_row, escape, get_row, read_proc, read_stat, snapshot, start_epoch,
                      top_ranking, wait_new_snapshot)
 from lwworkers import workers  # noqa: F401 - fixture
 
@@ -47,7 +47,7 @@ def identity_problems(snap, pre, post, settled):
         if pre[pid][1] == comm and not renames and row["lwProcName"] != escape(comm):
             problems.append(f"pid {pid}: name {row['lwProcName']!r}, /proc {comm!r}")
         if (start_epoch(start) < settled and pre[pid][2] == cmdline
-                and not cmdline_matches(row["lwProcCmdline"], cmdline)):
+                and not cmdline_matches_masked(row["lwProcCmdline"], cmdline)):
             problems.append(f"pid {pid}: cmdline {row['lwProcCmdline']!r}, /proc {cmdline!r}")
     return problems
 

@@ -239,7 +239,8 @@ static void processes(const struct lw_snapshot *s)
 		struct at a = row(3, 1, 1, p->pid);
 
 		str(&a, 2, lw_proc_str(t, p->name));
-		str(&a, 3, lw_proc_str(t, p->cmdline));
+		if (t->cmdline_published)
+			str(&a, 3, lw_proc_str(t, p->cmdline));
 		unsig(&a, 4, p->ppid);
 		unsig(&a, 5, p->uid);
 		integer(&a, 6, p->state);
@@ -250,9 +251,12 @@ static void processes(const struct lw_snapshot *s)
 		c64(&a, 10, p->vsz_kb);
 		c64(&a, 11, p->anon_kb);
 		c64(&a, 12, p->swap_kb);
-		gauge(&a, 13, p->fds);
+		/* what could not be read has no instance */
+		if (!(p->unknown & LW_PROC_FDS_UNKNOWN))
+			gauge(&a, 13, p->fds);
 		gauge(&a, 14, p->fd_limit);
-		gauge(&a, 15, p->sockets);
+		if (!(p->unknown & LW_PROC_TYPES_UNKNOWN))
+			gauge(&a, 15, p->sockets);
 		c64(&a, 16, p->cpu_ticks);
 		gauge(&a, 17, p->cpu_hundredths);
 		leak(&a, 18, p->leak_state);
@@ -260,7 +264,7 @@ static void processes(const struct lw_snapshot *s)
 		leak(&a, 20, p->fd_leak_state);
 		integer(&a, 21, p->fd_slope_h);
 		forecast(&a, 22, p->time_to_exhaustion);
-		if (p->in_fd_top) {
+		if (p->in_fd_top && !(p->unknown & LW_PROC_TYPES_UNKNOWN)) {
 			struct at f = row(3, 4, 1, p->pid);
 
 			gauge(&f, 1, p->types.sockets);
@@ -279,7 +283,8 @@ static void processes(const struct lw_snapshot *s)
 		c64(&a, 4, p->rss_kb);
 		c64(&a, 5, p->max_rss_kb);
 		c64(&a, 6, p->vsz_kb);
-		gauge(&a, 7, p->fds);
+		if (!p->fds_unknown)
+			gauge(&a, 7, p->fds);
 		gauge(&a, 8, p->cpu_hundredths);
 		leak(&a, 9, p->leak_state);
 		integer(&a, 10, p->rss_slope_kb_h);

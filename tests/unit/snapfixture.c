@@ -65,6 +65,7 @@ static void build_procs(struct lw_proc_table *t)
 	};
 
 	memset(t, 0, sizeof(*t));
+	t->cmdline_published = 1;
 	t->count = LW_FIX_NPROCS;
 	t->rows = must(calloc(LW_FIX_NPROCS, sizeof(*t->rows)));
 	for (size_t i = 0; i < LW_FIX_NPROCS; i++) {
@@ -99,6 +100,10 @@ static void build_procs(struct lw_proc_table *t)
 		/* a forecast past Unsigned32 is "none" (0) */
 		r->time_to_exhaustion = i == 1 ? 3600 : i == 2 ? 5000000000ull : 0;
 	}
+	/* Not readable: the hostile row's descriptor types (it is in the fd top-N: no
+	 * lwProcFdTable row), the last row's count too (its group has no sum). */
+	t->rows[1].unknown = LW_PROC_TYPES_UNKNOWN;
+	t->rows[3].unknown = LW_PROC_FDS_UNKNOWN | LW_PROC_TYPES_UNKNOWN;
 
 	t->ngroups = 2;
 	t->groups = must(calloc(2, sizeof(*t->groups)));
@@ -106,7 +111,7 @@ static void build_procs(struct lw_proc_table *t)
 		.index = lw_proc_group_index("nginx"), .name = t->rows[2].name, .count = 2,
 		.fds = 70, .cpu_hundredths = 1250, .rss_kb = 7000, .max_rss_kb = 4000,
 		.vsz_kb = 35000, .leak_state = 3, .fd_leak_state = 0, .rss_slope_kb_h = 12,
-		.fd_slope_h = -1, .time_to_exhaustion = 86400
+		.fd_slope_h = -1, .time_to_exhaustion = 86400, .fds_unknown = 1
 	};
 	t->groups[1] = (struct lw_proc_group){
 		.index = lw_proc_group_index(LW_FIX_HOSTILE_NAME), .name = t->rows[1].name,

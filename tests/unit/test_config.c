@@ -34,6 +34,7 @@ static void defaults(void **state)
 	assert_int_equal(cfg.ncommunities, 0);
 	assert_int_equal(cfg.tcp.top_n, 5);
 	assert_int_equal(cfg.tcp.max_ports, 1024);
+	assert_int_equal(cfg.proc.cmdline, LW_CMDLINE_MASK);  /* safe by default */
 	assert_int_equal(cfg.kernel_interval_s, 60);
 	assert_int_equal(cfg.mcast.ninterfaces, 0);
 	assert_int_equal(cfg.mcast.buffer_bytes, 8u << 20);
@@ -67,6 +68,7 @@ static void good_lines(void **state)
 			   "rocommunity anyone\n"
 			   "trap2sink 127.0.0.1:1162 public\n"
 			   "tcp_top 50\n"
+			   "process_cmdline no\n"
 			   "tcp_max_ports 65535\n"
 			   "kernel_interval 300\n"
 			   "mcast_interface eth0\n"
@@ -104,6 +106,7 @@ static void good_lines(void **state)
 	assert_string_equal(cfg.trapsinks[0].host, "127.0.0.1:1162");
 	assert_string_equal(cfg.trapsinks[0].community, "public");
 	assert_int_equal(cfg.tcp.top_n, 50);
+	assert_int_equal(cfg.proc.cmdline, LW_CMDLINE_NO);
 	assert_int_equal(cfg.tcp.max_ports, 65535);
 	assert_int_equal(cfg.kernel_interval_s, 300);
 	assert_int_equal(cfg.mcast.ninterfaces, 2);
@@ -166,6 +169,12 @@ static void bad_lines(void **state)
 		{ "trap2sink host\n", "test.conf:1: trap2sink: usage: trap2sink HOST[:PORT] COMMUNITY" },
 		{ "a b c d e f g h i\n", "test.conf:1: too many words (at most 8)" },
 		{ "tcp_top 0\n", "test.conf:1: tcp_top: '0' is out of range 1..50" },
+		{ "process_cmdline maybe\n",
+		  "test.conf:1: process_cmdline: 'maybe' is not yes, no or mask" },
+		{ "process_cmdline YES\n",
+		  "test.conf:1: process_cmdline: 'YES' is not yes, no or mask" },
+		{ "process_cmdline\n",
+		  "test.conf:1: process_cmdline: usage: process_cmdline yes|no|mask" },
 		{ "kernel_interval 0\n",
 		  "test.conf:1: kernel_interval: '0' is out of range 1..86400" },
 		{ "kernel_interval 1m\n",
@@ -245,6 +254,28 @@ static void bad_lines(void **state)
 	}
 }
 
+/* Each process_cmdline word, the last line winning (as every directive). */
+static void cmdline_modes(void **state)
+{
+	static const struct {
+		const char *text;
+		uint8_t want;
+	} cases[] = {
+		{ "process_cmdline yes\n", LW_CMDLINE_YES },
+		{ "process_cmdline no\n", LW_CMDLINE_NO },
+		{ "process_cmdline mask\n", LW_CMDLINE_MASK },
+		{ "process_cmdline no\nprocess_cmdline yes\n", LW_CMDLINE_YES },
+	};
+	struct lw_config cfg;
+	struct lw_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(cases[i].text, &cfg, &err), 0);
+		assert_int_equal(cfg.proc.cmdline, cases[i].want);
+	}
+}
+
 static void long_line_and_limits(void **state)
 {
 	struct lw_config cfg;
@@ -304,6 +335,7 @@ int main(void)
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(good_lines),
 		cmocka_unit_test(bad_lines),
+		cmocka_unit_test(cmdline_modes),
 		cmocka_unit_test(long_line_and_limits),
 		cmocka_unit_test(load_from_file),
 	};

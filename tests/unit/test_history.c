@@ -514,6 +514,96 @@ static void replay_stops_when_asked(void **state)
 	lw_history_close(h);
 }
 
+/*
+ * A descriptor count that could not be read is stored as LW_HIST_UNKNOWN, not 0: replay gives
+ * no fds point for that cycle (the rss point stays), and a window over it has it unknown.
+ */
+static void unknown_fds(void **state)
+{
+	struct fixture *f = *state;
+	struct lw_history_settings cfg;
+	struct points got;
+	struct lw_history *h;
+	size_t fds_points = 0, rss_points = 0, group_fds = 0;
+	int64_t id, w0;
+	sqlite3 *db;
+
+	config_for(&cfg, f->path, 1, 600, 1, 64);
+	h = open_history(&cfg);
+	for (int i = 0; i < 130; i++) {  /* one a minute: the first hour's windows are folded */
+		struct lw_history_cycle c;
+		bool unknown = i == 5;
+
+		cycle_init(&c, T0 + 60 * i);
+		add_proc(&c, 1, 100, "p", 1000, unknown ? LW_HIST_UNKNOWN : 7, 0);
+		add_group(&c, "p", 1, unknown ? LW_HIST_UNKNOWN : 7, 1000);
+		submit_flush(h, &c);
+		lw_history_cycle_free(&c);
+	}
+	assert_status_ok(h);
+	got = replay_all(h, 0);
+	for (size_t i = 0; i < got.n; i++) {
+		fds_points += got.p[i].series == LW_HS_PROC_FDS;
+		rss_points += got.p[i].series == LW_HS_PROC_RSS;
+		group_fds += got.p[i].series == LW_HS_GROUP_FDS;
+		if (got.p[i].series == LW_HS_PROC_FDS || got.p[i].series == LW_HS_GROUP_FDS)
+			assert_int_equal(got.p[i].value, 7);
+	}
+	assert_true(rss_points > 0);
+	assert_int_equal(fds_points, rss_points);  /* the unknown cycle is folded already */
+	assert_int_equal(group_fds, rss_points);
+	points_free(&got);
+	lw_history_close(h);
+
+	db = db_open(f->path);
+	assert_integrity(db);
+	id = db_int(db, -1, "SELECT id FROM ident WHERE kind = 1");
+	w0 = T0;  /* the window of cycles 0..9 holds the unknown one */
+	assert_int_equal(db_int(db, -1, "SELECT max3 FROM win WHERE t = %lld AND id = %lld",
+				(long long)w0, (long long)id), LW_HIST_UNKNOWN);
+	assert_int_equal(db_int(db, -1, "SELECT avg3 FROM win WHERE t = %lld AND id = %lld",
+				(long long)w0, (long long)id), LW_HIST_UNKNOWN);
+	/* rss of that window is whole, and the next window's fds are known again */
+	assert_int_equal(db_int(db, -1, "SELECT max0 FROM win WHERE t = %lld AND id = %lld",
+				(long long)w0, (long long)id), 1000);
+	assert_int_equal(db_int(db, -1, "SELECT max3 FROM win WHERE t = %lld AND id = %lld",
+				(long long)w0 + 600, (long long)id), 7);
+	sqlite3_close(db);
+}
+
+/* A replay of a cycle holding an unknown count: no fds point for it. */
+static void unknown_fds_replay(void **state)
+{
+	struct fixture *f = *state;
+	struct lw_history_settings cfg;
+	struct points got;
+	struct lw_history *h;
+	size_t fds_at_1 = 0, rss_at_1 = 0;
+
+	config_for(&cfg, f->path, 48, 600, 30, 64);
+	h = open_history(&cfg);
+	for (int i = 0; i < 3; i++) {
+		struct lw_history_cycle c;
+
+		cycle_init(&c, T0 + 60 * i);
+		add_proc(&c, 1, 100, "p", 1000, i == 1 ? LW_HIST_UNKNOWN : 7, 0);
+		submit_flush(h, &c);
+		lw_history_cycle_free(&c);
+	}
+	got = replay_all(h, 0);
+	for (size_t i = 0; i < got.n; i++) {
+		if (got.p[i].t != T0 + 60)
+			continue;
+		fds_at_1 += got.p[i].series == LW_HS_PROC_FDS;
+		rss_at_1 += got.p[i].series == LW_HS_PROC_RSS;
+	}
+	assert_int_equal(rss_at_1, 1);
+	assert_int_equal(fds_at_1, 0);
+	assert_int_equal(got.n, 6 - 1);
+	points_free(&got);
+	lw_history_close(h);
+}
+
 /* --- identities -------------------------------------------------------------------------- */
 
 static void identity_is_pid_and_start(void **state)
@@ -1546,6 +1636,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(round_trip, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(replay_stops_when_asked, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(unknown_fds, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(unknown_fds_replay, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(identity_is_pid_and_start, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(queue_drops_oldest, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(downsampling_and_days, dir_setup, dir_teardown),

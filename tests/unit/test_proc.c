@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 
 #include "base/escape.h"
+#include "proc/cmdmask.h"
 #include "proc/fdtypes.h"
 #include "fixture.h"
 #include "proc/proccollect.h"
@@ -442,7 +443,9 @@ static void fd_count_by_size(void **state)
 		lw_proc_table_release(&t);
 	}
 	lw_proc_collector_stats(pc, &st);
-	assert_int_equal(st.fd_lists, k->nprocs + with_fds);
+	/* Twice each with a directory; one without (kthreadd, the zombie: a test tree has none)
+	 * has nothing open and nothing to list. */
+	assert_int_equal(st.fd_lists, 2 * with_fds);
 	lw_proc_collector_free(pc);
 	close(root);
 	remove_copy(dir);
@@ -483,6 +486,152 @@ static void filters_and_cap(void **state)
 	assert_int_equal(t.ntop[LW_TOP_RSS], 2);
 	assert_int_equal(t.ngroups, 4);  /* groups and top-N are computed before the cap */
 	lw_proc_table_release(&t);
+}
+
+/*
+ * A process whose fd directory may not be read (mode 0 here; another user's process for a
+ * daemon without capabilities): on a kernel that counts by listing, its count and types are
+ * unknown, never 0: flagged, left out of the fd top-N, its group has no sum, and the notice
+ * says how many and why. Read again once readable. Runs the collector as nobody when the test
+ * is root (root reads a mode 0 directory).
+ */
+static void unreadable_descriptors(void **state)
+{
+	const struct want_kernel *k = &kernels[2];  /* linux-5.x: two systemd, one group */
+	struct lw_proc_config cfg = defaults();
+	char dir[] = "/tmp/lwfixture-XXXXXX";
+	struct lw_proc_collector *pc;
+	struct lw_proc_table t;
+	const struct lw_proc *p;
+	const struct lw_proc_group *g = NULL;
+	struct lw_error err;
+	char notice[256];
+	uint32_t all;
+	int root, rc;
+
+	(void)state;
+	assert_string_equal(k->tree, "linux-5.x");
+	root = fixture_copy(k, SELF_FD_ZERO, dir);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(fchmodat(root, "proc/1309/fd", 0, 0), 0);
+	assert_int_equal(lw_proc_collector_new(root, &pc, &err), 0);
+	if (geteuid() == 0)
+		assert_int_equal(seteuid(65534), 0);
+	rc = lw_proc_collect(pc, &cfg, 0, &t, &all, notice, sizeof(notice), &err);
+	if (getuid() == 0)
+		assert_int_equal(seteuid(0), 0);
+	assert_int_equal(rc, 0);
+	assert_int_equal(t.count, k->nprocs);
+	p = lw_proc_find(&t, 1309);
+	assert_non_null(p);
+	assert_int_equal(p->unknown, LW_PROC_FDS_UNKNOWN | LW_PROC_TYPES_UNKNOWN);
+	/* the others are whole */
+	assert_int_equal(lw_proc_find(&t, 1)->unknown, 0);
+	assert_int_equal(lw_proc_find(&t, 1)->sockets, k->procs[0].types.sockets);
+	for (size_t i = 0; i < t.ntop[LW_TOP_FDS]; i++)
+		assert_int_not_equal(t.top[LW_TOP_FDS][i].pid, 1309);
+	for (size_t i = 0; i < t.ngroups; i++)
+		if (strcmp(lw_proc_str(&t, t.groups[i].name), "systemd") == 0)
+			g = &t.groups[i];
+	assert_non_null(g);
+	assert_int_equal(g->count, 2);
+	assert_int_equal(g->fds_unknown, 1);  /* a sum over an unknown would be too low */
+	assert_string_equal(notice, "descriptors of 1 processes not readable: permission denied "
+				    "(no CAP_DAC_READ_SEARCH/CAP_SYS_PTRACE): no lwProcSockets nor "
+				    "lwProcFdTable row for them, no lwProcFds either for 1");
+	lw_proc_table_release(&t);
+
+	/* Readable again: the true count and types at the next sample. */
+	assert_int_equal(fchmodat(root, "proc/1309/fd", 0755, 0), 0);
+	assert_int_equal(lw_proc_collect(pc, &cfg, 0, &t, &all, notice, sizeof(notice), &err), 0);
+	p = lw_proc_find(&t, 1309);
+	assert_int_equal(p->unknown, 0);
+	assert_int_equal(p->fds, lw_fd_types_total(&k->procs[1].types));
+	assert_memory_equal(&p->types, &k->procs[1].types, sizeof(p->types));
+	assert_string_equal(notice, "");
+	lw_proc_table_release(&t);
+	lw_proc_collector_free(pc);
+	close(root);
+	remove_copy(dir);
+}
+
+/* process_cmdline mask (src/proc/cmdmask.h): one case a row, argv with \0 separators. */
+static void cmdline_masking(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;  /* 0: strlen(in) + 1 (with the last NUL) */
+		const char *want;
+	} cases[] = {
+#define ARGV(s) s, sizeof(s) - 1
+		/* rule 1: --NAME=VALUE, --NAME VALUE, -NAME VALUE, case, parts, camelCase */
+		{ ARGV("app\0--password=hunter2\0--user\0bob\0"), "app --password=*** --user bob" },
+		{ ARGV("app\0--PassWord=x\0"), "app --PassWord=***" },
+		{ ARGV("app\0--token\0abc\0next\0"), "app --token *** next" },
+		{ ARGV("app\0--api-key\0abc\0--key-file\0/k\0"), "app --api-key *** --key-file /k" },
+		{ ARGV("app\0--db_password=x\0--clientSecret=y\0"),
+		  "app --db_password=*** --clientSecret=***" },
+		{ ARGV("keytool\0-storepass\0changeit\0-alias\0a\0"),
+		  "keytool -storepass *** -alias a" },
+		{ ARGV("app\0-password\0x\0"), "app -password ***" },
+		{ ARGV("pg_dump\0--no-password\0db\0"), "pg_dump --no-password db" },
+		{ ARGV("app\0--password=\0x\0"), "app --password= x" },
+		{ ARGV("app\0--password-file\0/run/pw\0"), "app --password-file /run/pw" },
+		{ ARGV("app\0--password\0"), "app --password" },  /* no value: nothing to hide */
+		/* rule 2: -pVALUE always, -p VALUE unless a port */
+		{ ARGV("mysql\0-uroot\0-pSECRET\0db\0"), "mysql -uroot -p*** db" },
+		{ ARGV("sshpass\0-p\0s3cr3t\0ssh\0"), "sshpass -p *** ssh" },
+		{ ARGV("ssh\0-p\0" "22\0host\0"), "ssh -p 22 host" },
+		{ ARGV("podman\0run\0-p\09091:9090\0img\0"), "podman run -p 9091:9090 img" },
+		{ ARGV("docker\0-p\0" "127.0.0.1:53:53/udp\0"), "docker -p 127.0.0.1:53:53/udp" },
+		{ ARGV("x\0-p\0-v\0"), "x -p ***" },
+		{ ARGV("x\0--password\0-p\0y\0"), "x --password *** y" },
+		{ ARGV("x\0--password\0" "22\0"), "x --password ***" },  /* a port only after -p */
+		/* rule 3: WORD=VALUE anywhere in an argument, to its end */
+		{ ARGV("app\0token=abc\0user=bob\0"), "app token=*** user=bob" },
+		{ ARGV("env\0DB_PASSWORD=x y\0"), "env DB_PASSWORD=***" },
+		{ ARGV("curl\0https://h/x?a=1&api_key=k&b=2\0"), "curl https://h/x?a=1&api_key=***" },
+		{ ARGV("app\0-Djavax.net.ssl.keyStorePassword=pw\0"),
+		  "app -Djavax.net.ssl.keyStorePassword=***" },
+		{ ARGV("app\0monkey=1\0compass=n\0hotkey=F1\0"), "app monkey=1 compass=n hotkey=F1" },
+		{ ARGV("app\0sort.key=name\0pwd=x\0"), "app sort.key=*** pwd=***" },
+		{ ARGV("app\0=x\0a==b\0"), "app =x a==b" },
+		/* rule 4: URL passwords */
+		{ ARGV("psql\0postgres://u:pw@h:5432/db\0"), "psql postgres://u:***@h:5432/db" },
+		{ ARGV("x\0http://u:p@ss@h/\0"), "x http://u:***@h/" },
+		{ ARGV("x\0http://u@h:80/\0ftp://h/a:b@c\0"), "x http://u@h:80/ ftp://h/a:b@c" },
+		/* hostile: no terminator, NULs in a row, an empty argv, UTF-8 and high octets kept */
+		{ ARGV("app\0--token"), "app --token" },
+		{ ARGV("app\0-p"), "app -p" },
+		{ ARGV("app\0--secret=x"), "app --secret=***" },
+		{ ARGV("app\0\0\0--token\0\0tok\0"), "app   --token  tok" },
+		{ "", 0, "" },
+		{ ARGV("caf\xc3\xa9\0p\xc3\xa4ss=\xe2\x82\xac\0--token\0\xff\xfe\0"),
+		  "caf\\xc3\\xa9 p\\xc3\\xa4ss=\\xe2\\x82\\xac --token ***" },
+#undef ARGV
+	};
+	char out[512], esc[LW_DISPLAY_MAX + 1], big[4096], huge[3 * sizeof(big)];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = lw_cmdline_mask(cases[i].in, cases[i].len, out, sizeof(out));
+		lw_escape(out, n, true, esc, sizeof(esc));
+		if (strcmp(esc, cases[i].want) != 0)
+			fail_msg("case %zu: '%s', want '%s'", i, esc, cases[i].want);
+	}
+	/* Very long: every value hidden, the output cut at cap, never past it. */
+	for (size_t i = 0; i + 4 <= sizeof(big); i += 4)
+		memcpy(big + i, "-px", 4);  /* "-px\0" each */
+	n = lw_cmdline_mask(big, sizeof(big), huge, sizeof(huge));
+	assert_int_equal(n, sizeof(big) / 4 * 6);  /* "-p***\0" each */
+	assert_null(memmem(huge, n, "x", 1));
+	memset(out, 'Z', sizeof(out));
+	n = lw_cmdline_mask(big, sizeof(big), out, 7);
+	assert_int_equal(n, 7);
+	assert_memory_equal(out, "-p***\0-", 7);
+	assert_int_equal(out[7], 'Z');
+	assert_int_equal(lw_cmdline_mask("--token=abc", 11, out, 0), 0);
 }
 
 static struct lw_proc row(uint32_t pid, uint64_t rss, int64_t growth)
@@ -733,6 +882,8 @@ int main(void)
 		cmocka_unit_test(fd_count_by_readdir),
 		cmocka_unit_test(fd_count_by_size),
 		cmocka_unit_test(filters_and_cap),
+		cmocka_unit_test(unreadable_descriptors),
+		cmocka_unit_test(cmdline_masking),
 		cmocka_unit_test(groups_top_and_collisions),
 		cmocka_unit_test(top_n_matches_full_sort),
 		cmocka_unit_test(collector_on_itself),

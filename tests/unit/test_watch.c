@@ -167,6 +167,44 @@ static void failed_source_keeps_alarms(void **state)
 	lw_watch_free(w);
 }
 
+/*
+ * A descriptor count that could not be read (lw_proc.unknown) is no sample: a leaking count
+ * stays leaking and its alarm active with the last known figure, where a 0 taken for a value
+ * would have reset the series and cleared the alarm.
+ */
+static void unknown_fds_are_no_samples(void **state)
+{
+	struct lw_thresholds th = fast();
+	struct fake_table f;
+	struct lw_watch *w;
+	struct lw_alarm_event ev[LW_ALARM_EVENTS];
+	const char *names[] = { "fdleak" };
+	struct lw_proc row = { .pid = 11, .start_time = T0, .rss_kb = 10 * MiB,
+			       .fd_limit = 1000000 };
+
+	(void)state;
+	assert_int_equal(lw_watch_new(&w, &th), 0);
+	for (int64_t s = 0; s < 300; s++) {
+		row.fds = 100 + 10 * (uint32_t)s;
+		set_rows(&f, &row, names, 1);
+		cycle(w, &th, &f, T0 + s);
+	}
+	assert_int_equal(f.rows[0].fd_leak_state, LW_LEAK_LEAKING);
+	assert_int_equal(events(w, 0, ev), 1);
+	assert_int_equal(ev[0].alarm.type, LW_ALARM_PROC_FD_LEAK);
+	for (int64_t s = 300; s < 330; s++) {
+		row.fds = 0;
+		row.unknown = LW_PROC_FDS_UNKNOWN | LW_PROC_TYPES_UNKNOWN;
+		set_rows(&f, &row, names, 1);
+		cycle(w, &th, &f, T0 + s);
+		assert_int_equal(f.rows[0].fd_leak_state, LW_LEAK_LEAKING);
+	}
+	assert_int_equal(events(w, 0, ev), 1);  /* no clear */
+	assert_int_equal(lw_watch_alarms(w)->n, 1);
+	assert_int_equal(lw_watch_alarms(w)->active[0].value, 100 + 10 * 299);
+	lw_watch_free(w);
+}
+
 /* Thresholds: raised at the value, kept above the clear share, cleared below it. */
 static void load_threshold_hysteresis(void **state)
 {
@@ -244,6 +282,7 @@ int main(void)
 		cmocka_unit_test(leak_raised_sawtooth_not_exit_clears),
 		cmocka_unit_test(reused_pid_is_a_new_series),
 		cmocka_unit_test(failed_source_keeps_alarms),
+		cmocka_unit_test(unknown_fds_are_no_samples),
 		cmocka_unit_test(load_threshold_hysteresis),
 		cmocka_unit_test(replay_resumes),
 	};
