@@ -76,6 +76,12 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 				       NETSNMP_DS_AGENT_DONT_LOG_TCPWRAPPERS_CONNECTS, 1);
 	} else {
 		configure_subagent(agent);
+		/* A subagent's access is its master's (snmpd.conf): say so rather than ignore. */
+		if (agent->cfg->ncommunities > 0 || agent->cfg->v3.nusers > 0 ||
+		    agent->cfg->v3.naccess > 0)
+			snmp_log(LOG_WARNING, "rocommunity, createUser, rouser and rwuser apply to "
+				 "the standalone master (-M) only; this subagent's access is set by "
+				 "its master agent\n");
 	}
 	if (init_agent("leakwatchd") != 0)
 		return lw_error_set(err, 0, "net-snmp init_agent failed");
