@@ -13,15 +13,17 @@
 #include <net-snmp/agent/agent_sysORTable.h>
 
 #include "agentx_reg.h"
+#include "master_access.h"
 #include "lw_oids.h"
 #include "mib_groups.h"
 #include "mibserve.h"
 #include "mibtree.h"
 
 /* From net-snmp's mibgroup modules (libnetsnmpmibs); their headers are not installed. */
-void init_vacm_vars(void);
+void init_vacm_conf(void);
 void init_system_mib(void);
 void init_sysORTable(void);
+void init_usmConf(void);
 
 static oid sysor_oid[] = { LW_MIB_ROOT };
 static const oid objects_oid[] = { LW_OID_OBJECTS };
@@ -59,36 +61,12 @@ static void configure_ping(const struct lw_agent *agent)
 			   (int)agent->cfg->agentx_ping_interval_s);
 }
 
-static int configure_master_access(const struct lw_agent *agent, struct lw_error *err)
-{
-	char line[256];
-
-	for (size_t i = 0; i < agent->cfg->ncommunities; i++) {
-		const struct lw_community *c = &agent->cfg->communities[i];
-		const char *token = c->family == AF_INET6 ? "rocommunity6" : "rocommunity";
-
-		/* net-snmp's own VACM parser turns this into com2sec, group, view and access. */
-		snprintf(line, sizeof(line), "%s %s %s", token, c->name,
-			 c->source[0] ? c->source : "default");
-		netsnmp_config_remember(line);
-	}
-	for (size_t i = 0; i < agent->cfg->ntrapsinks; i++) {
-		const struct lw_trapsink *t = &agent->cfg->trapsinks[i];
-
-		snprintf(line, sizeof(line), "trap2sink %s %s", t->host, t->community);
-		netsnmp_config_remember(line);
-	}
-	(void)err;
-	return 0;
-}
-
 int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 {
 	quiet_library();
 	if (agent->master) {
-		if (agent->cfg->ncommunities == 0)
-			return lw_error_set(err, 0,
-					    "standalone master (-M) needs at least one rocommunity");
+		/* Without any access line it starts and refuses everything (leakwatchd.conf(5)). */
+		lw_master_state_setup(agent);
 		netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 0);
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_PORTS,
 				      agent->listen);
@@ -98,6 +76,12 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 				       NETSNMP_DS_AGENT_DONT_LOG_TCPWRAPPERS_CONNECTS, 1);
 	} else {
 		configure_subagent(agent);
+		/* A subagent's access is its master's (snmpd.conf): say so rather than ignore. */
+		if (agent->cfg->ncommunities > 0 || agent->cfg->v3.nusers > 0 ||
+		    agent->cfg->v3.naccess > 0)
+			snmp_log(LOG_WARNING, "rocommunity, createUser, rouser and rwuser apply to "
+				 "the standalone master (-M) only; this subagent's access is set by "
+				 "its master agent\n");
 	}
 	if (init_agent("leakwatchd") != 0)
 		return lw_error_set(err, 0, "net-snmp init_agent failed");
@@ -108,7 +92,14 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 		lw_agentx_reg_watch(agent, objects_oid, OID_LENGTH(objects_oid));
 	}
 	if (agent->master) {
-		init_vacm_vars();
+		/*
+		 * The VACM configuration tokens and access check (init_vacm_conf, not
+		 * init_vacm_vars, which would also register the VACM MIB tables), createUser,
+		 * the system group and sysORTable; no USM, target or notification tables. The
+		 * views (master_access.c) keep anything else out of reach in any case.
+		 */
+		init_vacm_conf();
+		init_usmConf();
 		init_system_mib();
 		init_sysORTable();
 	}
@@ -123,9 +114,11 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 	register_sysORTable(sysor_oid, OID_LENGTH(sysor_oid),
 			    "LEAKWATCH-MIB: process, socket, kernel memory and multicast health");
 	/* Access lines are processed while init_snmp reads its configuration. */
-	if (agent->master && configure_master_access(agent, err))
-		return -1;
+	if (agent->master)
+		lw_master_access_remember(agent);
 	init_snmp("leakwatchd");
+	if (agent->master)
+		lw_master_access_started(agent);
 	if (agent->registration_refused)
 		return lw_error_set(err, EEXIST, "lwObjects is served by another agent of the AgentX "
 				    "master");

@@ -110,6 +110,7 @@ static void reload(struct lw_agent *agent)
 	    strcmp(next->agentx_socket, agent->cfg->agentx_socket) != 0 ||
 	    next->agentx_ping_interval_s != agent->cfg->agentx_ping_interval_s ||
 	    next->ncommunities != agent->cfg->ncommunities ||
+	    memcmp(&next->v3, &agent->cfg->v3, sizeof(next->v3)) != 0 ||
 	    next->ntrapsinks != agent->cfg->ntrapsinks)
 		snmp_log(LOG_WARNING, "%s: root, agentx and access settings apply at the next "
 			 "restart\n", agent->config_path);

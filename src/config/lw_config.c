@@ -187,6 +187,21 @@ static int do_rocommunity(const struct line *l, struct lw_config *cfg, struct lw
 	return 0;
 }
 
+/* SNMPv3 users (src/config/v3users.c): the module's message gets this line's location. */
+static int do_create_user(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (lw_v3users_create(&cfg->v3, l->argc, l->argv, l->no, err))
+		return line_error(l, err, "%s", err->text);
+	return 0;
+}
+
+static int do_user_access(const struct line *l, struct lw_config *cfg, struct lw_error *err)
+{
+	if (lw_v3users_access(&cfg->v3, l->argc, l->argv, l->no, err))
+		return line_error(l, err, "%s", err->text);
+	return 0;
+}
+
 static int do_trap2sink(const struct line *l, struct lw_config *cfg, struct lw_error *err)
 {
 	struct lw_trapsink t;
@@ -446,6 +461,9 @@ static const struct directive {
 	{ "root", do_root },
 	{ "rocommunity", do_rocommunity },
 	{ "trap2sink", do_trap2sink },
+	{ "createUser", do_create_user },
+	{ "rouser", do_user_access },
+	{ "rwuser", do_user_access },
 	{ "process_include", do_include },
 	{ "process_exclude", do_exclude },
 	{ "process_min_rss", do_min_rss },
@@ -590,6 +608,11 @@ int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_con
 		free(next);
 		return -1;
 	}
+	/* A rouser line may come before its createUser, as in snmpd.conf. */
+	if (lw_v3users_check(&next->v3, &l.no, err)) {
+		free(next);
+		return line_error(&l, err, "%s", err->text);
+	}
 	history_path(next);
 	*cfg = *next;
 	free(next);
@@ -661,6 +684,7 @@ void lw_config_keep_start_settings(struct lw_config *next, const struct lw_confi
 	memcpy(next->root, running->root, sizeof(next->root));
 	next->ncommunities = running->ncommunities;
 	memcpy(next->communities, running->communities, sizeof(next->communities));
+	next->v3 = running->v3;
 	next->ntrapsinks = running->ntrapsinks;
 	memcpy(next->trapsinks, running->trapsinks, sizeof(next->trapsinks));
 	next->mcast = running->mcast;

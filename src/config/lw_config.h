@@ -8,6 +8,7 @@
 #include "base/lw_error.h"
 #include "config/history_settings.h"
 #include "config/thresholds.h"
+#include "config/v3users.h"
 
 #define LW_CONFIG_DEFAULT_INTERVAL 60
 #define LW_CONFIG_DEFAULT_PING 5
@@ -91,6 +92,7 @@ struct lw_config {
 	char root[1024];
 	size_t ncommunities;
 	struct lw_community communities[LW_CONFIG_MAX_COMMUNITIES];
+	struct lw_v3users v3;      /* standalone master: createUser, rouser, rwuser */
 	size_t ntrapsinks;
 	struct lw_trapsink trapsinks[LW_CONFIG_MAX_TRAPSINKS];
 	struct lw_proc_config proc;

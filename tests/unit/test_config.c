@@ -302,6 +302,88 @@ static void long_line_and_limits(void **state)
 	free(many);
 }
 
+/* SNMPv3 users: createUser, rouser, rwuser (src/config/v3users.c). */
+static void v3_users(void **state)
+{
+	struct lw_config cfg;
+	struct lw_error err;
+	const char *text = "rouser alice priv   # before its createUser, as snmpd.conf allows\n"
+			   "createUser alice SHA-256 alicepass1 AES alicepriv1\n"
+			   "createUser bob sha512 bob\\pass\"x AES-256 bobpriv12\n"
+			   "createUser carol SHA carolpass1\n"
+			   "rwuser bob\n"
+			   "rouser carol auth\n";
+	const struct lw_v3user *u;
+
+	(void)state;
+	assert_int_equal(parse(text, &cfg, &err), 0);
+	assert_int_equal(cfg.v3.nusers, 3);
+	assert_int_equal(cfg.v3.naccess, 3);
+	u = lw_v3users_find(&cfg.v3, "alice");
+	assert_non_null(u);
+	assert_int_equal(u->auth, LW_V3_AUTH_SHA256);
+	assert_string_equal(u->authpass, "alicepass1");
+	assert_int_equal(u->priv, LW_V3_PRIV_AES128);
+	assert_string_equal(u->privpass, "alicepriv1");
+	assert_int_equal(u->line, 2);
+	u = lw_v3users_find(&cfg.v3, "bob");
+	assert_int_equal(u->auth, LW_V3_AUTH_SHA512);
+	assert_string_equal(u->authpass, "bob\\pass\"x");
+	assert_int_equal(u->priv, LW_V3_PRIV_AES256);
+	assert_int_equal(lw_v3users_find(&cfg.v3, "carol")->priv, LW_V3_PRIV_NONE);
+	assert_string_equal(cfg.v3.access[0].name, "alice");
+	assert_int_equal(cfg.v3.access[0].level, LW_V3_LEVEL_PRIV);
+	assert_false(cfg.v3.access[0].write);
+	assert_int_equal(cfg.v3.access[1].level, LW_V3_LEVEL_AUTH);
+	assert_true(cfg.v3.access[1].write);
+	assert_string_equal(lw_v3_auth_name(LW_V3_AUTH_SHA384), "SHA-384");
+	assert_string_equal(lw_v3_priv_name(LW_V3_PRIV_AES192), "AES-192");
+}
+
+static void v3_bad_lines(void **state)
+{
+	static const struct {
+		const char *text, *error;
+	} cases[] = {
+		{ "createUser a MD5 12345678\n", "test.conf:1: createUser: unknown authentication "
+		  "protocol 'MD5' (SHA, SHA-224, SHA-256, SHA-384 or SHA-512; MD5 is not accepted)" },
+		{ "createUser a SHA-256 1234567\n", "test.conf:1: createUser: the authentication "
+		  "passphrase has 7 characters, at least 8 are needed (RFC 3414 11.2)" },
+		{ "createUser a SHA-256 12345678 DES 12345678\n", "test.conf:1: createUser: unknown "
+		  "privacy protocol 'DES' (AES, AES-192 or AES-256; DES is not accepted)" },
+		{ "createUser a SHA-256 12345678 AES short\n", "test.conf:1: createUser: the privacy "
+		  "passphrase has 5 characters, at least 8 are needed (RFC 3414 11.2)" },
+		{ "createUser a SHA-256 12345678 AES\n", "test.conf:1: createUser: usage: createUser "
+		  "NAME SHA|SHA-224|SHA-256|SHA-384|SHA-512 AUTHPASS [AES|AES-192|AES-256 PRIVPASS]" },
+		{ "createUser -e SHA 12345678\n", "test.conf:1: createUser: user name '-e' starts "
+		  "with '-'" },
+		{ "createUser a SHA 12345678\ncreateUser a SHA 87654321\n",
+		  "test.conf:2: createUser: user 'a' already created on line 1" },
+		{ "createUser abcdefghijabcdefghijabcdefghijabc SHA 12345678\n",
+		  "test.conf:1: createUser: user name 'abcdefghijabcdefghijabcdefghijabc' is longer "
+		  "than 32 characters" },
+		{ "rouser\n", "test.conf:1: rouser: usage: rouser NAME [auth|priv]" },
+		{ "rwuser a noauth\n", "test.conf:1: rwuser: level noauth is not accepted: a user "
+		  "authenticates (auth or priv)" },
+		{ "rouser a secret\n", "test.conf:1: rouser: unknown level 'secret' (auth or priv)" },
+		{ "interval 5\nrouser nobody\n", "test.conf:2: rouser: no createUser line for 'nobody'" },
+		{ "createUser a SHA 12345678\nrouser a\nrwuser a\n",
+		  "test.conf:3: rwuser: user 'a' already has access on line 2" },
+		{ "createUser a SHA 12345678\n\nrwuser a priv\n", "test.conf:3: rwuser: 'a' requires "
+		  "priv but its createUser (line 1) has no privacy protocol" },
+	};
+	struct lw_config cfg;
+	struct lw_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(cases[i].text, &cfg, &err), -1);
+		assert_string_equal(err.text, cases[i].error);
+		/* A passphrase is never quoted back in a message. */
+		assert_null(strstr(err.text, "1234567 "));
+	}
+}
+
 static void load_from_file(void **state)
 {
 	char path[] = "/tmp/lwconf-XXXXXX";
@@ -338,6 +420,8 @@ int main(void)
 		cmocka_unit_test(cmdline_modes),
 		cmocka_unit_test(long_line_and_limits),
 		cmocka_unit_test(load_from_file),
+		cmocka_unit_test(v3_users),
+		cmocka_unit_test(v3_bad_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
