@@ -5,7 +5,6 @@
 #include "history/history_expand.h"
 #include "history/history_rows.h"
 
-#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -422,7 +421,6 @@ static int enforce_size(struct lw_hwriter *w)
 
 int lw_hretain(struct lw_hwriter *w)
 {
-	uint64_t passes = w->upkeep_passes;
 	bool more = true;
 	int rc = SQLITE_OK;
 
@@ -433,8 +431,7 @@ int lw_hretain(struct lw_hwriter *w)
 	if (rc == SQLITE_OK)
 		rc = enforce_size(w);
 	/* A pass's arrays (about 4 MB at 10k processes, once an hour) are freed into this
-	 * thread's malloc arena, which glibc keeps resident: give the pages back. */
-	if (w->upkeep_passes != passes)
-		malloc_trim(0);
+	 * thread's malloc arena, which glibc keeps resident: lw_hwrite_cycle gives the pages back
+	 * once SQLite's page cache is emptied too (history_write.c, release_memory). */
 	return rc;
 }

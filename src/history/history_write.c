@@ -6,6 +6,7 @@
 #include "history/history_rows.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -223,6 +224,26 @@ static void refresh_status(struct lw_hwriter *w)
 	w->st.newest_t = status_time(w->newest[LW_HT_FULL]);
 }
 
+/*
+ * Between cycles SQLite needs no page in memory: empty its page cache (sqlite3_db_release_memory
+ * frees every page no statement holds). Kept, the cache filled a page at a time with every b-tree
+ * page a cycle touched until cache_size (1 MiB, plus SQLite's ~20 % per-page overhead) was
+ * reached: leakwatchd's RSS grew for hours at the default 60 s interval (issue 14, item 7; the
+ * process churn of a busy host touches new ident pages every cycle, so it filled faster), and
+ * what looked like a leak was a cache warming up. Emptied, the cache holds one cycle's pages at
+ * most, from the first cycle on: a cycle appends at the right edge of the b-trees and re-reads the
+ * few pages it needs from the kernel's page cache (a pread each, microseconds a cycle). After a
+ * retention pass (folds, cuts, vacuums read many pages, up to cache_size), this thread's malloc
+ * arena is trimmed too, as glibc would otherwise keep the pages the pass freed resident.
+ */
+static void release_memory(struct lw_hwriter *w, bool after_pass)
+{
+	if (w->db != NULL)
+		(void)sqlite3_db_release_memory(w->db);
+	if (after_pass)
+		malloc_trim(0);
+}
+
 void lw_hwrite_cycle(struct lw_hwriter *w, const struct lw_history_cycle *c)
 {
 	uint64_t wall0 = clock_us(CLOCK_MONOTONIC), cpu0 = clock_us(CLOCK_THREAD_CPUTIME_ID), wall;
@@ -239,8 +260,11 @@ void lw_hwrite_cycle(struct lw_hwriter *w, const struct lw_history_cycle *c)
 		w->st.error[0] = '\0';
 		/* The cycle is stored whatever happens to its upkeep: a failure there is reported,
 		 * and the next cycle reopens the file and tries the upkeep again. */
+		uint64_t passes = w->upkeep_passes;
+
 		if ((rc = lw_hretain(w)) != SQLITE_OK || (rc = lw_hdb_checkpoint(w, false)) != SQLITE_OK)
 			lw_hdb_fail(w, rc);
+		release_memory(w, w->upkeep_passes != passes);
 	}
 	refresh_status(w);
 	wall = clock_us(CLOCK_MONOTONIC) - wall0;

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "detect/watch.h"
+#include "detect/watchset.h"
 
 #define T0 INT64_C(1764800000)
 #define MiB 1024u
@@ -276,6 +277,41 @@ static void replay_resumes(void **state)
 	lw_watch_free(w);
 }
 
+/*
+ * Issue 14, item 7 (leakwatchd's own memory under churn): the series of processes that exited
+ * are dropped at the cycle that no longer lists them, so under churn the set holds the processes
+ * of the last cycle and no more, and its arrays stay at the size the largest cycle needed:
+ * 2,000 cycles of 20 long-lived processes and 100 new ones each (200,000 identities).
+ */
+static void watchset_bounded_under_churn(void **state)
+{
+	struct lw_watchset w;
+	size_t cap_after_first = 0;
+
+	(void)state;
+	lw_watchset_init(&w);
+	for (uint32_t cycle = 0; cycle < 2000; cycle++) {
+		int64_t t = T0 + cycle;
+
+		lw_watchset_begin(&w);
+		/* rows in increasing (id, start): the long-lived first, at low pids */
+		for (uint32_t pid = 1; pid <= 20; pid++)
+			assert_non_null(lw_watchset_match(&w, pid, T0 - 100, T0 - 100));
+		for (uint32_t k = 0; k < 100; k++)
+			assert_non_null(lw_watchset_match(&w, 1000 + cycle * 100 + k, t, t));
+		lw_watchset_end(&w);
+		assert_int_equal(w.n, 120);
+		if (cycle == 1)
+			cap_after_first = w.cap > w.cap_next ? w.cap : w.cap_next;
+		assert_true(w.cap <= cap_after_first || cycle < 1);
+		assert_true(w.cap_next <= cap_after_first || cycle < 1);
+	}
+	/* the long-lived kept their series (the same objects, their start unchanged) */
+	assert_int_equal(w.v[0]->id, 1);
+	assert_int_equal(w.v[0]->start, T0 - 100);
+	lw_watchset_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +321,7 @@ int main(void)
 		cmocka_unit_test(unknown_fds_are_no_samples),
 		cmocka_unit_test(load_threshold_hysteresis),
 		cmocka_unit_test(replay_resumes),
+		cmocka_unit_test(watchset_bounded_under_churn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

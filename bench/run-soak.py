@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+# run-soak.py: leakwatchd's own RSS slope under process churn and continuous polling, and its verdict on itself.
+"""Starts leakwatchd (standalone -M on a loopback port, or --agentx behind a private snmpd),
+drives process churn (bench/churn, default 1,500 processes/s) and an endless snmpbulkwalk of
+LEAKWATCH-MIB for --minutes, samples the RSS of leakwatchd and of `top -b -d 1` (what an
+operator would otherwise leave running on the host, reading every process every second) every
+--sample-s seconds, and reports each one's RSS slope in KiB/min: a least-squares line through
+the samples after --warmup-min. The detector runs with a short window and no warm-up, so it
+judges its own process within the run: lwProcLeakState of leakwatchd's row."""
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchlib import binaries_missing, binary, parse_keys, status_kib, unwind_on_signals
+from lwdaemons import Leakwatchd, Snmpd
+from lwoids import LEAK_STATES, LW, PROC_LEAK_COLUMNS
+from lwprocs import PROC_ENTRY
+from lwsnmp import snmpget
+from lwutil import leakwatchd_path
+
+GOAL_KIB_PER_MIN = 1.0
+STATE_NAMES = {v: k for k, v in LEAK_STATES.items()}
+
+
+def detector_lines(minutes, interval):
+    """No warm-up, and a window short enough for a verdict in the first half of the run: the
+    short test wants about 11 windows of history (src/detect/detect.c, HISTORY_MIN_CEILINGS
+    and the span), so a 30-minute run gets 70 s windows and a 5-minute one 10 s (the least:
+    ten intervals). The defaults, 600 s and 2 h, would keep every process learning."""
+    window = max(10 * interval, int(minutes * 60 / 24) // 10 * 10)
+    return [f"leak_window {window}", "leak_warmup 0"]
+
+
+def slope_kib_per_min(samples):
+    """Least-squares slope of (seconds, KiB) pairs, in KiB per minute; None under 2 samples."""
+    n = len(samples)
+    if n < 2:
+        return None
+    mt = sum(t for t, _ in samples) / n
+    mv = sum(v for _, v in samples) / n
+    den = sum((t - mt) ** 2 for t, _ in samples)
+    return 60 * sum((t - mt) * (v - mv) for t, v in samples) / den if den else None
+
+
+def rss(pid):
+    """(VmRSS, RssAnon, RssFile) of pid in KiB."""
+    return tuple(status_kib(pid, k) for k in ("VmRSS", "RssAnon", "RssFile"))
+
+
+class Poller(threading.Thread):
+    """snmpbulkwalk of the whole LEAKWATCH-MIB, one after another until stopped."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port, self.walks, self.failures, self.stop = port, 0, 0, threading.Event()
+
+    def run(self):
+        argv = ["snmpbulkwalk", "-v2c", "-c", "public", "-Cr50", "-On", "-t", "10", "-r", "0",
+                f"udp:127.0.0.1:{self.port}", "." + LW]
+        while not self.stop.is_set():
+            rc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={"MIBS": "", "PATH": "/usr/bin:/bin"}).returncode
+            self.walks += rc == 0
+            self.failures += rc != 0
+
+
+def own_verdict(port, pid):
+    """lwProcLeakState and lwProcRssSlope of leakwatchd's own row (pid is the index)."""
+    col = PROC_LEAK_COLUMNS
+    vbs = snmpget(port, f"{PROC_ENTRY}.{col['lwProcLeakState']}.{pid}",
+                  f"{PROC_ENTRY}.{col['lwProcRssSlope']}.{pid}", timeout=5)
+    state = STATE_NAMES.get(vbs[0].value, str(vbs[0].value))
+    return state, vbs[1].value
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--minutes", type=float, default=30, help="length of the run (default 30)")
+    ap.add_argument("--warmup-min", type=float, default=None,
+                    help="samples left out of the slope (default: a sixth of the run, >= 1 min)")
+    ap.add_argument("--rate", type=float, default=1500, help="processes per second (1500)")
+    ap.add_argument("--life-ms", type=int, default=200, help="each process's life (200 ms)")
+    ap.add_argument("--forkers", type=int, default=4, help="churn processes sharing the rate")
+    ap.add_argument("--sample-s", type=float, default=5, help="RSS sampling period (5 s)")
+    ap.add_argument("--interval", type=int, default=1, help="leakwatchd's interval (1 s)")
+    ap.add_argument("--agentx", action="store_true", help="behind a private snmpd, not -M")
+    args = ap.parse_args()
+    warmup = args.warmup_min if args.warmup_min is not None else max(1.0, args.minutes / 6)
+    churn = binary("CHURN", "churn")
+    if binaries_missing("run-soak", [("CHURN", churn), ("LEAKWATCHD", leakwatchd_path())]):
+        return 2
+    if shutil.which("top") is None:
+        print("run-soak: top not found (procps)", file=sys.stderr)
+        return 2
+    unwind_on_signals()
+    lines = detector_lines(args.minutes, args.interval)
+    tmp = Path(tempfile.mkdtemp(prefix="lw-soak-"))
+    snmpd = lw = poller = top = None
+    churners = []
+    try:
+        if args.agentx:
+            snmpd = Snmpd(tmp / "snmpd").start()
+            lw = Leakwatchd(tmp / "leakwatchd", snmpd=snmpd, interval=args.interval,
+                            extra_lines=lines)
+        else:
+            lw = Leakwatchd(tmp / "leakwatchd", master=True, interval=args.interval,
+                            rocommunity="public 127.0.0.1", extra_lines=lines)
+        lw.start()
+        lw.wait_served(timeout=30)
+        port = lw.port
+        print(f"leakwatchd: {lw.binary}")
+        print(f"leakwatchd.pid: {lw.pid}")
+        print(f"mode: {'agentx' if args.agentx else 'standalone'}")
+        print(f"interval_s: {args.interval}")
+        print(f"minutes: {args.minutes:g}")
+        print(f"warmup_min: {warmup:g}")
+        print(f"detector: {' '.join(lines)}")
+        print(f"churn.target_per_s: {args.rate:g}")
+        print(f"churn.life_ms: {args.life_ms}")
+        top = subprocess.Popen(["top", "-b", "-d", "1"], stdout=subprocess.DEVNULL,
+                               env={"PATH": "/usr/bin:/bin", "HOME": str(tmp)})
+        churners = [subprocess.Popen([churn, "-r", str(args.rate / args.forkers),
+                                      "-l", str(args.life_ms)], stdout=subprocess.PIPE, text=True)
+                    for _ in range(args.forkers)]
+        poller = Poller(port)
+        poller.start()
+        t0 = time.monotonic()
+        samples = {"leakwatchd": [], "leakwatchd.anon": [], "leakwatchd.file": [], "top": []}
+        end = t0 + 60 * args.minutes
+        first = None
+        while time.monotonic() < end:
+            lw.check_alive()
+            t = time.monotonic() - t0
+            total, anon, filed = rss(lw.pid)
+            first = first or (total, anon, filed)
+            if t >= 60 * warmup:
+                samples["leakwatchd"].append((t, total))
+                samples["leakwatchd.anon"].append((t, anon))
+                samples["leakwatchd.file"].append((t, filed))
+                samples["top"].append((t, rss(top.pid)[0]))
+            print(f"sample: t={t:.0f}s rss={total} anon={anon} file={filed} "
+                  f"top_rss={rss(top.pid)[0]} walks={poller.walks}", flush=True)
+            time.sleep(max(0.0, min(args.sample_s, end - time.monotonic())))
+        for c in churners:
+            c.terminate()
+        spawned = 0
+        for c in churners:
+            out, _ = c.communicate(timeout=60)
+            spawned += int(parse_keys(out).get("spawned", 0))
+        elapsed = time.monotonic() - t0
+        poller.stop.set()
+        poller.join(timeout=60)
+        state, slope_h = own_verdict(port, lw.pid)
+        last = rss(lw.pid)
+        print(f"churn.spawned: {spawned}")
+        print(f"churn.achieved_per_s: {spawned / elapsed:.0f}")
+        print(f"poll.walks: {poller.walks}")
+        print(f"poll.failures: {poller.failures}")
+        print(f"samples_after_warmup: {len(samples['leakwatchd'])}")
+        print(f"leakwatchd.rss_first_kib: {first[0]}")
+        print(f"leakwatchd.rss_last_kib: {last[0]}")
+        print(f"leakwatchd.anon_first_kib: {first[1]}")
+        print(f"leakwatchd.anon_last_kib: {last[1]}")
+        for key, pts in samples.items():
+            s = slope_kib_per_min(pts)
+            print(f"{key}.rss_slope_kib_per_min: {'n/a' if s is None else f'{s:.2f}'}")
+        print(f"leakwatchd.own_leak_state: {state}")
+        print(f"leakwatchd.own_rss_slope_kib_per_h: {slope_h}")
+        s = slope_kib_per_min(samples["leakwatchd"])
+        ok = s is not None and s <= GOAL_KIB_PER_MIN and state in ("normal", "learning")
+        print(f"goal.rss_slope_kib_per_min: {GOAL_KIB_PER_MIN:g} "
+              f"{'ok' if s is not None and s <= GOAL_KIB_PER_MIN else 'OVER'}")
+        print(f"goal.own_leak_state: normal {'ok' if state == 'normal' else state}")
+        return 0 if ok else 3
+    finally:
+        for c in churners:
+            if c.poll() is None:
+                c.kill()
+                c.wait()
+        if poller:
+            poller.stop.set()
+        if top and top.poll() is None:
+            top.terminate()
+            top.wait()
+        for d in (lw, snmpd):
+            if d is not None:
+                d.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
