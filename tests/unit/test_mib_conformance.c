@@ -111,7 +111,7 @@ static const struct tree *read_leakwatch_mib(void)
 	if (shared == NULL || *shared == '\0')
 		fail_msg("LW_SHARED_MIBS is not set: the conformance test needs the IETF base MIBs "
 			 "(SNMPv2-SMI, SNMPv2-TC, INET-ADDRESS-MIB...), e.g. "
-			 "LW_SHARED_MIBS=/work/shared/mibs");
+			 "LW_SHARED_MIBS=../shared/mibs (beside the checkout)");
 	snprintf(smi, sizeof(smi), "%.4000s/SNMPv2-SMI.txt", shared);
 	if (access(smi, R_OK) != 0)
 		fail_msg("LW_SHARED_MIBS=%s has no SNMPv2-SMI.txt: the base MIBs are missing", shared);
