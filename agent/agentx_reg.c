@@ -6,6 +6,8 @@
 
 #include <net-snmp/agent/agent_callbacks.h>
 
+#include "snmp_values.h"
+
 /* net-snmp's agentx/client.h (in libnetsnmpagent); the header is not installed. */
 int agentx_register(netsnmp_session *ss, oid start[], size_t startlen, int priority,
 		    int range_subid, oid range_ubound, int timeout, u_char flags,
@@ -14,20 +16,6 @@ int agentx_register(netsnmp_session *ss, oid start[], size_t startlen, int prior
 static struct lw_agent *watcher;
 static oid watched[MAX_OID_LEN];
 static size_t watched_len;
-
-static void format_oid(char *buf, size_t size, const oid *name, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < len && used < size; i++) {
-		int n = snprintf(buf + used, size - used, "%s%lu", i ? "." : "", (unsigned long)name[i]);
-
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-}
 
 /*
  * net-snmp registers a subagent's subtrees from its registration callback
@@ -57,7 +45,7 @@ static int on_session_open(int major, int minor, void *serverarg, void *clientar
 		if (agentx_register(ss, s->name_a, s->namelen, s->priority, s->range_subid,
 				    s->range_ubound, s->timeout, (u_char)s->flags, NULL))
 			continue;
-		format_oid(name, sizeof(name), s->name_a, s->namelen);
+		lw_oid_text(s->name_a, s->namelen, name, sizeof(name));
 		snmp_log(LOG_ERR, "the AgentX master refused to register lwObjects (%s) for this "
 			 "daemon: another agent, most likely another leakwatchd, serves it on this "
 			 "master already (the AgentX error is logged above; 263 is "

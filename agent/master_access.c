@@ -15,6 +15,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "lw_oids.h"
+#include "snmp_values.h"
 
 /* SNMPv2-MIB's system group (RFC 3418): what a manager's discovery reads. */
 static const oid system_group[] = { 1, 3, 6, 1, 2, 1, 1 };
@@ -57,15 +58,6 @@ static const char *quoted(const char *s, char *buf, size_t cap)
 	return buf;
 }
 
-static void oid_text(const oid *o, size_t len, char *buf, size_t cap)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < len && n < cap; i++)
-		n += (size_t)snprintf(buf + n, cap - n, ".%lu", (unsigned long)o[i]);
-}
-
 void lw_master_state_setup(const struct lw_agent *agent)
 {
 	char dir[sizeof(agent->cfg->state_dir) + 8];
@@ -94,12 +86,13 @@ static void remember_views(void)
 {
 	char text[128];
 
-	oid_text(system_group, OID_LENGTH(system_group), text, sizeof(text));
-	remember("view " VIEW_READ " included %s", text);
-	oid_text(leakwatch_mib, OID_LENGTH(leakwatch_mib), text, sizeof(text));
-	remember("view " VIEW_READ " included %s", text);
+	/* a leading dot: the OID from the root, not below a default prefix */
+	lw_oid_text(system_group, OID_LENGTH(system_group), text, sizeof(text));
+	remember("view " VIEW_READ " included .%s", text);
+	lw_oid_text(leakwatch_mib, OID_LENGTH(leakwatch_mib), text, sizeof(text));
+	remember("view " VIEW_READ " included .%s", text);
 	/* Writes reach lwThresholds only: never sysContact and the like, which net-snmp persists. */
-	remember("view " VIEW_WRITE " included %s", text);
+	remember("view " VIEW_WRITE " included .%s", text);
 }
 
 static void remember_communities(const struct lw_config *cfg)

@@ -39,15 +39,7 @@ PROC_VALUE(proc_time_to_exhaustion, lw_set_forecast(vb, p->time_to_exhaustion))
 
 /* A value that could not be read, or is not published, has no instance (never a made-up 0). */
 #define PROC_VALUE_IF(fn, known, set)                                                       \
-	static bool fn(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent) \
-	{                                                                                    \
-		const struct lw_proc *p = row;                                               \
-		(void)agent;                                                                 \
-		if (!(known))                                                                \
-			return false;                                                        \
-		set;                                                                         \
-		return true;                                                                 \
-	}
+	LW_VALUE_FN(fn, const struct lw_proc *p = row, !(known), set)
 
 PROC_VALUE_IF(proc_cmdline, procs(agent)->cmdline_published,
 	      lw_set_string(vb, lw_proc_str(procs(agent), p->cmdline)))
@@ -108,16 +100,8 @@ GROUP_VALUE(group_fd_slope, lw_set_integer(vb, g->fd_slope_h))
 GROUP_VALUE(group_time_to_exhaustion, lw_set_forecast(vb, g->time_to_exhaustion))
 
 /* The sum when every member's count is known (lwProcGroupFds), else no instance. */
-static bool group_fds(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
-{
-	const struct lw_proc_group *g = row;
-
-	(void)agent;
-	if (g->fds_unknown)
-		return false;
-	lw_set_gauge(vb, g->fds);
-	return true;
-}
+LW_VALUE_FN(group_fds, const struct lw_proc_group *g = row, g->fds_unknown,
+	    lw_set_gauge(vb, g->fds))
 
 static const struct lw_object group_columns[] = {
 	{ 2, ASN_OCTET_STR, LW_READ_ONLY, group_name, NULL, "lwProcGroupName" },

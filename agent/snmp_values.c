@@ -59,3 +59,20 @@ void lw_set_dateandtime(netsnmp_variable_list *vb, const struct timespec *t)
 	lw_dateandtime_encode(t, buf);
 	snmp_set_var_typed_value(vb, ASN_OCTET_STR, buf, sizeof(buf));
 }
+
+const char *lw_oid_text(const oid *name, size_t len, char *buf, size_t cap)
+{
+	size_t used = 0;
+
+	if (cap == 0)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < len && used < cap; i++) {
+		int n = snprintf(buf + used, cap - used, "%s%lu", i ? "." : "", (unsigned long)name[i]);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}

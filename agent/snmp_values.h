@@ -21,4 +21,7 @@ void lw_set_leak_state(netsnmp_variable_list *vb, uint8_t state);
 void lw_set_forecast(netsnmp_variable_list *vb, uint64_t seconds);
 void lw_set_dateandtime(netsnmp_variable_list *vb, const struct timespec *t);
 
+/* name as dotted decimals ("1.3.6.1..."), cut at cap; for logs and configuration lines. */
+const char *lw_oid_text(const oid *name, size_t len, char *buf, size_t cap);
+
 #endif

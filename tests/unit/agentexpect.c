@@ -682,7 +682,7 @@ static void value_text(u_char type, uint64_t u, const unsigned char *s, size_t s
 	case ASN_OBJECT_ID: {
 		char t[512];
 
-		snprintf(buf, cap, "OID %s", lw_t_oid_text(o, slen, t, sizeof(t)));
+		snprintf(buf, cap, "OID %s", lw_oid_text(o, slen, t, sizeof(t)));
 		break;
 	}
 	case ASN_INTEGER:
@@ -741,7 +741,7 @@ bool lw_expect_matches(const struct lw_expect *e, const netsnmp_variable_list *v
 	value_text(e->type, e->u, e->s, e->slen, e->o, want, sizeof(want));
 	value_text(vb->type, u, s, slen, o, got, sizeof(got));
 	snprintf(why, cap, "%s: expected %s, got %s = %s",
-		 lw_t_oid_text(e->name, e->len, n1, sizeof(n1)), want,
-		 lw_t_oid_text(vb->name, vb->name_length, n2, sizeof(n2)), got);
+		 lw_oid_text(e->name, e->len, n1, sizeof(n1)), want,
+		 lw_oid_text(vb->name, vb->name_length, n2, sizeof(n2)), got);
 	return false;
 }

@@ -19,21 +19,6 @@ size_t lw_t_oid(oid *out, size_t n, ...)
 	return LW_T_OBJECTS_LEN + n;
 }
 
-const char *lw_t_oid_text(const oid *name, size_t len, char *buf, size_t cap)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < len && used < cap; i++) {
-		int w = snprintf(buf + used, cap - used, "%s%lu", i ? "." : "", (unsigned long)name[i]);
-
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-	return buf;
-}
-
 static void collect_one(const oid *name, size_t len, const struct lw_object *o, void *ctx)
 {
 	struct lw_t_objects *l = ctx;

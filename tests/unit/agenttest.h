@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "mibtree.h"
+#include "snmp_values.h"  /* lw_oid_text for messages */
 
 /* LEAKWATCH-MIB's lwObjects (agent/lw_oids.h's LW_MIB_ROOT, 1). */
 #define LW_T_OBJECTS 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 4111, 1
@@ -14,9 +15,6 @@
 
 /* lwObjects followed by n sub-identifiers (unsigned), into out; returns the length. */
 size_t lw_t_oid(oid *out, size_t n, ...);
-
-/* "1.3.6.1..." of name, for messages (a static buffer per call site is the caller's). */
-const char *lw_t_oid_text(const oid *name, size_t len, char *buf, size_t cap);
 
 /* Every object lw_mibtree_each reports, with its OID. */
 struct lw_t_object {

@@ -97,7 +97,7 @@ static const char *text(const oid *name, size_t len)
 	static int k;
 
 	k = (k + 1) % 4;
-	return lw_t_oid_text(name, len, buf[k], sizeof(buf[k]));
+	return lw_oid_text(name, len, buf[k], sizeof(buf[k]));
 }
 
 /* GET of name answers err (SNMP_NOSUCHOBJECT / SNMP_NOSUCHINSTANCE); false with a message. */

@@ -245,7 +245,7 @@ static void registered_objects_are_in_the_mib(void **state)
 	for (size_t i = 0; i < st->objects.n; i++) {
 		const struct lw_t_object *o = &st->objects.v[i];
 		const struct leaf *l = leaf_at(st, o->name, o->len);
-		const char *where = lw_t_oid_text(o->name, o->len, buf, sizeof(buf));
+		const char *where = lw_oid_text(o->name, o->len, buf, sizeof(buf));
 		int want_access;
 
 		if (l == NULL) {
@@ -316,7 +316,7 @@ static void mib_objects_are_registered(void **state)
 	collect_leaves(st);
 	for (size_t i = 0; i < st->nleaves; i++) {
 		const struct leaf *l = &st->leaves[i];
-		const char *where = lw_t_oid_text(l->name, l->len, buf, sizeof(buf));
+		const char *where = lw_oid_text(l->name, l->len, buf, sizeof(buf));
 		bool reg = registered_at(st, l->name, l->len) != NULL;
 
 		if (accessible(l->node->access)) {
