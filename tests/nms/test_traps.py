@@ -147,6 +147,37 @@ def test_handler_never_blocks_and_keeps_text_inert(tmp_path):
                         r"CRITICAL lwProcGroupMemLeak x ZBXTRAP 10\.0\.0\.9 !a=1 \\x0a\$\(touch pw\): .*", cmd), cmd
 
 
+def test_handler_reads_every_form_snmptrapd_prints(tmp_path):
+    """The same notification as snmptrapd prints it with LEAKWATCH-MIB, with -On, with no MIB at
+    all (iso.3...), and with only the base MIBs (enterprises..., netSnmpPlaypen...)."""
+    need("perl")
+    B_ = f"{LW}.1.7.2.1"
+    forms = {
+        "symbolic": ("LEAKWATCH-MIB::lwProcFdLeak", "LEAKWATCH-MIB::lwAlarmObject.12 sshd (pid 9)",
+                     "LEAKWATCH-MIB::lwAlarmSeverity.12 critical", "LEAKWATCH-MIB::lwAlarmValue.12 900",
+                     "LEAKWATCH-MIB::lwAlarmSlope.12 120", "LEAKWATCH-MIB::lwAlarmTimeToExhaustion.12 3000 seconds"),
+        "numeric": (f".{LW}.0.5", f'.{B_}.3.12 "sshd (pid 9)"', f".{B_}.5.12 4", f".{B_}.7.12 900",
+                    f".{B_}.9.12 120", f".{B_}.10.12 3000"),
+        "iso": (f"iso.{LW[2:]}.0.5", f'iso.{B_[2:]}.3.12 "sshd (pid 9)"', f"iso.{B_[2:]}.5.12 4",
+                f"iso.{B_[2:]}.7.12 900", f"iso.{B_[2:]}.9.12 120", f"iso.{B_[2:]}.10.12 3000"),
+        "base MIBs": ("SNMPv2-SMI::enterprises.8072.9999.9999.4111.0.5",
+                      'NET-SNMP-MIB::netSnmpPlaypen.4111.1.7.2.1.3.12 "sshd (pid 9)"',
+                      "NET-SNMP-MIB::netSnmpPlaypen.4111.1.7.2.1.5.12 critical(4)",
+                      "NET-SNMP-MIB::netSnmpPlaypen.4111.1.7.2.1.7.12 Counter64: 900",
+                      "NET-SNMP-MIB::netSnmpPlaypen.4111.1.7.2.1.9.12 INTEGER: 120",
+                      "NET-SNMP-MIB::netSnmpPlaypen.4111.1.7.2.1.10.12 Gauge32: 3000"),
+    }
+    for name, (trap_oid, *vbs) in forms.items():
+        zbx = tmp_path / f"{name}.log"
+        env = dict(os.environ, LEAKWATCH_TRAP_ZABBIX_TRAP_FILE=str(zbx))
+        subprocess.run([HANDLER], input=_handler_input(trap_oid, vbs), text=True, env=env,
+                       timeout=20, check=True)
+        (addr, text), = zbx_records(zbx)
+        assert addr == "192.0.2.7" and text[0] == (
+            f"lwProcFdLeak .{LW}.0.5 severity=critical sshd (pid 9): 900 descriptors growing "
+            "120 descriptors/h, exhaustion in 50m00s [alarm 12]"), (name, text)
+
+
 def test_handler_state_is_the_worst_active_alarm_and_survives_restarts(tmp_path):
     """With state_dir: two leaks of one type make one service with the worst state; clearing one
     leaves the other; a raise with a lower index (leakwatchd restarted) drops the alarms of before."""
