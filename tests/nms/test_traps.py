@@ -504,7 +504,8 @@ END
     raise_logged = [ln for ln in snmptt_lines() if "4111.0.15 " in ln]
     assert len(raise_logged) == 1 and f"4111.0.15 {SNMPTT_SEVERITY[sev]} " in raise_logged[0], raise_logged
     assert f"alarm .{ALARM_ENTRY}.3.{idx}" in raise_logged[0]
-    ex = [ln for ln in exec_lines() if ln.startswith("lwLoadHigh")]
+    ex = nms.wait_until(lambda: (e := [ln for ln in exec_lines() if ln.startswith("lwLoadHigh")])
+                        and len(e) >= 2 and e, 20, what="SNMPTT's EXEC for the load alarm")
     assert [ln.split("|")[:3] for ln in ex] == [["lwLoadHigh", SNMPTT_SEVERITY[sev], "127.0.0.1"],
                                                 ["lwLoadHighClear", "Normal", "127.0.0.1"]], ex
 
@@ -546,8 +547,9 @@ END
     assert f"4111.0.3 {SNMPTT_SEVERITY[lsev]} " in logged[0]
     # SNMPTT 1.5 drops $ ; | ` from values before FORMAT and EXEC; the rest is the name
     assert "Process memory leak: (touch pw)rm (pid " in logged[0], logged
-    assert any(ln.startswith(f"lwProcMemLeak|{SNMPTT_SEVERITY[lsev]}|127.0.0.1|Process memory leak: (touch pw)rm")
-               for ln in exec_lines()), exec_lines()
+    nms.wait_until(lambda: any(ln.startswith(f"lwProcMemLeak|{SNMPTT_SEVERITY[lsev]}|127.0.0.1|"
+                                             "Process memory leak: (touch pw)rm") for ln in exec_lines()),
+                   20, what="SNMPTT's EXEC for the leak")      # SNMPTT logs first, then runs EXEC
     stopped = time.time()
     leaker.stop()
 
