@@ -52,14 +52,29 @@ def test_cacti_imports_polls_and_records_what_leakwatchd_serves(nms):
     assert cacti.sql("SELECT COUNT(*) FROM automation_networks WHERE enabled='on'") == [["0"]]
     cacti.sql("DELETE FROM automation_networks")
 
-    # the package: data query files where the templates say (<path_cacti>/resource/snmp_queries),
-    # then the template export through Cacti's own importer
+    # the shipped files as an operator installs them: data query files where the templates say
+    # (<path_cacti>/resource/snmp_queries), then the template export through Cacti's importer
     for f in (NMS_CACTI / "resource" / "snmp_queries").glob("leakwatch_*.xml"):
         shutil.copy(f, cacti.share / "resource" / "snmp_queries" / f.name)
     r = cacti.php("cli/import_template.php", f"--filename={NMS_CACTI / 'leakwatch_templates.xml'}")
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
     assert "[success]" in out and "[fail]" not in out and "Unmet Dependency" not in out, out
+
+    # the same as a signed package (mkcacti.py --package, a throwaway key): Cacti verifies the
+    # signatures, rewrites the query files and finds every object already there
+    key, pkg = nms.T / "package.pem", nms.T / "leakwatch.xml.gz"
+    assert subprocess.run(["openssl", "genrsa", "-out", key, "2048"], capture_output=True).returncode == 0
+    r = subprocess.run([sys.executable, NMS_CACTI / "mkcacti.py", "--package", pkg, "--key", key],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for f in (cacti.share / "resource" / "snmp_queries").glob("leakwatch_*.xml"):
+        f.unlink()
+    r = cacti.php("cli/import_package.php", f"--filename={pkg}")
+    out = r.stdout + r.stderr
+    assert r.returncode == 0 and "[fail]" not in out and "Unmet Dependency" not in out, out
+    for f in (NMS_CACTI / "resource" / "snmp_queries").glob("leakwatch_*.xml"):
+        assert (cacti.share / "resource" / "snmp_queries" / f.name).read_bytes() == f.read_bytes(), out
     queries = {n: int(i) for i, n in cacti.sql("SELECT id, name FROM snmp_query WHERE name LIKE 'LEAKWATCH%'")}
     assert set(queries) == set(WANTED), queries
     templates = {n: int(i) for i, n in cacti.sql("SELECT id, name FROM graph_templates WHERE name LIKE 'LEAKWATCH%'")}
