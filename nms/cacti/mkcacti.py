@@ -112,8 +112,8 @@ QUERIES = [
         "name": "LEAKWATCH - Listening TCP ports",
         "description": "lwTcpPortStateTable: the TCP sockets of each listening port "
                        "(lwTcpPortStatePortText) by state",
-        "index": f"{B}.4.3.1.11", "name_field": "lwTcpPortStatePortText",
-        "index_field": ("lwTcpPortStatePort", "Port"),
+        "index": f"{B}.4.3.1.11", "name_field": "lwTcpPortStatePortText", "order_type": "numeric",
+        "index_field": ("lwTcpPortStatePort", "Port number (index)"),
         "inputs": [("lwTcpPortStatePortText", "Port", f"{B}.4.3.1.11")],
         "outputs": [("listen", "lwTcpPortStateListen", "Listening sockets", f"{B}.4.3.1.2", GAUGE),
                     ("synrecv", "lwTcpPortStateSynReceived", "synReceived", f"{B}.4.3.1.3", GAUGE),
@@ -205,7 +205,7 @@ def data_query_xml(q):
            # walking the readable name column yields every row's index
            f"\t<oid_index>{q['index']}</oid_index>",
            f"\t<index_order>{q['name_field']}:{iname}</index_order>",
-           "\t<index_order_type>alphabetic</index_order_type>",
+           f"\t<index_order_type>{q.get('order_type', 'alphabetic')}</index_order_type>",
            "\t<index_title_format>|chosen_order_field|</index_title_format>",
            "\t<fields>",
            f"\t\t<{iname}>", f"\t\t\t<name>{escape(ititle)}</name>", "\t\t\t<method>walk</method>",
