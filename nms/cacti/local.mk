@@ -7,4 +7,4 @@ dist_nms_cacti_queries_DATA = \
 	nms/cacti/resource/snmp_queries/leakwatch_tcpport.xml \
 	nms/cacti/resource/snmp_queries/leakwatch_mcastif.xml
 # the generator the XML files come from (tests/nms/test_cacti.py checks they are its output)
-EXTRA_DIST += nms/cacti/mkcacti.py tests/nms/test_cacti.py docs/nms/cacti.md
+EXTRA_DIST += nms/cacti/mkcacti.py tests/nms/test_cacti.py tests/nms/lwcacti.py docs/nms/cacti.md
