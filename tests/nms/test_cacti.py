@@ -11,6 +11,7 @@ from nmsenv import LW, REPO, need
 NMS_CACTI = REPO / "nms" / "cacti"
 B = f"{LW}.1"
 PORT = 18081
+INTERVAL = 5  # leakwatchd's sampling interval in the test
 # the instances the test graphs, by the readable name Cacti shows: each stays put during the run
 WANTED = {"LEAKWATCH - Process groups": ("lwProcGroupName", ["leakwatchd", "snmpd"]),
           "LEAKWATCH - Listening TCP ports": ("lwTcpPortStatePortText", [str(PORT)]),
@@ -40,7 +41,7 @@ def test_cacti_imports_polls_and_records_what_leakwatchd_serves(nms):
     missing = [m for m in ("intl", "snmp", "mysqli", "pdo_mysql") if m not in mods]
     assert not missing, f"PHP modules missing: {missing} (install php-intl, php-snmp, php-mysql)"
 
-    agent = nms.start_agent(interval=5, lw_conf_lines=("mcast_interface lo",))
+    agent = nms.start_agent(interval=INTERVAL, lw_conf_lines=("mcast_interface lo",))
     tcp_listener(nms, PORT)
     cacti = Cacti(nms)
     cacti.setup()
@@ -144,6 +145,8 @@ def test_cacti_imports_polls_and_records_what_leakwatchd_serves(nms):
     assert "SYSTEM STATS" in log, log[-3000:]
     assert "Network Discover" not in log and "Network ID" not in log, log[-3000:]
 
+    assert served.max_round + served.period < INTERVAL, \
+        f"read-back rounds took {served.max_round:.1f} s: snapshots may have passed unseen"
     checked = 0
     unknown = []
     for ldid, rrd_name, rrd_path, oid in items:

@@ -107,6 +107,8 @@ def test_collectd_snmp_csv_equals_leakwatchd(nms):
     collectd.stop()
     served.stop()
     log = (cd / "collectd.log").read_text(errors="replace")
+    assert served.max_round + served.period < INTERVAL, \
+        f"read-back rounds took {served.max_round:.1f} s: snapshots may have passed unseen"
     errors = [ln for ln in log.splitlines() if "snmp plugin" in ln and
               ("error" in ln.lower() or "fail" in ln.lower())]
     assert not errors, "\n".join(errors[:10])
