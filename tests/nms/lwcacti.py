@@ -153,6 +153,36 @@ class Cacti:
                 except ProcessLookupError:
                     pass
 
+    # -- graphs --------------------------------------------------------------------------
+    RENDER = r"""<?php
+// render.php: draws every graph of a device through Cacti's own rrdtool_function_graph, the
+// code the web interface uses, and prints one JSON line per graph
+include('%(site)s/include/cli_check.php');
+include_once($config['base_path'] . '/lib/rrd.php');
+$rows = db_fetch_assoc_prepared('SELECT gl.id, gtg.title_cache FROM graph_local AS gl
+    INNER JOIN graph_templates_graph AS gtg ON gtg.local_graph_id = gl.id WHERE gl.host_id = ?',
+    array(intval($argv[1])));
+foreach ($rows as $g) {
+    $range = array('graph_start' => time() - 3600, 'graph_end' => time());
+    $png = rrdtool_function_graph($g['id'], 0, $range);
+    $ok = is_string($png) && substr($png, 0, 4) === "\x89PNG";
+    $error = $ok ? '' : rrdtool_function_graph($g['id'], 0, $range + array('get_error' => true));
+    print json_encode(array('id' => $g['id'], 'title' => $g['title_cache'], 'png' => $ok,
+        'bytes' => is_string($png) ? strlen($png) : 0, 'error' => $error)) . PHP_EOL;
+}
+"""
+
+    def render_graphs(self, host):
+        """[{id, title, png, bytes, error}] for every graph of the device."""
+        import json
+        script = self.dir / "render.php"
+        script.write_text(self.RENDER % {"site": self.site})
+        r = self.nms.run(["php", script, str(host)], timeout=300, cwd=self.share)
+        rows = [json.loads(ln) for ln in r.stdout.splitlines() if ln.startswith("{")]
+        if not rows:
+            raise NmsError(f"render.php: {r.stdout[-2000:]}{r.stderr[-2000:]}")
+        return rows
+
     # -- objects --------------------------------------------------------------------------
     def one(self, statement):
         rows = self.sql(statement)

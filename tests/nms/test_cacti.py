@@ -168,6 +168,16 @@ def test_cacti_imports_polls_and_records_what_leakwatchd_serves(nms):
             f"{rrd_name} ({oid}): RRD {path} holds {v}, leakwatchd served {sorted(seen)}"
         checked += 1
     assert checked >= 30, (checked, unknown)
+    # every graph draws (Cacti's own rrdtool graph command line from the templates and CDEFs),
+    # titled with the readable instance name
+    rendered = cacti.render_graphs(host)
+    assert len(rendered) == graphs, rendered
+    bad = [g for g in rendered if not g["png"]]
+    assert not bad, bad
+    titles = [g["title"] for g in rendered]
+    for name in ("leakwatchd", "snmpd", str(PORT), "lo"):
+        assert any(f" {name} " in t for t in titles), (name, titles)
+
     # a stable value by name: the established connection of the test's listener
     est = [(p, n) for _l, n, p, oid in items if oid.lstrip(".").startswith(f"{B}.4.3.1.4.")]
     assert est and all(lastupdate(nms, p.replace("<path_rra>", str(cacti.rra)))[n] == "1" for p, n in est), est
