@@ -3,6 +3,7 @@
 value the client recorded is compared with the values leakwatchd served during the client's run,
 read back with snmpget/snmpbulkwalk in the same namespace, often enough (every second at an
 agent interval of 5 s) that no snapshot goes unseen."""
+import re
 import threading
 import time
 
@@ -19,6 +20,13 @@ print("ready", flush=True)
 while True:
     time.sleep(60)
 """
+
+
+def unquote(value):
+    """A string value as the agent holds it: snmpget/snmpbulkwalk print strings in quotes with
+    `\\` and `\"` escaped (leakwatchd's own escaping of unprintable octets, `\x1b`, is text
+    and stays)."""
+    return re.sub(r'\\(["\\])', r"\1", value)
 
 
 def tcp_listener(nms, port):
@@ -57,7 +65,7 @@ class Served:
                 continue
             for line in r.stdout.splitlines():
                 name, _, value = line.partition(" ")
-                oid, value = name.lstrip("."), value.strip().strip('"')
+                oid, value = name.lstrip("."), unquote(value.strip().strip('"'))
                 if value.startswith(("No Such", "No more")):
                     self.errors.append(f"{oid}: {value}")  # a noSuchInstance moment is recorded
                 else:
@@ -69,7 +77,7 @@ class Served:
         for entry in self.entries:
             try:
                 for oid, value in self.agent.walk(entry):
-                    self.values.setdefault(oid, set()).add(value)
+                    self.values.setdefault(oid, set()).add(unquote(value))
             except Exception as e:
                 self.errors.append(f"{entry}: {e}")
 
