@@ -30,10 +30,11 @@ AGENT_PORT = 16161
 FAST_LEAK_SETTINGS = ("leak_window 10", "leak_warmup 10", "leak_min_slope 1024",
                       "fd_leak_min_slope 30")
 
-# A process named lwleaker whose RSS grows by KIB every second, touched so it is resident.
+# A process named NAME (argv 2) whose RSS grows by KIB (argv 1) every second, touched so it is
+# resident.
 _LEAKER = r"""
 import ctypes, sys, time
-ctypes.CDLL(None).prctl(15, b"lwleaker", 0, 0, 0)
+ctypes.CDLL(None).prctl(15, sys.argv[2].encode(), 0, 0, 0)
 kib, hold = int(sys.argv[1]), []
 print("ready", flush=True)
 while True:
@@ -152,9 +153,11 @@ class NmsEnv:
     def wait_until(pred, timeout, what="condition", interval=0.5):
         return wait_until(pred, timeout, interval=interval, what=what)
 
-    def leak_helper(self, kib_per_s=1024):
-        """A real process `lwleaker` whose RSS grows by kib_per_s KiB every second."""
-        p = self.spawn("lwleaker", [sys.executable, "-c", _LEAKER, str(kib_per_s)])
+    def leak_helper(self, kib_per_s=1024, name="lwleaker"):
+        """A real process called name (at most 15 bytes) whose RSS grows by kib_per_s KiB every
+        second. leakwatchd sees every process of the host, and modules run side by side
+        (run-nms.sh): a test that judges a process group gives its helper a name of its own."""
+        p = self.spawn(name, [sys.executable, "-c", _LEAKER, str(kib_per_s), name])
         self.wait_until(lambda: "ready" in p.output(), 20, what="the leaking helper to start")
         return p
 
