@@ -18,7 +18,6 @@
 #define PROGNAME "check_leakwatch"
 #define DEFAULT_TIMEOUT 10.0
 #define DEFAULT_RETRIES 1
-#define DEFAULT_MAX_REPETITIONS 20
 
 /* The -w arguments (the one short option of the plugin) and the long options. */
 static const char *warn_specs[16], *crit_specs[16];
@@ -68,10 +67,11 @@ static void print_help(void)
 	       "  -t SECONDS       the time the whole check may take (default %.0f). Unlike snmpget's\n"
 	       "                   per-try -t, this bounds the check: each try waits SECONDS / (2 x tries)\n"
 	       "  --timeout=SECONDS  the same\n"
-	       "  --max-repetitions=N  max-repetitions of each GETBULK (default %d)\n"
+	       "  --max-repetitions=N  max-repetitions of each GETBULK (default: about 50 values a\n"
+	       "                   response, 50 / columns read, at least 10)\n"
 	       "  net-snmp's other options (-d, -D, -L, -O, -I, -m, -M, --TOKEN=VALUE) work as in snmpcmd(1);\n"
 	       "  snmp.conf defaults (defVersion, defCommunity, defSecurityName, ...) apply.\n",
-	       DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_MAX_REPETITIONS);
+	       DEFAULT_RETRIES, DEFAULT_TIMEOUT);
 	printf("\nTHRESHOLDS\n"
 	       "  -w, --warning=SPEC   warning thresholds\n"
 	       "  --critical=SPEC      critical thresholds (long form only: -c is the community)\n"
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
 	char **nargv = calloc((size_t)argc + 1, sizeof *nargv);
 	netsnmp_session session;
 	double timeout = 0;
-	int maxrep = DEFAULT_MAX_REPETITIONS, nargc = 0, i, rc, saved_err = -1, w;
+	int maxrep = 0, nargc = 0, i, rc, saved_err = -1, w;
 	FILE *cap;
 	char msg[512], err[256];
 	const lwn_mode *mode;
@@ -292,8 +292,17 @@ int main(int argc, char **argv)
 		}
 		return LWN_UNKNOWN;
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		size_t n = strlen(msg), a0 = strlen(nargv[0]);
+
+		/* getopt's messages start with argv[0]; net-snmp's end with a full stop. */
+		if (strncmp(msg, nargv[0], a0) == 0 && strncmp(msg + a0, ": ", 2) == 0)
+			memmove(msg, msg + a0 + 2, n - a0 - 1);
+		n = strlen(msg);
+		if (n && msg[n - 1] == '.')
+			msg[n - 1] = '\0';
 		die_unknown("%s; see --help", msg[0] ? msg : "cannot parse the SNMP options");
+	}
 	if (cap)
 		fclose(cap);
 	host = session.peername;

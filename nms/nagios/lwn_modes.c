@@ -88,7 +88,7 @@ static int agent_get(lwn_run *r, const char *const *rel, size_t n, lwn_val *out)
 		fail(r, "internal error: too many objects in one GET");
 		return -1;
 	}
-	all[0] = "1.1.1.0";
+	all[0] = "1.1.0";           /* lwAgentVersion.0 */
 	for (k = 0; k < n; k++)
 		all[k + 1] = rel[k];
 	if (lwn_get(r->ctx, all, n + 1, vals) != 0) {

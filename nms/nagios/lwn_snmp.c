@@ -268,7 +268,9 @@ int lwn_walk(lwn_ctx *ctx, const char *entry_rel, const unsigned *cols, size_t n
 			break;
 		pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
 		pdu->non_repeaters = 0;
-		pdu->max_repetitions = ctx->max_repetitions > 0 ? ctx->max_repetitions : 20;
+		/* About 50 varbinds a response unless --max-repetitions says otherwise. */
+		pdu->max_repetitions = ctx->max_repetitions > 0 ? ctx->max_repetitions
+			: (long)(nactive >= 5 ? 10 : 50 / nactive);
 		for (j = 0; j < nactive; j++)
 			snmp_add_null_var(pdu, cur[active[j]], curlen[active[j]]);
 		if (exchange(ctx, pdu, &resp) != 0)
