@@ -137,7 +137,53 @@ class Nagios:
         for sub in ("objects", "var", "spool", "tmp"):
             (d / sub).mkdir(parents=True, exist_ok=True)
         (d / "resource.cfg").write_text(f"$USER1$={plugin(nms).parent}\n")
-        objects = [shipped_nagios_objects(), f"""
+        # What a site has (the sample config's templates.cfg, reduced): a period, a contact
+        # that is never notified, generic-host and generic-service.
+        site = """
+define timeperiod {
+    timeperiod_name         24x7
+    alias                   always
+    sunday                  00:00-24:00
+    monday                  00:00-24:00
+    tuesday                 00:00-24:00
+    wednesday               00:00-24:00
+    thursday                00:00-24:00
+    friday                  00:00-24:00
+    saturday                00:00-24:00
+}
+define contact {
+    contact_name                    lwadmin
+    host_notifications_enabled      0
+    service_notifications_enabled   0
+    host_notification_period        24x7
+    service_notification_period     24x7
+    host_notification_options       n
+    service_notification_options    n
+    host_notification_commands      lw-notify-none
+    service_notification_commands   lw-notify-none
+}
+define command {
+    command_name            lw-notify-none
+    command_line            /bin/true
+}
+define host {
+    name                    generic-host
+    register                0
+    check_period            24x7
+    notification_period     24x7
+    contacts                lwadmin
+    max_check_attempts      1
+}
+define service {
+    name                    generic-service
+    register                0
+    check_period            24x7
+    notification_period     24x7
+    contacts                lwadmin
+    max_check_attempts      1
+}
+"""
+        objects = [site, shipped_nagios_objects(), f"""
 define host {{
     use                     leakwatch-host
     host_name               lwhost
