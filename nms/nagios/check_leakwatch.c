@@ -362,6 +362,10 @@ int main(int argc, char **argv)
 	alarm(0);
 	lwn_close(&ctx);
 
+	/* The first | starts the perfdata: names the agent served must not contain one. */
+	for (i = 0; run.text.buf[i]; i++)
+		if (run.text.buf[i] == '|')
+			run.text.buf[i] = '/';
 	printf("LEAKWATCH %s %s - %s", status_mode, lwn_state_name(run.state), run.text.buf);
 	if (run.perf.len)
 		printf(" | %s", run.perf.buf);

@@ -105,14 +105,25 @@ static int agent_get(lwn_run *r, const char *const *rel, size_t n, lwn_val *out)
 	return 0;
 }
 
-static int walk(lwn_run *r, const char *entry, const unsigned *cols, size_t ncols, lwn_table *t)
+static int walk(lwn_run *r, const char *entry, const unsigned *cols, size_t ncols, size_t hint,
+		lwn_table *t)
 {
-	if (lwn_walk(r->ctx, entry, cols, ncols, t) != 0) {
+	if (lwn_walk(r->ctx, entry, cols, ncols, hint, t) != 0) {
 		lwn_table_free(t);
 		fail(r, "%s", r->ctx->err);
 		return -1;
 	}
 	return 0;
+}
+
+/* lwAlarmTable, sized by lwAlarmCount read just before: no request at all when it is 0. */
+static int walk_alarms(lwn_run *r, const unsigned *cols, const lwn_val *count, lwn_table *t)
+{
+	if (lwn_is_num(count) && lwn_u(count) == 0) {
+		memset(t, 0, sizeof *t);
+		return 0;
+	}
+	return walk(r, "7.2.1", cols, 4, lwn_u(count), t);
 }
 
 /* A perfdata item for an integer, judged against the thresholds of its label. */
@@ -180,7 +191,7 @@ static void mode_alarms(lwn_run *r)
 	int sev;
 	char num[32];
 
-	if (agent_get(r, rel, 1, &count) != 0 || walk(r, "7.2.1", cols, 4, &t) != 0)
+	if (agent_get(r, rel, 1, &count) != 0 || walk_alarms(r, cols, &count, &t) != 0)
 		return;
 	for (k = 0; k < t.nrows; k++) {
 		sev = (int)lwn_u(&t.rows[k].cells[2]);
@@ -291,25 +302,25 @@ static void mode_leaks(lwn_run *r)
 	static const unsigned slab_state_cols[] = { 11 };
 	static const unsigned slab_cols[] = { 2, 12, 13 };     /* name, slope, tte */
 	static const unsigned alarm_cols[] = { 2, 3, 9, 10 };  /* type, object, slope, tte */
-	const char *rel[] = { "7.4.0" };
+	const char *rel[] = { "7.4.0", "5.5.0" };        /* lwAlarmCount, lwSlabRows */
 	lwn_table trends, groups, slabs, alarms;
 	const lwn_row **flag = NULL;
-	lwn_val *vals = NULL, count;
+	lwn_val *vals = NULL, sc[2];
 	leak_count lc = { 0, 0, 0 };
 	size_t k, nflag;
 
-	if (agent_get(r, rel, 1, &count) != 0 || walk(r, "7.3.1", trend_cols, 4, &trends) != 0)
+	if (agent_get(r, rel, 2, sc) != 0 || walk(r, "7.3.1", trend_cols, 4, 4, &trends) != 0)
 		return;
-	if (walk(r, "3.2.1", group_state_cols, 2, &groups) != 0) {
+	if (walk(r, "3.2.1", group_state_cols, 2, 0, &groups) != 0) {
 		lwn_table_free(&trends);
 		return;
 	}
-	if (walk(r, "5.2.1", slab_state_cols, 1, &slabs) != 0) {
+	if (walk(r, "5.2.1", slab_state_cols, 1, lwn_u(&sc[1]), &slabs) != 0) {
 		lwn_table_free(&trends);
 		lwn_table_free(&groups);
 		return;
 	}
-	if (walk(r, "7.2.1", alarm_cols, 4, &alarms) != 0) {
+	if (walk_alarms(r, alarm_cols, &sc[0], &alarms) != 0) {
 		lwn_table_free(&trends);
 		lwn_table_free(&groups);
 		lwn_table_free(&slabs);
@@ -468,7 +479,7 @@ static void mode_group(lwn_run *r)
 		size_t k;
 		int found = 0;
 
-		if (walk(r, "3.2.1", name_col, 1, &t) != 0)
+		if (walk(r, "3.2.1", name_col, 1, 0, &t) != 0)
 			return;
 		for (k = 0; k < t.nrows && !found; k++)
 			if (t.rows[k].cells[0].kind == LWN_STRING &&
@@ -548,7 +559,7 @@ static void mode_tcp(lwn_run *r)
 	int i;
 	char num[32];
 
-	if (agent_get(r, rel, 7, v) != 0 || walk(r, "4.1.1", state_cols, 1, &t) != 0)
+	if (agent_get(r, rel, 7, v) != 0 || walk(r, "4.1.1", state_cols, 1, 11, &t) != 0)
 		return;
 	for (k = 0; k < t.nrows; k++)
 		if (t.rows[k].idx[0] >= 1 && t.rows[k].idx[0] <= 11)
@@ -600,7 +611,7 @@ static void mode_mcast(lwn_run *r)
 	size_t k, shown = 0;
 	char label[64], num[48], names[256] = "";
 
-	if (agent_get(r, rel, 1, &nif) != 0 || walk(r, "6.1.1", cols, 6, &t) != 0)
+	if (agent_get(r, rel, 1, &nif) != 0 || walk(r, "6.1.1", cols, 6, lwn_u(&nif), &t) != 0)
 		return;
 	for (k = 0; k < t.nrows; k++) {
 		const lwn_val *c = t.rows[k].cells;
@@ -649,7 +660,7 @@ static void mode_collectors(lwn_run *r)
 	size_t k, failing = 0;
 	char label[96], total[32];
 
-	if (agent_get(r, NULL, 0, &none) != 0 || walk(r, "1.5.1", cols, 4, &t) != 0)
+	if (agent_get(r, NULL, 0, &none) != 0 || walk(r, "1.5.1", cols, 4, 16, &t) != 0)
 		return;
 	for (k = 0; k < t.nrows; k++) {
 		const lwn_val *c = t.rows[k].cells;

@@ -231,7 +231,7 @@ static lwn_row *find_row(lwn_table *t, const oid *idx, size_t idxlen)
 }
 
 int lwn_walk(lwn_ctx *ctx, const char *entry_rel, const unsigned *cols, size_t ncols,
-	     lwn_table *t)
+	     size_t rows_hint, lwn_table *t)
 {
 	oid entry[MAX_OID_LEN];
 	size_t entrylen, j;
@@ -268,9 +268,17 @@ int lwn_walk(lwn_ctx *ctx, const char *entry_rel, const unsigned *cols, size_t n
 			break;
 		pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
 		pdu->non_repeaters = 0;
-		/* About 50 varbinds a response unless --max-repetitions says otherwise. */
-		pdu->max_repetitions = ctx->max_repetitions > 0 ? ctx->max_repetitions
-			: (long)(nactive >= 5 ? 10 : 50 / nactive);
+		/* --max-repetitions if given; else every expected row and one more (the end of
+		 * the column) in one response, or about 50 varbinds a response without a hint. */
+		if (ctx->max_repetitions > 0)
+			pdu->max_repetitions = ctx->max_repetitions;
+		else if (rows_hint > 0) {
+			size_t left = rows_hint >= t->nrows ? rows_hint - t->nrows + 1 : 1;
+
+			pdu->max_repetitions = (long)(left < 100 ? left : 100);
+		}
+		else
+			pdu->max_repetitions = (long)(nactive >= 5 ? 10 : 50 / nactive);
 		for (j = 0; j < nactive; j++)
 			snmp_add_null_var(pdu, cur[active[j]], curlen[active[j]]);
 		if (exchange(ctx, pdu, &resp) != 0)

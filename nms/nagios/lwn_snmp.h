@@ -52,9 +52,12 @@ typedef struct {
 
 /* Reads the given columns of the table whose entry is ENTRY_REL below LWN_BASE (e.g. "3.2.1")
  * with GETBULK, all columns in each request, each column continuing from its own last
- * instance. Never used on lwProcTable. -1 with ctx->err on a failed exchange. */
+ * instance. rows_hint, when not 0, is the number of rows expected (a row-count scalar read
+ * before): each request asks for the rows still expected and one more (at most 100 per
+ * column), so a table is read without overshooting into the next objects.
+ * Never used on lwProcTable. -1 with ctx->err on a failed exchange. */
 int lwn_walk(lwn_ctx *ctx, const char *entry_rel, const unsigned *cols, size_t ncols,
-	     lwn_table *t);
+	     size_t rows_hint, lwn_table *t);
 void lwn_table_free(lwn_table *t);
 /* The index of a row as a dotted string ("1256806411", "3.1.4.239.1.2.3"). */
 void lwn_index_text(const lwn_row *r, char *out, size_t outlen);

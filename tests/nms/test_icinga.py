@@ -1,0 +1,46 @@
+# The shipped Icinga 2 CheckCommand and apply rules under the real icinga2: one service per process group, perfdata equal to what leakwatchd serves.
+from nagios_env import (COLLECTOR_ENTRY, GROUP_ENTRY, TCP_STATE_COUNT, Icinga, assert_uoms,
+                        group_index, parse_perfdata, snmp_int, start_steady, steady_index)
+
+
+def test_icinga_applies_a_service_per_group_and_records_leakwatch_values(nms):
+    agent = nms.start_agent(interval=1)
+    start_steady(nms)
+    icinga = Icinga(nms, {
+        "leakwatch": "true",
+        "leakwatch_port": agent.port,
+        "leakwatch_groups": '[ "lwsteady", "leakwatchd" ]',
+        "leakwatch_group_warning": '"rss=10000000,fds=1000"',
+        "leakwatch_group_critical": '"rss=20000000"',
+    })
+    # apply rules: four per host, one per group of host.vars.leakwatch_groups
+    expected = {"leakwatch-alarms", "leakwatch-leaks", "leakwatch-tcp", "leakwatch-collectors",
+                "leakwatch-group-lwsteady", "leakwatch-group-leakwatchd"}
+    nms.wait_until(lambda: expected <= {r[0] for r in icinga.results()}, 60,
+                   what="a result of every applied service in Icinga's perfdata files")
+    assert {r[0] for r in icinga.results()} == expected
+    idx = steady_index(agent)
+
+    def steady_perf():
+        r = icinga.last("leakwatch-group-lwsteady")
+        return parse_perfdata(r[3])
+    nms.wait_until(lambda: steady_perf()["rss"]["value"]
+                   == snmp_int(agent, f"{GROUP_ENTRY}.4.{idx}"), 30,
+                   what="Icinga's rss to equal lwProcGroupRssKB")
+    service, state, output, perf = icinga.last("leakwatch-group-lwsteady")
+    assert state == "OK" and output.startswith("LEAKWATCH GROUP OK - lwsteady: "), output
+    p = parse_perfdata(perf)
+    assert p["fds"]["value"] == snmp_int(agent, f"{GROUP_ENTRY}.7.{idx}")
+    assert p["procs"]["value"] == 1
+    assert (p["rss"]["warn"], p["rss"]["crit"], p["fds"]["warn"]) == ("10000000", "20000000", "1000")
+    lw = group_index(agent, "leakwatchd")
+    nms.wait_until(lambda: parse_perfdata(icinga.last("leakwatch-group-leakwatchd")[3])["procs"]
+                   ["value"] == snmp_int(agent, f"{GROUP_ENTRY}.3.{lw}"), 30,
+                   what="the leakwatchd group's process count as served")
+
+    p = parse_perfdata(icinga.last("leakwatch-tcp")[3])
+    assert p["listen"]["value"] == snmp_int(agent, f"{TCP_STATE_COUNT}.2") == 1
+    p = parse_perfdata(icinga.last("leakwatch-collectors")[3])
+    assert p["collectors"]["value"] == len(agent.walk(f"{COLLECTOR_ENTRY}.2"))
+    for name in expected:
+        assert_uoms(parse_perfdata(icinga.last(name)[3]), name)
