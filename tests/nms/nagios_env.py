@@ -166,6 +166,10 @@ define command {
     command_name            lw-notify-none
     command_line            /bin/true
 }
+define command {
+    command_name            check-host-alive
+    command_line            /bin/true
+}
 define host {
     name                    generic-host
     register                0
@@ -183,6 +187,19 @@ define service {
     max_check_attempts      1
 }
 """
+        # The shipped file as a whole, its example included, must pass Nagios' verification.
+        (d / "shipped").mkdir(exist_ok=True)
+        (d / "shipped" / "objects.cfg").write_text(
+            site + (REPO / "nms" / "nagios" / "leakwatch.cfg").read_text())
+        (d / "shipped" / "resource.cfg").write_text(f"$USER1$={plugin(nms).parent}\n")
+        (d / "shipped" / "nagios.cfg").write_text(
+            f"cfg_file={d / 'shipped' / 'objects.cfg'}\nresource_file={d / 'shipped' / 'resource.cfg'}\n"
+            f"nagios_user=root\nnagios_group=root\ncheck_result_path={d / 'spool'}\n"
+            f"illegal_macro_output_chars=`~$&|'\"<>\n")
+        r = nms.run([NAGIOS, "-v", d / "shipped" / "nagios.cfg"])
+        if r.returncode != 0 or "Total Errors:   0" not in r.stdout:
+            raise NmsError("nagios4 -v refused the shipped leakwatch.cfg:\n" + r.stdout[-3000:])
+        self.shipped_verify = r.stdout
         objects = [site, shipped_nagios_objects(), f"""
 define host {{
     use                     leakwatch-host
@@ -303,7 +320,7 @@ object Host "lwhost" {{
   check_command = "dummy"
 {hv}}}
 """)
-        self.defines = [f"-DRunAsUser=root", "-DRunAsGroup=root", f"-DDataDir={d}/state",
+        self.defines = ["-DRunAsUser=root", "-DRunAsGroup=root", f"-DDataDir={d}/state",
                         f"-DLogDir={d}/log", f"-DCacheDir={d}/cache", f"-DSpoolDir={d}/spool",
                         f"-DInitRunDir={d}/run"]
         r = nms.run([ICINGA, "daemon", "-C", "-c", d / "icinga2.conf", *self.defines])
