@@ -30,4 +30,5 @@ tests_unit_test_nagios_range_CFLAGS = $(LW_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_nagios_range_LDADD = $(CMOCKA_LIBS) -lm
 
 EXTRA_DIST += docs/nms/nagios.md tests/nms/test_nagios.py tests/nms/test_icinga.py \
+	tests/nms/test_check_leakwatch.py \
 	tests/nms/nagios_env.py
