@@ -574,7 +574,8 @@ static void mode_tcp(lwn_run *r)
 			lwn_buf_printf(&r->text, " memory %% n/a (tcp_mem not visible here)");
 		}
 	}
-	lwn_buf_printf(&r->text, "; %llu sockets:", (unsigned long long)lwn_u(&v[0]));
+	lwn_buf_printf(&r->text, "; %llu socket%s:", (unsigned long long)lwn_u(&v[0]),
+		       lwn_u(&v[0]) == 1 ? "" : "s");
 	for (i = 1; i <= 11; i++)
 		if (counts[i] || i == 5 || i == 8 || i == 11)
 			lwn_buf_printf(&r->text, " %s %llu,", tcp_states[i], counts[i]);
