@@ -127,19 +127,9 @@ def shipped_nagios_objects():
     return head
 
 
-class Nagios:
-    """nagios4 from a private config under T/nagios, run in the namespace, intervals in seconds."""
-
-    def __init__(self, nms, services, port, interval=5):
-        need_file(NAGIOS)
-        self.nms, self.dir = nms, nms.T / "nagios"
-        d = self.dir
-        for sub in ("objects", "var", "spool", "tmp"):
-            (d / sub).mkdir(parents=True, exist_ok=True)
-        (d / "resource.cfg").write_text(f"$USER1$={plugin(nms).parent}\n")
-        # What a site has (the sample config's templates.cfg, reduced): a period, a contact
-        # that is never notified, generic-host and generic-service.
-        site = """
+# What a site has (the sample config's templates.cfg, reduced): a period, a contact that is never
+# notified, the admins group, generic-host, generic-service and check-host-alive.
+NAGIOS_SITE = """
 define timeperiod {
     timeperiod_name         24x7
     alias                   always
@@ -161,6 +151,10 @@ define contact {
     service_notification_options    n
     host_notification_commands      lw-notify-none
     service_notification_commands   lw-notify-none
+}
+define contactgroup {
+    contactgroup_name       admins
+    members                 lwadmin
 }
 define command {
     command_name            lw-notify-none
@@ -187,20 +181,38 @@ define service {
     max_check_attempts      1
 }
 """
+
+
+def nagios_verify(nms, name, objects):
+    """nagios4 -v of a configuration made of objects (text); its output, or NmsError."""
+    d = nms.T / "nagios-verify" / name
+    d.mkdir(parents=True)
+    (d / "objects.cfg").write_text(objects)
+    (d / "resource.cfg").write_text(f"$USER1$={plugin(nms).parent}\n")
+    (d / "nagios.cfg").write_text(
+        f"cfg_file={d / 'objects.cfg'}\nresource_file={d / 'resource.cfg'}\n"
+        f"nagios_user=root\nnagios_group=root\ncheck_result_path={d}\n"
+        "allow_empty_hostgroup_assignment=1\nillegal_macro_output_chars=`~$&|'\"<>\n")
+    r = nms.run([NAGIOS, "-v", d / "nagios.cfg"])
+    if r.returncode != 0 or "Total Errors:   0" not in r.stdout:
+        raise NmsError(f"nagios4 -v refused {name}:\n" + r.stdout[-3000:])
+    return r.stdout
+
+
+class Nagios:
+    """nagios4 from a private config under T/nagios, run in the namespace, intervals in seconds."""
+
+    def __init__(self, nms, services, port, interval=5):
+        need_file(NAGIOS)
+        self.nms, self.dir = nms, nms.T / "nagios"
+        d = self.dir
+        for sub in ("objects", "var", "spool", "tmp"):
+            (d / sub).mkdir(parents=True, exist_ok=True)
+        (d / "resource.cfg").write_text(f"$USER1$={plugin(nms).parent}\n")
         # The shipped file as a whole, its example included, must pass Nagios' verification.
-        (d / "shipped").mkdir(exist_ok=True)
-        (d / "shipped" / "objects.cfg").write_text(
-            site + (REPO / "nms" / "nagios" / "leakwatch.cfg").read_text())
-        (d / "shipped" / "resource.cfg").write_text(f"$USER1$={plugin(nms).parent}\n")
-        (d / "shipped" / "nagios.cfg").write_text(
-            f"cfg_file={d / 'shipped' / 'objects.cfg'}\nresource_file={d / 'shipped' / 'resource.cfg'}\n"
-            f"nagios_user=root\nnagios_group=root\ncheck_result_path={d / 'spool'}\n"
-            f"illegal_macro_output_chars=`~$&|'\"<>\n")
-        r = nms.run([NAGIOS, "-v", d / "shipped" / "nagios.cfg"])
-        if r.returncode != 0 or "Total Errors:   0" not in r.stdout:
-            raise NmsError("nagios4 -v refused the shipped leakwatch.cfg:\n" + r.stdout[-3000:])
-        self.shipped_verify = r.stdout
-        objects = [site, shipped_nagios_objects(), f"""
+        self.shipped_verify = nagios_verify(
+            nms, "shipped", NAGIOS_SITE + (REPO / "nms" / "nagios" / "leakwatch.cfg").read_text())
+        objects = [NAGIOS_SITE, shipped_nagios_objects(), f"""
 define host {{
     use                     leakwatch-host
     host_name               lwhost
@@ -347,6 +359,21 @@ object Host "lwhost" {{
         """The newest result of one service, or None."""
         rows = [r for r in self.results() if r[0] == service]
         return rows[-1] if rows else None
+
+
+def icinga_validate(nms, name, conf):
+    """icinga2 daemon -C of a configuration text (private directories); its output, or NmsError."""
+    need_file(ICINGA)
+    d = nms.T / "icinga-validate" / name
+    for sub in ("state", "log", "cache", "spool", "run"):
+        (d / sub).mkdir(parents=True, exist_ok=True)
+    (d / "icinga2.conf").write_text(conf)
+    r = nms.run([ICINGA, "daemon", "-C", "-c", d / "icinga2.conf", "-DRunAsUser=root",
+                 "-DRunAsGroup=root", f"-DDataDir={d}/state", f"-DLogDir={d}/log",
+                 f"-DCacheDir={d}/cache", f"-DSpoolDir={d}/spool", f"-DInitRunDir={d}/run"])
+    if r.returncode != 0:
+        raise NmsError(f"icinga2 daemon -C refused {name}:\n" + (r.stdout + r.stderr)[-3000:])
+    return r.stdout
 
 
 def need_file(path):

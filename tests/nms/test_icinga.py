@@ -1,6 +1,7 @@
 # The shipped Icinga 2 CheckCommand and apply rules under the real icinga2: one service per process group, perfdata equal to what leakwatchd serves.
-from nagios_env import (COLLECTOR_ENTRY, GROUP_ENTRY, TCP_STATE_COUNT, Icinga, assert_uoms,
-                        group_index, parse_perfdata, snmp_int, start_steady, steady_index)
+from nagios_env import (COLLECTOR_ENTRY, GROUP_ENTRY, NAGIOS_SITE, REPO, TCP_STATE_COUNT, Icinga,
+                        assert_uoms, group_index, icinga_validate, nagios_verify, parse_perfdata,
+                        plugin, snmp_int, start_steady, steady_index)
 
 
 def test_icinga_applies_a_service_per_group_and_records_leakwatch_values(nms):
@@ -44,3 +45,26 @@ def test_icinga_applies_a_service_per_group_and_records_leakwatch_values(nms):
     assert p["collectors"]["value"] == len(agent.walk(f"{COLLECTOR_ENTRY}.2"))
     for name in expected:
         assert_uoms(parse_perfdata(icinga.last(name)[3]), name)
+
+
+def test_shipped_definitions_load_beside_the_trap_definitions(nms):
+    """nms/nagios and nms/traps are meant to be installed together: their Nagios objects and
+    their Icinga 2 objects load side by side without a clash of names."""
+    nagios_verify(nms, "beside-traps", NAGIOS_SITE
+                  + (REPO / "nms" / "nagios" / "leakwatch.cfg").read_text()
+                  + (REPO / "nms" / "traps" / "nagios-leakwatch-traps.cfg").read_text())
+    out = icinga_validate(nms, "beside-traps", f"""
+const PluginDir = "{plugin(nms).parent}"
+const NodeName = "lwtest"
+include <itl>
+include "{REPO}/nms/icinga2/leakwatch.conf"
+include "{REPO}/nms/traps/icinga2-leakwatch-traps.conf"
+object Host "lwhost" {{
+  address = "127.0.0.1"
+  check_command = "dummy"
+  vars.leakwatch = true
+  vars.leakwatch_groups = [ "sshd" ]
+}}
+""")
+    # 4 + 1 group from leakwatch.conf, 10 passive trap services
+    assert "15 Services." in out, out
