@@ -1,4 +1,5 @@
 # nagios_env.py: what test_nagios.py and test_icinga.py share: check_leakwatch's path, a steady helper process, perfdata and status.dat parsers, private Nagios 4 and Icinga 2 instances.
+import os
 import re
 import sys
 import time
@@ -14,12 +15,14 @@ GROUP_ENTRY = f"{B}.3.2.1"
 COLLECTOR_ENTRY = f"{B}.1.5.1"
 TCP_STATE_COUNT = f"{B}.4.1.1.2"
 LISTEN_PORT = 18765
+# The steady helper's name, this test process's own (leakwatchd sees every process of the host).
+STEADY = f"lwsteady{os.getpid()}"[:15]
 
-# A process named lwsteady whose figures do not move: 16 MiB touched once, 6 extra descriptors,
+# A process named STEADY (argv 2) whose figures do not move: 16 MiB touched once, 6 extra descriptors,
 # one TCP listener (so the namespace has exactly one socket in state listen), then sleep.
 _STEADY = r"""
 import ctypes, os, socket, sys, time
-ctypes.CDLL(None).prctl(15, b"lwsteady", 0, 0, 0)
+ctypes.CDLL(None).prctl(15, sys.argv[2].encode(), 0, 0, 0)
 hold = bytearray(b"\x01" * (16 << 20))
 fds = [os.open("/dev/null", os.O_RDONLY) for _ in range(5)]
 s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(5)
@@ -27,6 +30,31 @@ print("ready", flush=True)
 while True:
     time.sleep(3600)
 """
+
+
+# A process whose RSS grows by KIB every second, named NAME (argv 1, 2). nms.leak_helper names
+# every test's helper lwleaker, and leakwatchd sees the whole host's processes: another test's
+# lwleaker, started or stopped meanwhile, would join this group and break its trend. A name of
+# this test process's own keeps the group to the one helper.
+_LEAKER = r"""
+import ctypes, sys, time
+ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
+kib, hold = int(sys.argv[2]), []
+print("ready", flush=True)
+while True:
+    hold.append(bytearray(b"\x01" * (kib * 1024)))
+    time.sleep(1)
+"""
+
+
+def start_leaker(nms, kib_per_s=1024):
+    """(process, name): a helper leaking kib_per_s KiB/s under a name no other test uses."""
+    name = f"lwnag{os.getpid()}"[:15]
+    p = nms.spawn(name, [sys.executable, "-c", _LEAKER, name, str(kib_per_s)])
+    nms.wait_until(lambda: "ready" in p.output() or not p.alive(), 20, what=f"{name} to start")
+    if not p.alive():
+        raise NmsError(f"{name} exited: " + p.output())
+    return p, name
 
 
 def plugin(nms):
@@ -38,10 +66,10 @@ def plugin(nms):
 
 
 def start_steady(nms):
-    p = nms.spawn("lwsteady", [sys.executable, "-c", _STEADY, str(LISTEN_PORT)])
-    nms.wait_until(lambda: "ready" in p.output() or not p.alive(), 20, what="lwsteady to start")
+    p = nms.spawn("lwsteady", [sys.executable, "-c", _STEADY, str(LISTEN_PORT), STEADY])
+    nms.wait_until(lambda: "ready" in p.output() or not p.alive(), 20, what=f"{STEADY} to start")
     if not p.alive():
-        raise NmsError("lwsteady exited: " + p.output())
+        raise NmsError(f"{STEADY} exited: " + p.output())
     return p
 
 
@@ -61,9 +89,9 @@ def group_index(agent, name, timeout=30):
 
 
 def steady_index(agent, timeout=30):
-    """lwsteady's group index once leakwatchd serves its settled figures: 16 MiB resident and
+    """The steady helper's group index once leakwatchd serves its settled figures: 16 MiB resident and
     the same RSS and descriptors in two snapshots two seconds apart."""
-    idx = group_index(agent, "lwsteady", timeout)
+    idx = group_index(agent, STEADY, timeout)
     last = [None]
 
     def settled():
@@ -71,7 +99,7 @@ def steady_index(agent, timeout=30):
         ok = now == last[0] and now[0] >= 16 * 1024
         last[0] = now
         return ok
-    wait_until(settled, timeout, interval=2, what="lwsteady's figures to settle")
+    wait_until(settled, timeout, interval=2, what=f"{STEADY}'s figures to settle")
     return idx
 
 

@@ -1,7 +1,7 @@
 # check_leakwatch on its own against leakwatchd in the namespace: every mode's values equal snmpget's, right UOMs, exit codes 0 to 3.
 import time
 
-from nagios_env import (B, COLLECTOR_ENTRY, GROUP_ENTRY, TCP_STATE_COUNT, assert_uoms,
+from nagios_env import (B, COLLECTOR_ENTRY, GROUP_ENTRY, STEADY, TCP_STATE_COUNT, assert_uoms,
                         parse_perfdata, plugin, snmp_int, start_steady, steady_index)
 
 V3 = ["-v3", "-l", "authPriv", "-u", "lwnms", "-a", "SHA-256", "-A", "lwnms-auth-pass",
@@ -27,9 +27,9 @@ def test_plugin_exit_codes_values_and_uoms(nms):
     idx = steady_index(agent)
 
     # group: OK below the thresholds, values as served
-    rc, text, perf = check(nms, "group", "lwsteady", "-w", "rss=10000000,fds=1000",
+    rc, text, perf = check(nms, "group", STEADY, "-w", "rss=10000000,fds=1000",
                            "--critical=rss=20000000")
-    assert rc == 0 and text.startswith("LEAKWATCH GROUP OK - lwsteady: RSS "), text
+    assert rc == 0 and text.startswith(f"LEAKWATCH GROUP OK - {STEADY}: RSS "), text
     assert perf["rss"]["value"] == snmp_int(agent, f"{GROUP_ENTRY}.4.{idx}")
     assert perf["maxrss"]["value"] == snmp_int(agent, f"{GROUP_ENTRY}.5.{idx}")
     assert perf["procs"]["value"] == snmp_int(agent, f"{GROUP_ENTRY}.3.{idx}") == 1
@@ -39,22 +39,22 @@ def test_plugin_exit_codes_values_and_uoms(nms):
         ("10000000", "20000000", "1000")
     assert_uoms(perf, "group")
     # WARNING and CRITICAL from the guidelines' ranges
-    rc, text, perf = check(nms, "group", "lwsteady", "-w", "procs=@1")
+    rc, text, perf = check(nms, "group", STEADY, "-w", "procs=@1")
     assert rc == 1 and text.startswith("LEAKWATCH GROUP WARNING - "), text
     assert perf["procs"]["warn"] == "@1"
-    rc, text, _ = check(nms, "group", "lwsteady", "-w", "procs=@1", "--critical=1000")
+    rc, text, _ = check(nms, "group", STEADY, "-w", "procs=@1", "--critical=1000")
     assert rc == 2 and text.startswith("LEAKWATCH GROUP CRITICAL - "), text
     rc, text, _ = check(nms, "group", "lwnosuchgroup")
     assert rc == 2 and "no process group 'lwnosuchgroup'" in text, text
 
     # the same over SNMPv3 (authPriv, SHA-256/AES), options parsed as snmpget parses them, and
     # with the agent as TRANSPORT:HOST:PORT
-    rc, text, perf = check(nms, "group", "lwsteady", snmp=V3)
+    rc, text, perf = check(nms, "group", STEADY, snmp=V3)
     assert rc == 0 and perf["procs"]["value"] == 1, text
-    rc, text, perf = check(nms, "group", "lwsteady", agent="udp:127.0.0.1:16161")
+    rc, text, perf = check(nms, "group", STEADY, agent="udp:127.0.0.1:16161")
     assert rc == 0 and perf["procs"]["value"] == 1, text
 
-    # tcp: one listener in the namespace (lwsteady's); percentages in %, counts plain
+    # tcp: one listener in the namespace (the steady helper's); percentages in %, counts plain
     rc, text, perf = check(nms, "tcp", "-w", "listen=@0")
     assert rc == 0, text
     assert perf["listen"]["value"] == snmp_int(agent, f"{TCP_STATE_COUNT}.2") == 1

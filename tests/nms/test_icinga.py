@@ -1,7 +1,8 @@
 # The shipped Icinga 2 CheckCommand and apply rules under the real icinga2: one service per process group, perfdata equal to what leakwatchd serves.
-from nagios_env import (COLLECTOR_ENTRY, GROUP_ENTRY, NAGIOS_SITE, REPO, TCP_STATE_COUNT, Icinga,
-                        assert_uoms, group_index, icinga_validate, nagios_verify, parse_perfdata,
-                        plugin, snmp_int, start_steady, steady_index)
+from nagios_env import (COLLECTOR_ENTRY, GROUP_ENTRY, NAGIOS_SITE, REPO, STEADY,
+                        TCP_STATE_COUNT, Icinga, assert_uoms, group_index, icinga_validate,
+                        nagios_verify, parse_perfdata, plugin, snmp_int, start_steady,
+                        steady_index)
 
 
 def test_icinga_applies_a_service_per_group_and_records_leakwatch_values(nms):
@@ -10,26 +11,26 @@ def test_icinga_applies_a_service_per_group_and_records_leakwatch_values(nms):
     icinga = Icinga(nms, {
         "leakwatch": "true",
         "leakwatch_port": agent.port,
-        "leakwatch_groups": '[ "lwsteady", "leakwatchd" ]',
+        "leakwatch_groups": f'[ "{STEADY}", "leakwatchd" ]',
         "leakwatch_group_warning": '"rss=10000000,fds=1000"',
         "leakwatch_group_critical": '"rss=20000000"',
     })
     # apply rules: four per host, one per group of host.vars.leakwatch_groups
     expected = {"leakwatch-alarms", "leakwatch-leaks", "leakwatch-tcp", "leakwatch-collectors",
-                "leakwatch-group-lwsteady", "leakwatch-group-leakwatchd"}
+                f"leakwatch-group-{STEADY}", "leakwatch-group-leakwatchd"}
     nms.wait_until(lambda: expected <= {r[0] for r in icinga.results()}, 60,
                    what="a result of every applied service in Icinga's perfdata files")
     assert {r[0] for r in icinga.results()} == expected
     idx = steady_index(agent)
 
     def steady_perf():
-        r = icinga.last("leakwatch-group-lwsteady")
+        r = icinga.last(f"leakwatch-group-{STEADY}")
         return parse_perfdata(r[3])
     nms.wait_until(lambda: steady_perf()["rss"]["value"]
                    == snmp_int(agent, f"{GROUP_ENTRY}.4.{idx}"), 30,
                    what="Icinga's rss to equal lwProcGroupRssKB")
-    service, state, output, perf = icinga.last("leakwatch-group-lwsteady")
-    assert state == "OK" and output.startswith("LEAKWATCH GROUP OK - lwsteady: "), output
+    service, state, output, perf = icinga.last(f"leakwatch-group-{STEADY}")
+    assert state == "OK" and output.startswith(f"LEAKWATCH GROUP OK - {STEADY}: "), output
     p = parse_perfdata(perf)
     assert p["fds"]["value"] == snmp_int(agent, f"{GROUP_ENTRY}.7.{idx}")
     assert p["procs"]["value"] == 1
