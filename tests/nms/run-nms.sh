@@ -13,8 +13,8 @@ jobs=${LW_NMS_JOBS:-3}
 mkdir -p "$logdir"
 
 # The slowest first, so the pool drains evenly; a module not listed runs at the end.
-order="test_zabbix.py test_cacti.py test_prometheus.py test_traps.py test_nagios.py
-test_icinga.py test_collectd.py test_nmsenv.py"
+order="test_zabbix.py test_traps.py test_prometheus.py test_nagios.py test_cacti.py
+test_check_leakwatch.py test_icinga.py test_collectd.py test_nmsenv.py"
 modules=
 for m in $order; do
 	[ -f "$here/$m" ] && modules="$modules $m"
