@@ -622,6 +622,7 @@ def main():
         print(f"peer.round_s: {' '.join(f'{p[3]:.2f}' for p in per_round)}", flush=True)
 
         print("--- summary ---")
+        status = 0
         print(f"summary.host: {budget.count_processes()} processes, leakwatchd interval "
               f"{INTERVAL_S} s, loadavg {loadavg()}")
         for name, r in results.items():
@@ -632,6 +633,7 @@ def main():
             if name == "zabbix":
                 ok = r["main_ms"] / 600 <= GOAL_ZABBIX_PCT
                 extra = f"; goal <= {GOAL_ZABBIX_PCT} % {'PASS' if ok else 'MISS'}"
+                status = 0 if ok else 3
             print(f"summary.{name}: {r['reqs'] / r['minutes']:.1f} requests, "
                   f"{r['vbs'] / r['minutes']:.0f} varbinds per minute; leakwatchd "
                   f"{r['main_ms']:.2f} ms CPU per minute = {r['main_ms'] / 600:.4f} % of one "
@@ -639,7 +641,7 @@ def main():
                   f"{r['interval']} min) {peer_min:.2f} ms/min of snmpd; ratio {ratio:.3f} "
                   f"(with the master's share {ratio_all:.3f})")
         print(f"summary.loadavg: {loadavg()} at end (other work on the machine)", flush=True)
-        return 0
+        return status
     except KeyboardInterrupt as exc:
         print(f"run-nms-poll: interrupted ({exc or 'Ctrl-C'}); cleaning up", file=sys.stderr)
         return 130
