@@ -37,7 +37,7 @@ def missing_clients():
         "setpriv (util-linux)": Path("/usr/bin/setpriv"),
     }
     out = [name for name, p in need.items() if not p.exists()]
-    if not Path("/usr/share/php").exists() and not list(Path("/usr/lib/php").glob("*/pgsql.so")):
+    if not list(Path("/usr/lib/php").glob("*/pgsql.so")):
         out.append("php-pgsql")
     return out
 
