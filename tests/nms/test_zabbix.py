@@ -209,6 +209,7 @@ def run_checks(nms, agent, leaker, z, t0):
         return names if all(any(n.startswith(w) for n in names) for w in want) else None
     left = DETECT_S - (time.monotonic() - t0)
     found = nms.wait_until(problems, max(left, 30), what=f"Zabbix problems {sorted(want)}")
+    print("zabbix problems:", *found, sep="\n  ")
     trap = next(n for n in found if n.startswith("leakwatch trap: process group memory leak: "))
     assert "lwleaker" in trap, trap
     # the trap item holds the notification as the handler wrote it
@@ -223,4 +224,15 @@ def run_checks(nms, agent, leaker, z, t0):
     bad = {k: i["error"] for k, i in items_by_key(z, hostid, "").items()
            if i["state"] == "1" and not re.search(r"No Such (Instance|Object)", i["error"])}
     assert not bad, json.dumps(bad, indent=1)
+
+    # ---- the clear: the leaking process exits, leakwatchd clears its alarm and sends
+    # lwProcMemLeakClear; the tag lw.alarm (lwAlarmIndex) makes it close exactly that problem
+    proc_problem = f"leakwatch trap: process memory leak: lwleaker (pid {leaker.pid})"
+
+    def problem_names():
+        return [p["name"] for p in z.call("problem.get", {"hostids": [hostid], "output": ["name"]})]
+    nms.wait_until(lambda: proc_problem in problem_names(), 60, what=f"the problem {proc_problem!r}")
     assert leaker.alive()
+    leaker.stop()
+    nms.wait_until(lambda: proc_problem not in problem_names(), 60,
+                   what=f"the lwProcMemLeakClear trap closing {proc_problem!r}")
