@@ -6,7 +6,7 @@
 # (ADDR = the SNMP interface address of the host) followed by the trap text, which its
 # snmptrap["regex"] items match.
 out=$1
-IFS= read -r host
+IFS= read -r _   # the host name: Zabbix matches the address
 IFS= read -r transport
 addr=${transport#*[}
 addr=${addr%%]*}
