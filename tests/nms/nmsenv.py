@@ -23,6 +23,7 @@ from lwutil import leakwatchd_path, shared_mibs_dir, wait_until  # noqa: E402
 
 LW = "1.3.6.1.4.1.8072.9999.9999.4111"
 LW_SAMPLE_INTERVAL = f"{LW}.1.1.3.0"
+LW_MEM_TOTAL = f"{LW}.1.2.5.0"          # lwMemTotalKB: served once the first snapshot is
 AGENT_PORT = 16161
 # The detector settings that let a test see a leak in about two minutes at interval 1: a 10 s
 # window, a warm-up of one window, slopes above 1 MiB/h (see docs/leakwatchd.conf.5).
@@ -194,7 +195,8 @@ class NmsEnv:
                 raise NmsError("leakwatchd exited: "
                                + (a / "leakwatchd.log").read_text(errors="replace"))
             try:
-                return self.agent.get(LW_SAMPLE_INTERVAL)
+                # the agent's own scalars answer at once; a snapshot's value only after a cycle
+                return self.agent.get(LW_SAMPLE_INTERVAL) and self.agent.get(LW_MEM_TOTAL)
             except NmsError:
                 return None
         self.wait_until(served, 30, what="leakwatchd's first snapshot through snmpd")
