@@ -2,4 +2,4 @@
 nms_zabbixdir = $(pkgdatadir)/zabbix
 dist_nms_zabbix_DATA = nms/zabbix/leakwatch-zabbix-6.0.yaml nms/zabbix/README.md
 EXTRA_DIST += nms/zabbix/make-template.py docs/nms/zabbix.md \
-	tests/nms/test_zabbix.py tests/nms/zbxstack.py tests/nms/zbx_traphandle.sh
+	tests/nms/test_zabbix.py tests/nms/zbxstack.py

@@ -12,7 +12,8 @@
   got values;
 - a leaking helper process (lwleaker, its own process group) becomes Zabbix problems: the polled
   group leak state, the alarm discovered in lwAlarmTable, and the lwProcGroupMemLeak notification
-  that went snmpd -> snmptrapd -> traphandle -> SNMPTrapperFile -> the template's trap item.
+  that went snmpd -> snmptrapd -> nms/traps/leakwatch-traphandle -> SNMPTrapperFile -> the
+  template's trap item; the helper's exit closes its lwProcMemLeak problem by the clear.
 """
 import json
 import re
@@ -28,8 +29,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 GEN = REPO / "nms" / "zabbix" / "make-template.py"
 YAML = REPO / "nms" / "zabbix" / "leakwatch-zabbix-6.0.yaml"
-# Until nms/traps (the generic handler) is merged, this test uses its own minimal one.
-TRAPHANDLE = HERE / "zbx_traphandle.sh"
+# The project's trap handler (nms/traps), configured to write Zabbix's SNMPTrapperFile only.
+TRAPS = REPO / "nms" / "traps"
 
 B = f"{LW}.1"
 TPL = "LEAKWATCH-MIB SNMP"
@@ -78,10 +79,21 @@ def items_by_key(z, hostid, prefix):
 
 
 def start_trapd(nms, trapfile):
+    """snmptrapd with the shipped leakwatch-traphandle, its shipped traphandle.conf turned to
+    Zabbix only (no Nagios command file, no state) and writing the server's SNMPTrapperFile."""
     tdir = nms.T / "traps"
     tdir.mkdir()
+    over = {"nagios_command_file": "", "nagios_hosts": "", "state_dir": "",
+            "zabbix_trap_file": trapfile, "log_file": tdir / "handler.log"}
+    text = (TRAPS / "traphandle.conf").read_text()
+    for k, v in over.items():
+        text, n = re.subn(rf"^{k} =.*$", f"{k} = {v}", text, flags=re.M)
+        assert n == 1, f"traphandle.conf has no {k} line"
+    (tdir / "traphandle.conf").write_text(text)
     conf = tdir / "snmptrapd.conf"
-    conf.write_text(f"disableAuthorization yes\ntraphandle default /bin/sh {TRAPHANDLE} {trapfile}\n")
+    conf.write_text("authCommunity log,execute public\n"
+                    f"traphandle .{LW}.0.* /usr/bin/perl {TRAPS / 'leakwatch-traphandle'} "
+                    f"-c {tdir / 'traphandle.conf'}\n")
     env = dict(nms.env, MIBS="+LEAKWATCH-MIB")
     p = nms.spawn("snmptrapd", ["/usr/sbin/snmptrapd", "-f", "-C", "-c", conf, "-Lf", tdir / "snmptrapd.log",
                                 "-p", tdir / "snmptrapd.pid", "-n", "-X", f"udp:127.0.0.1:{TRAP_PORT}"], env=env)
