@@ -23,7 +23,7 @@ size_t lw_alarm_object_oid(const struct lw_alarm *a, oid *out, size_t cap)
 	case LW_ALARM_PROC_MEM_LEAK: base = proc, len = OID_LENGTH(proc), column = LW_PROC_RSS; break;
 	case LW_ALARM_PROC_FD_LEAK: base = proc, len = OID_LENGTH(proc), column = LW_PROC_FDS; break;
 	case LW_ALARM_SLAB_LEAK:
-		base = slab, len = OID_LENGTH(slab), column = LW_SLAB_TOTAL_BYTES;
+		base = slab, len = OID_LENGTH(slab), column = LW_SLAB_TOTAL_KB;
 		break;
 	case LW_ALARM_TCP_ORPHANS:
 		base = limits, len = OID_LENGTH(limits), column = LW_TCP_ORPHAN_PERCENT;

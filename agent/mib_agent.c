@@ -15,12 +15,17 @@ AGENT_VALUE(start_time, false, lw_set_dateandtime(vb, &agent->start_time))
 AGENT_VALUE(sample_interval, false, lw_set_unsigned(vb, agent->cfg->interval_s))
 AGENT_VALUE(snapshot_time, agent->current == NULL,
 	    lw_set_dateandtime(vb, &agent->current->completed))
+AGENT_VALUE(start_time_unix, false, lw_set_unixtime(vb, agent->start_time.tv_sec))
+AGENT_VALUE(snapshot_time_unix, agent->current == NULL,
+	    lw_set_unixtime(vb, agent->current->completed.tv_sec))
 
 static const struct lw_object agent_objects[] = {
 	{ 1, ASN_OCTET_STR, LW_READ_ONLY, version, NULL, "lwAgentVersion" },
 	{ 2, ASN_OCTET_STR, LW_READ_ONLY, start_time, NULL, "lwAgentStartTime" },
 	{ 3, ASN_UNSIGNED, LW_READ_ONLY, sample_interval, NULL, "lwSampleInterval" },
 	{ 4, ASN_OCTET_STR, LW_READ_ONLY, snapshot_time, NULL, "lwAgentSnapshotTime" },
+	{ 6, ASN_UNSIGNED, LW_READ_ONLY, start_time_unix, NULL, "lwAgentStartTimeUnix" },
+	{ 7, ASN_UNSIGNED, LW_READ_ONLY, snapshot_time_unix, NULL, "lwAgentSnapshotTimeUnix" },
 };
 
 static struct lw_scalar_group agent_group =
@@ -45,6 +50,7 @@ COLLECTOR_VALUE(col_runs, lw_set_counter32(vb, st->runs))
 COLLECTOR_VALUE(col_errors, lw_set_counter32(vb, st->errors))
 COLLECTOR_VALUE(col_last_error, lw_set_string(vb, st->last_error))
 COLLECTOR_VALUE(col_notice, lw_set_string(vb, st->notice))
+COLLECTOR_VALUE(col_last_run_unix, lw_set_unixtime(vb, st->last_run.tv_sec))
 
 static const struct lw_object collector_columns[] = {
 	{ LW_COLLECTOR_NAME, ASN_OCTET_STR, LW_READ_ONLY, col_name, NULL, "lwCollectorName" },
@@ -57,6 +63,7 @@ static const struct lw_object collector_columns[] = {
 	{ LW_COLLECTOR_LAST_ERROR, ASN_OCTET_STR, LW_READ_ONLY, col_last_error, NULL,
 	  "lwCollectorLastError" },
 	{ 10, ASN_OCTET_STR, LW_READ_ONLY, col_notice, NULL, "lwCollectorNotice" },
+	{ 11, ASN_UNSIGNED, LW_READ_ONLY, col_last_run_unix, NULL, "lwCollectorLastRunUnix" },
 };
 
 /* The rows never change: the set of collectors is fixed at build time (index id + 1). */

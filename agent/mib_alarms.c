@@ -181,8 +181,9 @@ ALARM_VALUE(alarm_type, snmp_set_var_typed_integer(vb, ASN_INTEGER, a->type))
 ALARM_VALUE(alarm_object, lw_set_string(vb, a->object))
 ALARM_VALUE(alarm_severity, snmp_set_var_typed_integer(vb, ASN_INTEGER, a->severity))
 ALARM_VALUE(alarm_raised, lw_set_dateandtime(vb, &(struct timespec){ .tv_sec = (time_t)a->raised }))
-ALARM_VALUE(alarm_value, lw_set_counter64(vb, a->value))
-ALARM_VALUE(alarm_threshold, lw_set_counter64(vb, a->threshold))
+ALARM_VALUE(alarm_raised_unix, lw_set_unixtime(vb, (time_t)a->raised))
+ALARM_VALUE(alarm_value, lw_set_gauge(vb, a->value))
+ALARM_VALUE(alarm_threshold, lw_set_gauge(vb, a->threshold))
 ALARM_VALUE(alarm_slope, lw_set_integer(vb, a->slope))
 ALARM_VALUE(alarm_time_to_exhaustion, lw_set_forecast(vb, a->time_to_exhaustion))
 
@@ -208,12 +209,13 @@ static const struct lw_object alarm_columns[] = {
 	{ LW_ALARM_COL_SEVERITY, ASN_INTEGER, LW_READ_ONLY, alarm_severity, NULL,
 	  "lwAlarmSeverity" },
 	{ 6, ASN_OCTET_STR, LW_READ_ONLY, alarm_raised, NULL, "lwAlarmRaised" },
-	{ LW_ALARM_COL_VALUE, ASN_COUNTER64, LW_READ_ONLY, alarm_value, NULL, "lwAlarmValue" },
-	{ LW_ALARM_COL_THRESHOLD, ASN_COUNTER64, LW_READ_ONLY, alarm_threshold, NULL,
+	{ LW_ALARM_COL_VALUE, ASN_GAUGE, LW_READ_ONLY, alarm_value, NULL, "lwAlarmValue" },
+	{ LW_ALARM_COL_THRESHOLD, ASN_GAUGE, LW_READ_ONLY, alarm_threshold, NULL,
 	  "lwAlarmThreshold" },
 	{ LW_ALARM_COL_SLOPE, ASN_INTEGER, LW_READ_ONLY, alarm_slope, NULL, "lwAlarmSlope" },
 	{ LW_ALARM_COL_TIME_TO_EXHAUSTION, ASN_UNSIGNED, LW_READ_ONLY, alarm_time_to_exhaustion,
 	  NULL, "lwAlarmTimeToExhaustion" },
+	{ 11, ASN_UNSIGNED, LW_READ_ONLY, alarm_raised_unix, NULL, "lwAlarmRaisedUnix" },
 };
 
 bool lw_mib_alarm_value(netsnmp_variable_list *vb, unsigned column, const struct lw_alarm *a)
@@ -249,14 +251,14 @@ static bool trend_name(netsnmp_variable_list *vb, const void *row, const struct 
 #define TREND_VALUE(fn, set) LW_VALUE_FN(fn, const struct lw_trend *t = row, false, set)
 
 TREND_VALUE(trend_state, lw_set_leak_state(vb, t->state))
-TREND_VALUE(trend_value, lw_set_counter64(vb, t->value))
+TREND_VALUE(trend_value, lw_set_gauge(vb, t->value))
 TREND_VALUE(trend_slope, lw_set_integer(vb, t->slope))
 TREND_VALUE(trend_time_to_limit, lw_set_forecast(vb, t->time_to_limit))
 
 static const struct lw_object trend_columns[] = {
 	{ 2, ASN_OCTET_STR, LW_READ_ONLY, trend_name, NULL, "lwTrendName" },
 	{ 3, ASN_INTEGER, LW_READ_ONLY, trend_state, NULL, "lwTrendState" },
-	{ 4, ASN_COUNTER64, LW_READ_ONLY, trend_value, NULL, "lwTrendValue" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, trend_value, NULL, "lwTrendValue" },
 	{ 5, ASN_INTEGER, LW_READ_ONLY, trend_slope, NULL, "lwTrendSlope" },
 	{ 6, ASN_UNSIGNED, LW_READ_ONLY, trend_time_to_limit, NULL, "lwTrendTimeToLimit" },
 };

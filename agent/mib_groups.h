@@ -38,7 +38,7 @@ enum {
 	LW_TCP_ORPHAN_PERCENT = 6,      /* lwTcpLimits */
 	LW_TCP_MEM_MAX_PERCENT = 8,
 	LW_KMEM_SUNRECLAIM = 3,         /* lwKernelMemory */
-	LW_SLAB_TOTAL_BYTES = 9,        /* lwSlabEntry */
+	LW_SLAB_TOTAL_KB = 9,        /* lwSlabEntry */
 	LW_MCAST_IF_PPS10 = 6,          /* lwMcastIfEntry */
 	LW_ALARM_COL_OBJECT = 3,        /* lwAlarmEntry (NOTIFICATION-TYPE OBJECTS) */
 	LW_ALARM_COL_OBJECT_ID = 4,

@@ -29,16 +29,16 @@ static const struct lw_meminfo *meminfo(const struct lw_agent *agent)
 	LW_VALUE_FN(fn, const struct lw_meminfo *m = meminfo(agent),                            \
 		    m == NULL || !lw_meminfo_has(m, field), set(vb, m->kb[field]))
 
-MEMORY_VALUE(slab_kb, LW_MI_SLAB, lw_set_counter64)
-MEMORY_VALUE(sreclaimable_kb, LW_MI_SRECLAIMABLE, lw_set_counter64)
-MEMORY_VALUE(sunreclaim_kb, LW_MI_SUNRECLAIM, lw_set_counter64)
-MEMORY_VALUE(kernel_stack_kb, LW_MI_KERNEL_STACK, lw_set_counter64)
-MEMORY_VALUE(page_tables_kb, LW_MI_PAGE_TABLES, lw_set_counter64)
-MEMORY_VALUE(vmalloc_used_kb, LW_MI_VMALLOC_USED, lw_set_counter64)
-MEMORY_VALUE(percpu_kb, LW_MI_PERCPU, lw_set_counter64)
-MEMORY_VALUE(anon_pages_kb, LW_MI_ANON_PAGES, lw_set_counter64)
-MEMORY_VALUE(shmem_kb, LW_MI_SHMEM, lw_set_counter64)
-MEMORY_VALUE(mapped_kb, LW_MI_MAPPED, lw_set_counter64)
+MEMORY_VALUE(slab_kb, LW_MI_SLAB, lw_set_gauge)
+MEMORY_VALUE(sreclaimable_kb, LW_MI_SRECLAIMABLE, lw_set_gauge)
+MEMORY_VALUE(sunreclaim_kb, LW_MI_SUNRECLAIM, lw_set_gauge)
+MEMORY_VALUE(kernel_stack_kb, LW_MI_KERNEL_STACK, lw_set_gauge)
+MEMORY_VALUE(page_tables_kb, LW_MI_PAGE_TABLES, lw_set_gauge)
+MEMORY_VALUE(vmalloc_used_kb, LW_MI_VMALLOC_USED, lw_set_gauge)
+MEMORY_VALUE(percpu_kb, LW_MI_PERCPU, lw_set_gauge)
+MEMORY_VALUE(anon_pages_kb, LW_MI_ANON_PAGES, lw_set_gauge)
+MEMORY_VALUE(shmem_kb, LW_MI_SHMEM, lw_set_gauge)
+MEMORY_VALUE(mapped_kb, LW_MI_MAPPED, lw_set_gauge)
 MEMORY_VALUE(hugepages_total, LW_MI_HUGEPAGES_TOTAL, lw_set_gauge)
 MEMORY_VALUE(hugepages_free, LW_MI_HUGEPAGES_FREE, lw_set_gauge)
 
@@ -51,24 +51,24 @@ static bool unaccounted_kb(netsnmp_variable_list *vb, const void *row,
 	(void)row;
 	if (m == NULL || !lw_meminfo_unaccounted_kb(m, &kb))
 		return false;
-	lw_set_counter64(vb, kb);
+	lw_set_gauge(vb, kb);
 	return true;
 }
 
 static const struct lw_object memory_objects[] = {
-	{ 1, ASN_COUNTER64, LW_READ_ONLY, slab_kb, NULL, "lwSlabKB" },
-	{ 2, ASN_COUNTER64, LW_READ_ONLY, sreclaimable_kb, NULL, "lwSReclaimableKB" },
-	{ LW_KMEM_SUNRECLAIM, ASN_COUNTER64, LW_READ_ONLY, sunreclaim_kb, NULL, "lwSUnreclaimKB" },
-	{ 4, ASN_COUNTER64, LW_READ_ONLY, kernel_stack_kb, NULL, "lwKernelStackKB" },
-	{ 5, ASN_COUNTER64, LW_READ_ONLY, page_tables_kb, NULL, "lwPageTablesKB" },
-	{ 6, ASN_COUNTER64, LW_READ_ONLY, vmalloc_used_kb, NULL, "lwVmallocUsedKB" },
-	{ 7, ASN_COUNTER64, LW_READ_ONLY, percpu_kb, NULL, "lwPercpuKB" },
-	{ 8, ASN_COUNTER64, LW_READ_ONLY, anon_pages_kb, NULL, "lwAnonPagesKB" },
-	{ 9, ASN_COUNTER64, LW_READ_ONLY, shmem_kb, NULL, "lwShmemKB" },
-	{ 10, ASN_COUNTER64, LW_READ_ONLY, mapped_kb, NULL, "lwMappedKB" },
+	{ 1, ASN_GAUGE, LW_READ_ONLY, slab_kb, NULL, "lwSlabKB" },
+	{ 2, ASN_GAUGE, LW_READ_ONLY, sreclaimable_kb, NULL, "lwSReclaimableKB" },
+	{ LW_KMEM_SUNRECLAIM, ASN_GAUGE, LW_READ_ONLY, sunreclaim_kb, NULL, "lwSUnreclaimKB" },
+	{ 4, ASN_GAUGE, LW_READ_ONLY, kernel_stack_kb, NULL, "lwKernelStackKB" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, page_tables_kb, NULL, "lwPageTablesKB" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, vmalloc_used_kb, NULL, "lwVmallocUsedKB" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, percpu_kb, NULL, "lwPercpuKB" },
+	{ 8, ASN_GAUGE, LW_READ_ONLY, anon_pages_kb, NULL, "lwAnonPagesKB" },
+	{ 9, ASN_GAUGE, LW_READ_ONLY, shmem_kb, NULL, "lwShmemKB" },
+	{ 10, ASN_GAUGE, LW_READ_ONLY, mapped_kb, NULL, "lwMappedKB" },
 	{ 11, ASN_GAUGE, LW_READ_ONLY, hugepages_total, NULL, "lwHugePagesTotal" },
 	{ 12, ASN_GAUGE, LW_READ_ONLY, hugepages_free, NULL, "lwHugePagesFree" },
-	{ 13, ASN_COUNTER64, LW_READ_ONLY, unaccounted_kb, NULL, "lwUnaccountedKB" },
+	{ 13, ASN_GAUGE, LW_READ_ONLY, unaccounted_kb, NULL, "lwUnaccountedKB" },
 };
 
 static struct lw_scalar_group memory_group =
@@ -85,8 +85,8 @@ SLAB_VALUE(slab_obj_size, lw_set_gauge(vb, s->objsize))
 SLAB_VALUE(slab_active_slabs, lw_set_gauge(vb, s->active_slabs))
 SLAB_VALUE(slab_num_slabs, lw_set_gauge(vb, s->num_slabs))
 SLAB_VALUE(slab_pages_per_slab, lw_set_gauge(vb, s->pagesperslab))
-SLAB_VALUE(slab_total_bytes, lw_set_counter64(vb, lw_slab_total_bytes(s, kmem(agent)->page_size)))
-SLAB_VALUE(slab_active_bytes, lw_set_counter64(vb, lw_slab_active_bytes(s)))
+SLAB_VALUE(slab_total_kb, lw_set_gauge(vb, lw_slab_total_bytes(s, kmem(agent)->page_size) / 1024))
+SLAB_VALUE(slab_active_kb, lw_set_gauge(vb, lw_slab_active_bytes(s) / 1024))
 SLAB_VALUE(slab_leak_state, lw_set_leak_state(vb, s->leak_state))
 SLAB_VALUE(slab_slope, lw_set_integer(vb, s->slope_kb_h))
 SLAB_VALUE(slab_time_to_exhaustion, lw_set_forecast(vb, s->time_to_exhaustion))
@@ -99,9 +99,8 @@ static const struct lw_object slab_columns[] = {
 	{ 6, ASN_GAUGE, LW_READ_ONLY, slab_active_slabs, NULL, "lwSlabActiveSlabs" },
 	{ 7, ASN_GAUGE, LW_READ_ONLY, slab_num_slabs, NULL, "lwSlabNumSlabs" },
 	{ 8, ASN_GAUGE, LW_READ_ONLY, slab_pages_per_slab, NULL, "lwSlabPagesPerSlab" },
-	{ LW_SLAB_TOTAL_BYTES, ASN_COUNTER64, LW_READ_ONLY, slab_total_bytes, NULL,
-	  "lwSlabTotalBytes" },
-	{ 10, ASN_COUNTER64, LW_READ_ONLY, slab_active_bytes, NULL, "lwSlabActiveBytes" },
+	{ LW_SLAB_TOTAL_KB, ASN_GAUGE, LW_READ_ONLY, slab_total_kb, NULL, "lwSlabTotalKB" },
+	{ 10, ASN_GAUGE, LW_READ_ONLY, slab_active_kb, NULL, "lwSlabActiveKB" },
 	{ 11, ASN_INTEGER, LW_READ_ONLY, slab_leak_state, NULL, "lwSlabLeakState" },
 	{ 12, ASN_INTEGER, LW_READ_ONLY, slab_slope, NULL, "lwSlabSlope" },
 	{ 13, ASN_UNSIGNED, LW_READ_ONLY, slab_time_to_exhaustion, NULL, "lwSlabTimeToExhaustion" },
@@ -152,7 +151,7 @@ static bool zone_high_order_free(netsnmp_variable_list *vb, const void *row,
 
 	if (z->buddy == NULL)
 		return false;
-	lw_set_counter64(vb, lw_buddy_free_kb(z->buddy, HIGH_ORDER, kmem(agent)->page_size));
+	lw_set_gauge(vb, lw_buddy_free_kb(z->buddy, HIGH_ORDER, kmem(agent)->page_size));
 	return true;
 }
 
@@ -165,7 +164,7 @@ static const struct lw_object zone_columns[] = {
 	{ 8, ASN_GAUGE, LW_READ_ONLY, zone_spanned, NULL, "lwZoneSpannedPages" },
 	{ 9, ASN_GAUGE, LW_READ_ONLY, zone_present, NULL, "lwZonePresentPages" },
 	{ 10, ASN_GAUGE, LW_READ_ONLY, zone_managed, NULL, "lwZoneManagedPages" },
-	{ 11, ASN_COUNTER64, LW_READ_ONLY, zone_high_order_free, NULL, "lwZoneHighOrderFreeKB" },
+	{ 11, ASN_GAUGE, LW_READ_ONLY, zone_high_order_free, NULL, "lwZoneHighOrderFreeKB" },
 };
 
 /* The buddyinfo line of each zone, when that collector succeeded. */
@@ -228,13 +227,13 @@ static bool buddy_free_kb(netsnmp_variable_list *vb, const void *row,
 	uint64_t blocks = b->buddy->free[b->order];
 
 	/* blocks of 2^order pages; a 64-bit product cannot overflow for real counts */
-	lw_set_counter64(vb, (blocks << b->order) * (kmem(agent)->page_size / 1024));
+	lw_set_gauge(vb, (blocks << b->order) * (kmem(agent)->page_size / 1024));
 	return true;
 }
 
 static const struct lw_object buddy_columns[] = {
 	{ 4, ASN_GAUGE, LW_READ_ONLY, buddy_free_blocks, NULL, "lwBuddyFreeBlocks" },
-	{ 5, ASN_COUNTER64, LW_READ_ONLY, buddy_free_kb, NULL, "lwBuddyFreeKB" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, buddy_free_kb, NULL, "lwBuddyFreeKB" },
 };
 
 static int load_buddies(const struct lw_agent *agent, struct lw_table_rows *out)

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "agent_ctx.h"
 #include "lw_oids.h"
@@ -26,6 +27,12 @@ static void set_time_ns(netsnmp_variable_list *vb, uint64_t ns)
 			      .tv_nsec = (long)(ns % 1000000000u) };
 
 	lw_set_dateandtime(vb, &t);
+}
+
+/* InetAddressType ipv6(2) or ipv4(1) (RFC 4001) as the address family inet_ntop wants. */
+static int inet_family(uint8_t inet_address_type)
+{
+	return inet_address_type == 2 ? AF_INET6 : AF_INET;
 }
 
 /* ifIndex, InetAddressType, then the address as a length and its octets. */
@@ -54,9 +61,9 @@ IF_VALUE(if_octets, lw_set_counter64(vb, t->octets))
 IF_VALUE(if_pps1, lw_set_gauge(vb, lw_mcast_rate_pps(&t->rate1)))
 IF_VALUE(if_pps10, lw_set_gauge(vb, lw_mcast_rate_pps(&t->rate10)))
 IF_VALUE(if_pps60, lw_set_gauge(vb, lw_mcast_rate_pps(&t->rate60)))
-IF_VALUE(if_bps1, lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate1)))
-IF_VALUE(if_bps10, lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate10)))
-IF_VALUE(if_bps60, lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate60)))
+IF_VALUE(if_bps1, lw_set_gauge(vb, lw_mcast_rate_bps(&t->rate1)))
+IF_VALUE(if_bps10, lw_set_gauge(vb, lw_mcast_rate_bps(&t->rate10)))
+IF_VALUE(if_bps60, lw_set_gauge(vb, lw_mcast_rate_bps(&t->rate60)))
 IF_VALUE(if_groups, lw_set_gauge(vb, t->groups))
 IF_VALUE(if_drops, lw_set_counter64(vb, s->pcap_drops))
 IF_VALUE(if_if_drops, lw_set_counter64(vb, s->if_drops))
@@ -65,6 +72,10 @@ IF_VALUE(if_last_error, lw_set_string(vb, s->last_error))
 IF_VALUE(if_group_overflow, lw_set_counter64(vb, t->overflow_packets))
 IF_VALUE(if_malformed, lw_set_counter64(vb, s->malformed))
 IF_VALUE(if_counter_start, lw_set_dateandtime(vb, &s->counter_start))
+IF_VALUE(if_counter_start_unix, lw_set_unixtime(vb, s->counter_start.tv_sec))
+IF_VALUE(if_bps1_x, lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate1)))
+IF_VALUE(if_bps10_x, lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate10)))
+IF_VALUE(if_bps60_x, lw_set_counter64(vb, lw_mcast_rate_bps(&t->rate60)))
 
 static const struct lw_object if_columns[] = {
 	{ 2, ASN_OCTET_STR, LW_READ_ONLY, if_name, NULL, "lwMcastIfName" },
@@ -73,9 +84,9 @@ static const struct lw_object if_columns[] = {
 	{ 5, ASN_GAUGE, LW_READ_ONLY, if_pps1, NULL, "lwMcastIfPps1" },
 	{ LW_MCAST_IF_PPS10, ASN_GAUGE, LW_READ_ONLY, if_pps10, NULL, "lwMcastIfPps10" },
 	{ 7, ASN_GAUGE, LW_READ_ONLY, if_pps60, NULL, "lwMcastIfPps60" },
-	{ 8, ASN_COUNTER64, LW_READ_ONLY, if_bps1, NULL, "lwMcastIfBps1" },
-	{ 9, ASN_COUNTER64, LW_READ_ONLY, if_bps10, NULL, "lwMcastIfBps10" },
-	{ 10, ASN_COUNTER64, LW_READ_ONLY, if_bps60, NULL, "lwMcastIfBps60" },
+	{ 8, ASN_GAUGE, LW_READ_ONLY, if_bps1, NULL, "lwMcastIfBps1" },
+	{ 9, ASN_GAUGE, LW_READ_ONLY, if_bps10, NULL, "lwMcastIfBps10" },
+	{ 10, ASN_GAUGE, LW_READ_ONLY, if_bps60, NULL, "lwMcastIfBps60" },
 	{ 11, ASN_GAUGE, LW_READ_ONLY, if_groups, NULL, "lwMcastIfGroups" },
 	{ 12, ASN_COUNTER64, LW_READ_ONLY, if_drops, NULL, "lwMcastIfDrops" },
 	{ 13, ASN_COUNTER64, LW_READ_ONLY, if_if_drops, NULL, "lwMcastIfIfDrops" },
@@ -84,6 +95,10 @@ static const struct lw_object if_columns[] = {
 	{ 16, ASN_COUNTER64, LW_READ_ONLY, if_group_overflow, NULL, "lwMcastIfGroupOverflow" },
 	{ 17, ASN_COUNTER64, LW_READ_ONLY, if_malformed, NULL, "lwMcastIfMalformed" },
 	{ 18, ASN_OCTET_STR, LW_READ_ONLY, if_counter_start, NULL, "lwMcastIfCounterStart" },
+	{ 19, ASN_UNSIGNED, LW_READ_ONLY, if_counter_start_unix, NULL, "lwMcastIfCounterStartUnix" },
+	{ 20, ASN_COUNTER64, LW_READ_ONLY, if_bps1_x, NULL, "lwMcastIfBps1X" },
+	{ 21, ASN_COUNTER64, LW_READ_ONLY, if_bps10_x, NULL, "lwMcastIfBps10X" },
+	{ 22, ASN_COUNTER64, LW_READ_ONLY, if_bps60_x, NULL, "lwMcastIfBps60X" },
 };
 
 static int by_ifindex(const void *x, const void *y)
@@ -155,11 +170,23 @@ static const struct lw_membership_list *members_of(const struct lw_agent *agent)
 GROUP_VALUE(group_packets, lw_set_counter64(vb, r->packets))
 GROUP_VALUE(group_octets, lw_set_counter64(vb, r->octets))
 GROUP_VALUE(group_pps10, lw_set_gauge(vb, lw_mcast_rate_pps(&r->rate10)))
-GROUP_VALUE(group_bps10, lw_set_counter64(vb, lw_mcast_rate_bps(&r->rate10)))
+GROUP_VALUE(group_bps10, lw_set_gauge(vb, lw_mcast_rate_bps(&r->rate10)))
+GROUP_VALUE(group_bps10_x, lw_set_counter64(vb, lw_mcast_rate_bps(&r->rate10)))
 GROUP_VALUE(group_sources, lw_set_gauge(vb, r->sources))
 GROUP_VALUE(group_sources_overflow, set_truth(vb, r->sources_capped))
 GROUP_VALUE(group_first_seen, set_time_ns(vb, r->first_seen_ns))
 GROUP_VALUE(group_last_seen, set_time_ns(vb, r->last_seen_ns))
+GROUP_VALUE(group_first_seen_unix, lw_set_unixtime(vb, (time_t)(r->first_seen_ns / 1000000000u)))
+GROUP_VALUE(group_last_seen_unix, lw_set_unixtime(vb, (time_t)(r->last_seen_ns / 1000000000u)))
+GROUP_VALUE(group_addr_text, lw_set_addr_text(vb, inet_family(r->family), r->group))
+
+static bool group_if_name(netsnmp_variable_list *vb, const void *row,
+			  const struct lw_agent *agent)
+{
+	(void)agent;
+	lw_set_string(vb, ((const struct group_ref *)row)->ifs->ifname);
+	return true;
+}
 
 /* Unknown, not false, while the memberships cannot be read. */
 static bool group_joined(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
@@ -178,13 +205,18 @@ static const struct lw_object group_columns[] = {
 	{ 4, ASN_COUNTER64, LW_READ_ONLY, group_packets, NULL, "lwMcastGroupPackets" },
 	{ 5, ASN_COUNTER64, LW_READ_ONLY, group_octets, NULL, "lwMcastGroupOctets" },
 	{ 6, ASN_GAUGE, LW_READ_ONLY, group_pps10, NULL, "lwMcastGroupPps10" },
-	{ 7, ASN_COUNTER64, LW_READ_ONLY, group_bps10, NULL, "lwMcastGroupBps10" },
+	{ 7, ASN_GAUGE, LW_READ_ONLY, group_bps10, NULL, "lwMcastGroupBps10" },
 	{ 8, ASN_GAUGE, LW_READ_ONLY, group_sources, NULL, "lwMcastGroupSources" },
 	{ 9, ASN_INTEGER, LW_READ_ONLY, group_sources_overflow, NULL,
 	  "lwMcastGroupSourcesOverflow" },
 	{ 10, ASN_OCTET_STR, LW_READ_ONLY, group_first_seen, NULL, "lwMcastGroupFirstSeen" },
 	{ 11, ASN_OCTET_STR, LW_READ_ONLY, group_last_seen, NULL, "lwMcastGroupLastSeen" },
 	{ 12, ASN_INTEGER, LW_READ_ONLY, group_joined, NULL, "lwMcastGroupJoined" },
+	{ 13, ASN_UNSIGNED, LW_READ_ONLY, group_first_seen_unix, NULL, "lwMcastGroupFirstSeenUnix" },
+	{ 14, ASN_UNSIGNED, LW_READ_ONLY, group_last_seen_unix, NULL, "lwMcastGroupLastSeenUnix" },
+	{ 15, ASN_OCTET_STR, LW_READ_ONLY, group_addr_text, NULL, "lwMcastGroupAddrText" },
+	{ 16, ASN_COUNTER64, LW_READ_ONLY, group_bps10_x, NULL, "lwMcastGroupBps10X" },
+	{ 17, ASN_OCTET_STR, LW_READ_ONLY, group_if_name, NULL, "lwMcastGroupIfName" },
 };
 
 static int load_groups(const struct lw_agent *agent, struct lw_table_rows *out)
@@ -225,10 +257,12 @@ static struct lw_table group_table =
 
 MEMBER_VALUE(member_if_name, lw_set_string(vb, m->ifname))
 MEMBER_VALUE(member_users, lw_set_gauge(vb, m->users))
+MEMBER_VALUE(member_addr_text, lw_set_addr_text(vb, inet_family(m->family), m->group))
 
 static const struct lw_object member_columns[] = {
 	{ 4, ASN_OCTET_STR, LW_READ_ONLY, member_if_name, NULL, "lwMcastMemberIfName" },
 	{ 5, ASN_GAUGE, LW_READ_ONLY, member_users, NULL, "lwMcastMemberUsers" },
+	{ 6, ASN_OCTET_STR, LW_READ_ONLY, member_addr_text, NULL, "lwMcastMemberAddrText" },
 };
 
 /* No rows while the collector fails: a walk shows the table empty, not stale. */

@@ -24,10 +24,10 @@ PROC_VALUE(proc_state, snmp_set_var_typed_integer(vb, ASN_INTEGER, p->state))
 PROC_VALUE(proc_start_time,
 	   lw_set_unsigned(vb, p->start_time > UINT32_MAX ? UINT32_MAX : (uint32_t)p->start_time))
 PROC_VALUE(proc_threads, lw_set_gauge(vb, p->threads))
-PROC_VALUE(proc_rss, lw_set_counter64(vb, p->rss_kb))
-PROC_VALUE(proc_vsz, lw_set_counter64(vb, p->vsz_kb))
-PROC_VALUE(proc_anon, lw_set_counter64(vb, p->anon_kb))
-PROC_VALUE(proc_swap, lw_set_counter64(vb, p->swap_kb))
+PROC_VALUE(proc_rss, lw_set_gauge(vb, p->rss_kb))
+PROC_VALUE(proc_vsz, lw_set_gauge(vb, p->vsz_kb))
+PROC_VALUE(proc_anon, lw_set_gauge(vb, p->anon_kb))
+PROC_VALUE(proc_swap, lw_set_gauge(vb, p->swap_kb))
 PROC_VALUE(proc_fd_limit, lw_set_gauge(vb, p->fd_limit))
 PROC_VALUE(proc_cpu_ticks, lw_set_counter64(vb, p->cpu_ticks))
 PROC_VALUE(proc_cpu_percent, lw_set_gauge(vb, p->cpu_hundredths))
@@ -55,10 +55,10 @@ static const struct lw_object proc_columns[] = {
 	{ LW_PROC_START_TIME, ASN_UNSIGNED, LW_READ_ONLY, proc_start_time, NULL,
 	  "lwProcStartTime" },
 	{ 8, ASN_GAUGE, LW_READ_ONLY, proc_threads, NULL, "lwProcThreads" },
-	{ LW_PROC_RSS, ASN_COUNTER64, LW_READ_ONLY, proc_rss, NULL, "lwProcRssKB" },
-	{ 10, ASN_COUNTER64, LW_READ_ONLY, proc_vsz, NULL, "lwProcVszKB" },
-	{ 11, ASN_COUNTER64, LW_READ_ONLY, proc_anon, NULL, "lwProcAnonKB" },
-	{ 12, ASN_COUNTER64, LW_READ_ONLY, proc_swap, NULL, "lwProcSwapKB" },
+	{ LW_PROC_RSS, ASN_GAUGE, LW_READ_ONLY, proc_rss, NULL, "lwProcRssKB" },
+	{ 10, ASN_GAUGE, LW_READ_ONLY, proc_vsz, NULL, "lwProcVszKB" },
+	{ 11, ASN_GAUGE, LW_READ_ONLY, proc_anon, NULL, "lwProcAnonKB" },
+	{ 12, ASN_GAUGE, LW_READ_ONLY, proc_swap, NULL, "lwProcSwapKB" },
 	{ LW_PROC_FDS, ASN_GAUGE, LW_READ_ONLY, proc_fds, NULL, "lwProcFds" },
 	{ 14, ASN_GAUGE, LW_READ_ONLY, proc_fd_limit, NULL, "lwProcFdLimit" },
 	{ 15, ASN_GAUGE, LW_READ_ONLY, proc_sockets, NULL, "lwProcSockets" },
@@ -89,9 +89,9 @@ static struct lw_table proc_table =
 
 GROUP_VALUE(group_name, lw_set_string(vb, lw_proc_str(procs(agent), g->name)))
 GROUP_VALUE(group_count, lw_set_gauge(vb, g->count))
-GROUP_VALUE(group_rss, lw_set_counter64(vb, g->rss_kb))
-GROUP_VALUE(group_max_rss, lw_set_counter64(vb, g->max_rss_kb))
-GROUP_VALUE(group_vsz, lw_set_counter64(vb, g->vsz_kb))
+GROUP_VALUE(group_rss, lw_set_gauge(vb, g->rss_kb))
+GROUP_VALUE(group_max_rss, lw_set_gauge(vb, g->max_rss_kb))
+GROUP_VALUE(group_vsz, lw_set_gauge(vb, g->vsz_kb))
 GROUP_VALUE(group_cpu_percent, lw_set_gauge(vb, g->cpu_hundredths))
 GROUP_VALUE(group_leak_state, lw_set_leak_state(vb, g->leak_state))
 GROUP_VALUE(group_rss_slope, lw_set_integer(vb, g->rss_slope_kb_h))
@@ -106,9 +106,9 @@ LW_VALUE_FN(group_fds, const struct lw_proc_group *g = row, g->fds_unknown,
 static const struct lw_object group_columns[] = {
 	{ 2, ASN_OCTET_STR, LW_READ_ONLY, group_name, NULL, "lwProcGroupName" },
 	{ 3, ASN_GAUGE, LW_READ_ONLY, group_count, NULL, "lwProcGroupCount" },
-	{ LW_GROUP_RSS, ASN_COUNTER64, LW_READ_ONLY, group_rss, NULL, "lwProcGroupRssKB" },
-	{ 5, ASN_COUNTER64, LW_READ_ONLY, group_max_rss, NULL, "lwProcGroupMaxRssKB" },
-	{ 6, ASN_COUNTER64, LW_READ_ONLY, group_vsz, NULL, "lwProcGroupVszKB" },
+	{ LW_GROUP_RSS, ASN_GAUGE, LW_READ_ONLY, group_rss, NULL, "lwProcGroupRssKB" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, group_max_rss, NULL, "lwProcGroupMaxRssKB" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, group_vsz, NULL, "lwProcGroupVszKB" },
 	{ 7, ASN_GAUGE, LW_READ_ONLY, group_fds, NULL, "lwProcGroupFds" },
 	{ 8, ASN_GAUGE, LW_READ_ONLY, group_cpu_percent, NULL, "lwProcGroupCpuPercent" },
 	{ 9, ASN_INTEGER, LW_READ_ONLY, group_leak_state, NULL, "lwProcGroupLeakState" },
@@ -136,12 +136,34 @@ static struct lw_table group_table =
 
 TOP_VALUE(top_pid, lw_set_unsigned(vb, e->pid))
 TOP_VALUE(top_name, lw_set_string(vb, lw_proc_str(procs(agent), e->name)))
-TOP_VALUE(top_value, lw_set_counter64(vb, e->value))
+TOP_VALUE(top_value, lw_set_gauge(vb, e->value))
+
+/* The labels of lwProcTopMetric's enumeration, for lwProcTopMetricName. */
+static const char *const metric_names[LW_TOP_COUNT + 1] = {
+	[LW_TOP_RSS] = "rss", [LW_TOP_CPU] = "cpu", [LW_TOP_FDS] = "fds",
+	[LW_TOP_RSS_GROWTH] = "rssGrowth",
+};
+
+/* The row is an entry of top[metric]: the array that holds it names the metric. */
+static bool top_metric_name(netsnmp_variable_list *vb, const void *row,
+			    const struct lw_agent *agent)
+{
+	const struct lw_proc_table *t = procs(agent);
+	const struct lw_proc_top *e = row;
+
+	for (int m = 1; m <= LW_TOP_COUNT; m++)
+		if (t->ntop[m] > 0 && e >= t->top[m] && e < t->top[m] + t->ntop[m]) {
+			lw_set_string(vb, metric_names[m]);
+			return true;
+		}
+	return false;
+}
 
 static const struct lw_object top_columns[] = {
 	{ 3, ASN_UNSIGNED, LW_READ_ONLY, top_pid, NULL, "lwProcTopPid" },
 	{ 4, ASN_OCTET_STR, LW_READ_ONLY, top_name, NULL, "lwProcTopName" },
-	{ 5, ASN_COUNTER64, LW_READ_ONLY, top_value, NULL, "lwProcTopValue" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, top_value, NULL, "lwProcTopValue" },
+	{ 6, ASN_OCTET_STR, LW_READ_ONLY, top_metric_name, NULL, "lwProcTopMetricName" },
 };
 
 /* Metric m's rank r is entry r-1 of top[m]. */

@@ -2,6 +2,7 @@
 #include "mib_groups.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "agent_ctx.h"
 #include "lw_oids.h"
@@ -15,6 +16,17 @@ static const struct lw_tcp_table *tcp_of(const struct lw_agent *agent)
 	return s != NULL ? &s->tcp : NULL;
 }
 
+/* The labels of the MIB's LwTcpConnState, by value: what lwTcpStateName and
+ * lwTcpTopRemoteStateName show an NMS that names instances with text. */
+static const char *const state_names[LW_TCP_STATE_MAX + 1] = {
+	[LW_TCP_CLOSED] = "closed",           [LW_TCP_LISTEN] = "listen",
+	[LW_TCP_SYN_SENT] = "synSent",        [LW_TCP_SYN_RECEIVED] = "synReceived",
+	[LW_TCP_ESTABLISHED] = "established", [LW_TCP_FIN_WAIT1] = "finWait1",
+	[LW_TCP_FIN_WAIT2] = "finWait2",      [LW_TCP_CLOSE_WAIT] = "closeWait",
+	[LW_TCP_LAST_ACK] = "lastAck",        [LW_TCP_CLOSING] = "closing",
+	[LW_TCP_TIME_WAIT] = "timeWait",
+};
+
 /* --- lwTcpStateTable: a row's data is the state's counts { IPv4, IPv6 } --- */
 
 #define STATE_VALUE(fn, expr)                                                                   \
@@ -24,10 +36,23 @@ STATE_VALUE(state_count, c[0] + c[1])
 STATE_VALUE(state_count_v4, c[0])
 STATE_VALUE(state_count_v6, c[1])
 
+/* The row is t->count[state]: its position in that array is the state. */
+static bool state_name(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
+{
+	const struct lw_tcp_table *t = tcp_of(agent);
+	ptrdiff_t s = t ? (const uint64_t(*)[2])row - t->count : 0;
+
+	if (s < 1 || s > LW_TCP_STATE_MAX)
+		return false;
+	lw_set_string(vb, state_names[s]);
+	return true;
+}
+
 static const struct lw_object state_columns[] = {
 	{ 2, ASN_GAUGE, LW_READ_ONLY, state_count, NULL, "lwTcpStateCount" },
 	{ 3, ASN_GAUGE, LW_READ_ONLY, state_count_v4, NULL, "lwTcpStateCountV4" },
 	{ 4, ASN_GAUGE, LW_READ_ONLY, state_count_v6, NULL, "lwTcpStateCountV6" },
+	{ 5, ASN_OCTET_STR, LW_READ_ONLY, state_name, NULL, "lwTcpStateName" },
 };
 
 /* Every state while the collector works; no rows at all while it fails (a walk shows the
@@ -55,12 +80,29 @@ REMOTE_VALUE(remote_addr, snmp_set_var_typed_value(vb, ASN_OCTET_STR, e->addr.by
 						   e->addr.family == LW_ADDR_IPV6 ? 16 : 4))
 REMOTE_VALUE(remote_count, lw_set_gauge(vb, e->count))
 REMOTE_VALUE(remote_error, lw_set_gauge(vb, e->error))
+REMOTE_VALUE(remote_addr_text,
+	     lw_set_addr_text(vb, e->addr.family == LW_ADDR_IPV6 ? AF_INET6 : AF_INET, e->addr.bytes))
+
+/* The row is &t->top[state][i]: its position in that array gives the state. */
+static bool remote_state_name(netsnmp_variable_list *vb, const void *row,
+			      const struct lw_agent *agent)
+{
+	const struct lw_tcp_table *t = tcp_of(agent);
+	ptrdiff_t s = t ? ((const struct lw_topk_entry *)row - &t->top[0][0]) / LW_TCP_TOP_MAX : 0;
+
+	if (s < 1 || s > LW_TCP_STATE_MAX)
+		return false;
+	lw_set_string(vb, state_names[s]);
+	return true;
+}
 
 static const struct lw_object remote_columns[] = {
 	{ 3, ASN_INTEGER, LW_READ_ONLY, remote_addr_type, NULL, "lwTcpTopRemoteAddrType" },
 	{ 4, ASN_OCTET_STR, LW_READ_ONLY, remote_addr, NULL, "lwTcpTopRemoteAddr" },
 	{ 5, ASN_GAUGE, LW_READ_ONLY, remote_count, NULL, "lwTcpTopRemoteCount" },
 	{ 6, ASN_GAUGE, LW_READ_ONLY, remote_error, NULL, "lwTcpTopRemoteError" },
+	{ 7, ASN_OCTET_STR, LW_READ_ONLY, remote_state_name, NULL, "lwTcpTopRemoteStateName" },
+	{ 8, ASN_OCTET_STR, LW_READ_ONLY, remote_addr_text, NULL, "lwTcpTopRemoteAddrText" },
 };
 
 /* State s's rank r is entry r-1 of top[s]. */
@@ -102,6 +144,16 @@ PORT_VALUE(port_last_ack, LW_TCP_LAST_ACK)
 PORT_VALUE(port_closing, LW_TCP_CLOSING)
 PORT_VALUE(port_time_wait, LW_TCP_TIME_WAIT)
 
+static bool port_text(netsnmp_variable_list *vb, const void *row, const struct lw_agent *agent)
+{
+	char text[8];
+
+	(void)agent;
+	snprintf(text, sizeof(text), "%u", (unsigned)((const struct lw_tcp_port_row *)row)->port);
+	lw_set_string(vb, text);
+	return true;
+}
+
 static const struct lw_object port_columns[] = {
 	{ 2, ASN_GAUGE, LW_READ_ONLY, port_listen, NULL, "lwTcpPortStateListen" },
 	{ 3, ASN_GAUGE, LW_READ_ONLY, port_syn_received, NULL, "lwTcpPortStateSynReceived" },
@@ -112,6 +164,7 @@ static const struct lw_object port_columns[] = {
 	{ 8, ASN_GAUGE, LW_READ_ONLY, port_last_ack, NULL, "lwTcpPortStateLastAck" },
 	{ 9, ASN_GAUGE, LW_READ_ONLY, port_closing, NULL, "lwTcpPortStateClosing" },
 	{ 10, ASN_GAUGE, LW_READ_ONLY, port_time_wait, NULL, "lwTcpPortStateTimeWait" },
+	{ 11, ASN_OCTET_STR, LW_READ_ONLY, port_text, NULL, "lwTcpPortStatePortText" },
 };
 
 static int load_ports(const struct lw_agent *agent, struct lw_table_rows *out)
@@ -180,19 +233,19 @@ SOCKSTAT_VALUE(ss_tcp_inuse, LW_SS_TCP_INUSE, lw_set_gauge)
 SOCKSTAT_VALUE(ss_tcp_orphan, LW_SS_TCP_ORPHAN, lw_set_gauge)
 SOCKSTAT_VALUE(ss_tcp_tw, LW_SS_TCP_TW, lw_set_gauge)
 SOCKSTAT_VALUE(ss_tcp_alloc, LW_SS_TCP_ALLOC, lw_set_gauge)
-SOCKSTAT_VALUE(ss_tcp_mem, LW_SS_TCP_MEM, lw_set_counter64)
+SOCKSTAT_VALUE(ss_tcp_mem, LW_SS_TCP_MEM, lw_set_gauge)
 SOCKSTAT_VALUE(ss_udp_inuse, LW_SS_UDP_INUSE, lw_set_gauge)
-SOCKSTAT_VALUE(ss_udp_mem, LW_SS_UDP_MEM, lw_set_counter64)
+SOCKSTAT_VALUE(ss_udp_mem, LW_SS_UDP_MEM, lw_set_gauge)
 SOCKSTAT_VALUE(ss_udplite_inuse, LW_SS_UDPLITE_INUSE, lw_set_gauge)
 SOCKSTAT_VALUE(ss_raw_inuse, LW_SS_RAW_INUSE, lw_set_gauge)
 SOCKSTAT_VALUE(ss_frag_inuse, LW_SS_FRAG_INUSE, lw_set_gauge)
-SOCKSTAT_VALUE(ss_frag_memory, LW_SS_FRAG_MEMORY, lw_set_counter64)
+SOCKSTAT_VALUE(ss_frag_memory, LW_SS_FRAG_MEMORY, lw_set_gauge)
 SOCKSTAT_VALUE(ss_tcp6_inuse, LW_SS_TCP6_INUSE, lw_set_gauge)
 SOCKSTAT_VALUE(ss_udp6_inuse, LW_SS_UDP6_INUSE, lw_set_gauge)
 SOCKSTAT_VALUE(ss_udplite6_inuse, LW_SS_UDPLITE6_INUSE, lw_set_gauge)
 SOCKSTAT_VALUE(ss_raw6_inuse, LW_SS_RAW6_INUSE, lw_set_gauge)
 SOCKSTAT_VALUE(ss_frag6_inuse, LW_SS_FRAG6_INUSE, lw_set_gauge)
-SOCKSTAT_VALUE(ss_frag6_memory, LW_SS_FRAG6_MEMORY, lw_set_counter64)
+SOCKSTAT_VALUE(ss_frag6_memory, LW_SS_FRAG6_MEMORY, lw_set_gauge)
 
 static const struct lw_object sockstat_objects[] = {
 	{ 1, ASN_GAUGE, LW_READ_ONLY, ss_sockets_used, NULL, "lwSockstatSocketsUsed" },
@@ -200,19 +253,19 @@ static const struct lw_object sockstat_objects[] = {
 	{ 3, ASN_GAUGE, LW_READ_ONLY, ss_tcp_orphan, NULL, "lwSockstatTcpOrphan" },
 	{ 4, ASN_GAUGE, LW_READ_ONLY, ss_tcp_tw, NULL, "lwSockstatTcpTimeWait" },
 	{ 5, ASN_GAUGE, LW_READ_ONLY, ss_tcp_alloc, NULL, "lwSockstatTcpAlloc" },
-	{ 6, ASN_COUNTER64, LW_READ_ONLY, ss_tcp_mem, NULL, "lwSockstatTcpMemPages" },
+	{ 6, ASN_GAUGE, LW_READ_ONLY, ss_tcp_mem, NULL, "lwSockstatTcpMemPages" },
 	{ 7, ASN_GAUGE, LW_READ_ONLY, ss_udp_inuse, NULL, "lwSockstatUdpInUse" },
-	{ 8, ASN_COUNTER64, LW_READ_ONLY, ss_udp_mem, NULL, "lwSockstatUdpMemPages" },
+	{ 8, ASN_GAUGE, LW_READ_ONLY, ss_udp_mem, NULL, "lwSockstatUdpMemPages" },
 	{ 9, ASN_GAUGE, LW_READ_ONLY, ss_udplite_inuse, NULL, "lwSockstatUdpLiteInUse" },
 	{ 10, ASN_GAUGE, LW_READ_ONLY, ss_raw_inuse, NULL, "lwSockstatRawInUse" },
 	{ 11, ASN_GAUGE, LW_READ_ONLY, ss_frag_inuse, NULL, "lwSockstatFragInUse" },
-	{ 12, ASN_COUNTER64, LW_READ_ONLY, ss_frag_memory, NULL, "lwSockstatFragMemory" },
+	{ 12, ASN_GAUGE, LW_READ_ONLY, ss_frag_memory, NULL, "lwSockstatFragMemory" },
 	{ 13, ASN_GAUGE, LW_READ_ONLY, ss_tcp6_inuse, NULL, "lwSockstatTcp6InUse" },
 	{ 14, ASN_GAUGE, LW_READ_ONLY, ss_udp6_inuse, NULL, "lwSockstatUdp6InUse" },
 	{ 15, ASN_GAUGE, LW_READ_ONLY, ss_udplite6_inuse, NULL, "lwSockstatUdpLite6InUse" },
 	{ 16, ASN_GAUGE, LW_READ_ONLY, ss_raw6_inuse, NULL, "lwSockstatRaw6InUse" },
 	{ 17, ASN_GAUGE, LW_READ_ONLY, ss_frag6_inuse, NULL, "lwSockstatFrag6InUse" },
-	{ 18, ASN_COUNTER64, LW_READ_ONLY, ss_frag6_memory, NULL, "lwSockstatFrag6Memory" },
+	{ 18, ASN_GAUGE, LW_READ_ONLY, ss_frag6_memory, NULL, "lwSockstatFrag6Memory" },
 };
 
 static struct lw_scalar_group sockstat_group =
@@ -233,9 +286,9 @@ static const struct lw_tcp_limits *limits(const struct lw_agent *agent, enum lw_
 	LW_VALUE_FN(fn, const struct lw_tcp_limits *l = limits(agent, field), l == NULL,        \
 		    set(vb, l->v[field]))
 
-LIMIT_VALUE(mem_min, LW_TL_MEM_MIN, lw_set_counter64)
-LIMIT_VALUE(mem_pressure, LW_TL_MEM_PRESSURE, lw_set_counter64)
-LIMIT_VALUE(mem_max, LW_TL_MEM_MAX, lw_set_counter64)
+LIMIT_VALUE(mem_min, LW_TL_MEM_MIN, lw_set_gauge)
+LIMIT_VALUE(mem_pressure, LW_TL_MEM_PRESSURE, lw_set_gauge)
+LIMIT_VALUE(mem_max, LW_TL_MEM_MAX, lw_set_gauge)
 LIMIT_VALUE(max_orphans, LW_TL_MAX_ORPHANS, lw_set_gauge)
 LIMIT_VALUE(max_tw_buckets, LW_TL_MAX_TW_BUCKETS, lw_set_gauge)
 
@@ -251,9 +304,9 @@ PERCENT_VALUE(mem_max_percent, LW_PCT_TCP_MEM_MAX)
 PERCENT_VALUE(tw_percent, LW_PCT_TCP_TW)
 
 static const struct lw_object limits_objects[] = {
-	{ 1, ASN_COUNTER64, LW_READ_ONLY, mem_min, NULL, "lwTcpMemMinPages" },
-	{ 2, ASN_COUNTER64, LW_READ_ONLY, mem_pressure, NULL, "lwTcpMemPressurePages" },
-	{ 3, ASN_COUNTER64, LW_READ_ONLY, mem_max, NULL, "lwTcpMemMaxPages" },
+	{ 1, ASN_GAUGE, LW_READ_ONLY, mem_min, NULL, "lwTcpMemMinPages" },
+	{ 2, ASN_GAUGE, LW_READ_ONLY, mem_pressure, NULL, "lwTcpMemPressurePages" },
+	{ 3, ASN_GAUGE, LW_READ_ONLY, mem_max, NULL, "lwTcpMemMaxPages" },
 	{ 4, ASN_GAUGE, LW_READ_ONLY, max_orphans, NULL, "lwTcpMaxOrphans" },
 	{ 5, ASN_GAUGE, LW_READ_ONLY, max_tw_buckets, NULL, "lwTcpMaxTwBuckets" },
 	{ LW_TCP_ORPHAN_PERCENT, ASN_GAUGE, LW_READ_ONLY, orphan_percent, NULL,
@@ -269,17 +322,19 @@ static struct lw_scalar_group limits_group =
 
 /* --- lwTcpCounters: /proc/net/snmp and netstat --- */
 
-#define COUNTER_VALUE(fn, field)                                                                \
+#define NETSTAT_VALUE(fn, field, set)                                                           \
 	LW_VALUE_FN(fn,                                                                         \
 		    const struct lw_snapshot *s = lw_agent_served(agent, LW_COL_TCP_COUNTERS),  \
 		    s == NULL || !lw_netstat_has(&s->sys.sock.counters, field),                 \
-		    lw_set_counter64(vb, s->sys.sock.counters.v[field]))
+		    set(vb, s->sys.sock.counters.v[field]))
+#define COUNTER_VALUE(fn, field) NETSTAT_VALUE(fn, field, lw_set_counter64)
 
 COUNTER_VALUE(active_opens, LW_NS_TCP_ACTIVE_OPENS)
 COUNTER_VALUE(passive_opens, LW_NS_TCP_PASSIVE_OPENS)
 COUNTER_VALUE(attempt_fails, LW_NS_TCP_ATTEMPT_FAILS)
 COUNTER_VALUE(estab_resets, LW_NS_TCP_ESTAB_RESETS)
-COUNTER_VALUE(curr_estab, LW_NS_TCP_CURR_ESTAB)
+/* tcpCurrEstab is a level (a Gauge32 in RFC 4022 too), not a counter */
+NETSTAT_VALUE(curr_estab, LW_NS_TCP_CURR_ESTAB, lw_set_gauge)
 COUNTER_VALUE(retrans_segs, LW_NS_TCP_RETRANS_SEGS)
 COUNTER_VALUE(listen_overflows, LW_NS_TCPEXT_LISTEN_OVERFLOWS)
 COUNTER_VALUE(listen_drops, LW_NS_TCPEXT_LISTEN_DROPS)
@@ -291,7 +346,7 @@ static const struct lw_object counters_objects[] = {
 	{ 2, ASN_COUNTER64, LW_READ_ONLY, passive_opens, NULL, "lwTcpPassiveOpens" },
 	{ 3, ASN_COUNTER64, LW_READ_ONLY, attempt_fails, NULL, "lwTcpAttemptFails" },
 	{ 4, ASN_COUNTER64, LW_READ_ONLY, estab_resets, NULL, "lwTcpEstabResets" },
-	{ 5, ASN_COUNTER64, LW_READ_ONLY, curr_estab, NULL, "lwTcpCurrEstab" },
+	{ 5, ASN_GAUGE, LW_READ_ONLY, curr_estab, NULL, "lwTcpCurrEstab" },
 	{ 6, ASN_COUNTER64, LW_READ_ONLY, retrans_segs, NULL, "lwTcpRetransSegs" },
 	{ 7, ASN_COUNTER64, LW_READ_ONLY, listen_overflows, NULL, "lwTcpListenOverflows" },
 	{ 8, ASN_COUNTER64, LW_READ_ONLY, listen_drops, NULL, "lwTcpListenDrops" },

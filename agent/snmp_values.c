@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "base/dateandtime.h"
 
 void lw_set_gauge(netsnmp_variable_list *vb, uint64_t v)
@@ -50,6 +52,21 @@ void lw_set_forecast(netsnmp_variable_list *vb, uint64_t seconds)
 void lw_set_string(netsnmp_variable_list *vb, const char *s)
 {
 	snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, strlen(s));
+}
+
+void lw_set_unixtime(netsnmp_variable_list *vb, time_t seconds)
+{
+	lw_set_unsigned(vb, seconds <= 0 ? 0 : (uint64_t)seconds > UINT32_MAX ? UINT32_MAX
+									  : (uint32_t)seconds);
+}
+
+void lw_set_addr_text(netsnmp_variable_list *vb, int family, const void *addr)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(family, addr, text, sizeof(text)) == NULL)
+		text[0] = '\0';
+	lw_set_string(vb, text);
 }
 
 void lw_set_dateandtime(netsnmp_variable_list *vb, const struct timespec *t)

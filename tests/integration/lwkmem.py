@@ -16,18 +16,15 @@ BUDDY_COLUMNS = {"lwBuddyFreeBlocks": 4, "lwBuddyFreeKB": 5}
 
 # wire types as LEAKWATCH-MIB defines them (Unsigned32 and Gauge32 share one BER tag and the
 # net-snmp tools print both as Gauge32)
-KERNEL_MEMORY_TYPES = {name: ("Gauge32" if name.startswith("lwHugePages") else "Counter64")
-                       for name, _ in KERNEL_MEMORY}
+KERNEL_MEMORY_TYPES = {name: "Gauge32" for name, _ in KERNEL_MEMORY}  # KiB or counts: levels
 SLAB_TYPES = {c: ("STRING" if c == "lwSlabName" else
-                  "Counter64" if c.endswith("Bytes") else
                   "INTEGER" if c in ("lwSlabLeakState", "lwSlabSlope") else "Gauge32")
               for c in SLAB_COLUMNS}
 # What the detector says of a cache it has watched for less than its warm-up: learning(1), no
 # slope, no forecast (the kernel tests keep the default 30-minute warm-up).
 SLAB_LEARNING = {"lwSlabLeakState": 1, "lwSlabSlope": 0, "lwSlabTimeToExhaustion": 0}
-ZONE_TYPES = {c: ("STRING" if c == "lwZoneName" else
-                  "Counter64" if c.endswith("KB") else "Gauge32") for c in ZONE_COLUMNS}
-BUDDY_TYPES = {"lwBuddyFreeBlocks": "Gauge32", "lwBuddyFreeKB": "Counter64"}
+ZONE_TYPES = {c: ("STRING" if c == "lwZoneName" else "Gauge32") for c in ZONE_COLUMNS}
+BUDDY_TYPES = {"lwBuddyFreeBlocks": "Gauge32", "lwBuddyFreeKB": "Gauge32"}
 
 # The meminfo lines subtracted from MemTotal for lwUnaccountedKB (docs/MIB.md, "Formulas").
 UNACCOUNTED_TERMS = ("MemFree", "Active", "Inactive", "Unevictable", "Slab", "KernelStack",
@@ -105,8 +102,8 @@ def expected_slab_rows(caches):
             "lwSlabActiveObjs": c["active_objs"], "lwSlabNumObjs": c["num_objs"],
             "lwSlabObjSize": c["objsize"], "lwSlabActiveSlabs": c["active_slabs"],
             "lwSlabNumSlabs": c["num_slabs"], "lwSlabPagesPerSlab": c["pagesperslab"],
-            "lwSlabTotalBytes": c["num_slabs"] * c["pagesperslab"] * PAGE_SIZE,
-            "lwSlabActiveBytes": c["active_objs"] * c["objsize"],
+            "lwSlabTotalKB": c["num_slabs"] * c["pagesperslab"] * PAGE_SIZE // 1024,
+            "lwSlabActiveKB": c["active_objs"] * c["objsize"] // 1024,
             **SLAB_LEARNING,
         }
     return rows, dropped

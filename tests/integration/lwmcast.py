@@ -278,8 +278,14 @@ def _addr_index(parts):
 
 
 def _walk_addr_table(port, entry, columns):
-    """{(ifindex, address): {column: value}} (walked again when a reload split a row)."""
-    return walk_rows(port, entry, columns, _addr_index)
+    """{(ifindex, address): {column: value}} (walked again when a reload split a row); the
+    readable address column of every row must be the index's address as text (RFC 5952 for
+    IPv6, which Python's ipaddress prints for the multicast ranges)."""
+    rows = walk_rows(port, entry, columns, _addr_index)
+    text = "lwMcastGroupAddrText" if "lwMcastGroupAddrText" in columns else "lwMcastMemberAddrText"
+    wrong = {k: r[text] for k, r in rows.items() if r[text] != k[1].encode()}
+    assert not wrong, f"{text} differs from the index address: {wrong}"
+    return rows
 
 
 def group_rows(port):

@@ -19,6 +19,8 @@ AGENT_SCALARS = {
     "lwAgentStartTime": LW_AGENT + ".2.0",
     "lwSampleInterval": LW_AGENT + ".3.0",
     "lwAgentSnapshotTime": LW_AGENT + ".4.0",
+    "lwAgentStartTimeUnix": LW_AGENT + ".6.0",
+    "lwAgentSnapshotTimeUnix": LW_AGENT + ".7.0",
 }
 
 COLLECTOR_TABLE = LW_AGENT + ".5"
@@ -34,6 +36,7 @@ COLLECTOR_COLUMNS = {
     "lwCollectorErrors": 8,
     "lwCollectorLastError": 9,
     "lwCollectorNotice": 10,
+    "lwCollectorLastRunUnix": 11,
 }
 # every collector in lwCollectorIndex order
 COLLECTORS = ["loadavg", "meminfo", "file-nr", "cpus", "processes", "tcp", "sockstat",
@@ -41,9 +44,10 @@ COLLECTORS = ["loadavg", "meminfo", "file-nr", "cpus", "processes", "tcp", "sock
               "mcast-members", "detector", "history"]
 
 # lwTcp: tables, scalars, and the scalar groups lwSockstat, lwTcpLimits, lwTcpCounters
-TCP_STATE_ENTRY = LW_TCP + ".1.1"          # columns: 2 Count, 3 CountV4, 4 CountV6
-TCP_TOP_REMOTE_ENTRY = LW_TCP + ".2.1"     # 3 AddrType, 4 Addr, 5 Count, 6 Error
-TCP_PORT_STATE_ENTRY = LW_TCP + ".3.1"     # 2 listen, 3..10 synReceived..timeWait
+TCP_STATE_ENTRY = LW_TCP + ".1.1"          # columns: 2 Count, 3 CountV4, 4 CountV6, 5 Name
+TCP_TOP_REMOTE_ENTRY = LW_TCP + ".2.1"     # 3 AddrType, 4 Addr, 5 Count, 6 Error, 7 StateName,
+#                                            8 AddrText
+TCP_PORT_STATE_ENTRY = LW_TCP + ".3.1"     # 2 listen, 3..10 synReceived..timeWait, 11 PortText
 TCP_SCALARS = {"lwTcpSockets": 4, "lwTcpTopN": 5, "lwTcpPortRows": 6, "lwTcpPortDropped": 7,
                "lwTcpPortMaxRows": 8}
 # TCP-MIB tcpConnectionState numbering, the index of lwTcpStateTable
@@ -59,19 +63,19 @@ SOCKSTAT_OBJECTS = [
     ("lwSockstatTcpOrphan", "TCP", "orphan", "Gauge32"),
     ("lwSockstatTcpTimeWait", "TCP", "tw", "Gauge32"),
     ("lwSockstatTcpAlloc", "TCP", "alloc", "Gauge32"),
-    ("lwSockstatTcpMemPages", "TCP", "mem", "Counter64"),
+    ("lwSockstatTcpMemPages", "TCP", "mem", "Gauge32"),
     ("lwSockstatUdpInUse", "UDP", "inuse", "Gauge32"),
-    ("lwSockstatUdpMemPages", "UDP", "mem", "Counter64"),
+    ("lwSockstatUdpMemPages", "UDP", "mem", "Gauge32"),
     ("lwSockstatUdpLiteInUse", "UDPLITE", "inuse", "Gauge32"),
     ("lwSockstatRawInUse", "RAW", "inuse", "Gauge32"),
     ("lwSockstatFragInUse", "FRAG", "inuse", "Gauge32"),
-    ("lwSockstatFragMemory", "FRAG", "memory", "Counter64"),
+    ("lwSockstatFragMemory", "FRAG", "memory", "Gauge32"),
     ("lwSockstatTcp6InUse", "TCP6", "inuse", "Gauge32"),
     ("lwSockstatUdp6InUse", "UDP6", "inuse", "Gauge32"),
     ("lwSockstatUdpLite6InUse", "UDPLITE6", "inuse", "Gauge32"),
     ("lwSockstatRaw6InUse", "RAW6", "inuse", "Gauge32"),
     ("lwSockstatFrag6InUse", "FRAG6", "inuse", "Gauge32"),
-    ("lwSockstatFrag6Memory", "FRAG6", "memory", "Counter64"),
+    ("lwSockstatFrag6Memory", "FRAG6", "memory", "Gauge32"),
 ]
 LW_SOCKSTAT = LW_TCP + ".9"
 LW_TCP_LIMITS = LW_TCP + ".10"             # 1-3 tcp_mem, 4 max orphans, 5 max tw, 6-9 percents
@@ -98,24 +102,34 @@ SYSTEM_OBJECTS = {
     "lwLoad5": (2, "Gauge32"),
     "lwLoad15": (3, "Gauge32"),
     "lwCpuCount": (4, "Gauge32"),
-    "lwMemTotalKB": (5, "Counter64"),
-    "lwMemFreeKB": (6, "Counter64"),
-    "lwMemAvailableKB": (7, "Counter64"),
-    "lwBuffersKB": (8, "Counter64"),
-    "lwCachedKB": (9, "Counter64"),
-    "lwSwapTotalKB": (10, "Counter64"),
-    "lwSwapFreeKB": (11, "Counter64"),
-    "lwCommittedKB": (12, "Counter64"),
-    "lwFilesAllocated": (13, "Counter64"),
-    "lwFilesMax": (14, "Counter64"),
+    "lwMemTotalKB": (5, "Gauge32"),
+    "lwMemFreeKB": (6, "Gauge32"),
+    "lwMemAvailableKB": (7, "Gauge32"),
+    "lwBuffersKB": (8, "Gauge32"),
+    "lwCachedKB": (9, "Gauge32"),
+    "lwSwapTotalKB": (10, "Gauge32"),
+    "lwSwapFreeKB": (11, "Gauge32"),
+    "lwCommittedKB": (12, "Gauge32"),
+    "lwFilesAllocated": (13, "Gauge32"),
+    "lwFilesMax": (14, "Gauge32"),
     "lwProcessCount": (15, "Gauge32"),
     "lwThreadCount": (16, "Gauge32"),
+    # the full-range twins of the levels that can pass 2^32 (UCD-SNMP-MIB's ...X pattern)
+    "lwMemTotalKBX": (17, "Counter64"),
+    "lwMemFreeKBX": (18, "Counter64"),
+    "lwMemAvailableKBX": (19, "Counter64"),
+    "lwBuffersKBX": (20, "Counter64"),
+    "lwCachedKBX": (21, "Counter64"),
+    "lwSwapTotalKBX": (22, "Counter64"),
+    "lwSwapFreeKBX": (23, "Counter64"),
+    "lwCommittedKBX": (24, "Counter64"),
+    "lwFilesMaxX": (25, "Counter64"),
 }
 # which collector feeds each lwSystem object
 SYSTEM_COLLECTOR = {
     "lwLoad1": "loadavg", "lwLoad5": "loadavg", "lwLoad15": "loadavg",
     "lwThreadCount": "loadavg", "lwCpuCount": "cpus",
-    "lwFilesAllocated": "file-nr", "lwFilesMax": "file-nr",
+    "lwFilesAllocated": "file-nr", "lwFilesMax": "file-nr", "lwFilesMaxX": "file-nr",
     "lwProcessCount": "processes",
 }
 
@@ -141,7 +155,7 @@ SLAB_ENTRY = LW_KERNEL + ".2.1"     # 2 Name .. 13 TimeToExhaustion, index FNV-1
 SLAB_LEAK_COLUMNS = {"lwSlabLeakState": 11, "lwSlabSlope": 12, "lwSlabTimeToExhaustion": 13}
 SLAB_COLUMNS = {"lwSlabName": 2, "lwSlabActiveObjs": 3, "lwSlabNumObjs": 4, "lwSlabObjSize": 5,
                 "lwSlabActiveSlabs": 6, "lwSlabNumSlabs": 7, "lwSlabPagesPerSlab": 8,
-                "lwSlabTotalBytes": 9, "lwSlabActiveBytes": 10, **SLAB_LEAK_COLUMNS}
+                "lwSlabTotalKB": 9, "lwSlabActiveKB": 10, **SLAB_LEAK_COLUMNS}
 ZONE_ENTRY = LW_KERNEL + ".3.1"     # index (node, position + 1)
 ZONE_COLUMNS = {"lwZoneName": 3, "lwZoneFreePages": 4, "lwZoneMinPages": 5, "lwZoneLowPages": 6,
                 "lwZoneHighPages": 7, "lwZoneSpannedPages": 8, "lwZonePresentPages": 9,
@@ -172,15 +186,19 @@ MCAST_IF_COLUMNS = {"lwMcastIfName": 2, "lwMcastIfPackets": 3, "lwMcastIfOctets"
                     "lwMcastIfGroups": 11, "lwMcastIfDrops": 12, "lwMcastIfIfDrops": 13,
                     "lwMcastIfCaptureState": 14, "lwMcastIfLastError": 15,
                     "lwMcastIfGroupOverflow": 16, "lwMcastIfMalformed": 17,
-                    "lwMcastIfCounterStart": 18}
+                    "lwMcastIfCounterStart": 18, "lwMcastIfCounterStartUnix": 19,
+                    "lwMcastIfBps1X": 20, "lwMcastIfBps10X": 21, "lwMcastIfBps60X": 22}
 MCAST_GROUP_ENTRY = LW_MCAST + ".2.1"     # index: IfIndex (1), AddrType (2), Addr (3)
 MCAST_GROUP_COLUMNS = {"lwMcastGroupPackets": 4, "lwMcastGroupOctets": 5,
                        "lwMcastGroupPps10": 6, "lwMcastGroupBps10": 7,
                        "lwMcastGroupSources": 8, "lwMcastGroupSourcesOverflow": 9,
                        "lwMcastGroupFirstSeen": 10, "lwMcastGroupLastSeen": 11,
-                       "lwMcastGroupJoined": 12}
+                       "lwMcastGroupJoined": 12, "lwMcastGroupFirstSeenUnix": 13,
+                       "lwMcastGroupLastSeenUnix": 14, "lwMcastGroupAddrText": 15,
+                       "lwMcastGroupBps10X": 16, "lwMcastGroupIfName": 17}
 MCAST_MEMBER_ENTRY = LW_MCAST + ".3.1"    # index: IfIndex (1), AddrType (2), Addr (3)
-MCAST_MEMBER_COLUMNS = {"lwMcastMemberIfName": 4, "lwMcastMemberUsers": 5}
+MCAST_MEMBER_COLUMNS = {"lwMcastMemberIfName": 4, "lwMcastMemberUsers": 5,
+                        "lwMcastMemberAddrText": 6}
 MCAST_SCALARS = {"lwMcastInterfaces": LW_MCAST + ".4.0", "lwMcastMaxGroups": LW_MCAST + ".5.0",
                  "lwMcastSnaplen": LW_MCAST + ".6.0", "lwMcastBufferSize": LW_MCAST + ".7.0",
                  "lwMcastDirection": LW_MCAST + ".8.0"}
@@ -215,7 +233,7 @@ THRESHOLDS = {
 ALARM_ENTRY = LW_ALARMS + ".2.1"    # index: lwAlarmIndex (1)
 ALARM_COLUMNS = {"lwAlarmType": 2, "lwAlarmObject": 3, "lwAlarmObjectId": 4, "lwAlarmSeverity": 5,
                  "lwAlarmRaised": 6, "lwAlarmValue": 7, "lwAlarmThreshold": 8, "lwAlarmSlope": 9,
-                 "lwAlarmTimeToExhaustion": 10}
+                 "lwAlarmTimeToExhaustion": 10, "lwAlarmRaisedUnix": 11}
 TREND_ENTRY = LW_ALARMS + ".3.1"    # index: lwTrendIndex (1), TREND_INDEXES
 TREND_COLUMNS = {"lwTrendName": 2, "lwTrendState": 3, "lwTrendValue": 4, "lwTrendSlope": 5,
                  "lwTrendTimeToLimit": 6}

@@ -57,11 +57,21 @@ def read_processes(root="/"):
     return {"lwProcessCount": sum(1 for e in os.scandir(Path(root, "proc")) if e.name.isdigit())}
 
 
+GAUGE32_MAX = 2**32 - 1
+# the levels served twice: a Gauge32 that stays at 2^32-1, and a ...X twin with the full value
+TWINNED = (*MEMINFO_OBJECTS.values(), "lwFilesMax")
+
+
 def read_system(root="/"):
     """Every lwSystem object by name, read the way DESIGN.md defines it."""
     values = {}
     for reader in (read_loadavg, read_meminfo, read_filenr, read_cpus, read_processes):
         values.update(reader(root))
+    for name in TWINNED:
+        if name in values:
+            values[name + "X"] = values[name]
+            values[name] = min(values[name], GAUGE32_MAX)
+    values["lwFilesAllocated"] = min(values["lwFilesAllocated"], GAUGE32_MAX)
     return values
 
 

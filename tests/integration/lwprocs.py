@@ -32,7 +32,8 @@ GROUP_COLUMNS = {
     "lwProcGroupMaxRssKB": 5, "lwProcGroupVszKB": 6, "lwProcGroupFds": 7,
     "lwProcGroupCpuPercent": 8,
 }
-TOP_COLUMNS = {"lwProcTopPid": 3, "lwProcTopName": 4, "lwProcTopValue": 5}
+TOP_COLUMNS = {"lwProcTopPid": 3, "lwProcTopName": 4, "lwProcTopValue": 5,
+               "lwProcTopMetricName": 6}
 FD_COLUMNS = {"lwProcFdSockets": 1, "lwProcFdPipes": 2, "lwProcFdFiles": 3, "lwProcFdAnon": 4,
               "lwProcFdOther": 5}
 TOP_METRICS = {"rss": 1, "cpu": 2, "fds": 3, "rssGrowth": 4}
@@ -392,6 +393,9 @@ def top_expected(proc_rows, column, n, positive_only=False):
 def top_ranking(top_rows, metric):
     """[(rank, pid, value, name)] of one metric of lwProcTopTable, by rank."""
     m = TOP_METRICS[metric]
+    rows = [r for (mm, _), r in top_rows.items() if mm == m]
+    # lwProcTopMetricName: the metric's label on every row, for NMSs that name rows with text
+    assert all(r.get("lwProcTopMetricName") == metric.encode() for r in rows), rows
     return [(rank, r.get("lwProcTopPid"), r.get("lwProcTopValue"), r.get("lwProcTopName"))
             for (mm, rank), r in sorted(top_rows.items()) if mm == m]
 

@@ -48,3 +48,15 @@ def test_snapshot_time_is_recent_and_advances(leakwatchd):
     later = wait_until(lambda: (vb := leakwatchd.get(SNAPSHOT)[0]).value != first.value and vb,
                        timeout=interval + 5, what="a newer snapshot")
     assert decode_date_and_time(later.value) > decode_date_and_time(first.value)
+
+
+def test_unix_time_twins_are_the_same_instants(leakwatchd):
+    """lwAgentStartTimeUnix / lwAgentSnapshotTimeUnix: the DateAndTime values as Unix seconds
+    (what an NMS computes with), read in one PDU so the snapshot cannot move between them."""
+    names = ("lwAgentStartTime", "lwAgentStartTimeUnix", "lwAgentSnapshotTime",
+             "lwAgentSnapshotTimeUnix")
+    start, start_unix, snap, snap_unix = leakwatchd.get(*(AGENT_SCALARS[n] for n in names))
+    assert start_unix.type == snap_unix.type == "Gauge32", (start_unix, snap_unix)  # Unsigned32
+    assert start_unix.value == int(decode_date_and_time(start.value).timestamp())
+    assert snap_unix.value == int(decode_date_and_time(snap.value).timestamp())
+    assert leakwatchd.start_wall - 1 <= start_unix.value <= leakwatchd.start_wall + 5

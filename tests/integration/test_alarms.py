@@ -1,8 +1,10 @@
 # Threshold alarms with hysteresis and hold-down through a real snmpd and snmptrapd, on a fixture
 # root whose files the test rewrites; SETs of the thresholds: errors, persistence, restarts.
+import time
+
 import pytest
 
-from lwharness import wait_until
+from lwharness import decode_date_and_time, wait_until
 from lwoids import (ALARM_COLUMNS, ALARM_ENTRY, ALARM_SCALARS, ALARM_SEVERITIES, ALARM_TYPES,
                     LEAK_STATES, LW_TCP_LIMITS, NOTIFICATIONS, THRESHOLDS, TREND_COLUMNS,
                     TREND_ENTRY, TREND_INDEXES, alarm_cell, collector_cell, collector_index,
@@ -82,6 +84,9 @@ def test_load_alarm_hysteresis_and_holddown(fixture_lw, trapd):
     assert row["lwAlarmValue"] == 210 and row["lwAlarmThreshold"] == 200
     assert row["lwAlarmSeverity"] == ALARM_SEVERITIES["major"] and row["lwAlarmObject"] == b"load"
     assert row["lwAlarmObjectId"] == LOAD1
+    # the raise time twice: DateAndTime for people, Unix seconds for an NMS, the same instant
+    assert row["lwAlarmRaisedUnix"] == int(decode_date_and_time(row["lwAlarmRaised"]).timestamp())
+    assert abs(row["lwAlarmRaisedUnix"] - time.time()) < 30
     assert alarm_varbind(raised[0], "lwAlarmValue", index) == 210
     assert alarm_varbind(raised[0], "lwAlarmObjectId", index) == LOAD1
     set_load(root, 3.70)                      # 185 >= 180 (90 % of 200): still raised

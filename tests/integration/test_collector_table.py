@@ -1,5 +1,7 @@
 # lwCollectorTable (read with snmptable): every collector runs, succeeds and keeps running at
 # its cadence (the kernel_interval ones every 60 s by default, the others every interval).
+import time
+
 from lwharness import collector_table, wait_until
 from lwoids import COLLECTORS
 
@@ -16,6 +18,8 @@ def test_collectors_run_without_errors(leakwatchd):
         assert row["lwCollectorLastError"] == "", row
         assert row["lwCollectorTotalDurationUs"] >= row["lwCollectorLastDurationUs"], row
         assert row["lwCollectorTotalDurationUs"] > 0, row
+        # its last run as Unix seconds: since the daemon started, not in the future
+        assert leakwatchd.start_wall - 1 <= row["lwCollectorLastRunUnix"] <= time.time() + 1, row
 
     every_cycle = [i for i in rows if rows[i]["lwCollectorName"] not in SLOW]
 

@@ -107,7 +107,7 @@ def test_full_disk_and_read_only_reported_then_resumed(snmpd, lw_factory, tmpfs)
     assert "full" in row["lwCollectorLastError"].lower(), row
     assert str(db) in row["lwCollectorLastError"], row
     # everything else is still served
-    assert snmpget(lw.port, system_oid("lwMemTotalKB"))[0].type == "Counter64"
+    assert snmpget(lw.port, system_oid("lwMemTotalKB"))[0].type == "Gauge32"
     assert lw.alive()
     filler.unlink()
     wait_until(lambda: history_row(lw.port)["lwCollectorLastError"] == "", 60,
@@ -126,7 +126,7 @@ def test_full_disk_and_read_only_reported_then_resumed(snmpd, lw_factory, tmpfs)
                          what="the history collector failing on a read-only file system")
         assert "read-only" in row["lwCollectorLastError"].lower(), row
         assert str(db) in row["lwCollectorLastError"], row
-        assert snmpget(lw.port, system_oid("lwMemTotalKB"))[0].type == "Counter64"
+        assert snmpget(lw.port, system_oid("lwMemTotalKB"))[0].type == "Gauge32"
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(tmpfs)], check=True)
     wait_until(lambda: history_row(lw.port)["lwCollectorLastError"] == "", 60,

@@ -185,7 +185,7 @@ def test_fixture_formula_terms_and_vmstat_sums(tmp_path, snmpd, lw_factory):
         # a line the kernel did not print reads noSuchInstance (but counts 0 in the formula)
         want = {n: (KERNEL_MEMORY_TYPES[n], mi[f]) if f in mi else ("noSuchInstance", None)
                 for n, f in KERNEL_MEMORY if f is not None}
-        want["lwUnaccountedKB"] = ("Counter64", unaccounted)
+        want["lwUnaccountedKB"] = ("Gauge32", unaccounted)
         assert served == want, what
         assert unaccounted_kb(mi) == unaccounted, f"lwkmem.unaccounted_kb is wrong: {what}"
 
@@ -278,7 +278,7 @@ def tmpfs(tmp_path):
 
 def slab_cells(lw, index):
     cols = ["lwSlabNumObjs", "lwSlabActiveObjs", "lwSlabNumSlabs", "lwSlabPagesPerSlab",
-            "lwSlabObjSize", "lwSlabTotalBytes"]
+            "lwSlabObjSize", "lwSlabTotalKB"]
     vbs = lw.get(*[f"{SLAB_ENTRY}.{SLAB_COLUMNS[c]}.{index}" for c in cols], SNAPSHOT_TIME)
     assert all(vb.type in ("Gauge32", "Counter64") for vb in vbs[:-1]), vbs
     return dict(zip(cols, (vb.value for vb in vbs[:-1]))), vbs[-1].value
@@ -327,18 +327,18 @@ def test_tmpfs_inodes_grow_shmem_inode_cache(tmpfs, snmpd, lw_factory):
     if growth < FILES + 1 - start_cells["lwSlabNumObjs"]:
         problems.append(f"lwSlabNumObjs grew by {growth}: from {start_cells} to {cells}")
     perslab = proc[0]["objperslab"]
-    if cells["lwSlabTotalBytes"] != (cells["lwSlabNumSlabs"] * cells["lwSlabPagesPerSlab"]
-                                     * PAGE_SIZE):
-        problems.append(f"lwSlabTotalBytes not NumSlabs x PagesPerSlab x page: {cells}")
-    min_bytes = -(-(FILES + 1) // perslab) * cells["lwSlabPagesPerSlab"] * PAGE_SIZE
-    if cells["lwSlabTotalBytes"] < min_bytes:
-        problems.append(f"lwSlabTotalBytes {cells['lwSlabTotalBytes']} < {min_bytes}, the "
+    if cells["lwSlabTotalKB"] != (cells["lwSlabNumSlabs"] * cells["lwSlabPagesPerSlab"]
+                                  * PAGE_SIZE // 1024):
+        problems.append(f"lwSlabTotalKB not NumSlabs x PagesPerSlab x page / 1024: {cells}")
+    min_kb = -(-(FILES + 1) // perslab) * cells["lwSlabPagesPerSlab"] * PAGE_SIZE // 1024
+    if cells["lwSlabTotalKB"] < min_kb:
+        problems.append(f"lwSlabTotalKB {cells['lwSlabTotalKB']} < {min_kb}, the "
                         f"slabs {FILES} inodes need")
     print(f"{TMPFS_CACHE.decode()}: {FILES} files: objects {start_cells['lwSlabNumObjs']} -> "
-          f"{cells['lwSlabNumObjs']} ({growth / FILES:.3f} per file), bytes "
-          f"{start_cells['lwSlabTotalBytes']} -> {cells['lwSlabTotalBytes']} "
-          f"({(cells['lwSlabTotalBytes'] - start_cells['lwSlabTotalBytes']) / FILES:.0f} "
-          f"per file; objsize {cells['lwSlabObjSize']}, {perslab} per slab of "
+          f"{cells['lwSlabNumObjs']} ({growth / FILES:.3f} per file), KiB "
+          f"{start_cells['lwSlabTotalKB']} -> {cells['lwSlabTotalKB']} "
+          f"({(cells['lwSlabTotalKB'] - start_cells['lwSlabTotalKB']) * 1024 / FILES:.0f} "
+          f"bytes per file; objsize {cells['lwSlabObjSize']}, {perslab} per slab of "
           f"{cells['lwSlabPagesPerSlab']} pages)")
     assert not problems, "\n".join(problems)
 

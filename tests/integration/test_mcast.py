@@ -11,7 +11,7 @@ import pytest
 import lwmcast as mc
 import lwtcpwork as tw
 from lwoids import COLLECTORS, MCAST_SCALARS, collector_cell, system_oid
-from lwsnmp import mib_args, run_tool, snmpget
+from lwsnmp import decode_date_and_time, mib_args, run_tool, snmpget
 from lwutil import wait_until
 
 pytestmark = pytest.mark.skipif(bool(tw.netns_unavailable()),
@@ -118,6 +118,12 @@ def test_group_counts_exact_rates_within_5_percent(link, lw_on):
         assert cell["lwMcastGroupOctets"] == g["count"] * mc.frame_len(g["dst"], g["size"])
         assert cell["lwMcastGroupSources"] == 1 and cell["lwMcastGroupSourcesOverflow"] == 2
         assert cell["lwMcastGroupJoined"] == 2  # nobody on the receiver joined these
+        # for NMSs: the interface's name, the 64-bit twin of the rate, times as Unix seconds
+        assert cell["lwMcastGroupIfName"] == row["lwMcastIfName"], (cell, row)
+        assert cell["lwMcastGroupBps10X"] == cell["lwMcastGroupBps10"]
+        for when in ("FirstSeen", "LastSeen"):
+            assert cell[f"lwMcastGroup{when}Unix"] == int(decode_date_and_time(
+                cell[f"lwMcastGroup{when}"]).timestamp()), cell
     # Unicast and broadcast never show: every other row is a kernel's own control traffic.
     others = [a for (i, a) in got if i == ifindex and a not in names]
     assert all(mc.is_control_group(a) for a in others), others
@@ -126,6 +132,10 @@ def test_group_counts_exact_rates_within_5_percent(link, lw_on):
     assert row["lwMcastIfPackets"] == sum(c["lwMcastGroupPackets"] for c in mine.values())
     assert row["lwMcastIfOctets"] == sum(c["lwMcastGroupOctets"] for c in mine.values())
     assert row["lwMcastIfGroups"] == len(mine)
+    for w in ("1", "10", "60"):                # the 64-bit twins of one publication
+        assert row[f"lwMcastIfBps{w}X"] == row[f"lwMcastIfBps{w}"], row
+    assert row["lwMcastIfCounterStartUnix"] == int(
+        decode_date_and_time(row["lwMcastIfCounterStart"]).timestamp()), row
     multicast_rx = link.rx_packets() - rx_before - sum(n["count"] for n in noise)
     assert row["lwMcastIfPackets"] - if_before == multicast_rx
     assert (row["lwMcastIfDrops"], row["lwMcastIfIfDrops"], row["lwMcastIfMalformed"],

@@ -51,7 +51,7 @@ def test_collector_failed_and_recovered(tmp_path, trapd, snmpd_factory, lw_facto
     wait_until(lambda: meminfo_notifications(trapd, LW_COLLECTOR_RECOVERED), timeout=10,
                what="lwCollectorRecovered for meminfo")
     served = wait_until(lambda: (vbs := lw.get(*MEM_OIDS)) and all(
-        vb.type == "Counter64" for vb in vbs) and vbs, timeout=5, what="meminfo values back")
+        vb.type == "Gauge32" for vb in vbs) and vbs, timeout=5, what="meminfo values back")
     assert [vb.value for vb in served] == [expected[n] for n in MEMINFO_OBJECTS.values()]
 
     # a few good cycles later: still exactly one of each, error text cleared, count kept

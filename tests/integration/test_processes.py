@@ -17,8 +17,8 @@ ARGV0 = b"lw-argv \xff\\ \x01end"
 SLACK = 2 * PAGE_KB                    # an idle worker's memory moves by a few pages at most
 TYPES = {"lwProcName": "STRING", "lwProcCmdline": "STRING", "lwProcPpid": "Gauge32",
          "lwProcUid": "Gauge32", "lwProcState": "INTEGER", "lwProcStartTime": "Gauge32",
-         "lwProcThreads": "Gauge32", "lwProcRssKB": "Counter64", "lwProcVszKB": "Counter64",
-         "lwProcAnonKB": "Counter64", "lwProcSwapKB": "Counter64", "lwProcFds": "Gauge32",
+         "lwProcThreads": "Gauge32", "lwProcRssKB": "Gauge32", "lwProcVszKB": "Gauge32",
+         "lwProcAnonKB": "Gauge32", "lwProcSwapKB": "Gauge32", "lwProcFds": "Gauge32",
          "lwProcFdLimit": "Gauge32", "lwProcSockets": "Gauge32", "lwProcCpuTicks": "Counter64",
          "lwProcCpuPercent": "Gauge32"}
 

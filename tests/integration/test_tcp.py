@@ -59,12 +59,24 @@ def state_table(lw):
     for vb in snmpbulkwalk(lw.port, TCP_STATE_ENTRY):
         col, state = vb.oid[len(TCP_STATE_ENTRY) + 1:].split(".")
         cols.setdefault(int(state), {})[int(col)] = vb.value
+    # lwTcpStateName: the state's LwTcpConnState label, for NMSs that name rows with text
+    assert {s: c[5] for s, c in cols.items()} == \
+        {n: name.encode() for name, n in TCP_STATES.items()}
     return {s: (c[2], c[3], c[4]) for s, c in cols.items()}
 
 
 def addr_text(addr_type, raw):
     assert (addr_type, len(raw)) in ((1, 4), (2, 16)), (addr_type, raw)
     return str(ipaddress.ip_address(raw))
+
+
+def rfc5952(text):
+    """An address in RFC 5952's recommended form (section 5: a mapped IPv4 address ends in
+    dotted decimal, which Python before 3.13 does not print)."""
+    a = ipaddress.ip_address(text)
+    if a.version == 6 and a.ipv4_mapped is not None:
+        return f"::ffff:{a.ipv4_mapped}"
+    return str(a)
 
 
 def top_remote_table(lw):
@@ -76,7 +88,11 @@ def top_remote_table(lw):
     table = {}
     for (state, rank), c in sorted(rows.items()):
         assert rank == len(table.get(state, [])) + 1, f"ranks of state {state} not 1..n"
-        table.setdefault(state, []).append((addr_text(c[3], c[4]), c[5], c[6]))
+        text = addr_text(c[3], c[4])
+        # the readable columns: the state's name and the address as RFC 5952 text
+        assert (c[7], c[8]) == ([k for k, v in TCP_STATES.items() if v == state][0].encode(),
+                                rfc5952(text).encode()), (state, rank, c)
+        table.setdefault(state, []).append((text, c[5], c[6]))
     return table
 
 
@@ -86,7 +102,9 @@ def port_table(lw):
     for vb in snmpbulkwalk(lw.port, TCP_PORT_STATE_ENTRY):
         col, port = (int(x) for x in vb.oid[len(TCP_PORT_STATE_ENTRY) + 1:].split("."))
         row = table.setdefault(port, {})
-        if vb.value:
+        if col == 11:     # lwTcpPortStatePortText: the port in decimal
+            assert vb.value == str(port).encode(), (port, vb)
+        elif vb.value:
             row[TCP_PORT_COLUMNS[col]] = vb.value
     return table
 
@@ -300,7 +318,7 @@ def test_limits_and_percentages_in_the_host_namespace(leakwatchd):
     orphans = int(open("/proc/sys/net/ipv4/tcp_max_orphans").read())
     max_tw = int(open("/proc/sys/net/ipv4/tcp_max_tw_buckets").read())
     assert [(vb.type, vb.value) for vb in vbs[:5]] == [
-        ("Counter64", tcp_mem[0]), ("Counter64", tcp_mem[1]), ("Counter64", tcp_mem[2]),
+        ("Gauge32", tcp_mem[0]), ("Gauge32", tcp_mem[1]), ("Gauge32", tcp_mem[2]),
         ("Gauge32", orphans), ("Gauge32", max_tw)]
     orphan, tw_now, mem = (vb.value for vb in vbs[9:12])
     # one GET is one snapshot: the percentages are of the very values served beside them
@@ -329,7 +347,9 @@ def test_tcp_counters_equal_the_files(netns, lw_in_ns):
     want = steady(lambda: read_counters(netns), lw, "tcp-counters")
     vbs = snmpget(lw.port, *(f"{LW_TCP_COUNTERS}.{i}.0" for i in sorted(TCP_COUNTERS)))
     got = [(vb.type, vb.value) for vb in vbs]
-    assert got == [("Counter64", want[TCP_COUNTERS[i]]) for i in sorted(TCP_COUNTERS)]
+    # tcpCurrEstab is a level (Gauge32, as in RFC 4022); the others are counters
+    assert got == [("Gauge32" if TCP_COUNTERS[i] == ("Tcp", "CurrEstab") else "Counter64",
+                    want[TCP_COUNTERS[i]]) for i in sorted(TCP_COUNTERS)]
     assert want[("Tcp", "ActiveOpens")] == 4 and want[("Tcp", "PassiveOpens")] == 3
     assert want[("Tcp", "CurrEstab")] == 6
 

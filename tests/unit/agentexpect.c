@@ -1,6 +1,8 @@
 /* agentexpect.c: the instances and values LEAKWATCH-MIB's DESCRIPTIONs give for a fixture agent. */
 #include "agentexpect.h"
 
+#include <arpa/inet.h>
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,6 +65,12 @@ static void c64(const struct at *a, unsigned sub, uint64_t v)
 	put(a, sub, ASN_COUNTER64)->u = v;
 }
 
+/* A DateAndTime's Unix-time twin: Unsigned32 seconds, 0 for none. */
+static void unixtime(const struct at *a, unsigned sub, int64_t seconds)
+{
+	unsig(a, sub, seconds <= 0 ? 0 : seconds > UINT32_MAX ? UINT32_MAX : (uint32_t)seconds);
+}
+
 /* Integer32, saturating (the slopes: MIB "saturates at the Integer32 range"). */
 static void integer(const struct at *a, unsigned sub, int64_t v)
 {
@@ -111,6 +119,16 @@ static void date(const struct at *a, unsigned sub, struct timespec t)
 static void date_ns(const struct at *a, unsigned sub, uint64_t ns)
 {
 	date(a, sub, (struct timespec){ (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) });
+}
+
+/* An address as text: dotted decimal, or RFC 5952 for IPv6 (glibc's inet_ntop form). */
+static void addr_text(const struct at *a, unsigned sub, bool v6, const uint8_t *addr)
+{
+	char t[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(v6 ? AF_INET6 : AF_INET, addr, t, sizeof(t)) == NULL)
+		abort();
+	str(a, sub, t);
 }
 
 static void truth(const struct at *a, unsigned sub, bool v)
@@ -175,8 +193,11 @@ static void agent_group(const struct lw_agent *agent)
 	str(&a, 1, LW_VERSION);
 	date(&a, 2, agent->start_time);
 	unsig(&a, 3, agent->cfg->interval_s);
-	if (agent->current != NULL)
+	unixtime(&a, 6, agent->start_time.tv_sec);
+	if (agent->current != NULL) {
 		date(&a, 4, agent->current->completed);
+		unixtime(&a, 7, agent->current->completed.tv_sec);
+	}
 }
 
 static void collectors(const struct lw_snapshot *s)
@@ -197,6 +218,7 @@ static void collectors(const struct lw_snapshot *s)
 		counter32(&a, 8, c->errors);
 		str(&a, 9, c->last_error);
 		str(&a, 10, c->notice);
+		unixtime(&a, 11, c->last_run.tv_sec);
 	}
 }
 
@@ -219,11 +241,15 @@ static void system_group(const struct lw_snapshot *s)
 	if (c[LW_COL_CPUS].ok)
 		gauge(&a, 4, sys->cpus);
 	for (unsigned i = 0; c[LW_COL_MEMINFO].ok && i < sizeof(kb) / sizeof(kb[0]); i++)
-		if (lw_meminfo_has(&sys->meminfo, kb[i]))
-			c64(&a, 5 + i, sys->meminfo.kb[kb[i]]);
+		if (lw_meminfo_has(&sys->meminfo, kb[i])) {
+			/* a Gauge32 level (5..12) and its full-range twin (17..24) */
+			gauge(&a, 5 + i, sys->meminfo.kb[kb[i]]);
+			c64(&a, 17 + i, sys->meminfo.kb[kb[i]]);
+		}
 	if (c[LW_COL_FILENR].ok) {
-		c64(&a, 13, sys->filenr.allocated);
-		c64(&a, 14, sys->filenr.max);
+		gauge(&a, 13, sys->filenr.allocated);
+		gauge(&a, 14, sys->filenr.max);
+		c64(&a, 25, sys->filenr.max);
 	}
 	if (c[LW_COL_PROCESSES].ok)
 		gauge(&a, 15, sys->processes);
@@ -247,10 +273,10 @@ static void processes(const struct lw_snapshot *s)
 		/* seconds since the epoch, Unsigned32: saturates (not "none") */
 		unsig(&a, 7, p->start_time > UINT32_MAX ? UINT32_MAX : (uint32_t)p->start_time);
 		gauge(&a, 8, p->threads);
-		c64(&a, 9, p->rss_kb);
-		c64(&a, 10, p->vsz_kb);
-		c64(&a, 11, p->anon_kb);
-		c64(&a, 12, p->swap_kb);
+		gauge(&a, 9, p->rss_kb);
+		gauge(&a, 10, p->vsz_kb);
+		gauge(&a, 11, p->anon_kb);
+		gauge(&a, 12, p->swap_kb);
 		/* what could not be read has no instance */
 		if (!(p->unknown & LW_PROC_FDS_UNKNOWN))
 			gauge(&a, 13, p->fds);
@@ -280,9 +306,9 @@ static void processes(const struct lw_snapshot *s)
 
 		str(&a, 2, lw_proc_str(t, p->name));
 		gauge(&a, 3, p->count);
-		c64(&a, 4, p->rss_kb);
-		c64(&a, 5, p->max_rss_kb);
-		c64(&a, 6, p->vsz_kb);
+		gauge(&a, 4, p->rss_kb);
+		gauge(&a, 5, p->max_rss_kb);
+		gauge(&a, 6, p->vsz_kb);
 		if (!p->fds_unknown)
 			gauge(&a, 7, p->fds);
 		gauge(&a, 8, p->cpu_hundredths);
@@ -292,6 +318,8 @@ static void processes(const struct lw_snapshot *s)
 		integer(&a, 12, p->fd_slope_h);
 		forecast(&a, 13, p->time_to_exhaustion);
 	}
+	static const char *const metric[] = { "", "rss", "cpu", "fds", "rssGrowth" };
+
 	for (unsigned m = 1; m <= LW_TOP_COUNT; m++)
 		for (size_t r = 0; r < t->ntop[m]; r++) {
 			const struct lw_proc_top *e = &t->top[m][r];
@@ -299,7 +327,8 @@ static void processes(const struct lw_snapshot *s)
 
 			unsig(&a, 3, e->pid);
 			str(&a, 4, lw_proc_str(t, e->name));
-			c64(&a, 5, e->value);
+			gauge(&a, 5, e->value);
+			str(&a, 6, metric[m]);
 		}
 	gauge(&g, 5, t->count);
 	gauge(&g, 6, t->dropped);
@@ -315,12 +344,18 @@ static void tcp(const struct lw_agent *agent)
 	unsig(&g, 8, agent->cfg->tcp.max_ports);
 	if (!s->collectors[LW_COL_TCP].ok)
 		return;
+	/* LwTcpConnState's labels (the MIB), by value */
+	static const char *const name[] = { "", "closed", "listen", "synSent", "synReceived",
+					    "established", "finWait1", "finWait2", "closeWait",
+					    "lastAck", "closing", "timeWait" };
+
 	for (unsigned st = 1; st <= LW_TCP_STATE_MAX; st++) {
 		struct at a = row(4, 1, 1, st);
 
 		gauge(&a, 2, t->count[st][0] + t->count[st][1]);
 		gauge(&a, 3, t->count[st][0]);
 		gauge(&a, 4, t->count[st][1]);
+		str(&a, 5, name[st]);
 		for (size_t r = 0; r < t->ntop[st]; r++) {
 			const struct lw_topk_entry *e = &t->top[st][r];
 			struct at b = row(4, 2, 2, st, (unsigned)r + 1);
@@ -329,6 +364,8 @@ static void tcp(const struct lw_agent *agent)
 			bytes(&b, 4, e->addr.bytes, e->addr.family == LW_ADDR_IPV6 ? 16 : 4);
 			gauge(&b, 5, e->count);
 			gauge(&b, 6, e->error);
+			str(&b, 7, name[st]);
+			addr_text(&b, 8, e->addr.family == LW_ADDR_IPV6, e->addr.bytes);
 		}
 	}
 	for (size_t i = 0; i < t->nports; i++) {
@@ -339,6 +376,10 @@ static void tcp(const struct lw_agent *agent)
 		gauge(&a, 2, p->count[LW_TCP_LISTEN]);
 		for (unsigned col = 3; col <= 10; col++)
 			gauge(&a, col, p->count[col + 1]);
+		char port[8];
+
+		snprintf(port, sizeof(port), "%u", (unsigned)p->port);
+		str(&a, 11, port);
 	}
 	gauge(&g, 4, t->sockets);
 	unsig(&g, 5, t->top_n);
@@ -354,27 +395,24 @@ static void sockmem(const struct lw_snapshot *s)
 	for (unsigned f = 0; s->collectors[LW_COL_SOCKSTAT].ok && f < LW_SS_COUNT; f++) {
 		if (!lw_sockstat_has(&m->sockstat, (enum lw_sockstat_field)f))
 			continue;
-		/* pages and bytes are CounterBasedGauge64, the socket counts Gauge32 */
-		if (f == LW_SS_TCP_MEM || f == LW_SS_UDP_MEM || f == LW_SS_FRAG_MEMORY ||
-		    f == LW_SS_FRAG6_MEMORY)
-			c64(&ss, f + 1, m->sockstat.v[f]);
-		else
-			gauge(&ss, f + 1, m->sockstat.v[f]);
+		gauge(&ss, f + 1, m->sockstat.v[f]);  /* counts, pages and bytes: all levels */
 	}
 	for (unsigned f = 0; s->collectors[LW_COL_TCP_LIMITS].ok && f < LW_TL_COUNT; f++) {
 		if (!lw_tcp_limits_has(&m->limits, (enum lw_tcp_limit)f))
 			continue;
-		if (f <= LW_TL_MEM_MAX)
-			c64(&lim, f + 1, m->limits.v[f]);
-		else
-			gauge(&lim, f + 1, m->limits.v[f]);
+		gauge(&lim, f + 1, m->limits.v[f]);
 	}
 	for (unsigned f = 0; f < LW_PCT_COUNT; f++)
 		if (lw_sockmem_pct_known(&m->pct, (enum lw_sockmem_pct_field)f))
 			gauge(&lim, 6 + f, m->pct.v[f]);
 	for (unsigned f = 0; s->collectors[LW_COL_TCP_COUNTERS].ok && f < LW_NS_COUNT; f++)
-		if (lw_netstat_has(&m->counters, (enum lw_netstat_field)f))
-			c64(&cnt, f + 1, m->counters.v[f]);
+		if (lw_netstat_has(&m->counters, (enum lw_netstat_field)f)) {
+			/* tcpCurrEstab is a level (Gauge32 in RFC 4022); the rest count */
+			if (f == LW_NS_TCP_CURR_ESTAB)
+				gauge(&cnt, f + 1, m->counters.v[f]);
+			else
+				c64(&cnt, f + 1, m->counters.v[f]);
+		}
 }
 
 static void kernel_memory(const struct lw_snapshot *s)
@@ -393,14 +431,10 @@ static void kernel_memory(const struct lw_snapshot *s)
 	for (unsigned i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		if (!lw_meminfo_has(m, fields[i]))
 			continue;
-		/* huge pages are counts (Gauge32), the rest KiB (CounterBasedGauge64) */
-		if (fields[i] == LW_MI_HUGEPAGES_TOTAL || fields[i] == LW_MI_HUGEPAGES_FREE)
-			gauge(&a, i + 1, m->kb[fields[i]]);
-		else
-			c64(&a, i + 1, m->kb[fields[i]]);
+		gauge(&a, i + 1, m->kb[fields[i]]);  /* KiB, or huge page counts */
 	}
 	if (lw_meminfo_unaccounted_kb(m, &kb))
-		c64(&a, 13, kb);
+		gauge(&a, 13, kb);
 }
 
 /* Free KiB in blocks of order 4 and up: what lwZoneHighOrderFreeKB counts. */
@@ -442,8 +476,8 @@ static void kernel(const struct lw_agent *agent)
 		gauge(&a, 6, sl->active_slabs);
 		gauge(&a, 7, sl->num_slabs);
 		gauge(&a, 8, sl->pagesperslab);
-		c64(&a, 9, sl->num_slabs * sl->pagesperslab * k->page_size);
-		c64(&a, 10, sl->active_objs * sl->objsize);
+		gauge(&a, 9, sl->num_slabs * sl->pagesperslab * k->page_size / 1024);
+		gauge(&a, 10, sl->active_objs * sl->objsize / 1024);
 		leak(&a, 11, sl->leak_state);
 		integer(&a, 12, sl->slope_kb_h);
 		forecast(&a, 13, sl->time_to_exhaustion);
@@ -459,12 +493,12 @@ static void kernel(const struct lw_agent *agent)
 				gauge(&a, 4 + f, z->pages[f]);
 		if (b == NULL)
 			continue;
-		c64(&a, 11, high_order_kb(b, k->page_size));
+		gauge(&a, 11, high_order_kb(b, k->page_size));
 		for (uint32_t o = 0; o < b->orders; o++) {
 			struct at r = row(5, 4, 3, z->node, z->position + 1, o);
 
 			gauge(&r, 4, b->free[o]);
-			c64(&r, 5, (b->free[o] << o) * (k->page_size / 1024));
+			gauge(&r, 5, (b->free[o] << o) * (k->page_size / 1024));
 		}
 	}
 	if (s->collectors[LW_COL_SLABINFO].ok) {
@@ -509,9 +543,12 @@ static void captures(const struct lw_agent *agent)
 		gauge(&a, 5, t->rate1.packets * 1000000000u / t->rate1.span_ns);
 		gauge(&a, 6, t->rate10.packets * 1000000000u / t->rate10.span_ns);
 		gauge(&a, 7, t->rate60.packets * 1000000000u / t->rate60.span_ns);
-		c64(&a, 8, t->rate1.octets * 8 * 1000000000u / t->rate1.span_ns);
-		c64(&a, 9, t->rate10.octets * 8 * 1000000000u / t->rate10.span_ns);
-		c64(&a, 10, t->rate60.octets * 8 * 1000000000u / t->rate60.span_ns);
+		gauge(&a, 8, t->rate1.octets * 8 * 1000000000u / t->rate1.span_ns);
+		gauge(&a, 9, t->rate10.octets * 8 * 1000000000u / t->rate10.span_ns);
+		gauge(&a, 10, t->rate60.octets * 8 * 1000000000u / t->rate60.span_ns);
+		c64(&a, 20, t->rate1.octets * 8 * 1000000000u / t->rate1.span_ns);
+		c64(&a, 21, t->rate10.octets * 8 * 1000000000u / t->rate10.span_ns);
+		c64(&a, 22, t->rate60.octets * 8 * 1000000000u / t->rate60.span_ns);
 		gauge(&a, 11, t->groups);
 		c64(&a, 12, c->pcap_drops);
 		c64(&a, 13, c->if_drops);
@@ -520,6 +557,7 @@ static void captures(const struct lw_agent *agent)
 		c64(&a, 16, t->overflow_packets);
 		c64(&a, 17, c->malformed);
 		date(&a, 18, c->counter_start);
+		unixtime(&a, 19, c->counter_start.tv_sec);
 		for (size_t j = 0; j < t->n; j++) {
 			const struct lw_mcast_group_row *r = &t->rows[j];
 			struct at b = addr_row(6, 2, c->ifindex, r->family, r->group);
@@ -527,11 +565,16 @@ static void captures(const struct lw_agent *agent)
 			c64(&b, 4, r->packets);
 			c64(&b, 5, r->octets);
 			gauge(&b, 6, r->rate10.packets * 1000000000u / r->rate10.span_ns);
-			c64(&b, 7, r->rate10.octets * 8 * 1000000000u / r->rate10.span_ns);
+			gauge(&b, 7, r->rate10.octets * 8 * 1000000000u / r->rate10.span_ns);
+			c64(&b, 16, r->rate10.octets * 8 * 1000000000u / r->rate10.span_ns);
 			gauge(&b, 8, r->sources);
 			truth(&b, 9, r->sources_capped);
 			date_ns(&b, 10, r->first_seen_ns);
 			date_ns(&b, 11, r->last_seen_ns);
+			unixtime(&b, 13, (int64_t)(r->first_seen_ns / 1000000000u));
+			unixtime(&b, 14, (int64_t)(r->last_seen_ns / 1000000000u));
+			addr_text(&b, 15, r->family == 2, r->group);
+			str(&b, 17, c->ifname);
 			/* unknown, not false, while the memberships cannot be read */
 			if (s != NULL && s->collectors[LW_COL_MCAST_MEMBERS].ok)
 				truth(&b, 12, joined(s, c->ifindex, r->family, r->group));
@@ -553,6 +596,7 @@ static void multicast(const struct lw_agent *agent)
 
 		str(&a, 4, r->ifname);
 		gauge(&a, 5, r->users);
+		addr_text(&a, 6, r->family == 2, r->group);
 	}
 	gauge(&g, 4, m->ninterfaces);
 	unsig(&g, 5, m->max_groups);
@@ -594,10 +638,11 @@ static void alarms(const struct lw_agent *agent)
 		objid(&a, 4, o, n);
 		integer(&a, 5, al->severity);
 		date(&a, 6, (struct timespec){ (time_t)al->raised, 0 });
-		c64(&a, 7, al->value);
-		c64(&a, 8, al->threshold);
+		gauge(&a, 7, al->value);
+		gauge(&a, 8, al->threshold);
 		integer(&a, 9, al->slope);
 		forecast(&a, 10, al->time_to_exhaustion);
+		unixtime(&a, 11, (int64_t)al->raised);
 	}
 	for (unsigned id = 0; id < LW_TREND_COUNT; id++) {
 		const struct lw_trend *t = &s->trends[id];
@@ -607,7 +652,7 @@ static void alarms(const struct lw_agent *agent)
 			continue;
 		str(&a, 2, lw_trend_name((enum lw_trend_id)id));
 		leak(&a, 3, t->state);
-		c64(&a, 4, t->value);
+		gauge(&a, 4, t->value);
 		integer(&a, 5, t->slope);
 		forecast(&a, 6, t->time_to_limit);
 	}

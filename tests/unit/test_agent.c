@@ -250,12 +250,23 @@ static void get_spot_values(void **state)
 	assert_int_equal(vb.val_len, strlen(LW_FIX_HOSTILE_NAME));
 	assert_memory_equal(vb.val.string, LW_FIX_HOSTILE_NAME, vb.val_len);
 	snmp_free_var_internals(&vb);
-	/* lwProcVszKB.42: 0x123456789 in a Counter64 */
+	/* lwProcVszKB.42: 0x123456789 KiB in a Gauge32 stays at its maximum */
 	len = lw_t_oid(n, 5, 3u, 1u, 1u, 10u, (unsigned)LW_FIX_HOSTILE_PID);
 	assert_int_equal(get(f, &vb, n, len), 0);
+	assert_int_equal(vb.type, ASN_GAUGE);
+	assert_int_equal(*vb.val.integer, 4294967295u);
+	snmp_free_var_internals(&vb);
+	/* lwMemTotalKB.0 (16 TiB) saturates; its twin lwMemTotalKBX.0 carries 2^34 KiB */
+	len = lw_t_oid(n, 3, 2u, 5u, 0u);
+	assert_int_equal(get(f, &vb, n, len), 0);
+	assert_int_equal(vb.type, ASN_GAUGE);
+	assert_int_equal(*vb.val.integer, 4294967295u);
+	snmp_free_var_internals(&vb);
+	len = lw_t_oid(n, 3, 2u, 17u, 0u);
+	assert_int_equal(get(f, &vb, n, len), 0);
 	assert_int_equal(vb.type, ASN_COUNTER64);
-	assert_int_equal(vb.val.counter64->high, 1);
-	assert_int_equal(vb.val.counter64->low, 0x23456789);
+	assert_int_equal(vb.val.counter64->high, 4);
+	assert_int_equal(vb.val.counter64->low, 0);
 	snmp_free_var_internals(&vb);
 	/* lwProcRssSlope.42: 5e9 KiB/h saturates at 2147483647 */
 	len = lw_t_oid(n, 5, 3u, 1u, 1u, 19u, (unsigned)LW_FIX_HOSTILE_PID);
@@ -336,6 +347,7 @@ static void get_missing(void **state)
 	/* a failed collector's objects: lwFilesAllocated, lwFilesMax */
 	INSTANCE(3, 2u, 13u, 0u);
 	INSTANCE(3, 2u, 14u, 0u);
+	INSTANCE(3, 2u, 25u, 0u);                  /* lwFilesMaxX: the same collector */
 	/* fields the kernel did not print */
 	INSTANCE(4, 5u, 1u, 7u, 0u);                               /* lwPercpuKB */
 	INSTANCE(4, 5u, 8u, (unsigned)LW_FIX_ABSENT_VMSTAT + 1, 0u); /* lwVmOomKill */
@@ -358,7 +370,7 @@ static void get_missing(void **state)
 	/* not an object: a sub-identifier no object has, a table, an entry, an index column */
 	OBJECT(3, 1u, 9u, 0u);
 	OBJECT(2, 99u, 0u);
-	OBJECT(3, 2u, 17u, 0u);
+	OBJECT(3, 2u, 26u, 0u);
 	OBJECT(3, 2u, 0u, 0u);
 	OBJECT(5, 3u, 1u, 1u, 23u, 1u);
 	OBJECT(5, 3u, 1u, 1u, 1u, 1u);             /* lwProcPid is not-accessible */
@@ -882,9 +894,9 @@ static void empty_agent_get(void **state)
 	lw_expect_free(&all);
 	lw_fixture_agent_free(full);
 	assert_int_equal(bad, 0);
-	/* 4 lwAgent, lwTcpPortMaxRows, lwKernelInterval, 5 lwMulticast, 12 thresholds, less
-	 * lwAgentSnapshotTime */
-	assert_int_equal(f->expect.n, 3 + 1 + 1 + 5 + LW_TH_COUNT);
+	/* 6 lwAgent less lwAgentSnapshotTime and its Unix twin, lwTcpPortMaxRows,
+	 * lwKernelInterval, 5 lwMulticast, the thresholds */
+	assert_int_equal(f->expect.n, 4 + 1 + 1 + 5 + LW_TH_COUNT);
 }
 
 /* A snapshot that replaces another: the tables follow it (rows gone, rows new). */
