@@ -18,7 +18,6 @@ import re
 import sys
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
@@ -74,7 +73,8 @@ while True:
 
 PROMQL_FUNCS = {  # functions and keywords an expression may use: never metric names
     "abs", "absent", "avg", "avg_over_time", "bottomk", "ceil", "changes", "clamp_max",
-    "clamp_min", "count", "count_over_time", "delta", "deriv", "floor", "group", "histogram_quantile",
+    "clamp_min", "count", "count_over_time", "delta", "deriv", "floor", "group",
+    "histogram_quantile",
     "idelta", "increase", "irate", "label_join", "label_replace", "last_over_time", "max",
     "max_over_time", "min", "min_over_time", "predict_linear", "quantile", "rate", "resets",
     "round", "scalar", "sort", "sort_desc", "stddev", "sum", "sum_over_time", "time",
@@ -109,7 +109,8 @@ def parse_exposition(text):
         while pos < len(body):
             lm = label_re.match(body, pos)
             assert lm, f"unparsable labels in {line!r}"
-            labels[lm.group(1)] = re.sub(r"\\(.)", lambda x: {"n": "\n"}.get(x.group(1), x.group(1)),
+            labels[lm.group(1)] = re.sub(r"\\(.)",
+                                         lambda x: {"n": "\n"}.get(x.group(1), x.group(1)),
                                          lm.group(2))
             pos = lm.end()
         fam = families.setdefault(name if name in families else cur or name,
@@ -152,7 +153,8 @@ def module_metrics():
         typ = re.search(r"^    type: (\w+)$", block, re.M).group(1)
         labels = set(re.findall(r"labelname: (\w+)", block))
         dropped = set(re.findall(r"- labels: \[\]\n\s+labelname: (\w+)", block))
-        if typ in ("DisplayString", "EnumAsStateSet", "EnumAsInfo") and "regex_extracts" not in block:
+        if typ in ("DisplayString", "EnumAsStateSet", "EnumAsInfo") and \
+                "regex_extracts" not in block:
             labels.add(name)
         out[name + ("_info" if typ == "EnumAsInfo" else "")] = (oid, labels - dropped,
                                                                 "indexes:" not in block)
@@ -375,8 +377,10 @@ def test_exporter_prometheus_dashboard_and_leak_alert(nms):
     assert got == counted == set(served.values())
 
     # multicast: the interface and the group are labels
-    assert one(fams, "lwMcastIfCaptureState", lwMcastIfName="lo", lwMcastIfCaptureState="running") == 1
-    assert samples(fams, "lwMcastGroupPackets", lwMcastGroupAddrText=MCAST_GROUP, lwMcastGroupIfName="lo")
+    assert one(fams, "lwMcastIfCaptureState", lwMcastIfName="lo",
+               lwMcastIfCaptureState="running") == 1
+    assert samples(fams, "lwMcastGroupPackets", lwMcastGroupAddrText=MCAST_GROUP,
+                   lwMcastGroupIfName="lo")
     assert samples(fams, "lwMcastMemberUsers", lwMcastMemberAddrText="224.0.0.1",
                    lwMcastMemberIfName="lo")
 
@@ -410,7 +414,8 @@ def test_exporter_prometheus_dashboard_and_leak_alert(nms):
     def value(q):
         res = prom.query(q)
         return float(res[0]["value"][1]) if len(res) == 1 else None
-    nms.wait_until(lambda: value("lwMemTotalKBX") is not None, 30, what="lwMemTotalKBX in Prometheus")
+    nms.wait_until(lambda: value("lwMemTotalKBX") is not None, 30,
+                   what="lwMemTotalKBX in Prometheus")
     assert value("lwMemTotalKBX") == float(agent.get(OID["lwMemTotalKBX"]))
     assert value("lwCpuCount") == float(agent.get(OID["lwCpuCount"]))
     assert value(f'lwProcGroupCount{{lwProcGroupName="{name}"}}') == 1
@@ -447,7 +452,7 @@ def test_exporter_prometheus_dashboard_and_leak_alert(nms):
         assert metrics, f"{title}: no metric in {expr!r}"
         for m in metrics - NOT_EXPORTER:
             if m not in labels_of:
-                assert m in module, f"{title}: {m} is neither in the exporter's output nor in the module"
+                assert m in module, f"{title}: {m} is neither exported nor in the module"
                 assert agent_serves_nothing(m), f"{title}: {m} served by the agent, not exported"
                 absent[m] = title
                 labels_of[m] = module[m][1]
@@ -458,10 +463,10 @@ def test_exporter_prometheus_dashboard_and_leak_alert(nms):
         for lab in grouping | set(re.findall(r"\{\{\s*(\w+)\s*\}\}", legend)):
             assert lab in known, f"{title}: label {lab} of {expr!r} is on none of {metrics}"
         if not prom.query(grafana_to_promql(expr)):
-            empty.append(f"{title}: {expr}")
+            empty.append((title, expr))
     print(f"dashboard: {len(targets)} expressions, {len(empty)} without data here:\n  "
-          + "\n  ".join(empty) + f"\nmetrics the agent in this namespace does not serve: "
-          f"{sorted(absent)}")
+          + "\n  ".join(f"{t}: {e}" for t, e in empty)
+          + f"\nmetrics the agent in this namespace does not serve: {sorted(absent)}")
     assert len(empty) <= len(targets) // 3, f"too many dashboard expressions without data: {empty}"
 
     # --- a leaking process becomes firing alerts ----------------------------------------
@@ -472,7 +477,8 @@ def test_exporter_prometheus_dashboard_and_leak_alert(nms):
         got = {}
         for a in firing():
             lb = a["labels"]
-            if lb["alertname"] == "LeakwatchProcessGroupMemoryLeak" and lb["lwProcGroupName"] == name:
+            if lb["alertname"] == "LeakwatchProcessGroupMemoryLeak" and \
+                    lb["lwProcGroupName"] == name:
                 got["group"] = a
             if lb["alertname"] == "LeakwatchProcessLeak" and \
                     lb.get("lwAlarmObject") == f"{name} (pid {leaker.pid})":
@@ -485,5 +491,12 @@ def test_exporter_prometheus_dashboard_and_leak_alert(nms):
     assert f"Processes named {name} leak memory" in alerts["group"]["annotations"]["summary"]
     # what Prometheus alerts on is what leakwatchd serves
     assert agent.get(f"{OID['lwProcGroupLeakState']}.{index}") in ("4", "leaking(4)")
-    assert value(f'lwProcGroupLeakState{{lwProcGroupName="{name}",lwProcGroupLeakState="leaking"}}') == 1
+    assert value(f'lwProcGroupLeakState{{lwProcGroupName="{name}",'
+                 'lwProcGroupLeakState="leaking"}') == 1
     print(f"leak alerts firing {time.monotonic() - t0:.0f} s after the helper started")
+    # the dashboard's leak panels, empty before, now show the helper's group
+    for title, expr in empty:
+        if "lwProcGroupLeakState" in expr or "lwProcGroupRssSlope" in expr or \
+                "lwProcGroupTimeToExhaustion" in expr:
+            got = prom.query(grafana_to_promql(expr))
+            assert name in [r["metric"].get("lwProcGroupName") for r in got], (title, expr, got)
