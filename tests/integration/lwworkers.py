@@ -180,6 +180,21 @@ def set_name(raw):
     _prctl(PR_SET_NAME, ctypes.c_char_p(bytes(raw)))
 
 
+def set_proctitle(title):
+    """What PostgreSQL's ps_status.c does on Linux (setproctitle by clobbering argv): the title
+    written over the argument area, the rest of the area NUL-padded, so /proc/PID/cmdline reads
+    "postgres: checkpointer \\0\\0...". The area is arg_start..arg_end of /proc/self/stat
+    (fields 48 and 49, proc(5)); writing it through /proc/self/mem needs no C."""
+    with open("/proc/self/stat", "rb") as f:
+        fields = f.read().rsplit(b")", 1)[1].split()
+    start, end = int(fields[45]), int(fields[46])   # fields 48, 49 counted from pid = 1
+    if len(title) >= end - start:
+        raise ValueError(f"title of {len(title)} bytes does not fit {end - start}")
+    with open("/proc/self/mem", "r+b", buffering=0) as mem:
+        mem.seek(start)
+        mem.write(title + b"\0" * (end - start - len(title)))
+
+
 def touch(mib):
     """An anonymous mapping of mib MiB with every page written."""
     if not mib:
@@ -423,6 +438,9 @@ def _serve(rep, ctl, state):
                 out = _pattern_stop(state)
             elif cmd == "name":
                 set_name(bytes.fromhex(req["name"]))
+                out = {"ok": True}
+            elif cmd == "proctitle":
+                set_proctitle(bytes.fromhex(req["title"]))
                 out = {"ok": True}
             else:
                 out = {"error": f"unknown command {cmd}"}

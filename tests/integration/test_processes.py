@@ -1,6 +1,7 @@
 # lwProcTable and lwProcFdTable (issue 3) against /proc and controlled worker processes.
 import os
 import signal
+import subprocess
 
 from lwharness import wait_until
 from lwprocs import (FD_COLUMNS, PAGE_KB, PROC_COLUMNS, PROC_ENTRY, PROC_ROWS, all_pids,
@@ -98,6 +99,22 @@ def test_cmdline_is_cut_at_an_escape_boundary(leakwatchd, workers):  # noqa: F81
     row, _, after = fresh_row(leakwatchd.port, w.pid)
     assert row["lwProcCmdline"] == b"\\xff" * 63, row["lwProcCmdline"]
     assert cmdline_matches(row["lwProcCmdline"], after["cmdline_raw"])
+
+
+def test_setproctitle_padding_shows_as_ps_shows_it(leakwatchd, workers):  # noqa: F811
+    """A process that rewrote its argv area the way PostgreSQL does (the title, then NULs to
+    the end of the area): lwProcCmdline is what `ps -o args` prints, trailing NULs dropped and
+    the title's own trailing space kept."""
+    w = workers(name=b"lw-proctitle", argv0=b"lw-proctitle-" + b"x" * 150)
+    w.call("proctitle", title=b"postgres: checkpointer ".hex())
+    with open(f"/proc/{w.pid}/cmdline", "rb") as f:
+        raw = f.read()
+    assert raw.startswith(b"postgres: checkpointer \0\0") and raw.rstrip(b"\0") == \
+        b"postgres: checkpointer ", raw[:64]
+    row, _, _ = fresh_row(leakwatchd.port, w.pid)
+    ps = subprocess.run(["ps", "-o", "args=", "-p", str(w.pid)], capture_output=True,
+                        check=True).stdout.rstrip(b"\n")
+    assert row["lwProcCmdline"] == ps == b"postgres: checkpointer ", (row["lwProcCmdline"], ps)
 
 
 def test_names_escaped_and_cut_by_the_kernel(leakwatchd, workers):  # noqa: F811

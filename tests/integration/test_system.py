@@ -9,7 +9,8 @@ SNAPSHOT_TIME = AGENT_SCALARS["lwAgentSnapshotTime"]
 MiB = 1024
 
 # Values that never change while the host runs: the served value must be equal.
-EXACT = {"lwMemTotalKB", "lwSwapTotalKB", "lwCpuCount", "lwFilesMax"}
+EXACT = {"lwMemTotalKB", "lwSwapTotalKB", "lwCpuCount", "lwFilesMax",
+         "lwMemTotalKBX", "lwSwapTotalKBX", "lwFilesMaxX"}
 # Values that move: the served value must lie within [min, max] of our readings of /proc taken
 # from before until after the snapshot was made, widened by this much for what can change
 # between two of our readings (other processes on the host start, exit, allocate, open files;
@@ -21,6 +22,10 @@ TOLERANCE = {
     "lwCachedKB": 64 * MiB, "lwSwapFreeKB": 64 * MiB, "lwCommittedKB": 64 * MiB,
     "lwFilesAllocated": 512, "lwProcessCount": 10, "lwThreadCount": 20,
 }
+# the ...X twins move as their Gauge32 level does
+TOLERANCE.update({n + "X": TOLERANCE[n] for n in ("lwMemFreeKB", "lwMemAvailableKB",
+                                                  "lwBuffersKB", "lwCachedKB", "lwSwapFreeKB",
+                                                  "lwCommittedKB")})
 
 
 def get_fresh_system(lw):

@@ -23,16 +23,18 @@ from lwutil import leakwatchd_path, shared_mibs_dir, wait_until  # noqa: E402
 
 LW = "1.3.6.1.4.1.8072.9999.9999.4111"
 LW_SAMPLE_INTERVAL = f"{LW}.1.1.3.0"
+LW_MEM_TOTAL = f"{LW}.1.2.5.0"          # lwMemTotalKB: served once the first snapshot is
 AGENT_PORT = 16161
 # The detector settings that let a test see a leak in about two minutes at interval 1: a 10 s
 # window, a warm-up of one window, slopes above 1 MiB/h (see docs/leakwatchd.conf.5).
 FAST_LEAK_SETTINGS = ("leak_window 10", "leak_warmup 10", "leak_min_slope 1024",
                       "fd_leak_min_slope 30")
 
-# A process named lwleaker whose RSS grows by KIB every second, touched so it is resident.
+# A process named NAME (argv 2) whose RSS grows by KIB (argv 1) every second, touched so it is
+# resident.
 _LEAKER = r"""
 import ctypes, sys, time
-ctypes.CDLL(None).prctl(15, b"lwleaker", 0, 0, 0)
+ctypes.CDLL(None).prctl(15, sys.argv[2].encode(), 0, 0, 0)
 kib, hold = int(sys.argv[1]), []
 print("ready", flush=True)
 while True:
@@ -151,9 +153,11 @@ class NmsEnv:
     def wait_until(pred, timeout, what="condition", interval=0.5):
         return wait_until(pred, timeout, interval=interval, what=what)
 
-    def leak_helper(self, kib_per_s=1024):
-        """A real process `lwleaker` whose RSS grows by kib_per_s KiB every second."""
-        p = self.spawn("lwleaker", [sys.executable, "-c", _LEAKER, str(kib_per_s)])
+    def leak_helper(self, kib_per_s=1024, name="lwleaker"):
+        """A real process called name (at most 15 bytes) whose RSS grows by kib_per_s KiB every
+        second. leakwatchd sees every process of the host, and modules run side by side
+        (run-nms.sh): a test that judges a process group gives its helper a name of its own."""
+        p = self.spawn(name, [sys.executable, "-c", _LEAKER, str(kib_per_s), name])
         self.wait_until(lambda: "ready" in p.output(), 20, what="the leaking helper to start")
         return p
 
@@ -194,7 +198,8 @@ class NmsEnv:
                 raise NmsError("leakwatchd exited: "
                                + (a / "leakwatchd.log").read_text(errors="replace"))
             try:
-                return self.agent.get(LW_SAMPLE_INTERVAL)
+                # the agent's own scalars answer at once; a snapshot's value only after a cycle
+                return self.agent.get(LW_SAMPLE_INTERVAL) and self.agent.get(LW_MEM_TOTAL)
             except NmsError:
                 return None
         self.wait_until(served, 30, what="leakwatchd's first snapshot through snmpd")
