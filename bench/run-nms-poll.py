@@ -80,11 +80,9 @@ HR_SWRUN_PERF_CPU = "1.3.6.1.2.1.25.5.1.1.1"
 HR_SWRUN_PERF_MEM = "1.3.6.1.2.1.25.5.1.1.2"
 NS_CACHE_TIMEOUT = "1.3.6.1.4.1.8072.1.5.3.1.2"   # NET-SNMP-AGENT-MIB nsCacheTimeout, by table OID
 
-WORKTREES = {  # where each integration is read from; --nms-dir NAME=DIR overrides
-    "zabbix": "/work/wt-nms-zabbix", "prometheus": "/work/wt-nms-prom",
-    "nagios": "/work/wt-nms-nagios", "cacti": "/work/wt-nms-cacti", "collectd": "/work/wt-nms-cacti",
-}
 ORDER = ["zabbix", "prometheus", "nagios", "cacti", "collectd"]
+# where each integration is read from: this checkout's nms/; --nms-dir NAME=DIR overrides
+SOURCES = {name: str(REPO) for name in ORDER}
 
 
 # --- SNMP with the net-snmp tools ----------------------------------------------------------
@@ -486,7 +484,7 @@ def main():
                     help="minutes of collectd's plan replayed (5: a tool run per table row)")
     ap.add_argument("--only", default=",".join(ORDER), help="integrations, comma-separated")
     ap.add_argument("--nms-dir", action="append", default=[], metavar="NAME=DIR",
-                    help="read integration NAME from the checkout DIR (default: its worktree)")
+                    help="read integration NAME from the checkout DIR (default: this one)")
     ap.add_argument("--check-leakwatch", help="check_leakwatch binary (default: compiled from "
                     "the nagios checkout's sources)")
     ap.add_argument("--peer-rounds", type=int, default=3, help="cold hrSWRun rounds (3)")
@@ -494,7 +492,7 @@ def main():
                     help="max-repetitions of the peer's walks (25, snmp_exporter's default)")
     args = ap.parse_args()
     only = [n for n in args.only.split(",") if n]
-    dirs = dict(WORKTREES)
+    dirs = dict(SOURCES)
     for spec in args.nms_dir:
         name, _, d = spec.partition("=")
         dirs[name] = d
