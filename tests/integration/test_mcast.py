@@ -181,7 +181,8 @@ def test_joined_groups_in_member_table_and_joined_column(link, lw_on):
             return None
         return rows if {k: v["lwMcastMemberUsers"] for k, v in rows.items()} == proc else None
     rows = wait_until(members_match_proc, 30, what="lwMcastMemberTable to equal /proc/net/igmp*")
-    assert rows[want_v4] == {"lwMcastMemberIfName": mc.RCV_IF.encode(), "lwMcastMemberUsers": 1}
+    assert rows[want_v4] == {"lwMcastMemberIfName": mc.RCV_IF.encode(), "lwMcastMemberUsers": 1,
+                             "lwMcastMemberAddrText": b"239.9.9.9"}
     assert rows[want_v6]["lwMcastMemberUsers"] == 1
     # Joined and not-joined traffic side by side: only the second is unwanted.
     link.send([mc.stream("239.9.9.9", 200, 20), mc.stream("239.9.9.10", 200, 20),
