@@ -10,9 +10,9 @@ deployed), this script derives each integration's poll plan from the files it sh
               that pass them. Zabbix 6.0 with bulk on: the items due together go out in GETs of
               up to 128 varbinds, discovery walks are GETBULKs of max-repetitions 128.
   prometheus  nms/prometheus/snmp.yml (generated with the worktree's generate.sh when it is not
-              in the tree): the module's `get` list in GETs of max_repetitions varbinds and one
-              GETBULK walk (max_repetitions) per `walk` subtree, every scrape_interval of
-              prometheus.yml.
+              in the tree): for each job of prometheus.yml, its module's `get` list in GETs of
+              max_repetitions varbinds and one GETBULK walk (max_repetitions) per `walk`
+              subtree, every scrape_interval of that job (whole minutes).
   nagios      nms/nagios/leakwatch.cfg: each service's check_command (its mode) every
               check_interval minutes (the template's when the service sets none), run with the
               real check_leakwatch binary.
@@ -227,20 +227,45 @@ def zabbix_plan(tools, top, minutes):
 
 
 # --- Prometheus ---------------------------------------------------------------------------
-def yaml_module(text):
-    """The leakwatch module's get, walk and max_repetitions from snmp.yml (plain YAML lists)."""
-    get, walk, section, maxrep = [], [], None, 25
+def yaml_modules(text):
+    """{module: (get, walk, max_repetitions)} of snmp.yml (plain YAML lists, modules at the
+    top level, their keys indented by two)."""
+    mods, name, section = {}, None, None
     for line in text.splitlines():
+        m = re.match(r"^(\w+):\s*$", line)
+        if m:
+            name, section = m.group(1), None
+            mods[name] = ([], [], 25)
+            continue
+        if name is None:
+            continue
         m = re.match(r"^  (\w+):\s*(\S*)", line)
         if m:
             section = m.group(1)
             if section == "max_repetitions":
-                maxrep = int(m.group(2))
+                get, walk, _ = mods[name]
+                mods[name] = (get, walk, int(m.group(2)))
             continue
         m = re.match(r"^  - ([0-9.]+)\s*$", line)
         if m and section in ("get", "walk"):
-            (get if section == "get" else walk).append(m.group(1))
-    return get, walk, maxrep
+            mods[name][0 if section == "get" else 1].append(m.group(1))
+    return mods
+
+
+def scrape_jobs(text):
+    """{module: scrape interval in s} of the jobs of prometheus.yml (the global interval when a
+    job sets none)."""
+    def seconds(v):
+        return int(v[:-1]) * {"s": 1, "m": 60, "h": 3600}[v[-1]]
+    glob = re.search(r"^global:.*?^  scrape_interval:\s*(\d+[smh])", text, re.M | re.S)
+    default = seconds(glob.group(1)) if glob else 60
+    jobs = {}
+    for body in re.split(r"^  - job_name:", text, flags=re.M)[1:]:
+        module = re.search(r"module:\s*\[(\w+)\]", body)
+        every = re.search(r"^    scrape_interval:\s*(\d+[smh])", body, re.M)
+        if module:
+            jobs[module.group(1)] = seconds(every.group(1)) if every else default
+    return jobs
 
 
 def prometheus_plan(tools, top, minutes, tmp):
@@ -255,19 +280,33 @@ def prometheus_plan(tools, top, minutes, tmp):
                        check=True, capture_output=True)
         how = (f"generated from {top / 'nms/prometheus/generator.yml'} by its generate.sh "
                f"(MIBs {env['LW_MIBDIRS']})")
-    get, walk, maxrep = yaml_module(path.read_text())
-    conf = (top / "nms/prometheus/prometheus.yml").read_text()
-    m = re.findall(r"scrape_interval:\s*(\d+)s", conf)
-    every = max(1, int(m[-1]) // 60) if m else 1
-    plan = Plan("prometheus", every, minutes, path)
-    plan.notes.append(f"snmp.yml: {how}; {len(get)} GETs, {len(walk)} walked subtrees, "
-                      f"max_repetitions {maxrep}; scrape_interval {m[-1] if m else '?'} s "
-                      "(prometheus.yml)")
-    for minute in range(0, minutes, every):
-        for part in chunks(get, maxrep):
-            plan.add(minute, "get", part)
-        for oid in walk:
-            plan.add(minute, "walk", oid, maxrep)
+    mods = yaml_modules(path.read_text())
+    jobs = scrape_jobs((top / "nms/prometheus/prometheus.yml").read_text())
+    if not jobs:
+        raise SystemExit("run-nms-poll: no scrape job with a module in prometheus.yml")
+    # the plan's interval (against the peer) is the most frequent job's
+    plan = Plan("prometheus", max(1, min(jobs.values()) // 60), minutes, path)
+    plan.notes.append(f"snmp.yml: {how}")
+    for module, secs in sorted(jobs.items(), key=lambda kv: kv[1]):
+        if module not in mods:
+            raise SystemExit(f"run-nms-poll: prometheus.yml scrapes module {module}, "
+                             f"not in {path}")
+        get, walk, maxrep = mods[module]
+        every = max(1, secs // 60)
+        if secs % 60:
+            raise SystemExit(f"run-nms-poll: scrape_interval {secs} s of module {module} "
+                             "is not whole minutes")
+        if minutes % every:
+            plan.notes.append(f"warning: {minutes} min is not a multiple of module {module}'s "
+                              f"{every} min interval")
+        plan.notes.append(f"module {module}: {len(get)} GETs, {len(walk)} walked subtrees, "
+                          f"max_repetitions {maxrep}; scrape_interval {secs} s (prometheus.yml)")
+        for minute in range(0, minutes, every):
+            for part in chunks(get, maxrep):
+                plan.add(minute, "get", part)
+            for oid in walk:
+                plan.add(minute, "walk", oid, maxrep)
+    plan.steps.sort(key=lambda s: s[0])
     return plan
 
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates snmp.yml (snmp_exporter 0.21 module "leakwatch") from generator.yml with prometheus-snmp-generator.
+# Regenerates snmp.yml (snmp_exporter 0.21 modules "leakwatch" and "leakwatch_slow") from generator.yml with prometheus-snmp-generator.
 #
 # usage: nms/prometheus/generate.sh [OUTPUT]      (default: snmp.yml next to this script)
 # MIBs: the project's mibs/ plus the IETF base MIBs LEAKWATCH-MIB imports, which Debian does not
@@ -28,7 +28,7 @@ if ! (cd "$work" && SNMP_PERSISTENT_DIR="$work/persist" SNMPCONFPATH="$work/snmp
     exit 1
 fi
 {
-    echo "# snmp_exporter 0.21 module \"leakwatch\": made from generator.yml by generate.sh; regenerate, do not edit."
+    echo "# snmp_exporter 0.21 modules \"leakwatch\" and \"leakwatch_slow\": made from generator.yml by generate.sh; regenerate, do not edit."
     cat "$work/snmp.yml"
 } >"$work/out.yml"
 if ! "$exporter" --dry-run --config.file="$work/out.yml" >"$work/dry-run.log" 2>&1; then
