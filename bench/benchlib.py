@@ -1,6 +1,7 @@
 # benchlib.py: what the bench drivers (run-*.py) share: binaries, checks, /proc readings, output.
 """Imported by the run-*.py drivers before the integration harness modules: importing it puts
 tests/integration on sys.path, so `from lwdaemons import ...` and the like work after it."""
+import importlib.util
 import os
 import signal
 import subprocess
@@ -11,6 +12,20 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def load_script(name, path):
+    """Import the Python file path as module name (a script with hyphens in its name, a
+    generator of nms/) without running its main."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_module(name, filename):
+    """A sibling benchmark script of bench/, imported (load_script)."""
+    return load_script(name, REPO / "bench" / filename)
 
 
 def binary(env, name):

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 # run-budget.py: the design budget's host (1k processes, 10k sockets) and the whole leakwatchd on it.
 import argparse
-import importlib.util
 import os
 import shlex
 import shutil
@@ -14,20 +13,11 @@ import time
 from pathlib import Path
 
 # benchlib first: it puts tests/integration, where the lw* modules are, on sys.path
-from benchlib import (CLK_TCK, REPO, binaries_missing, binary, cpu_ticks, emit, loadavg,
-                      sched_ns, status_kib, unwind_on_signals)
+from benchlib import (CLK_TCK, bench_module, binaries_missing, binary, cpu_ticks, emit,
+                      loadavg, sched_ns, status_kib, unwind_on_signals)
 
-
-def _bench_module(name, filename):
-    """Import one of the sibling benchmark scripts (hyphenated names) without running it."""
-    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / filename)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-getlat = _bench_module("run_get_latency", "run-get-latency.py")
-tcpbench = _bench_module("run_tcp_bench", "run-tcp-bench.py")
+getlat = bench_module("run_get_latency", "run-get-latency.py")
+tcpbench = bench_module("run_tcp_bench", "run-tcp-bench.py")
 
 from lwdaemons import Leakwatchd
 from lwoids import COLLECTOR_COLUMNS, COLLECTOR_ENTRY, LW, LW_OBJECTS, system_oid

@@ -39,7 +39,6 @@ GETBULK once an interval, with the snmpd cache of the table expired before each 
 at a 1-minute or longer interval). Its snmpd CPU per round is scaled to each integration's
 interval and compared with leakwatchd's."""
 import argparse
-import importlib.util
 import os
 import re
 import shlex
@@ -52,17 +51,10 @@ import time
 from pathlib import Path
 
 # benchlib first: it puts tests/integration, where the lw* modules are, on sys.path
-from benchlib import REPO, binaries_missing, binary, loadavg, unwind_on_signals
+from benchlib import (REPO, bench_module, binaries_missing, binary, load_script, loadavg,
+                      unwind_on_signals)
 
-
-def _bench_module(name, filename):
-    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / filename)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-budget = _bench_module("run_budget", "run-budget.py")
+budget = bench_module("run_budget", "run-budget.py")
 
 from lwdaemons import Leakwatchd, Snmpd  # noqa: E402
 from lwoids import LW_OBJECTS  # noqa: E402
@@ -152,13 +144,6 @@ def chunks(seq, n):
     return [seq[i:i + n] for i in range(0, len(seq), n)]
 
 
-def load_module(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def commit_of(directory):
     p = subprocess.run(["git", "-C", str(directory), "log", "-1", "--format=%h %cI"],
                        capture_output=True, text=True)
@@ -185,7 +170,7 @@ ZBX_MAX_VARS = 128   # ZBX_MAX_SNMP_ITEMS: the most varbinds Zabbix puts in one 
 
 def zabbix_plan(tools, top, minutes):
     path = top / "nms/zabbix/make-template.py"
-    mt = load_module("lw_make_template", path)
+    mt = load_script("lw_make_template", path)
     every = {m: mt.MINUTES[v] for m, v in mt.DEFAULTS.items() if v in mt.MINUTES}
     plan = Plan("zabbix", every["{$LW.POLL.FAST}"], minutes, path)
     items = [(s["oid"], every[s["delay"]]) for s in mt.S]     # (oid, every N minutes)
@@ -363,7 +348,7 @@ SPINE_MAX_OIDS = 10     # spine's max_oids default
 
 def cacti_plan(tools, top, minutes):
     path = top / "nms/cacti/mkcacti.py"
-    mk = load_module("lw_mkcacti", path)
+    mk = load_script("lw_mkcacti", path)
     plan = Plan("cacti", CACTI_POLL_MIN, minutes, path)
     oids = [s[2].lstrip(".") for s in mk.SCALARS]
     for q in mk.QUERIES:

@@ -32,29 +32,10 @@ while True:
 """
 
 
-# A process whose RSS grows by KIB every second, named NAME (argv 1, 2). nms.leak_helper names
-# every test's helper lwleaker, and leakwatchd sees the whole host's processes: another test's
-# lwleaker, started or stopped meanwhile, would join this group and break its trend. A name of
-# this test process's own keeps the group to the one helper.
-_LEAKER = r"""
-import ctypes, sys, time
-ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
-kib, hold = int(sys.argv[2]), []
-print("ready", flush=True)
-while True:
-    hold.append(bytearray(b"\x01" * (kib * 1024)))
-    time.sleep(1)
-"""
-
-
 def start_leaker(nms, kib_per_s=1024):
     """(process, name): a helper leaking kib_per_s KiB/s under a name no other test uses."""
-    name = f"lwnag{os.getpid()}"[:15]
-    p = nms.spawn(name, [sys.executable, "-c", _LEAKER, name, str(kib_per_s)])
-    nms.wait_until(lambda: "ready" in p.output() or not p.alive(), 20, what=f"{name} to start")
-    if not p.alive():
-        raise NmsError(f"{name} exited: " + p.output())
-    return p, name
+    name = f"lwnag{os.getpid()}"[:15]   # no other test's helper joins its process group
+    return nms.leak_helper(kib_per_s, name=name), name
 
 
 def plugin(nms):

@@ -153,11 +153,13 @@ class NmsEnv:
     def wait_until(pred, timeout, what="condition", interval=0.5):
         return wait_until(pred, timeout, interval=interval, what=what)
 
-    def leak_helper(self, kib_per_s=1024, name="lwleaker"):
-        """A real process called name (at most 15 bytes) whose RSS grows by kib_per_s KiB every
-        second. leakwatchd sees every process of the host, and modules run side by side
-        (run-nms.sh): a test that judges a process group gives its helper a name of its own."""
-        p = self.spawn(name, [sys.executable, "-c", _LEAKER, str(kib_per_s), name])
+    def leak_helper(self, kib_per_s=1024, name="lwleaker", cwd=None):
+        """A real process called name (at most 15 bytes, any bytes a process may take) whose RSS
+        grows by kib_per_s KiB every second, started in cwd. leakwatchd sees every process of
+        the host, and modules run side by side (run-nms.sh): a test that judges a process group
+        gives its helper a name of its own."""
+        p = self.spawn("leak-helper", [sys.executable, "-c", _LEAKER, str(kib_per_s), name],
+                       cwd=cwd)
         self.wait_until(lambda: "ready" in p.output(), 20, what="the leaking helper to start")
         return p
 

@@ -46,17 +46,6 @@ MCAST_GROUP, MCAST_PPS = "239.7.7.7", 50
 LEAK_KIB_S = 1024
 ALERT_TIMEOUT = 240          # the detector needs ~130 s at interval 1 (see FAST_LEAK_SETTINGS)
 
-# A process with its own name (so no other test's helper joins its process group) whose RSS
-# grows by argv[2] KiB every second, touched so that it is resident.
-LEAKER = r"""
-import ctypes, sys, time
-ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
-kib, hold = int(sys.argv[2]), []
-print("ready", flush=True)
-while True:
-    hold.append(bytearray(b"\x01" * (kib * 1024)))
-    time.sleep(1)
-"""
 # UDP to a multicast group through the namespace's loopback (IP_MULTICAST_IF 127.0.0.1; no
 # route needed), which the capture on lo counts as received.
 MCAST_SENDER = r"""
@@ -310,8 +299,7 @@ def test_exporter_prometheus_dashboard_and_leak_alert(nms):
     need("prometheus-snmp-exporter", "prometheus", "promtool", "curl")
     t0 = time.monotonic()
     name = f"lwpl{os.getpid() % 100000}"          # comm: at most 15 characters
-    leaker = nms.spawn("leaker", [sys.executable, "-c", LEAKER, name, str(LEAK_KIB_S)])
-    nms.wait_until(lambda: "ready" in leaker.output(), 20, what="the leaking helper")
+    leaker = nms.leak_helper(LEAK_KIB_S, name=name)   # its own name: a group of its own
     nms.run(["ip", "link", "set", "lo", "multicast", "on"])
     agent = nms.start_agent(interval=1, lw_conf_lines=(
         *FAST_LEAK_SETTINGS, *HUNDREDTHS_CONF, "mcast_interface lo",

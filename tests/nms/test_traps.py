@@ -28,16 +28,6 @@ STATE_NAME = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
 SNMPTT_SEVERITY = {1: "Minor", 2: "Minor", 3: "Major", 4: "Critical"}
 ZBX_HEADER = re.compile(r"^\d\d:\d\d:\d\d \d{4}/\d\d/\d\d ZBXTRAP (\S+)$")
 
-# A process with a chosen name whose RSS grows by 1 MiB a second, touched so it is resident.
-_NAMED_LEAKER = r"""
-import ctypes, sys, time
-ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
-hold = []
-print("ready", flush=True)
-while True:
-    hold.append(bytearray(b"\x01" * 1048576))
-    time.sleep(1)
-"""
 _BUSY = "import time\nend = time.time() + 120\nwhile time.time() < end: pass\n"
 
 
@@ -419,8 +409,7 @@ END
         nms.wait_until(lambda: "NET-SNMP version" in (tr / f"snmptrapd-{name}.log").read_text()
                        if (tr / f"snmptrapd-{name}.log").exists() else False, 20, what=f"snmptrapd {name}")
     # the hostile leaker first, so leakwatchd sees it from its first cycle
-    leaker = nms.spawn("hostile-leaker", [sys.executable, "-c", _NAMED_LEAKER, HOSTILE], cwd=tr)
-    nms.wait_until(lambda: "ready" in leaker.output(), 20, what="the leaking helper")
+    leaker = nms.leak_helper(1024, name=HOSTILE, cwd=tr)
     agent = nms.start_agent(interval=1, lw_conf_lines=[*FAST_LEAK_SETTINGS, "alarm_load_per_cpu 0",
                                                        "alarm_holddown 0"],
                             snmpd_conf_lines=["trap2sink 127.0.0.1:16201 public"])
