@@ -475,7 +475,16 @@ def test_exporter_prometheus_dashboard_and_leak_alert(nms):
     print(f"dashboard: {len(targets)} expressions, {len(empty)} without data here:\n  "
           + "\n  ".join(f"{t}: {e}" for t, e in empty)
           + f"\nmetrics the agent in this namespace does not serve: {sorted(absent)}")
-    assert len(empty) <= len(targets) // 3, f"too many dashboard expressions without data: {empty}"
+    # An expression may be empty here only for a reason that holds on this quiet namespace: it
+    # filters (a comparison: no leak, no failing collector yet), it is a rate (two scrapes),
+    # its metrics are ones the agent cannot serve in a namespace, or it reads the alarm table
+    # (rows exist only while an alarm is active).
+    def explained(expr):
+        metrics = promql_refs(expr)[0] - NOT_EXPORTER
+        return (re.search(r"==|!=|>|<|\brate\(|\bincrease\(", expr) is not None
+                or metrics <= set(absent) or all(m.startswith("lwAlarm") for m in metrics))
+    unexplained = [(t, e) for t, e in empty if not explained(e)]
+    assert not unexplained, f"dashboard expressions without data for no reason: {unexplained}"
 
     # --- a leaking process becomes firing alerts ----------------------------------------
     def firing():
