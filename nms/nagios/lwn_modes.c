@@ -535,6 +535,7 @@ static void mode_group(lwn_run *r)
 
 /* --- tcp --------------------------------------------------------------------------------- */
 
+/* The labels -w/--critical may name; the first four are also the percentages' perfdata labels. */
 static const char *const tcp_labels[] = { "mem_pct", "pressure_pct", "orphan_pct", "tw_pct",
 	"sockets", "orphans", "closed", "listen", "synSent", "synReceived", "established",
 	"finWait1", "finWait2", "closeWait", "lastAck", "closing", "timeWait", NULL };
@@ -546,7 +547,6 @@ static void mode_tcp(lwn_run *r)
 	 * lwTcpMemPressurePercent, lwTcpOrphanPercent, lwTcpTwPercent */
 	const char *rel[] = { "4.4.0", "4.9.3.0", "4.9.6.0", "4.10.8.0", "4.10.7.0", "4.10.6.0",
 			      "4.10.9.0" };
-	static const char *const pct_label[] = { "mem_pct", "pressure_pct", "orphan_pct", "tw_pct" };
 	static const char *const pct_object[] = { "lwTcpMemMaxPercent.0",
 		"lwTcpMemPressurePercent.0", "lwTcpOrphanPercent.0", "lwTcpTwPercent.0" };
 	static const char *const pct_what[] = { "memory", "memory", "orphans", "timeWait" };
@@ -583,9 +583,9 @@ static void mode_tcp(lwn_run *r)
 
 	for (i = 0; i < 4; i++) {
 		if (lwn_is_num(&v[3 + i]))
-			perf_pct(r, pct_label[i], lwn_u(&v[3 + i]), "");
+			perf_pct(r, tcp_labels[i], lwn_u(&v[3 + i]), "");
 		else
-			missing_judged(r, pct_label[i], pct_object[i], &v[3 + i]);
+			missing_judged(r, tcp_labels[i], pct_object[i], &v[3 + i]);
 	}
 	perf_u(r, "sockets", NULL, lwn_u(&v[0]), "", "0", "");
 	perf_u(r, "orphans", NULL, lwn_u(&v[1]), "", "0", "");

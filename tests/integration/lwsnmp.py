@@ -187,7 +187,9 @@ def parse_varbinds(text):
     return [Varbind(oid, *parse_value(rest)) for oid, rest in records]
 
 
-def _unquote(s):
+def unquote(s):
+    """A string value as the agent holds it, from net-snmp's printed form: the quotes taken
+    off, `\\"` and `\\\\` unescaped (leakwatchd's own escapes such as `\\x1b` are text and stay)."""
     s = s.strip()
     if len(s) >= 2 and s[0] == s[-1] == '"':
         s = s[1:-1]
@@ -214,7 +216,7 @@ def parse_value(rest):
     if typ == "Hex-STRING":
         return "STRING", bytes.fromhex("".join(val.split()))
     if typ == "STRING":
-        return "STRING", _unquote(val).encode("utf-8")
+        return "STRING", unquote(val).encode("utf-8")
     if typ in ("INTEGER", "Counter32", "Counter64", "Gauge32", "Unsigned32", "UInteger32"):
         num = re.search(r"-?\d+", val.split("(")[-1] if "(" in val else val)
         return typ, int(num.group()) if num else val

@@ -3,9 +3,10 @@
 value the client recorded is compared with the values leakwatchd served during the client's run,
 read back with snmpget/snmpbulkwalk in the same namespace, often enough (every second at an
 agent interval of 5 s) that no snapshot goes unseen."""
-import re
 import threading
 import time
+
+from nmsenv import NmsError
 
 _LISTENER = r"""
 import socket, sys, time
@@ -20,13 +21,6 @@ print("ready", flush=True)
 while True:
     time.sleep(60)
 """
-
-
-def unquote(value):
-    """A string value as the agent holds it: snmpget/snmpbulkwalk print strings in quotes with
-    `\\` and `\"` escaped (leakwatchd's own escaping of unprintable octets, `\x1b`, is text
-    and stays)."""
-    return re.sub(r'\\(["\\])', r"\1", value)
 
 
 def tcp_listener(nms, port):
@@ -56,20 +50,16 @@ class Served:
     def _get_many(self, oids):
         """One snmpget of up to 30 OIDs per request: a round of samples must take far less
         than the agent's interval, or a snapshot could pass unseen."""
-        for i in range(0, len(oids), 30):
-            chunk = oids[i:i + 30]
-            r = self.agent._env.run(["snmpget", "-v2c", "-c", "public", "-t", "2", "-r", "1", "-On", "-Oq",
-                                     "-Oe", "-Ot", f"udp:127.0.0.1:{self.agent.port}", *chunk], timeout=60)
-            if r.returncode != 0:
-                self.errors.append(f"snmpget: exit {r.returncode}: {r.stderr.strip()}")
-                continue
-            for line in r.stdout.splitlines():
-                name, _, value = line.partition(" ")
-                oid, value = name.lstrip("."), unquote(value.strip().strip('"'))
-                if value.startswith(("No Such", "No more")):
-                    self.errors.append(f"{oid}: {value}")  # a noSuchInstance moment is recorded
-                else:
-                    self.values.setdefault(oid, set()).add(value)
+        try:
+            rows = self.agent.get_many(oids)
+        except NmsError as e:
+            self.errors.append(str(e))
+            return
+        for oid, value in rows:
+            if value.startswith(("No Such", "No more")):
+                self.errors.append(f"{oid}: {value}")  # a noSuchInstance moment is recorded
+            else:
+                self.values.setdefault(oid, set()).add(value)
 
     def _sample(self):
         if self.scalars:
@@ -77,7 +67,7 @@ class Served:
         for entry in self.entries:
             try:
                 for oid, value in self.agent.walk(entry):
-                    self.values.setdefault(oid, set()).add(unquote(value))
+                    self.values.setdefault(oid, set()).add(value)
             except Exception as e:
                 self.errors.append(f"{entry}: {e}")
 

@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
+from lwsnmp import unquote  # noqa: E402
 from lwtcpwork import Netns  # noqa: E402
 from lwutil import leakwatchd_path, shared_mibs_dir, wait_until  # noqa: E402
 
@@ -89,28 +90,38 @@ class Agent:
     def leakwatchd_pid(self):
         return self.leakwatchd.pid
 
-    def _tool(self, tool, options, oid, timeout=2):
-        r = self._env.run([tool, "-v2c", "-c", "public", "-t", str(timeout), "-r", "1", *options,
-                           f"udp:127.0.0.1:{self.port}", oid], timeout=120)
+    def _tool(self, tool, oids, timeout=2):
+        """[(numeric oid without the leading dot, value as the agent holds it)] of one run of
+        tool (-On -Oq: name and value, enums as numbers, TimeTicks raw)."""
+        r = self._env.run([tool, "-v2c", "-c", "public", "-t", str(timeout), "-r", "1", "-On",
+                           "-Oq", "-Oe", "-Ot", f"udp:127.0.0.1:{self.port}", *oids], timeout=120)
         if r.returncode != 0:
-            raise NmsError(f"{tool} {oid}: exit {r.returncode}: {r.stderr.strip()}")
-        return r.stdout
+            raise NmsError(f"{tool} {' '.join(oids)}: exit {r.returncode}: {r.stderr.strip()}")
+        rows = []
+        for line in r.stdout.splitlines():
+            name, _, value = line.partition(" ")
+            if name.startswith("."):
+                rows.append((name[1:], unquote(value)))
+        return rows
 
     def get(self, oid):
-        """The value of one numeric OID as snmpget prints it with -Oqv (no type, no name)."""
-        out = self._tool("snmpget", ["-On", "-Oqv", "-Oe", "-Ot"], oid).strip()
-        if out.startswith(("No Such", "No more")):
-            raise NmsError(f"{oid}: {out}")
-        return out.strip('"')
+        """The value of one numeric OID (no type, no quotes)."""
+        value = self.get_many([oid])[0][1]
+        if value.startswith(("No Such", "No more")):
+            raise NmsError(f"{oid}: {value}")
+        return value
+
+    def get_many(self, oids):
+        """[(oid, value)] of the OIDs, 30 to a GET request; an absent one's value is net-snmp's
+        text for it ("No Such Instance currently exists at this OID")."""
+        rows = []
+        for i in range(0, len(oids), 30):
+            rows += self._tool("snmpget", oids[i:i + 30])
+        return rows
 
     def walk(self, oid):
         """[(numeric oid without the leading dot, value)] of a GETBULK walk under oid."""
-        rows = []
-        for line in self._tool("snmpbulkwalk", ["-On", "-Oq", "-Oe", "-Ot"], oid).splitlines():
-            name, _, value = line.partition(" ")
-            if name.startswith("."):
-                rows.append((name[1:], value.strip().strip('"')))
-        return rows
+        return self._tool("snmpbulkwalk", [oid])
 
 
 class NmsEnv:

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from lwcacti import Cacti, parse_id
-from lwserved import Served, close_to, tcp_listener, unquote
+from lwserved import Served, close_to, tcp_listener
 from nmsenv import LW, REPO, need
 
 NMS_CACTI = REPO / "nms" / "cacti"
@@ -95,7 +95,7 @@ def test_cacti_imports_polls_and_records_what_leakwatchd_serves(nms):
         cache = {idx: value for idx, value in cacti.sql(
             f"SELECT snmp_index, field_value FROM host_snmp_cache WHERE host_id={host} "
             f"AND snmp_query_id={qid} AND field_name='{field}'")}
-        served = dict((oid.rsplit(".", 1)[-1], unquote(v)) for oid, v in agent.walk(NAME_COLUMNS[field]))
+        served = dict((oid.rsplit(".", 1)[-1], v) for oid, v in agent.walk(NAME_COLUMNS[field]))
         for name in wanted:
             assert name in cache.values(), f"{qname}: {name} not in Cacti's cache {sorted(cache.values())}"
             idx = next(i for i, v in cache.items() if v == name)
