@@ -34,6 +34,7 @@ allowed() {
 	mcast) echo "base config" ;;
 	detect) echo "base config sys proc net kmem" ;;
 	history) echo "base config" ;;
+	report) echo "base config sys proc net kmem detect history" ;;
 	cycle) echo "base config sys proc net kmem mcast detect history" ;;
 	*) echo "?" ;;
 	esac

@@ -1,0 +1,128 @@
+/* report.h: the support report: what a history database says about a window, and writing it out. */
+#ifndef LW_REPORT_H
+#define LW_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/lw_error.h"
+
+/*
+ * The report is built in two steps so that each output is written from one model:
+ *   lw_report_build   reads the history (read-only, never blocking the daemon's writer) into a
+ *                     struct lw_report: the window, its runs, gaps and alarm events, every series
+ *                     with its points and its figures (start, end, slope...), the suspects;
+ *   lw_report_write   writes the directory or tarball: index.html (lw_report_write_html),
+ *                     csv/, report.json, system information, the database copy, SHA256SUMS.
+ * Times are seconds since the epoch (UTC).
+ */
+
+struct lw_report_opts {
+	const char *db_path;        /* the history database */
+	int64_t from, to;           /* the window; 0: the database's first / last sample */
+	const char *out;            /* a directory, or a file ending in .tar.gz */
+	const char *config_path;    /* leakwatchd.conf to include; NULL: none */
+	const char *thresholds_path; /* the thresholds file the detector replay uses; NULL: defaults */
+	unsigned chart_width_px;    /* charts' plot width: points are reduced to ~2 per pixel; 0: 900 */
+};
+
+/* One point of a series. At full resolution min == max == avg == the sample; from the window
+ * tier (older than full resolution is kept) the window's min, max and average, n samples. */
+struct lw_report_point {
+	int64_t t;
+	double min, max, avg;
+	uint32_t n;                 /* samples behind it: 1 at full resolution */
+};
+
+enum lw_report_verdict {
+	LW_RV_NONE = 0,             /* not judged, or normal */
+	LW_RV_LEARNING = 1,         /* the detector had too little history */
+	LW_RV_SUSPECT = 2,
+	LW_RV_LEAKING = 3,
+};
+
+/* One metric of one object over the window: "rss_kb of nginx (pid 1234, started T)". */
+struct lw_report_series {
+	int kind;                   /* enum lw_hkind (history/history_kinds.h) */
+	const char *kind_name;      /* "process", "group", "slab", "mcast", "system" */
+	uint32_t pid;               /* processes; 0 otherwise */
+	int64_t start_time;         /* processes: their start (s); 0 otherwise */
+	char name[96];              /* process or group name, slab cache, interface, system field */
+	const char *metric;         /* "rss_kb", "fds", "total_bytes", "value", ... (kind table) */
+	const char *unit;           /* "KiB", "bytes", "count", "ticks", "pps", "bps", "hundredths" */
+	bool counter;               /* a counter (cpu_ticks, packets, octets): rates, not levels */
+	struct lw_report_point *pts;  /* time order, owned */
+	size_t npts;
+	/* Figures over the window (a counter's are of its rate per second). */
+	double start, end, delta;   /* first and last value, end - start */
+	double slope_per_h;         /* robust (Theil-Sen style) slope, units per hour */
+	double growing_share;       /* 0..1: share of the window's steps that went up */
+	int64_t exhaustion_s;       /* seconds until the limit at the slope; -1: none forecast */
+	const char *limit_name;     /* "MemAvailable", "RLIMIT_NOFILE", "tcp_mem", ...; NULL */
+	enum lw_report_verdict verdict;  /* the detector's, replayed over the window */
+	int64_t first_t, last_t;    /* the series' own span within the window */
+};
+
+/* One start of a history writer: leakwatchd, or leakwatch collect. */
+struct lw_report_run {
+	int64_t start_t, stop_t;    /* stop_t 0: never stopped cleanly (killed, crashed, running) */
+	uint32_t pid;
+	char program[32];           /* "leakwatchd" or "leakwatch collect" */
+	char version[32];
+	char boot_id[40];           /* /proc/sys/kernel/random/boot_id: another one is a reboot */
+	int64_t boot_t;             /* when the host booted (s) */
+	uint32_t interval_s;
+	char *config;               /* the configuration in force (text), owned; may be NULL */
+};
+
+/* A stretch of the window without samples, and why (what the runs tell). */
+struct lw_report_gap {
+	int64_t from, to;
+	const char *why;            /* "leakwatchd not running", "host rebooted", "after a crash",
+				       "cycles missed" */
+};
+
+/* One alarm raise or clear. */
+struct lw_report_event {
+	int64_t t;
+	bool raise;
+	uint32_t alarm_index;
+	char type[32];              /* "procRss", ... as lwAlarmType's labels */
+	char severity[16];
+	char object[96];
+	uint64_t value, threshold;
+	int64_t slope;
+	uint64_t exhaustion_s;
+};
+
+struct lw_report {
+	char db_path[4096];
+	int64_t from, to;           /* the window as asked, clamped to the data */
+	size_t cycles;              /* full-resolution samples in the window */
+	size_t windows;             /* window-tier samples used (older than full resolution) */
+	uint32_t interval_s;        /* the usual spacing of full-resolution samples */
+	struct lw_report_run *runs; size_t nruns;
+	struct lw_report_gap *gaps; size_t ngaps;
+	struct lw_report_event *events; size_t nevents;
+	struct lw_report_series *series; size_t nseries;
+	/* Indexes into series, best first: leaking, then suspect, then by slope relative to size. */
+	size_t *suspects; size_t nsuspects;
+	int schema_version;         /* the database's user_version */
+	int64_t generated_t;
+};
+
+int lw_report_build(struct lw_report **out, const struct lw_report_opts *o, struct lw_error *err);
+void lw_report_free(struct lw_report *r);
+
+/* index.html, self-contained (inline SVG and CSS, no request to any file or host). */
+int lw_report_write_html(const struct lw_report *r, const struct lw_report_opts *o, FILE *f,
+			 struct lw_error *err);
+
+/* Everything, into o->out (a directory created if missing, or FILE.tar.gz written via a
+ * temporary name and renamed). */
+int lw_report_write(const struct lw_report *r, const struct lw_report_opts *o,
+		    struct lw_error *err);
+
+#endif
