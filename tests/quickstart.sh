@@ -12,7 +12,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(gcc clang make autoconf automake libtool pkg-config
 	libsnmp-dev libpcap-dev libcmocka-dev libsqlite3-dev libarchive-dev libssl-dev
 	snmpd snmp snmptrapd smitools
-	python3 python3-pytest valgrind procps iproute2 nftables)
+	python3 python3-pytest valgrind procps iproute2 nftables
+	chromium chromium-driver python3-selenium)
 # The real NMS clients the integration tests of nms/ drive (test only), each from Debian.
 nms_packages=(prometheus-snmp-exporter prometheus collectd-core snmptt
 	monitoring-plugins-basic monitoring-plugins-standard nagios4-core icinga2-bin icinga2-common
