@@ -12,13 +12,14 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(gcc clang make autoconf automake libtool pkg-config
 	libsnmp-dev libpcap-dev libcmocka-dev libsqlite3-dev libarchive-dev libssl-dev
 	snmpd snmp snmptrapd smitools
-	python3 python3-pytest valgrind procps iproute2 nftables
-	chromium chromium-driver python3-selenium)
-# The real NMS clients the integration tests of nms/ drive (test only), each from Debian.
+	python3 python3-pytest valgrind procps iproute2 nftables)
+# Test only: the real NMS clients the integration tests of nms/ drive, and the browser that
+# opens the report (tests/integration/test_report_html.py), each from Debian.
 nms_packages=(prometheus-snmp-exporter prometheus collectd-core snmptt
 	monitoring-plugins-basic monitoring-plugins-standard nagios4-core icinga2-bin icinga2-common
 	postgresql zabbix-server-pgsql zabbix-frontend-php php-pgsql php-cli
-	cacti mariadb-server php-intl rrdtool curl)
+	cacti mariadb-server php-intl rrdtool curl
+	chromium chromium-driver python3-selenium)
 
 install_missing() {
 	local missing=() p
