@@ -1,0 +1,279 @@
+/* render.c: tables as text for people, JSON (RFC 8259) and CSV (RFC 4180) for programs. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "human.h"
+#include "render.h"
+
+size_t lw_index_decode(const struct lw_obj_group *g, const struct lw_row *r,
+		       char out[][LW_INDEX_TEXT_MAX], size_t max)
+{
+	size_t p = 0, k = 0;
+	for (; k < g->nindex && k < max; k++) {
+		const struct lw_obj *o = &g->index[k];
+		if (p >= r->idx_len) {
+			out[k][0] = 0;
+			continue;
+		}
+		if (o->type == LW_T_INETADDR) {
+			/* a variable-length string index: its length, then its octets (RFC 2578 7.7) */
+			size_t n = r->idx[p++], len = 0;
+			out[k][0] = 0;
+			if (n == 4 && p + 4 <= r->idx_len)
+				snprintf(out[k], LW_INDEX_TEXT_MAX, "%u.%u.%u.%u", r->idx[p], r->idx[p + 1],
+					 r->idx[p + 2], r->idx[p + 3]);
+			else if (n == 16 && p + 16 <= r->idx_len)
+				for (size_t i = 0; i < 16; i += 2)
+					len += (size_t)snprintf(out[k] + len, LW_INDEX_TEXT_MAX - len,
+								"%s%x", i ? ":" : "",
+								r->idx[p + i] << 8 | r->idx[p + i + 1]);
+			p += n;
+		} else {
+			snprintf(out[k], LW_INDEX_TEXT_MAX, "%u", r->idx[p++]);
+		}
+	}
+	return k;
+}
+
+void lw_short_name(char *buf, size_t size, const struct lw_obj_group *g, const char *name)
+{
+	size_t plen = strlen(g->name);
+	if (plen > 5 && strcmp(g->name + plen - 5, "Table") == 0)
+		plen -= 5;
+	const char *s = name;
+	if (strncmp(name, g->name, plen) == 0 && name[plen])
+		s = name + plen;
+	else if (strncmp(name, "lw", 2) == 0)
+		s = name + 2;
+	snprintf(buf, size, "%s", s);
+	size_t n = strlen(buf);
+	static const char *const suffixes[] = { "KB", "Us", "Unix", "KBX" };
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t m = strlen(suffixes[i]);
+		if (n > m && strcmp(buf + n - m, suffixes[i]) == 0) {
+			buf[n - m] = 0;
+			break;
+		}
+	}
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+}
+
+void lw_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_value(FILE *f, const struct lw_val *v)
+{
+	char buf[32];
+	if (v->kind == LW_V_TEXT)
+		lw_json_string(f, v->text);
+	else if (v->kind == LW_V_ABSENT)
+		fputs("null", f);
+	else
+		fputs(lw_raw_value(buf, sizeof(buf), v), f);
+}
+
+/* An index component is a number in JSON unless it is an address. */
+static void json_index(FILE *f, const struct lw_obj *o, const char *text)
+{
+	if (o->type == LW_T_INETADDR)
+		lw_json_string(f, text);
+	else
+		fputs(text, f);
+}
+
+static int wanted(const char *const *cols, const char *name)
+{
+	if (!cols)
+		return 1;
+	for (; *cols; cols++)
+		if (strcmp(*cols, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_numeric(const struct lw_obj *o)
+{
+	return o->type != LW_T_STRING && o->type != LW_T_DATETIME && o->type != LW_T_OID &&
+		o->type != LW_T_INETADDR && o->type != LW_T_ENUM;
+}
+
+#define CELL 96
+
+void lw_render_table(FILE *f, const struct lw_table *t, enum lw_format fmt,
+		     const char *const *text_cols)
+{
+	const struct lw_obj_group *g = t->group;
+	size_t ni = g->nindex;
+	char (*idx)[LW_INDEX_TEXT_MAX] = calloc(ni ? ni : 1, sizeof(*idx));
+	if (!idx)
+		return;
+	if (fmt == LW_FMT_JSON) {
+		fputs("[", f);
+		for (size_t r = 0; r < t->nrows; r++) {
+			lw_index_decode(g, &t->rows[r], idx, ni);
+			fputs(r ? ",\n {" : "\n {", f);
+			for (size_t k = 0; k < ni; k++) {
+				fprintf(f, "%s\"%s\": ", k ? ", " : "", g->index[k].name);
+				json_index(f, &g->index[k], idx[k]);
+			}
+			for (size_t c = 0; c < t->ncols; c++) {
+				fprintf(f, "%s\"%s\": ", c || ni ? ", " : "", t->cols[c]->name);
+				json_value(f, &t->rows[r].vals[c]);
+			}
+			fputs("}", f);
+		}
+		fputs(t->nrows ? "\n]\n" : "]\n", f);
+		free(idx);
+		return;
+	}
+	if (fmt == LW_FMT_CSV) {
+		char buf[CELL];
+		for (size_t k = 0; k < ni; k++)
+			fprintf(f, "%s%s", k ? "," : "", g->index[k].name);
+		for (size_t c = 0; c < t->ncols; c++)
+			fprintf(f, "%s%s", c || ni ? "," : "", t->cols[c]->name);
+		fputs("\n", f);
+		for (size_t r = 0; r < t->nrows; r++) {
+			lw_index_decode(g, &t->rows[r], idx, ni);
+			for (size_t k = 0; k < ni; k++)
+				fprintf(f, "%s%s", k ? "," : "", idx[k]);
+			for (size_t c = 0; c < t->ncols; c++) {
+				if (c || ni)
+					fputc(',', f);
+				csv_field(f, lw_raw_value(buf, sizeof(buf), &t->rows[r].vals[c]));
+			}
+			fputs("\n", f);
+		}
+		free(idx);
+		return;
+	}
+	/* text: every cell formatted first, so that each column is as wide as its widest cell */
+	size_t ncols = 0;
+	const struct lw_obj **objs = calloc(ni + t->ncols, sizeof(*objs));
+	int *src = calloc(ni + t->ncols, sizeof(*src));  /* -1 - k: index k; else a column */
+	size_t *width = calloc(ni + t->ncols, sizeof(*width));
+	char (*cells)[CELL] = calloc((t->nrows + 1) * (ni + t->ncols), CELL);
+	if (!objs || !src || !width || !cells)
+		goto out;
+	for (size_t k = 0; k < ni; k++)
+		if (wanted(text_cols, g->index[k].name)) {
+			objs[ncols] = &g->index[k];
+			src[ncols++] = -1 - (int)k;
+		}
+	for (size_t c = 0; c < t->ncols; c++)
+		if (wanted(text_cols, t->cols[c]->name)) {
+			objs[ncols] = t->cols[c];
+			src[ncols++] = (int)c;
+		}
+	for (size_t c = 0; c < ncols; c++) {
+		lw_short_name(cells[c], CELL, g, objs[c]->name);
+		width[c] = strlen(cells[c]);
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		lw_index_decode(g, &t->rows[r], idx, ni);
+		for (size_t c = 0; c < ncols; c++) {
+			char *cell = cells[(r + 1) * ncols + c];
+			if (src[c] < 0) {
+				const struct lw_obj *o = objs[c];
+				const char *l = o->type == LW_T_ENUM ?
+					lw_obj_enum_label(o, strtol(idx[-1 - src[c]], NULL, 10)) : NULL;
+				snprintf(cell, CELL, "%s", l ? l : idx[-1 - src[c]]);
+			} else {
+				lw_human_value(cell, CELL, objs[c], &t->rows[r].vals[src[c]]);
+			}
+			/* control characters (an escaped command line may hold none, but be safe) */
+			for (char *p = cell; *p; p++)
+				if ((unsigned char)*p < 0x20)
+					*p = '?';
+			size_t w = strlen(cell);
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	for (size_t r = 0; r <= t->nrows; r++) {
+		for (size_t c = 0; c < ncols; c++) {
+			const char *cell = cells[r * ncols + c];
+			int last = c + 1 == ncols;
+			/* numbers to the right, text to the left; the last column unpadded */
+			if (is_numeric(objs[c]) && r > 0)
+				fprintf(f, "%s%*s", c ? "  " : "", (int)width[c], cell);
+			else if (is_numeric(objs[c]))
+				fprintf(f, "%s%*s", c ? "  " : "", (int)width[c], cell);
+			else if (last)
+				fprintf(f, "%s%s", c ? "  " : "", cell);
+			else
+				fprintf(f, "%s%-*s", c ? "  " : "", (int)width[c], cell);
+		}
+		fputc('\n', f);
+	}
+out:
+	free(objs);
+	free(src);
+	free(width);
+	free(cells);
+	free(idx);
+}
+
+void lw_render_scalars(FILE *f, const struct lw_table *t, enum lw_format fmt)
+{
+	const struct lw_row *row = t->nrows ? &t->rows[0] : NULL;
+	static const struct lw_val absent;
+	char buf[CELL], name[CELL];
+	if (fmt == LW_FMT_JSON) {
+		fputs("[{", f);
+		for (size_t c = 0; c < t->ncols; c++) {
+			fprintf(f, "%s\"%s\": ", c ? ", " : "", t->cols[c]->name);
+			json_value(f, row ? &row->vals[c] : &absent);
+		}
+		fputs("}]\n", f);
+	} else if (fmt == LW_FMT_CSV) {
+		for (size_t c = 0; c < t->ncols; c++)
+			fprintf(f, "%s%s", c ? "," : "", t->cols[c]->name);
+		fputc('\n', f);
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c)
+				fputc(',', f);
+			csv_field(f, lw_raw_value(buf, sizeof(buf), row ? &row->vals[c] : &absent));
+		}
+		fputc('\n', f);
+	} else {
+		size_t w = 0;
+		for (size_t c = 0; c < t->ncols; c++)
+			if (strlen(t->cols[c]->name) > w)
+				w = strlen(t->cols[c]->name);
+		for (size_t c = 0; c < t->ncols; c++) {
+			(void)name;
+			fprintf(f, "%-*s  %s\n", (int)w, t->cols[c]->name,
+				lw_human_value(buf, sizeof(buf), t->cols[c],
+					       row ? &row->vals[c] : &absent));
+		}
+	}
+}
