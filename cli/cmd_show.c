@@ -52,10 +52,13 @@ static int row_cmp(const void *pa, const void *pb)
 static int find_sort_col(const struct lw_table *t, const char *name)
 {
 	int c = lw_table_col(t, name);
+	/* the header's name ("total"), or the end of the MIB name ("TotalKB") */
 	for (size_t i = 0; c < 0 && i < t->ncols; i++) {
 		char s[96];
-		lw_short_name(s, sizeof(s), t->group, t->cols[i]->name);
-		if (strcasecmp(s, name) == 0)
+		const char *full = t->cols[i]->name;
+		size_t n = strlen(full), m = strlen(name);
+		lw_short_name(s, sizeof(s), t->group, full);
+		if (strcasecmp(s, name) == 0 || (m > 2 && m < n && strcasecmp(full + n - m, name) == 0))
 			c = (int)i;
 	}
 	return c;

@@ -23,7 +23,7 @@ static void help(FILE *f)
 		"[udp:|tcp:]HOST[:PORT] (default localhost).\n\n"
 		"  --top N      N processes per ranking, N remotes per TCP state (default 5, 3)\n"
 		"  --json       the values the screen is made of, raw, as one JSON object\n"
-		"  --color      colour even when not on a terminal; --no-color never (nor NO_COLOR)\n");
+		"  --color      colour even when not on a terminal; --no-color never, nor with NO_COLOR\n");
 }
 
 /* The tables and scalars the screen is made of, each read once. */
@@ -90,7 +90,7 @@ static int read_scalars(struct lw_client *c, struct lw_val *vals, struct lw_erro
 		ptrs[i] = oids[i];
 		lens[i] = g->oid_len + 2;
 	}
-	return lw_client_get(c, ptrs, lens, LW_S_COUNT, vals, err);
+	return lw_client_get(c, ptrs, lens, LW_S_COUNT, NULL, vals, err);
 }
 
 static int read_table(struct lw_client *c, const char *group, const char *const *cols,
@@ -133,7 +133,7 @@ static int read_top_pids(struct lw_client *c, struct lw_status *s, struct lw_err
 				ptrs[i] = oids[i];
 				lens[i] = g->oid_len + 2;
 			}
-		rc = lw_client_get(c, ptrs, lens, n, &s->pidvals[0][0], err);
+		rc = lw_client_get(c, ptrs, lens, n, NULL, &s->pidvals[0][0], err);
 	} else {
 		lw_error_set(err, 12, "out of memory");
 	}
@@ -231,8 +231,9 @@ int lw_cmd_status(int argc, char **argv)
 		struct lw_view_opts vo = {
 			.top = a.rows ? (size_t)a.rows : 5,
 			.remotes = a.rows ? (size_t)a.rows : 3,
-			.color = a.color >= 0 ? a.color :
-				isatty(STDOUT_FILENO) && !(getenv("NO_COLOR") && *getenv("NO_COLOR")),
+			/* NO_COLOR (no-color.org) wins over everything, --color included */
+			.color = getenv("NO_COLOR") && *getenv("NO_COLOR") ? 0 :
+				a.color >= 0 ? a.color : isatty(STDOUT_FILENO),
 			.now = time(NULL),
 		};
 		if (a.format == LW_FMT_JSON)

@@ -59,17 +59,62 @@ void lw_short_name(char *buf, size_t size, const struct lw_obj_group *g, const c
 	buf[0] = (char)tolower((unsigned char)buf[0]);
 }
 
-void lw_json_string(FILE *f, const char *s)
+/* The length of the well-formed UTF-8 sequence at S, or 0; *BAD is then the length of its
+ * maximal ill-formed subpart, which becomes one U+FFFD (Unicode 15, section 3.9, "U+FFFD
+ * Substitution of Maximal Subparts"; what Python's and browsers' decoders do). */
+static size_t utf8_len(const unsigned char *s, size_t *bad)
 {
+	unsigned char c = s[0];
+	size_t need;
+	unsigned char lo = 0x80, hi = 0xbf;
+	*bad = 1;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1;
+	else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		if (c == 0xe0)
+			lo = 0xa0;
+		if (c == 0xed)
+			hi = 0x9f;  /* no surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		if (c == 0xf0)
+			lo = 0x90;
+		if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	for (size_t i = 1; i <= need; i++) {
+		unsigned char lo_i = i == 1 ? lo : 0x80, hi_i = i == 1 ? hi : 0xbf;
+		if (s[i] < lo_i || s[i] > hi_i) {
+			*bad = i;
+			return 0;
+		}
+	}
+	return need + 1;
+}
+
+void lw_json_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
+	while (*s) {
+		size_t bad, n = utf8_len(s, &bad);
+		if (n == 0) {
+			/* JSON text is UTF-8 (RFC 8259 8.1): a name cut inside a character, or
+			 * bytes in another encoding, read as U+FFFD */
+			fputs("\ufffd", f);
+			s += bad;
+		} else if (*s == '"' || *s == '\\') {
+			fprintf(f, "\\%c", *s++);
+		} else if (*s < 0x20) {
+			fprintf(f, "\\u%04x", *s++);
+		} else {
+			fwrite(s, 1, n, f);
+			s += n;
+		}
 	}
 	fputc('"', f);
 }
@@ -125,7 +170,7 @@ static int is_numeric(const struct lw_obj *o)
 		o->type != LW_T_INETADDR && o->type != LW_T_ENUM;
 }
 
-#define CELL 96
+#define CELL 272  /* the longest text column (255 octets) and a little */
 
 void lw_render_table(FILE *f, const struct lw_table *t, enum lw_format fmt,
 		     const char *const *text_cols)
@@ -168,7 +213,9 @@ void lw_render_table(FILE *f, const struct lw_table *t, enum lw_format fmt,
 			for (size_t c = 0; c < t->ncols; c++) {
 				if (c || ni)
 					fputc(',', f);
-				csv_field(f, lw_raw_value(buf, sizeof(buf), &t->rows[r].vals[c]));
+				const struct lw_val *v = &t->rows[r].vals[c];
+				csv_field(f, v->kind == LW_V_TEXT ? v->text :
+					  lw_raw_value(buf, sizeof(buf), v));
 			}
 			fputs("\n", f);
 		}
@@ -261,7 +308,8 @@ void lw_render_scalars(FILE *f, const struct lw_table *t, enum lw_format fmt)
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c)
 				fputc(',', f);
-			csv_field(f, lw_raw_value(buf, sizeof(buf), row ? &row->vals[c] : &absent));
+			const struct lw_val *v = row ? &row->vals[c] : &absent;
+			csv_field(f, v->kind == LW_V_TEXT ? v->text : lw_raw_value(buf, sizeof(buf), v));
 		}
 		fputc('\n', f);
 	} else {

@@ -121,6 +121,12 @@ static int exchange_error(struct lw_client *c, int status, struct lw_error *err)
 	int liberr = 0, syserr = 0;
 	char *msg = NULL;
 	snmp_error(c->ss, &liberr, &syserr, &msg);
+	/* a report PDU's error is left in the library's snmp_errno, not in the session */
+	if (liberr == 0 && snmp_errno != 0) {
+		liberr = snmp_errno;
+		free(msg);
+		msg = strdup(snmp_api_errstring(liberr));
+	}
 	int code = LW_EXIT_FAILED;
 	switch (liberr) {
 	/* The USM's report PDUs (RFC 3414 section 3.2), as net-snmp turns them into errors. */
@@ -276,7 +282,7 @@ static size_t full_oid(oid *out, const unsigned *sub, size_t len)
 }
 
 int lw_client_get(struct lw_client *c, const unsigned *const *oids, const size_t *lens, size_t n,
-		  struct lw_val *vals, struct lw_error *err)
+		  const enum lw_obj_type *types, struct lw_val *vals, struct lw_error *err)
 {
 	for (size_t start = 0; start < n; start += GET_PER_PDU) {
 		size_t count = n - start < GET_PER_PDU ? n - start : GET_PER_PDU;
@@ -314,7 +320,8 @@ int lw_client_get(struct lw_client *c, const unsigned *const *oids, const size_t
 			size_t k = 0;
 			for (netsnmp_variable_list *vb = resp->variables; vb && k < nreq;
 			     vb = vb->next_variable, k++)
-				val_from(&vals[start + map[k]], vb, LW_T_STRING);
+				val_from(&vals[start + map[k]], vb,
+					 types ? types[start + map[k]] : LW_T_STRING);
 			snmp_free_pdu(resp);
 			break;
 		}
@@ -542,7 +549,16 @@ int lw_client_scalars(struct lw_client *c, const struct lw_obj_group *g, struct 
 		goto out;
 	}
 	t->cap = t->nrows = 1;
-	rc = lw_client_get(c, ptrs, lens, n, t->rows[0].vals, err);
+	enum lw_obj_type *types = calloc(n ? n : 1, sizeof(*types));
+	if (!types) {
+		rc = LW_EXIT_FAILED;
+		lw_error_set(err, 12, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		types[i] = t->cols[i]->type;
+	rc = lw_client_get(c, ptrs, lens, n, types, t->rows[0].vals, err);
+	free(types);
 out:
 	free(oids);
 	free(ptrs);
@@ -563,7 +579,7 @@ int lw_client_check_mib(struct lw_client *c, struct lw_error *err)
 	const unsigned *ptr = name;
 	size_t len = g->oid_len + 2;
 	struct lw_val v = { 0 };
-	int rc = lw_client_get(c, &ptr, &len, 1, &v, err);
+	int rc = lw_client_get(c, &ptr, &len, 1, NULL, &v, err);
 	if (rc)
 		return rc;
 	int ok = v.kind == LW_V_TEXT;

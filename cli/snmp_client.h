@@ -50,10 +50,11 @@ const char *lw_client_peer(const struct lw_client *c);
 
 /*
  * GETs the objects of OIDS (each below leakwatchMIB, with its instance), N of them, into VALS.
- * An object the agent does not have is LW_V_ABSENT. Returns 0, or an exit status with ERR set.
+ * TYPES (NULL: all text) says how octet strings read (DateAndTime, addresses). An object the
+ * agent does not have is LW_V_ABSENT. Returns 0, or an exit status with ERR set.
  */
 int lw_client_get(struct lw_client *c, const unsigned *const *oids, const size_t *lens, size_t n,
-		  struct lw_val *vals, struct lw_error *err);
+		  const enum lw_obj_type *types, struct lw_val *vals, struct lw_error *err);
 
 /*
  * Reads the columns NAMES (NULL-terminated, MIB names) of table G: GETBULK with every column in

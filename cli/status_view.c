@@ -94,37 +94,87 @@ static const char *cut(char *b, size_t n, const char *s, size_t width)
 	return b;
 }
 
+/* Items joined by SEP, wrapped before column 80; lines after the first start with INDENT. */
+struct wrap {
+	struct out *w;
+	size_t col;
+	const char *sep, *indent;
+	int first;
+};
+
+static void wrap_start(struct wrap *x, struct out *w, size_t col, const char *sep,
+		       const char *indent)
+{
+	*x = (struct wrap){ w, col, sep, indent, 1 };
+}
+
+static void wrap_item(struct wrap *x, const char *item)
+{
+	size_t need = (x->first ? 0 : strlen(x->sep)) + strlen(item);
+	if (!x->first && x->col + need > 80) {
+		fprintf(x->w->f, "%s\n%s", x->sep[0] == ',' ? "," : "", x->indent);
+		x->col = strlen(x->indent);
+		need = strlen(item);
+	} else if (!x->first) {
+		fputs(x->sep, x->w->f);
+	}
+	fputs(item, x->w->f);
+	x->col += need;
+	x->first = 0;
+}
+
 static void header(struct out *w, const struct lw_status *s)
 {
 	const struct lw_val *sc = s->sc;
 	char up[32], age[32], b1[32], b2[32], b3[32];
 	int64_t now = (int64_t)w->o->now;
 	int64_t start = num(&sc[LW_S_START]), snap = num(&sc[LW_S_SNAPSHOT]);
-	title(w, "leakwatch status");
-	fprintf(w->f, " %s: leakwatchd %s, up %s, sampled every %" PRId64 "s",
-		s->peer, sc[LW_S_VERSION].text,
-		lw_human_duration(up, sizeof(up), (uint64_t)(now > start && start ? now - start : 0)),
-		num(&sc[LW_S_INTERVAL]));
-	if (snap)
-		fprintf(w->f, ", %s ago", lw_human_duration(age, sizeof(age),
-							   (uint64_t)(now > snap ? now - snap : 0)));
+	char peer[40], item[160];
+	struct wrap x;
+	title(w, cut(peer, sizeof(peer), s->peer, 32));
+	wrap_start(&x, w, strlen(peer), ", ", "  ");
+	snprintf(item, sizeof(item), ": leakwatchd %s", sc[LW_S_VERSION].text);
+	x.col += strlen(item);
+	x.first = 0;
+	fputs(item, w->f);
+	snprintf(item, sizeof(item), "up %s",
+		 lw_human_duration(up, sizeof(up), (uint64_t)(now > start && start ? now - start : 0)));
+	wrap_item(&x, item);
+	snprintf(item, sizeof(item), "sampling every %s", lw_human_duration(age, sizeof(age),
+		 (uint64_t)num(&sc[LW_S_INTERVAL])));
+	wrap_item(&x, item);
+	if (snap) {
+		snprintf(item, sizeof(item), "last %s ago", lw_human_duration(age, sizeof(age),
+			 (uint64_t)(now > snap ? now - snap : 0)));
+		wrap_item(&x, item);
+	}
 	fputc('\n', w->f);
 	int64_t total = num(&sc[LW_S_MEMTOTAL]), avail = num(&sc[LW_S_MEMAVAIL]);
-	fprintf(w->f, "load %s %s %s on %" PRId64 " CPUs, memory %s available of %s (%" PRId64 "%%)\n",
-		hundredths(b1, sizeof(b1), num(&sc[LW_S_LOAD1]), ""),
-		hundredths(b2, sizeof(b2), num(&sc[LW_S_LOAD5]), ""),
-		hundredths(b3, sizeof(b3), num(&sc[LW_S_LOAD15]), ""), num(&sc[LW_S_CPUS]),
-		kib(age, sizeof(age), avail), kib(up, sizeof(up), total),
-		total ? avail * 100 / total : 0);
+	wrap_start(&x, w, 0, ", ", "  ");
+	snprintf(item, sizeof(item), "load %s %s %s on %" PRId64 " CPUs",
+		 hundredths(b1, sizeof(b1), num(&sc[LW_S_LOAD1]), ""),
+		 hundredths(b2, sizeof(b2), num(&sc[LW_S_LOAD5]), ""),
+		 hundredths(b3, sizeof(b3), num(&sc[LW_S_LOAD15]), ""), num(&sc[LW_S_CPUS]));
+	wrap_item(&x, item);
+	snprintf(item, sizeof(item), "memory %s available of %s (%" PRId64 "%%)",
+		 kib(age, sizeof(age), avail), kib(up, sizeof(up), total),
+		 total ? avail * 100 / total : 0);
+	wrap_item(&x, item);
 	int64_t swt = num(&sc[LW_S_SWAPTOTAL]), swf = num(&sc[LW_S_SWAPFREE]);
 	char c1[32], c2[32], c3[32];
-	fprintf(w->f, "%" PRId64 " processes, %" PRId64 " threads, files %s of %s",
-		num(&sc[LW_S_PROCS]), num(&sc[LW_S_THREADS]),
-		lw_human_count(c1, sizeof(c1), (double)num(&sc[LW_S_FILES])),
-		lw_human_count(c2, sizeof(c2), (double)num(&sc[LW_S_FILESMAX])));
-	if (swt)
-		fprintf(w->f, ", swap %s used of %s", kib(c3, sizeof(c3), swt - swf),
-			kib(b1, sizeof(b1), swt));
+	snprintf(item, sizeof(item), "%" PRId64 " processes", num(&sc[LW_S_PROCS]));
+	wrap_item(&x, item);
+	snprintf(item, sizeof(item), "%" PRId64 " threads", num(&sc[LW_S_THREADS]));
+	wrap_item(&x, item);
+	snprintf(item, sizeof(item), "files %s of %s",
+		 lw_human_count(c1, sizeof(c1), (double)num(&sc[LW_S_FILES])),
+		 lw_human_count(c2, sizeof(c2), (double)num(&sc[LW_S_FILESMAX])));
+	wrap_item(&x, item);
+	if (swt) {
+		snprintf(item, sizeof(item), "swap %s used of %s", kib(c3, sizeof(c3), swt - swf),
+			 kib(b1, sizeof(b1), swt));
+		wrap_item(&x, item);
+	}
 	fputc('\n', w->f);
 	/* collectors: the ones whose last run failed, with their error */
 	const struct lw_table *t = &s->collectors;
@@ -203,7 +253,8 @@ static void alarms(struct out *w, const struct lw_status *s)
 		char obj[32], v[32], extra[64], ago[32];
 		fputs("  ", w->f);
 		painted(w, sev >= 3 ? RED : YELLOW, -8, sl ? sl : "?");
-		fprintf(w->f, " %-17s %-20s %9s", tl ? tl : "?",
+		char rest[160], shown[80];
+		size_t used = (size_t)snprintf(rest, sizeof(rest), " %-17s %-20s %9s", tl ? tl : "?",
 			cut(obj, sizeof(obj), text(t, r, "lwAlarmObject"), 20),
 			alarm_value(v, sizeof(v), type, num(cell(t, r, "lwAlarmValue"))));
 		int64_t thr = num(cell(t, r, "lwAlarmThreshold"));
@@ -218,12 +269,15 @@ static void alarms(struct out *w, const struct lw_status *s)
 				 tte ? ", full in " : "",
 				 tte ? lw_human_duration(tb, sizeof(tb), (uint64_t)tte) : "");
 		}
-		fputs(extra, w->f);
+		if (used < sizeof(rest))
+			used += (size_t)snprintf(rest + used, sizeof(rest) - used, "%s", extra);
 		int64_t raised = num(cell(t, r, "lwAlarmRaisedUnix"));
-		if (raised && (int64_t)w->o->now >= raised && strlen(extra) < 16)
-			fprintf(w->f, " (%s ago)",
-				lw_human_duration(ago, sizeof(ago), (uint64_t)((int64_t)w->o->now - raised)));
-		fputc('\n', w->f);
+		if (raised && (int64_t)w->o->now >= raised && used < sizeof(rest))
+			snprintf(rest + used, sizeof(rest) - used, " (%s ago)",
+				 lw_human_duration(ago, sizeof(ago),
+						   (uint64_t)((int64_t)w->o->now - raised)));
+		/* 2 + 8 columns of severity before: the rest within 80 */
+		fprintf(w->f, "%s\n", cut(shown, sizeof(shown), rest, 70));
 	}
 }
 
@@ -343,7 +397,7 @@ static void suspects(struct out *w, const struct lw_status *s)
 		char nb[32], tb[32];
 		fputs("  ", w->f);
 		painted(w, state_color(x->state), -8, x->state == LEAK_LEAKING ? "leaking" : "suspect");
-		fprintf(w->f, " %-7s %-24s %10s %12s", x->kind, cut(nb, sizeof(nb), x->name, 24),
+		fprintf(w->f, " %-7s %-22s %9s %11s", x->kind, cut(nb, sizeof(nb), x->name, 22),
 			x->value, x->slope);
 		if (x->tte)
 			fprintf(w->f, "  full in %s", lw_human_duration(tb, sizeof(tb), (uint64_t)x->tte));
@@ -355,10 +409,17 @@ static void suspects(struct out *w, const struct lw_status *s)
 	t = &s->trends;
 	const struct lw_obj *so = lw_obj_find(t->group, "lwTrendState");
 	if (t->nrows) {
+		struct wrap x;
 		fputs("  host:", w->f);
+		wrap_start(&x, w, 7, ", ", "    ");
+		x.first = 0;
+		x.sep = " ";
 		for (size_t r = 0; r < t->nrows; r++) {
 			const char *l = lw_obj_enum_label(so, (long)num(cell(t, r, "lwTrendState")));
-			fprintf(w->f, "%s %s %s", r ? "," : "", text(t, r, "lwTrendName"), l ? l : "?");
+			char item[96];
+			snprintf(item, sizeof(item), "%s %s", text(t, r, "lwTrendName"), l ? l : "?");
+			wrap_item(&x, item);
+			x.sep = ", ";
 		}
 		fputc('\n', w->f);
 	}
@@ -431,15 +492,17 @@ static void tcp(struct out *w, const struct lw_status *s)
 	fputc('\n', w->f);
 	snprintf(b, sizeof(b), "TCP: %" PRId64 " sockets", num(&sc[LW_S_TCPSOCKETS]));
 	title(w, b);
-	int first = 1;
+	struct wrap x;
+	wrap_start(&x, w, strlen(b), ", ", "  ");
 	for (unsigned st = 1; st <= 11; st++) {
 		int64_t n = state_count(s, st);
 		if (!n || st == 5 || st == 4 || st == 11 || st == 8 || st == 9)
 			continue;
-		fprintf(w->f, "%s%s %" PRId64, first ? " (also " : ", ", tcp_names[st], n);
-		first = 0;
+		char item[48];
+		snprintf(item, sizeof(item), "%s%s %" PRId64, x.first ? ", also " : "", tcp_names[st], n);
+		wrap_item(&x, item);
 	}
-	fputs(first ? "\n" : ")\n", w->f);
+	fputc('\n', w->f);
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
 		unsigned st = shown[i];
 		fprintf(w->f, "  %-11s %7" PRId64, tcp_names[st], state_count(s, st));
@@ -517,7 +580,7 @@ static void slab(struct out *w, const struct lw_status *s)
 		if (i < growing) {
 			size_t r = by_slope[i];
 			long st = (long)num(cell(t, r, "lwSlabLeakState"));
-			fprintf(w->f, "    %-20s %11s ", cut(nb, sizeof(nb), text(t, r, "lwSlabName"), 20),
+			fprintf(w->f, "    %-18s %11s ", cut(nb, sizeof(nb), text(t, r, "lwSlabName"), 18),
 				kib_per_hour(b2, sizeof(b2), num(cell(t, r, "lwSlabSlope"))));
 			painted(w, state_color(st), 0, st == LEAK_LEAKING ? "leaking" : "suspect");
 		}
