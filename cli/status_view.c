@@ -272,10 +272,14 @@ static void alarms(struct out *w, const struct lw_status *s)
 		if (used < sizeof(rest))
 			used += (size_t)snprintf(rest + used, sizeof(rest) - used, "%s", extra);
 		int64_t raised = num(cell(t, r, "lwAlarmRaisedUnix"));
-		if (raised && (int64_t)w->o->now >= raised && used < sizeof(rest))
-			snprintf(rest + used, sizeof(rest) - used, " (%s ago)",
-				 lw_human_duration(ago, sizeof(ago),
-						   (uint64_t)((int64_t)w->o->now - raised)));
+		char since[48];
+		if (raised && (int64_t)w->o->now >= raised) {
+			snprintf(since, sizeof(since), " (%s ago)", lw_human_duration(ago, sizeof(ago),
+				 (uint64_t)((int64_t)w->o->now - raised)));
+			/* the age only where it fits whole */
+			if (used + strlen(since) <= 70 && used + strlen(since) < sizeof(rest))
+				memcpy(rest + used, since, strlen(since) + 1);
+		}
 		/* 2 + 8 columns of severity before: the rest within 80 */
 		fprintf(w->f, "%s\n", cut(shown, sizeof(shown), rest, 70));
 	}
@@ -427,7 +431,8 @@ static void suspects(struct out *w, const struct lw_status *s)
 }
 
 /* lwProcTopMetric: rss(1), cpu(2), fds(3), rssGrowth(4) */
-static void top_cell(struct out *w, const struct lw_status *s, unsigned metric, size_t rank)
+static void top_cell(struct out *w, const struct lw_status *s, unsigned metric, size_t rank,
+		     int pad)
 {
 	const struct lw_table *t = &s->top;
 	for (size_t r = 0; r < t->nrows; r++) {
@@ -448,7 +453,8 @@ static void top_cell(struct out *w, const struct lw_status *s, unsigned metric, 
 			cut(nb, sizeof(nb), text(t, r, "lwProcTopName"), 16), v);
 		return;
 	}
-	fprintf(w->f, "%35s", "");
+	if (pad)
+		fprintf(w->f, "%35s", "");
 }
 
 static void tops(struct out *w, const struct lw_status *s)
@@ -462,9 +468,9 @@ static void tops(struct out *w, const struct lw_status *s)
 		fprintf(w->f, "  %-38s%s\n", names[pair], names[pair + 1]);
 		for (size_t rank = 1; rank <= w->o->top; rank++) {
 			fputs("  ", w->f);
-			top_cell(w, s, pair, rank);
+			top_cell(w, s, pair, rank, 1);
 			fputs("   ", w->f);
-			top_cell(w, s, pair + 1, rank);
+			top_cell(w, s, pair + 1, rank, 0);
 			fputc('\n', w->f);
 		}
 	}
