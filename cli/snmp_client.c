@@ -78,6 +78,12 @@ struct lw_client *lw_client_open(int argc, char **argv, int *rest, int *exit_cod
 	SOCK_STARTUP;
 	c->ss = snmp_open(&session);
 	free(av);
+	/* snmp_parse_args strdup()s the community; snmp_open took a copy */
+	if (session.community) {
+		free(session.community);
+		session.community = NULL;
+		session.community_len = 0;
+	}
 	if (!c->ss) {
 		int liberr, syserr;
 		char *msg = NULL;
@@ -103,6 +109,7 @@ void lw_client_close(struct lw_client *c)
 		return;
 	snmp_close(c->ss);
 	free(c);
+	snmp_shutdown("snmpapp");  /* snmp_parse_args initialised the library as "snmpapp" */
 	SOCK_CLEANUP;
 }
 
