@@ -111,7 +111,7 @@ static void wrap_start(struct wrap *x, struct out *w, size_t col, const char *se
 static void wrap_item(struct wrap *x, const char *item)
 {
 	size_t need = (x->first ? 0 : strlen(x->sep)) + strlen(item);
-	if (!x->first && x->col + need > 80) {
+	if (!x->first && x->col + need > 79) {  /* 79: room for the comma a wrap leaves */
 		fprintf(x->w->f, "%s\n%s", x->sep[0] == ',' ? "," : "", x->indent);
 		x->col = strlen(x->indent);
 		need = strlen(item);
