@@ -170,6 +170,44 @@ static int is_numeric(const struct lw_obj *o)
 		o->type != LW_T_INETADDR && o->type != LW_T_ENUM;
 }
 
+/*
+ * Columns whose unit depends on the row (no UNITS clause in the MIB): lwProcTopValue by
+ * lwProcTopMetric, lwTrendValue and lwTrendSlope by lwTrendIndex, lwAlarmValue, lwAlarmThreshold
+ * and lwAlarmSlope by lwAlarmType (their DESCRIPTIONs). Returns O, or O with the row's unit in
+ * *TMP.
+ */
+static const struct lw_obj *row_unit(const struct lw_table *t, const struct lw_row *r,
+				     const struct lw_obj *o, struct lw_obj *tmp)
+{
+	enum { PLAIN, KIB, HUNDREDTHS } u = PLAIN;
+	int slope = strstr(o->name, "Slope") != NULL;
+	if (strcmp(o->name, "lwProcTopValue") == 0 && r->idx_len) {
+		/* rss(1), cpu(2), fds(3), rssGrowth(4) */
+		u = r->idx[0] == 2 ? HUNDREDTHS : r->idx[0] == 3 ? PLAIN : KIB;
+	} else if ((strcmp(o->name, "lwTrendValue") == 0 || strcmp(o->name, "lwTrendSlope") == 0) &&
+		   r->idx_len) {
+		u = r->idx[0] == 3 ? PLAIN : KIB;  /* tcpOrphans(3) counts sockets */
+	} else if (strcmp(o->name, "lwAlarmValue") == 0 || strcmp(o->name, "lwAlarmThreshold") == 0 ||
+		   strcmp(o->name, "lwAlarmSlope") == 0) {
+		int c = lw_table_col(t, "lwAlarmType");
+		long type = c < 0 ? 0 : (long)lw_val_num(&r->vals[c]);
+		/* KiB: procMemLeak(1), slabLeak(3), groupMemLeak(8), kernelMemLeak(9);
+		 * hundredths: tcpOrphanPressure(4), tcpMemPressure(5), loadHigh(7) */
+		u = type == 1 || type == 3 || type == 8 || type == 9 ? KIB :
+			type == 4 || type == 5 || type == 7 ? HUNDREDTHS : PLAIN;
+	} else {
+		return o;
+	}
+	*tmp = *o;
+	tmp->units = "";
+	tmp->type = LW_T_INTEGER;
+	if (u == KIB)
+		tmp->units = slope ? "KiB per hour" : "KiB";
+	else if (u == HUNDREDTHS && !slope)
+		tmp->type = LW_T_HUNDREDTHS;
+	return tmp;
+}
+
 #define CELL 272  /* the longest text column (255 octets) and a little */
 
 void lw_render_table(FILE *f, const struct lw_table *t, enum lw_format fmt,
@@ -254,7 +292,9 @@ void lw_render_table(FILE *f, const struct lw_table *t, enum lw_format fmt,
 					lw_obj_enum_label(o, strtol(idx[-1 - src[c]], NULL, 10)) : NULL;
 				snprintf(cell, CELL, "%s", l ? l : idx[-1 - src[c]]);
 			} else {
-				lw_human_value(cell, CELL, objs[c], &t->rows[r].vals[src[c]]);
+				struct lw_obj tmp;
+				lw_human_value(cell, CELL, row_unit(t, &t->rows[r], objs[c], &tmp),
+					       &t->rows[r].vals[src[c]]);
 			}
 			/* control characters (an escaped command line may hold none, but be safe) */
 			for (char *p = cell; *p; p++)
