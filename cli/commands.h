@@ -16,5 +16,9 @@ int lw_cmd_collect(int argc, char **argv);  /* cmd_collect.c: collect without th
 #define LW_EXIT_OK 0
 #define LW_EXIT_FAILED 1
 #define LW_EXIT_USAGE 2
+/* status and show (cli/snmp_client.c): why an agent could not be read, one status per cause */
+#define LW_EXIT_NO_ANSWER 3  /* no answer: host down or unreachable, wrong port or community */
+#define LW_EXIT_AUTH 4       /* refused: SNMPv3 user, password or level, or access control */
+#define LW_EXIT_NO_MIB 5     /* an SNMP agent without LEAKWATCH-MIB (no leakwatchd behind it) */
 
 #endif

@@ -9,20 +9,6 @@ static int pending(const char *name)
 	return LW_EXIT_FAILED;
 }
 
-/* status: cli/cmd_status.c replaces this */
-int lw_cmd_status(int argc, char **argv)
-{
-	(void)argc;
-	return pending(argv[0]);
-}
-
-/* show: cli/cmd_show.c replaces this */
-int lw_cmd_show(int argc, char **argv)
-{
-	(void)argc;
-	return pending(argv[0]);
-}
-
 /* report: cli/cmd_report.c replaces this */
 int lw_cmd_report(int argc, char **argv)
 {
