@@ -32,6 +32,8 @@ struct lw_history {
 	bool stopping;
 	uint64_t queue_dropped;
 	uint64_t alarm_seq;         /* the newest alarm event submitted */
+	struct lw_hrun_info run;    /* lw_history_set_run's, for the writer to adopt */
+	bool run_pending;
 	struct lw_history_status published;
 };
 
@@ -102,6 +104,10 @@ static void *writer_main(void *arg)
 		h->head = (h->head + 1) % QUEUE_CYCLES;
 		h->len--;
 		h->busy = true;
+		if (h->run_pending) {
+			lw_hrun_adopt(&h->w.run, &h->run);
+			h->run_pending = false;
+		}
 		pthread_mutex_unlock(&h->lock);
 
 		lw_hwrite_cycle(&h->w, &c);
@@ -241,18 +247,18 @@ int lw_history_submit(struct lw_history *h, const struct lw_history_cycle *c)
 int lw_history_set_run(struct lw_history *h, const struct lw_history_run_info *run,
 		       struct lw_error *err)
 {
-	int rc;
+	struct lw_hrun_info info = { .config = NULL };
 
 	if (h == NULL || run == NULL)
 		return lw_error_set(err, EINVAL, "history: set_run without a history or a run");
-	/* The writer reads the run only while it stores a cycle: wait until it does not. */
-	pthread_mutex_lock(&h->lock);
-	while (h->busy || h->paused)
-		pthread_cond_wait(&h->idle, &h->lock);
-	rc = lw_hrun_set(&h->w.run, run);
-	pthread_mutex_unlock(&h->lock);
-	if (rc != 0)
+	if (lw_hrun_info_set(&info, run) != 0)
 		return lw_error_set(err, ENOMEM, "history: out of memory for the run's description");
+	/* The writer adopts it when it takes the next cycle: the caller never waits for a write. */
+	pthread_mutex_lock(&h->lock);
+	lw_hrun_info_free(&h->run);
+	h->run = info;
+	h->run_pending = true;
+	pthread_mutex_unlock(&h->lock);
 	return 0;
 }
 
@@ -327,6 +333,7 @@ void lw_history_close(struct lw_history *h)
 	lw_hrun_stop(&h->w);
 	lw_hwriter_free(&h->w);
 	lw_hrun_free(&h->w.run);
+	lw_hrun_info_free(&h->run);
 	pthread_cond_destroy(&h->idle);
 	pthread_cond_destroy(&h->wake);
 	pthread_mutex_destroy(&h->lock);

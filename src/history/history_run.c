@@ -44,31 +44,43 @@ static void read_boot(struct lw_hrun *r)
 void lw_hrun_init(struct lw_hrun *r)
 {
 	memset(r, 0, sizeof(*r));
-	snprintf(r->program, sizeof(r->program), "unknown");
+	snprintf(r->info.program, sizeof(r->info.program), "unknown");
 	r->pid = (uint32_t)getpid();
 	r->start_t = (int64_t)time(NULL);
 	read_boot(r);
 }
 
-void lw_hrun_free(struct lw_hrun *r)
+void lw_hrun_info_free(struct lw_hrun_info *i)
 {
-	free(r->config);
-	r->config = NULL;
+	free(i->config);
+	memset(i, 0, sizeof(*i));
 }
 
-int lw_hrun_set(struct lw_hrun *r, const struct lw_history_run_info *info)
+void lw_hrun_free(struct lw_hrun *r)
+{
+	lw_hrun_info_free(&r->info);
+}
+
+int lw_hrun_info_set(struct lw_hrun_info *out, const struct lw_history_run_info *info)
 {
 	char *config = NULL;
 
 	if (info->config != NULL && (config = strdup(info->config)) == NULL)
 		return -1;
-	free(r->config);
-	r->config = config;
-	snprintf(r->program, sizeof(r->program), "%s", info->program != NULL ? info->program : "");
-	snprintf(r->version, sizeof(r->version), "%s", info->version != NULL ? info->version : "");
-	r->interval_s = info->interval_s;
-	r->dirty = r->id != 0;
+	lw_hrun_info_free(out);
+	out->config = config;
+	snprintf(out->program, sizeof(out->program), "%s", info->program != NULL ? info->program : "");
+	snprintf(out->version, sizeof(out->version), "%s", info->version != NULL ? info->version : "");
+	out->interval_s = info->interval_s;
 	return 0;
+}
+
+void lw_hrun_adopt(struct lw_hrun *r, struct lw_hrun_info *info)
+{
+	lw_hrun_info_free(&r->info);
+	r->info = *info;
+	memset(info, 0, sizeof(*info));
+	r->dirty = r->id != 0;
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -109,12 +121,12 @@ static int insert_row(struct lw_hwriter *w)
 	lw_hwriter_doing(w, "writing the run's row");
 	sqlite3_bind_int64(st, 1, r->start_t);
 	sqlite3_bind_int64(st, 2, r->pid);
-	bind_text(st, 3, r->program);
-	bind_text(st, 4, r->version);
+	bind_text(st, 3, r->info.program);
+	bind_text(st, 4, r->info.version);
 	bind_text(st, 5, r->boot_id);
 	sqlite3_bind_int64(st, 6, r->boot_t);
-	sqlite3_bind_int64(st, 7, r->interval_s);
-	bind_text(st, 8, r->config);
+	sqlite3_bind_int64(st, 7, r->info.interval_s);
+	bind_text(st, 8, r->info.config);
 	rc = lw_hdb_int(w, LW_HS_RUN_INSERT, 0, &id);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_OK)
@@ -135,10 +147,10 @@ static int update_row(struct lw_hwriter *w)
 
 	lw_hwriter_doing(w, "updating the run's row");
 	sqlite3_bind_int64(st, 1, r->id);
-	bind_text(st, 2, r->program);
-	bind_text(st, 3, r->version);
-	sqlite3_bind_int64(st, 4, r->interval_s);
-	bind_text(st, 5, r->config);
+	bind_text(st, 2, r->info.program);
+	bind_text(st, 3, r->info.version);
+	sqlite3_bind_int64(st, 4, r->info.interval_s);
+	bind_text(st, 5, r->info.config);
 	rc = lw_hdb_run(w, LW_HS_RUN_UPDATE);
 	sqlite3_clear_bindings(st);
 	if (rc == SQLITE_OK)

@@ -11,8 +11,13 @@
 void lw_hrun_init(struct lw_hrun *r);
 void lw_hrun_free(struct lw_hrun *r);
 
-/* Replaces what the caller says of the run (lw_history_set_run); -1 when out of memory. */
-int lw_hrun_set(struct lw_hrun *r, const struct lw_history_run_info *info);
+/* Copies what the caller says of the run into *out (emptied first); -1 when out of memory. */
+int lw_hrun_info_set(struct lw_hrun_info *out, const struct lw_history_run_info *info);
+void lw_hrun_info_free(struct lw_hrun_info *i);
+
+/* The run is now described by *info, which is taken (left empty); its row is updated with the
+ * next cycle if it was written already. */
+void lw_hrun_adopt(struct lw_hrun *r, struct lw_hrun_info *info);
 
 /* Inside the cycle's transaction: writes the run's row if the open file has none of ours yet,
  * updates it after lw_hrun_set, and stores the cycle's alarm events under it. */

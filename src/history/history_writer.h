@@ -72,11 +72,16 @@ static inline enum lw_hstmt lw_htier_stmt(enum lw_htier tier, enum lw_hstmt full
 /* A result beside SQLite's: the file is refused (a newer schema, not a history); w->doing says why. */
 #define LW_HRC_REFUSED 0x10000
 
-/* The writer's run (table run): who it is, and its row in the open file. */
-struct lw_hrun {
+/* What the owner of the history says of the run (lw_history_set_run). */
+struct lw_hrun_info {
 	char program[64], version[64];
 	char *config;                      /* malloc'ed; NULL: none */
 	uint32_t interval_s;
+};
+
+/* The writer's run (table run): who it is, and its row in the open file. */
+struct lw_hrun {
+	struct lw_hrun_info info;
 	uint32_t pid;
 	int64_t start_t;                   /* lw_history_open's time */
 	char boot_id[40];                  /* /proc/sys/kernel/random/boot_id; "" unreadable */
