@@ -40,7 +40,9 @@
  *              between two runs is a reboot), its sampling interval and configuration text.
  *   alarm_event (version 2) every raise and clear of an alarm, key (run_id, seq): seq is the
  *              daemon's event sequence (lwAlarmTable's), restarting with each run. t is when it
- *              happened; the other columns are the alarm as its notification carried it:
+ *              happened, is_raise 1 for a raise and 0 for a clear (not "raise": a keyword in
+ *              SQLite's expressions, RAISE()); the other columns are the alarm as its
+ *              notification carried it:
  *              alarm_index (lwAlarmIndex), type and type_name (lwAlarmType's number and label),
  *              severity (lwAlarmSeverity), object, name (a process's name), instance (the MIB
  *              row), start_time (a process's), value, threshold, slope (per hour),
@@ -87,7 +89,7 @@ static const char schema_v2_sql[] =
 	" boot_id TEXT NOT NULL, boot_t INTEGER NOT NULL, interval_s INTEGER NOT NULL,"
 	" config TEXT);"
 	"CREATE TABLE alarm_event (run_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
-	" t INTEGER NOT NULL, raise INTEGER NOT NULL, alarm_index INTEGER NOT NULL,"
+	" t INTEGER NOT NULL, is_raise INTEGER NOT NULL, alarm_index INTEGER NOT NULL,"
 	" type INTEGER NOT NULL, type_name TEXT NOT NULL, severity INTEGER NOT NULL,"
 	" object TEXT NOT NULL, name TEXT NOT NULL, instance INTEGER NOT NULL,"
 	" start_time INTEGER NOT NULL, value INTEGER NOT NULL, threshold INTEGER NOT NULL,"
@@ -124,7 +126,7 @@ static const char *const stmt_sql[LW_HS_COUNT] = {
 	[LW_HS_RUN_STOP] = "UPDATE run SET stop_t = ?2 WHERE id = ?1",
 	/* seq restarts only with a new run: a duplicate is the same event, kept once. */
 	[LW_HS_EVENT_PUT] =
-		"INSERT INTO alarm_event (run_id, seq, t, raise, alarm_index, type, type_name,"
+		"INSERT INTO alarm_event (run_id, seq, t, is_raise, alarm_index, type, type_name,"
 		" severity, object, name, instance, start_time, value, threshold, slope,"
 		" exhaustion_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 		" ?15, ?16) ON CONFLICT (run_id, seq) DO NOTHING",
