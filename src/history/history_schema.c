@@ -32,7 +32,9 @@
  *              Kind 6 (process_ext) has the identity of kind 1 (pid, start_time, name): the
  *              process's swap_kb, sockets, fd_limit (the soft RLIMIT_NOFILE) and threads, apart
  *              from kind 1 so that version-1 readers of kind 1 are unchanged. Kind 7
- *              (mcast_group) is one multicast group on one interface, name "IFNAME GROUP".
+ *              (mcast_group) is one multicast group on one interface, name "IFNAME GROUP",
+ *              pps10 and bps10 (the record's mgroups; the daemon does not fill them yet: the
+ *              capture threads' group tables are not in the cycle's input).
  *   run        (version 2) one row per start of a writer (leakwatchd, or "leakwatch collect"):
  *              start_t, stop_t (set at a clean close; NULL when the writer was killed, crashed,
  *              or still runs), its pid, program and version, the host's boot (boot_id from

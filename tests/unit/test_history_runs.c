@@ -435,6 +435,39 @@ static void process_ext_change_only(void **state)
 	sqlite3_close(db);
 }
 
+/* --- multicast groups (kind 7) --------------------------------------------------------------- */
+
+static void mcast_groups_stored(void **state)
+{
+	struct fixture *f = *state;
+	struct lw_history *h = open_history(f->path, 48, 30);
+	sqlite3 *db;
+
+	for (int i = 0; i < 3; i++) {
+		struct lw_history_cycle c;
+
+		memset(&c, 0, sizeof(c));
+		c.t = T0 + 60 * i;
+		c.mgroups = calloc(1, sizeof(*c.mgroups));
+		assert_non_null(c.mgroups);
+		c.nmgroups = 1;
+		snprintf(c.mgroups[0].name, sizeof(c.mgroups[0].name), "eth1 239.1.2.3");
+		c.mgroups[0].pps10 = i < 2 ? 100 : 250;
+		c.mgroups[0].bps10 = 800000;
+		submit_flush(h, &c);
+	}
+	assert_ok(h);
+	lw_history_close(h);
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM kind WHERE kind = 7 AND"
+				" name = 'mcast_group' AND v0 = 'pps10' AND v1 = 'bps10'"), 1);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM sample s JOIN ident i ON i.id = s.id"
+				" WHERE i.kind = 7 AND i.name = 'eth1 239.1.2.3'"), 2);
+	assert_int_equal(db_int(db, -1, "SELECT s.v0 FROM sample s JOIN ident i ON i.id = s.id"
+				" WHERE i.kind = 7 AND s.t = %d AND s.v1 IS NULL", T0 + 120), 250);
+	sqlite3_close(db);
+}
+
 /* --- migration from version 1 ------------------------------------------------------------------ */
 
 /* Version 1's schema, as leakwatch 1.x created it (history_schema.c before version 2). */
@@ -727,6 +760,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(run_killed_then_next, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(alarm_events_round_trip, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(process_ext_change_only, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(mcast_groups_stored, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(migrates_version_1, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(version_3_refused, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(retention_of_events_and_runs, dir_setup, dir_teardown),
