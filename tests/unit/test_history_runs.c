@@ -390,6 +390,53 @@ static void alarm_events_round_trip(void **state)
 	sqlite3_close(db);
 }
 
+/* While a replay holds the writer, five cycles with one event each are submitted: the queue
+ * (3) drops the two oldest cycles, and their events go with the next ones. */
+static int submit_during_replay(void *arg, const struct lw_hist_point *p)
+{
+	struct lw_history *h = arg;
+	static int64_t done_t;
+
+	if (done_t == p->t)
+		return 0;
+	done_t = p->t;
+	for (int i = 1; i <= 5; i++) {
+		struct lw_history_cycle c;
+
+		memset(&c, 0, sizeof(c));
+		c.t = T0 + 60 * i;
+		add_proc(&c, 1, 100 + (uint64_t)i, 0, 0, 1);
+		add_event(&c, (uint64_t)i, c.t, true);
+		assert_int_equal(lw_history_submit(h, &c), 0);
+		lw_history_cycle_free(&c);
+	}
+	return 0;
+}
+
+static void events_survive_dropped_cycles(void **state)
+{
+	struct fixture *f = *state;
+	struct lw_history *h = open_history(f->path, 48, 30);
+	struct lw_history_status st;
+	struct lw_error err = { 0 };
+	sqlite3 *db;
+
+	one_cycle(h, T0);
+	assert_int_equal(lw_history_replay(h, 0, submit_during_replay, h, &err), 0);
+	lw_history_flush(h);
+	lw_history_status(h, &st);
+	assert_int_equal(st.cycles_dropped, 2);
+	assert_int_equal(st.cycles_written, 4);
+	lw_history_close(h);
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM cycle"), 4);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM alarm_event"), 5);
+	/* the first kept cycle (t0 + 180) carried the events of the two dropped before it */
+	assert_int_equal(db_int(db, -1, "SELECT group_concat(seq, '') FROM (SELECT seq FROM alarm_event"
+				" ORDER BY seq)"), 12345);
+	sqlite3_close(db);
+}
+
 /* --- process extras (kind 6) ------------------------------------------------------------------ */
 
 static void process_ext_change_only(void **state)
@@ -759,6 +806,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(run_row_updated, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(run_killed_then_next, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(alarm_events_round_trip, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(events_survive_dropped_cycles, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(process_ext_change_only, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(mcast_groups_stored, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(migrates_version_1, dir_setup, dir_teardown),
