@@ -32,7 +32,10 @@ extern char **environ;
  *   - churn: 2 processes a minute exit and are replaced by new ones (cron jobs, workers
  *     recycled): a new pid and start time, a new series;
  *   - 300 process names (60 % of the processes in 10 worker pools), so 300 groups;
- *   - 200 slab caches, 30 % of which change each cycle; every system field, changing.
+ *   - 200 slab caches, 30 % of which change each cycle; every system field, changing but the
+ *     totals and limits;
+ *   - each process's extras (kind 6): sockets a quarter of its descriptors, threads and swap
+ *     still.
  */
 struct model {
 	unsigned procs;
@@ -193,6 +196,12 @@ static void sim_cycle(struct sim *s, struct lw_history_cycle *c, int64_t interva
 		r->vsz_kb = p->vsz;
 		r->fds = p->fds;
 		r->cpu_ticks = p->cpu;
+		/* kind 6: sockets follow the descriptors, swap and threads hold still, as on a
+		 * host without memory pressure */
+		r->sockets = p->fds / 4;
+		r->threads = 1 + p->pid % 8;
+		r->fd_limit = 1024;
+		r->swap_kb = p->pid % 16 == 0 ? 128 : 0;
 		g->count++;
 		g->fds += p->fds;
 		g->rss_kb += p->rss;
@@ -219,7 +228,9 @@ static void sim_cycle(struct sim *s, struct lw_history_cycle *c, int64_t interva
 	c->nslabs = m->slabs;
 	for (int f = 0; f < LW_HSYS_COUNT; f++) {
 		/* Totals and limits hold still; free memory, loads and socket counts move. */
-		bool moves = f != LW_HSYS_MEM_TOTAL_KB && f != LW_HSYS_TCP_SYN_RECV;
+		bool moves = f != LW_HSYS_MEM_TOTAL_KB && f != LW_HSYS_TCP_SYN_RECV &&
+			     f != LW_HSYS_SWAP_TOTAL_KB && f != LW_HSYS_FILES_MAX &&
+			     (f < LW_HSYS_TCP_MEM_MIN_PAGES || f > LW_HSYS_TCP_MAX_ORPHANS);
 
 		c->sys[f] = moves ? 1000000 + below(s, 1000) : 16000000;
 		c->sys_present |= 1ull << f;

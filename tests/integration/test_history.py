@@ -38,10 +38,13 @@ def cycles(path):
 
 @pytest.fixture
 def tmpfs(tmp_path):
-    """A 4 MiB tmpfs mounted for the test (set up before the daemons, so unmounted after)."""
+    """A 16 MiB tmpfs mounted for the test (set up before the daemons, so unmounted after).
+    Room for the first cycles of a 10,000-process host: with schema version 2 (a process's
+    extras are a second series) its first two cycles take about 2 MB of WAL, which filled the
+    4 MiB this test had before the filler could be created."""
     d = tmp_path / "small"
     d.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(d)],
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(d)],
                        capture_output=True, text=True)
     assert r.returncode == 0, f"mount tmpfs (root needed): {r.stderr}"
     yield d
