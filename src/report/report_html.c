@@ -16,6 +16,8 @@
 #define SUSPECT_ROWS 100
 #define SUSPECT_CHARTS 40
 
+#define PL(n) ((n) == 1 ? "" : "s")
+
 /*
  * The page's style and its one script. Both go through the Content-Security-Policy by their
  * SHA-256 (CSP Level 2, "hash-source"), and nothing else may load or run: a process name that
@@ -235,11 +237,17 @@ static void own_cost(FILE *f, const struct lw_report *r)
 		lw_rh_fmt_value(a, sizeof(a), s->unit, s->start, false, false);
 		lw_rh_fmt_value(b, sizeof(b), s->unit, s->end, false, false);
 		fprintf(f, "pid %u: RSS %s &rarr; %s", s->pid, a, b);
-		if (cpu != NULL && cpu->npts >= 2 && cpu->pts[cpu->npts - 1].t > cpu->pts[0].t) {
-			double ticks = cpu->pts[cpu->npts - 1].max - cpu->pts[0].max;
-			double secs = (double)(cpu->pts[cpu->npts - 1].t - cpu->pts[0].t);
+		if (cpu != NULL && cpu->npts > 0) {
+			/* A counter's points are rates (ticks per second): their sample-weighted mean. */
+			double sum = 0, n = 0;
 
-			fprintf(f, ", CPU %.2f %% of one CPU on average", ticks / (double)hz / secs * 100);
+			for (size_t k = 0; k < cpu->npts; k++) {
+				double w = cpu->pts[k].n ? cpu->pts[k].n : 1;
+
+				sum += cpu->pts[k].avg * w;
+				n += w;
+			}
+			fprintf(f, ", CPU %.2f %% of one CPU on average", sum / n / (double)hz * 100);
 		}
 	}
 	if (any)
@@ -297,14 +305,15 @@ static void header(FILE *f, const struct lw_report *r)
 		fprintf(f, "; %zu aggregated windows (min, max, average) before full resolution",
 			r->windows);
 	fputs("</dd>\n", f);
-	fprintf(f, "<dt>gaps</dt><dd id=\"ngaps\" data-v=\"%zu\">%s%zu gaps, %s without samples "
+	fprintf(f, "<dt>gaps</dt><dd id=\"ngaps\" data-v=\"%zu\">%s%zu gap%s, %s without samples "
 		"(%.1f %% of the window)%s</dd>\n", r->ngaps, r->ngaps ? "<span class=\"warn\">" : "",
-		r->ngaps, g, span > 0 ? 100.0 * (double)missing / (double)span : 0.0,
+		r->ngaps, PL(r->ngaps), g, span > 0 ? 100.0 * (double)missing / (double)span : 0.0,
 		r->ngaps ? "</span>" : "");
 	fprintf(f, "<dt>runs</dt><dd id=\"nruns\" data-runs=\"%zu\" data-restarts=\"%zu\" "
-		"data-reboots=\"%zu\" data-crashes=\"%zu\">%zu runs: %zu restarts, %zu host reboots, "
-		"%zu recoveries after a crash or kill</dd>\n", r->nruns, st.restarts, st.reboots,
-		st.crashes, r->nruns, st.restarts, st.reboots, st.crashes);
+		"data-reboots=\"%zu\" data-crashes=\"%zu\">%zu run%s: %zu restart%s, %zu host "
+		"reboot%s, %zu recover%s after a crash or kill</dd>\n", r->nruns, st.restarts,
+		st.reboots, st.crashes, r->nruns, PL(r->nruns), st.restarts, PL(st.restarts),
+		st.reboots, PL(st.reboots), st.crashes, st.crashes == 1 ? "y" : "ies");
 	own_cost(f, r);
 	fprintf(f, "<dt>series</dt><dd>%zu</dd>\n<dt>database</dt><dd>", r->nseries);
 	lw_rh_esc_n(f, r->db_path, sizeof(r->db_path));

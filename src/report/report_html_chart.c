@@ -7,7 +7,7 @@
 
 /* The plot's frame in px: room on the left for "1023 MiB", below for "12-07 16:00". */
 #define ML 72
-#define MR 10
+#define MR 28
 #define MT 8
 #define PH 110
 #define MB 20
@@ -59,12 +59,15 @@ static double nice_step(double x)
  * The value axis: about YTICKS round labels. A byte-sized unit steps in round binary multiples
  * (256 MiB, 512 MiB, 1 GiB) so that its labels read as the table's values do.
  */
-static double value_step(const char *unit, double range)
+static double value_step(const char *unit, double lo, double hi)
 {
-	double scale = lw_rh_unit_scale(unit), shown = range * scale / YTICKS, mag = 1;
+	double scale = lw_rh_unit_scale(unit), shown = (hi - lo) * scale / YTICKS, mag = 1;
+	double top = fmax(fabs(lo), fabs(hi)) * scale;
 
 	if (unit != NULL && (strcmp(unit, "KiB") == 0 || strcmp(unit, "bytes") == 0)) {
-		while (shown / mag >= 1024)
+		/* The magnitude of the largest label, so that 0.5 MiB steps read 512 KiB, 1 MiB,
+		 * 1.5 MiB rather than 1000 KiB, 1.46 MiB. */
+		while (top / mag >= 1024)
 			mag *= 1024;
 		return nice_step(shown / mag) * mag / scale;
 	}
@@ -196,48 +199,18 @@ static void line(FILE *f, const struct frame *fr, const struct lw_rh_pt *p, size
 	fputs("\"/>", f);
 }
 
-/*
- * A counter's chart is its rate: the stored values are running totals (CPU ticks, packets), whose
- * line only ever rises. Each point becomes the rate since the one before; a total that went down
- * (a reset) gives no point.
- */
-static size_t rates(const struct lw_report_series *s, struct lw_report_point *out)
-{
-	size_t o = 0;
-
-	for (size_t i = 1; i < s->npts; i++) {
-		const struct lw_report_point *a = &s->pts[i - 1], *b = &s->pts[i];
-		double d = b->max - a->max;
-
-		if (b->t <= a->t || d < 0)
-			continue;
-		d /= (double)(b->t - a->t);
-		out[o++] = (struct lw_report_point){ .t = b->t, .min = d, .max = d, .avg = d,
-						     .n = b->n };
-	}
-	return o;
-}
-
 void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_series *s,
 		 const struct lw_rh_axis *ax, const char *id, const char *title)
 {
 	struct frame fr = { .t0 = ax->t0, .t1 = ax->t1, .w = ax->width ? ax->width : 900 };
-	const struct lw_report_point *src = s->pts;
-	struct lw_report_point *tmp = NULL;
 	struct lw_rh_pt *red;
 	size_t n = s->npts, nred = 0;
 	double gap_s = 3.0 * (r->interval_s ? r->interval_s : 60), ystep;
 
+	/* A counter's points are already its rate per second (the model's): drawn as they are. */
 	red = malloc((n ? n : 1) * sizeof(*red));
-	if (s->counter && n > 0) {
-		tmp = malloc(n * sizeof(*tmp));
-		if (tmp != NULL) {
-			n = rates(s, tmp);
-			src = tmp;
-		}
-	}
-	if (red != NULL && (!s->counter || tmp != NULL))
-		nred = lw_rh_reduce(src, n, fr.t0, fr.t1, fr.w, gap_s, r->gaps, r->ngaps, red);
+	if (red != NULL)
+		nred = lw_rh_reduce(s->pts, n, fr.t0, fr.t1, fr.w, gap_s, r->gaps, r->ngaps, red);
 
 	fr.ylo = INFINITY;
 	fr.yhi = -INFINITY;
@@ -256,7 +229,7 @@ void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_seri
 		fr.ylo -= pad;
 		fr.yhi += pad;
 	}
-	ystep = value_step(s->unit, fr.yhi - fr.ylo);
+	ystep = value_step(s->unit, fr.ylo, fr.yhi);
 	fr.ylo = floor(fr.ylo / ystep) * ystep;
 	fr.yhi = ceil(fr.yhi / ystep) * ystep;
 	if (fr.yhi <= fr.ylo)
@@ -288,5 +261,4 @@ void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_seri
 			ML + fr.w / 2, MT + PH / 2);
 	fputs("</svg></figure>\n", f);
 	free(red);
-	free(tmp);
 }

@@ -371,6 +371,13 @@ static void valid_structure(void **state)
 	const char *p = html;
 
 	(void)state;
+	if (getenv("LW_TEST_HTML_OUT") != NULL) {  /* to look at it in a browser */
+		FILE *f = fopen(getenv("LW_TEST_HTML_OUT"), "w");
+
+		assert_non_null(f);
+		fwrite(html, 1, len, f);
+		fclose(f);
+	}
 	assert_true(strncmp(html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
 			    60) == 0);
 	p = strchr(html, '\n') + 1;
