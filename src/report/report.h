@@ -141,6 +141,7 @@ struct lw_report {
 	unsigned crashes;           /* runs without a clean stop followed by another */
 	char notes[8][256];         /* what else the header must say ("version 1 history: ...") */
 	size_t nnotes;
+	void *names;                /* owned: the kind and metric names the series point into */
 };
 
 int lw_report_build(struct lw_report **out, const struct lw_report_opts *o, struct lw_error *err);

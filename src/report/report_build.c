@@ -79,7 +79,7 @@ static const char *unit_of(const char *metric, const char *name)
 /* The model's series of value j of e, made at its first sample. */
 static int32_t series_of(struct build *bd, struct lw_rident *e, unsigned j)
 {
-	struct lw_rdb *d = bd->d;
+	struct lw_rnames *nm = bd->b.r->names;
 	struct lw_report_series *s;
 	int32_t i;
 
@@ -97,11 +97,11 @@ static int32_t series_of(struct build *bd, struct lw_rident *e, unsigned j)
 	s = &bd->b.r->series[i];
 	/* process_ext (version 2) is more of the process: one kind in the report */
 	s->kind = e->kind == 6 ? LW_HK_PROC : e->kind;
-	s->kind_name = d->kind_name[s->kind][0] ? d->kind_name[s->kind] : d->kind_name[e->kind];
+	s->kind_name = nm->kind_name[s->kind][0] ? nm->kind_name[s->kind] : nm->kind_name[e->kind];
 	s->pid = e->pid;
 	s->start_time = e->start_time;
 	snprintf(s->name, sizeof(s->name), "%s", e->name);
-	s->metric = d->metric[e->kind][j];
+	s->metric = nm->metric[e->kind][j];
 	s->counter = is_counter(s->metric);
 	s->unit = unit_of(s->metric, s->name);
 	e->series[j] = i;
@@ -345,6 +345,10 @@ static int build(struct lw_report *r, const struct lw_report_opts *o, struct lw_
 	if (bounds(r, d, o, &full_lo, &full_hi, &win_lo, &win_hi, err) != 0)
 		return -1;
 	r->schema_version = d->version;
+	if ((r->names = calloc(1, sizeof(struct lw_rnames))) == NULL)
+		return lw_error_set(err, ENOMEM, "out of memory");
+	memcpy(((struct lw_rnames *)r->names)->kind_name, d->kind_name, sizeof(d->kind_name));
+	memcpy(((struct lw_rnames *)r->names)->metric, d->metric, sizeof(d->metric));
 	r->immutable = d->immutable;
 	if (lw_rdb_int(d, "SELECT (SELECT count(*) FROM cycle WHERE t >= ?1 AND t <= ?2) +"
 		       " (SELECT count(*) FROM win_cycle WHERE t >= ?1 AND t <= ?2)", r->from, r->to, 0,
@@ -450,5 +454,6 @@ void lw_report_free(struct lw_report *r)
 	free(r->gaps);
 	free(r->events);
 	free(r->suspects);
+	free(r->names);
 	free(r);
 }

@@ -53,9 +53,9 @@ static int points(const struct lw_report *r, const char *dir, const char *table,
 				if (f != NULL)
 					part++;
 				if (part == 1)
-					snprintf(path, sizeof(path), "%s/%s.csv", dir, table);
+					lw_rpath(path, sizeof(path), "%s/%s.csv", dir, table);
 				else
-					snprintf(path, sizeof(path), "%s/%s-%zu.csv", dir, table, part);
+					lw_rpath(path, sizeof(path), "%s/%s-%zu.csv", dir, table, part);
 				if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
 					return -1;
 				fputs(POINT_HEADER, f);
@@ -72,7 +72,7 @@ static int points(const struct lw_report *r, const char *dir, const char *table,
 		}
 	}
 	if (f == NULL) {  /* an empty table still has its file: the columns are documented */
-		snprintf(path, sizeof(path), "%s/%s.csv", dir, table);
+		lw_rpath(path, sizeof(path), "%s/%s.csv", dir, table);
 		if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
 			return -1;
 		fputs(POINT_HEADER, f);
@@ -86,7 +86,7 @@ static int summary(const struct lw_report *r, const char *dir, const char *table
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s-start-end.csv", dir, table);
+	lw_rpath(path, sizeof(path), "%s/%s-start-end.csv", dir, table);
 	if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
 		return -1;
 	fputs(SUMMARY_HEADER, f);
@@ -119,7 +119,7 @@ static int runs(const struct lw_report *r, const char *dir, struct lw_error *err
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/runs.csv", dir);
+	lw_rpath(path, sizeof(path), "%s/runs.csv", dir);
 	if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
 		return -1;
 	fputs("start_t,stop_t,end_t,pid,program,version,boot_id,boot_t,interval_s,crashed,"
@@ -148,7 +148,7 @@ static int gaps(const struct lw_report *r, const char *dir, struct lw_error *err
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/gaps.csv", dir);
+	lw_rpath(path, sizeof(path), "%s/gaps.csv", dir);
 	if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
 		return -1;
 	fputs("from,to,seconds,why\n", f);
@@ -163,7 +163,7 @@ static int alarms(const struct lw_report *r, const char *dir, struct lw_error *e
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/alarms.csv", dir);
+	lw_rpath(path, sizeof(path), "%s/alarms.csv", dir);
 	if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
 		return -1;
 	fputs("t,time,event,alarm_index,type,severity,object,name,instance,value,threshold,"
@@ -195,7 +195,7 @@ int lw_rcsv_write(const struct lw_report *r, const char *dir, struct lw_error *e
 		return lw_error_set(err, ENOMEM, "out of memory");
 	for (size_t k = 0; k < r->nsuspects; k++)
 		rank[r->suspects[k]] = k + 1;
-	snprintf(sub, sizeof(sub), "%s/csv", dir);
+	lw_rpath(sub, sizeof(sub), "%s/csv", dir);
 	if (mkdir(sub, 0755) != 0 && errno != EEXIST) {
 		free(rank);
 		return lw_error_set(err, errno, "cannot create %s: %s", sub, strerror(errno));

@@ -130,7 +130,7 @@ int lw_rdbcopy_write(const struct lw_report *r, const char *path, struct lw_erro
 
 	if (lw_rdb_open(&src, r->db_path, err) != 0)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	lw_rpath(tmp, sizeof(tmp), "%s.tmp", path);
 	unlink(tmp);
 	memset(&dst, 0, sizeof(dst));
 	rc = sqlite3_open_v2(tmp, &dst.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);

@@ -182,9 +182,11 @@ int lw_rfigures(struct lw_report *r, const struct lw_rbuild *b, uint32_t min_slo
 		/* Ranked: the detector's leaking and suspect series, and the series whose level
 		 * rose through the window (the last quarter's averages all above the first
 		 * quarter's: a sawtooth's floors come back down) at the detector's material
-		 * slope at least. */
+		 * slope at least, over a quarter of the window at least and 10 samples: a
+		 * process's start-up is no leak. */
 		if (s->verdict == LW_RV_LEAKING || s->verdict == LW_RV_SUSPECT ||
-		    (s->rising && slope >= floor && slope > 0))
+		    (s->rising && slope >= floor && slope > 0 && s->samples >= 10 &&
+		     (s->last_t - s->first_t) * 4 >= r->to - r->from))
 			r->suspects[r->nsuspects++] = i;
 	}
 	qsort(r->suspects, r->nsuspects, sizeof(*r->suspects), cmp_suspects);

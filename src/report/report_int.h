@@ -15,6 +15,12 @@
 #define LW_RKIND_MAX 16            /* kinds 1..15 */
 #define LW_RVALS 5                 /* v0..v4 */
 
+/* The kind table's names, owned by the report (struct lw_report.names). */
+struct lw_rnames {
+	char kind_name[LW_RKIND_MAX][32];
+	char metric[LW_RKIND_MAX][LW_RVALS][32];
+};
+
 struct lw_rdb {
 	sqlite3 *db;
 	bool immutable;             /* opened with immutable=1 */

@@ -39,6 +39,9 @@ void lw_rjson_str(FILE *f, const char *s);                /* a JSON string with 
 const char *lw_rverdict_name(int verdict);                /* "leaking", "suspect", ... */
 const char *lw_rtable_of(const struct lw_report_series *s);  /* "processes", "meminfo", ... */
 
+/* dir/name from a printf format; checks the length (no silent truncation). -1 when too long. */
+int lw_rpath(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A file written whole or not at all: path.tmp, then flushed and renamed (report_text.c). */
 FILE *lw_rfile_open(const char *path, char *tmp, size_t tmp_cap, struct lw_error *err);
 int lw_rfile_commit(FILE *f, const char *tmp, const char *path, struct lw_error *err);

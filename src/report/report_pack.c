@@ -104,7 +104,7 @@ int lw_rsums_write(const char *dir, struct lw_error *err)
 
 	if (walk(dir, false, &w, err) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/SHA256SUMS", dir);
+	lw_rpath(path, sizeof(path), "%s/SHA256SUMS", dir);
 	if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL) {
 		walk_free(&w);
 		return -1;
@@ -112,7 +112,7 @@ int lw_rsums_write(const char *dir, struct lw_error *err)
 	for (size_t i = 0; i < w.n && rc == 0; i++) {
 		if (strcmp(w.rel[i], "SHA256SUMS") == 0 || strcmp(w.rel[i], "SHA256SUMS.tmp") == 0)
 			continue;
-		snprintf(file, sizeof(file), "%s/%s", dir, w.rel[i]);
+		lw_rpath(file, sizeof(file), "%s/%s", dir, w.rel[i]);
 		if (sha256_file(file, hex) != 0)
 			rc = lw_error_set(err, EIO, "cannot checksum %s", file);
 		else
@@ -136,8 +136,8 @@ static int add_entry(struct archive *a, const char *dir, const char *top, const 
 	ssize_t n;
 	int fd = -1, rc = 0;
 
-	snprintf(file, sizeof(file), "%s/%s", dir, rel);
-	snprintf(name, sizeof(name), "%s/%s", top, rel);
+	lw_rpath(file, sizeof(file), "%s/%s", dir, rel);
+	lw_rpath(name, sizeof(name), "%s/%s", top, rel);
 	if (lstat(file, &sb) != 0)
 		return lw_error_set(err, errno, "%s: %s", file, strerror(errno));
 	if ((e = archive_entry_new()) == NULL)
@@ -168,7 +168,7 @@ int lw_rtar_write(const char *dir, const char *top, const char *out, struct lw_e
 
 	if (walk(dir, true, &w, err) != 0)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	lw_rpath(tmp, sizeof(tmp), "%s.tmp", out);
 	if ((a = archive_write_new()) == NULL) {
 		walk_free(&w);
 		return lw_error_set(err, ENOMEM, "out of memory");

@@ -115,10 +115,10 @@ int lw_rsys_write(const struct lw_report *r, const struct lw_report_opts *o, con
 	struct utsname u;
 	FILE *f;
 
-	snprintf(sub, sizeof(sub), "%s/system", dir);
+	lw_rpath(sub, sizeof(sub), "%s/system", dir);
 	if (mkdir(sub, 0755) != 0 && errno != EEXIST)
 		return lw_error_set(err, errno, "cannot create %s: %s", sub, strerror(errno));
-	snprintf(path, sizeof(path), "%s/system.txt", sub);
+	lw_rpath(path, sizeof(path), "%s/system.txt", sub);
 	if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
 		return -1;
 	lw_rfmt_time(when, sizeof(when), r->generated_t);
@@ -151,7 +151,7 @@ int lw_rsys_write(const struct lw_report *r, const struct lw_report_opts *o, con
 	for (size_t i = 0; i < r->nruns; i++) {
 		if (r->runs[i].config == NULL)
 			continue;
-		snprintf(path, sizeof(path), "%s/config-run-%zu.conf", sub, i + 1);
+		lw_rpath(path, sizeof(path), "%s/config-run-%zu.conf", sub, i + 1);
 		if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
 			return -1;
 		lw_rfmt_time(when, sizeof(when), r->runs[i].start_t);
@@ -162,7 +162,7 @@ int lw_rsys_write(const struct lw_report *r, const struct lw_report_opts *o, con
 			return -1;
 	}
 	if (o->config_path != NULL) {
-		snprintf(path, sizeof(path), "%s/leakwatchd.conf", sub);
+		lw_rpath(path, sizeof(path), "%s/leakwatchd.conf", sub);
 		if (copy_file(o->config_path, path, err) != 0)
 			return -1;
 	}

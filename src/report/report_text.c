@@ -2,6 +2,7 @@
 #include "report/report_out.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -151,4 +152,15 @@ int lw_rfile_commit(FILE *f, const char *tmp, const char *path, struct lw_error 
 		return lw_error_set(err, e, "cannot rename %s to %s: %s", tmp, path, strerror(e));
 	}
 	return 0;
+}
+
+int lw_rpath(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }

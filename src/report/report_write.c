@@ -22,7 +22,7 @@ static int write_html(const struct lw_report *r, const struct lw_report_opts *o,
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/index.html", dir);
+	lw_rpath(path, sizeof(path), "%s/index.html", dir);
 	if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
 		return -1;
 	if (lw_report_write_html(r, o, f, err) != 0) {
@@ -40,12 +40,12 @@ static int write_all(const struct lw_report *r, const struct lw_report_opts *o, 
 
 	if (lw_rcsv_write(r, dir, err) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/report.json", dir);
+	lw_rpath(path, sizeof(path), "%s/report.json", dir);
 	if (lw_rjson_write(r, o, path, err) != 0)
 		return -1;
 	if (lw_rsys_write(r, o, dir, err) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/history.db", dir);
+	lw_rpath(path, sizeof(path), "%s/history.db", dir);
 	if (lw_rdbcopy_write(r, path, err) != 0)
 		return -1;
 	/* last but the sums: the page a reader opens is there only when the rest is */
@@ -74,13 +74,13 @@ int lw_report_write(const struct lw_report *r, const struct lw_report_opts *o,
 		return write_all(r, o, o->out, err);
 	}
 	/* Staged beside the tarball (same file system, so the rename is atomic), removed after. */
-	if ((size_t)snprintf(stage, sizeof(stage), "%s.staging-XXXXXX", o->out) >= sizeof(stage))
+	if (lw_rpath(stage, sizeof(stage), "%s.staging-XXXXXX", o->out) != 0)
 		return lw_error_set(err, ENAMETOOLONG, "%s: name too long", o->out);
 	if (mkdtemp(stage) == NULL)
 		return lw_error_set(err, errno, "cannot write %s: %s", o->out, strerror(errno));
 	chmod(stage, 0755);
 	base = strrchr(o->out, '/') ? strrchr(o->out, '/') + 1 : o->out;
-	snprintf(top, sizeof(top), "%.*s", (int)(strlen(base) - 7), base);
+	lw_rpath(top, sizeof(top), "%.*s", (int)(strlen(base) - 7), base);
 	rc = write_all(r, o, stage, err);
 	if (rc == 0)
 		rc = lw_rtar_write(stage, top, o->out, err);
