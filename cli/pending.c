@@ -30,11 +30,4 @@ int lw_cmd_report(int argc, char **argv)
 	return pending(argv[0]);
 }
 
-/* collect: cli/cmd_collect.c replaces this */
-int lw_cmd_collect(int argc, char **argv)
-{
-	(void)argc;
-	return pending(argv[0]);
-}
-
 /* end */
