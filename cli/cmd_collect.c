@@ -44,17 +44,24 @@ struct collect {
 	struct timespec started;      /* CLOCK_MONOTONIC */
 	uint64_t samples;
 	bool stopped_early;
-	int stop_signal;
+	int stop_signal;              /* the first one */
+	unsigned signals;             /* SIGINT and SIGTERM read: a second one skips the report */
 	bool said_unreadable, said_history;
 	char suspect[192];
 };
 
-static int64_t elapsed_s(const struct collect *c)
+static int64_t elapsed_ms(const struct collect *c)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)(now.tv_sec - c->started.tv_sec);
+	return (int64_t)(now.tv_sec - c->started.tv_sec) * 1000 +
+	       (now.tv_nsec - c->started.tv_nsec) / 1000000;
+}
+
+static int64_t elapsed_s(const struct collect *c)
+{
+	return elapsed_ms(c) / 1000;
 }
 
 /* A line of its own above the progress line (which the next tick redraws). */
@@ -174,10 +181,13 @@ static int setup_signals(struct collect *c)
 /* The report is being written after the first signal: a second one abandons it. */
 static const char *abandon_db;
 
+#define ABANDON_HEAD "leakwatch collect: report abandoned; the collection stays in "
+#define ABANDON_TAIL " (leakwatch report --db writes it)\n"
+
 static void on_second_signal(int sig)
 {
-	static const char head[] = "\nleakwatch collect: report abandoned; the collection stays in ";
-	static const char tail[] = " (leakwatch report --db writes it)\n";
+	static const char head[] = "\n" ABANDON_HEAD;
+	static const char tail[] = ABANDON_TAIL;
 
 	(void)sig;
 	/* Only async-signal-safe calls (signal-safety(7)). */
@@ -273,8 +283,9 @@ static void on_signals(struct collect *c)
 	struct signalfd_siginfo si;
 
 	while (read(c->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (c->signals++ == 0)
+			c->stop_signal = (int)si.ssi_signo;
 		c->stopped_early = true;
-		c->stop_signal = (int)si.ssi_signo;
 	}
 }
 
@@ -285,19 +296,20 @@ static void collect_loop(struct collect *c)
 	uint64_t want = c->o.duration_s / c->o.interval_s + 1;
 	/* Cycles slower than the interval (a host in trouble) end the run at the duration plus
 	 * one interval all the same. */
-	int64_t give_up = (int64_t)c->o.duration_s + c->o.interval_s;
+	int64_t give_up_ms = ((int64_t)c->o.duration_s + c->o.interval_s) * 1000;
 
 	while (!c->stopped_early && c->samples < want) {
 		struct pollfd fds[2] = {
 			{ .fd = c->mailbox.eventfd, .events = POLLIN },
 			{ .fd = c->sigfd, .events = POLLIN },
 		};
-		int64_t left = give_up - elapsed_s(c);
+		int64_t left_ms = give_up_ms - elapsed_ms(c);
 
-		if (left <= 0)
+		if (left_ms <= 0)
 			break;
 		/* A tick a second for the progress line; otherwise only the events wake it. */
-		if (poll(fds, 2, c->tty ? 1000 : (int)(left > 3600 ? 3600000 : left * 1000)) < 0 &&
+		if (poll(fds, 2, c->tty && left_ms > 1000 ? 1000 :
+			 (int)(left_ms > 3600000 ? 3600000 : left_ms)) < 0 &&
 		    errno != EINTR)
 			break;
 		if (fds[0].revents & POLLIN)
@@ -470,6 +482,14 @@ int lw_cmd_collect(int argc, char **argv)
 	if (c.stopped_early)
 		show_progress(&c, c.stop_signal == SIGINT ? "interrupted: stopping" : "stopping");
 	stop(&c);
+	if (c.signals >= 2) {
+		/* Both came before the loop read them (a double Ctrl-C): no report either. */
+		if (c.tty)
+			collect_progress_end(stderr);
+		fprintf(stderr, ABANDON_HEAD "%s" ABANDON_TAIL, c.o.db);
+		release(&c);
+		return LW_EXIT_FAILED;
+	}
 	rc = report(&c);
 	release(&c);
 	return rc;

@@ -162,11 +162,12 @@ void collect_progress_show(FILE *f, const struct collect_progress *p)
 	collect_format_span(du, sizeof(du), p->duration_s);
 	collect_format_span(left, sizeof(left), p->duration_s - p->elapsed_s);
 	if (p->note != NULL)
-		n = snprintf(line, sizeof(line), "collect %s of %s, %llu samples; %s", el, du,
-			     (unsigned long long)p->samples, p->note);
+		n = snprintf(line, sizeof(line), "collect %s of %s, %llu sample%s; %s", el, du,
+			     (unsigned long long)p->samples, p->samples == 1 ? "" : "s", p->note);
 	else
-		n = snprintf(line, sizeof(line), "collect %s of %s (%s left), %llu samples; top "
+		n = snprintf(line, sizeof(line), "collect %s of %s (%s left), %llu sample%s; top "
 			     "suspect: %s", el, du, left, (unsigned long long)p->samples,
+			     p->samples == 1 ? "" : "s",
 			     p->suspect != NULL ? p->suspect : "none so far");
 	if (n < 0)
 		return;
