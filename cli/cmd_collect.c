@@ -25,8 +25,11 @@
 #include "mcast/mcastcap.h"
 #include "base/readfile.h"
 
-/* How long the stop waits for a collector blocked in the kernel (as leakwatchd). */
-#define SAMPLER_STOP_TIMEOUT_MS 2000
+/* How long the stop waits for the cycle under way: longer than leakwatchd's 2 s, which must not
+ * keep a service manager waiting, because a cycle of a host in trouble (thousands of processes,
+ * a loaded CPU at nice 10) can take seconds, and waiting keeps its sample. Past it, a collector
+ * is taken to be blocked in the kernel (a /proc read behind a stuck lock) and left behind. */
+#define SAMPLER_STOP_TIMEOUT_MS 10000
 
 struct collect {
 	struct collect_opts o;

@@ -124,7 +124,6 @@ def test_collects_a_leak_at_its_rate_then_writes_the_report(tmp_path, workers): 
     proc = start_collect(tmp_path, "--duration", f"{RUN_S}s", "--interval", "1s", "-o", str(out))
     rc, stdout, stderr = finish(proc, RUN_S + 60)
     took = time.time() - t0
-    assert rc == 0, stderr
     assert stdout == "", stdout
     assert "\r" not in stderr, "a progress line off a terminal"
     assert RUN_S <= took <= RUN_S + 30, took
@@ -148,6 +147,7 @@ def test_collects_a_leak_at_its_rate_then_writes_the_report(tmp_path, workers): 
     assert runs[0]["pid"] == proc.pid, runs
     assert runs[0]["interval_s"] == 1, runs
 
+    assert rc == 0, stderr
     assert out.is_file(), f"no report at {out}: {stderr}"
     frm, to = window_of(report_json(out))
     assert frm == ts[0] and to == ts[-1], (frm, to, ts[0], ts[-1])
@@ -161,12 +161,12 @@ def test_sigterm_stops_early_and_still_writes_the_report(tmp_path):
     assert proc.poll() is None, proc.stderr.read()
     proc.send_signal(signal.SIGTERM)
     rc, _, stderr = finish(proc, 60)
-    assert rc == 0, stderr
     ts = cycles(db)
     assert 8 <= ts[-1] - ts[0] <= 12, ts
     assert integrity(db) == [("ok",)]
     runs = run_rows(db)
     assert runs[0]["program"] == "leakwatch collect" and runs[0]["stop_t"] >= ts[-1], runs
+    assert rc == 0, stderr
     assert out.is_file(), stderr
     frm, to = window_of(report_json(out))
     assert (frm, to) == (ts[0], ts[-1])
