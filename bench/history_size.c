@@ -46,6 +46,8 @@ struct model {
 	long spawn;                 /* idle processes for ps aux; -1: up to `procs` on the host */
 	const char *dir;
 	int keep;
+	const char *out;            /* -o: only write the history to this file (bench/run-report.py) */
+	unsigned leakers;           /* -L: processes whose RSS grows steadily, for a report to find */
 };
 
 struct sim_proc {
@@ -55,6 +57,7 @@ struct sim_proc {
 	uint32_t fds;
 	uint16_t name;
 	uint8_t active;
+	uint16_t leak_kb;           /* RSS added every cycle (anon with it): a leak */
 };
 
 struct sim {
@@ -126,6 +129,11 @@ static int sim_init(struct sim *s, const struct model *m, int64_t t0)
 	for (unsigned i = 0; i < m->procs; i++) {
 		new_process(s, &s->p[i], i, t0 - (int64_t)below(s, 30 * 86400));
 		s->p[i].active = i % 100 < m->active_pct;
+		/* Leakers among the active ones, never replaced by churn: 16..496 KiB a cycle. */
+		if (i < m->leakers) {
+			s->p[i].active = 1;
+			s->p[i].leak_kb = (uint16_t)(16 + 32 * (i % 16));
+		}
 	}
 	for (unsigned i = 0; i < m->slabs; i++) {
 		struct lw_hist_slab *sl = &s->rec_slabs[i];
@@ -150,6 +158,7 @@ static void step_process(struct sim *s, struct sim_proc *p)
 {
 	if (p->active) {
 		p->rss = p->rss + below(s, 129) > 64 ? p->rss + below(s, 129) - 64 : p->rss;
+		p->rss += p->leak_kb;
 		p->cpu += 1 + below(s, 600);
 		if (chance(s, 10))
 			p->fds = p->fds + (uint32_t)below(s, 5) > 2 ? p->fds + (uint32_t)below(s, 5) - 2 : 1;
@@ -590,9 +599,11 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: history_size [-p PROCS] [-a ACTIVE_PCT] [-i IDLE_CHANGE_PCT] [-c CHURN_PER_MIN]\n"
 		"                    [-n NAMES] [-s SLABS] [-H HOURS] [-m MAX_MB] [-b BOUND_MB]\n"
-		"                    [-r PS_RUNS] [-S SPAWN] [-d DIR] [-k]\n"
+		"                    [-r PS_RUNS] [-S SPAWN] [-d DIR] [-k] [-L LEAKERS] [-o FILE]\n"
 		"defaults: -p 10000 -a 5 -i 2 -c 2 -n 300 -s 200 -H 792 -m 1024 -b 64 -r 5\n"
-		"          -S -1 (top the host up to PROCS for ps aux) -d /var/tmp\n");
+		"          -S -1 (top the host up to PROCS for ps aux) -d /var/tmp -L 0\n"
+		"-o FILE: only write the simulated history to FILE (no ps aux, no bounded file),\n"
+		"         e.g. -H 48 -L 20 -o FILE for the report's benchmark (bench/run-report.py)\n");
 }
 
 static int parse_args(int argc, char **argv, struct model *m)
@@ -603,7 +614,7 @@ static int parse_args(int argc, char **argv, struct model *m)
 			     .churn_per_min = 2, .names = 300, .slabs = 200, .slab_change_pct = 30,
 			     .hours = 792, .max_mb = 1024, .bound_mb = 64, .ps_runs = 5,
 			     .spawn = -1, .dir = "/var/tmp" };
-	while ((opt = getopt(argc, argv, "p:a:i:c:n:s:H:m:b:r:S:d:kh")) != -1) {
+	while ((opt = getopt(argc, argv, "p:a:i:c:n:s:H:m:b:r:S:d:kL:o:h")) != -1) {
 		switch (opt) {
 		case 'p': m->procs = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'a': m->active_pct = strtod(optarg, NULL); break;
@@ -618,6 +629,8 @@ static int parse_args(int argc, char **argv, struct model *m)
 		case 'S': m->spawn = strtol(optarg, NULL, 10); break;
 		case 'd': m->dir = optarg; break;
 		case 'k': m->keep = 1; break;
+		case 'L': m->leakers = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'o': m->out = optarg; break;
 		default: usage(); return -1;
 		}
 	}
@@ -627,6 +640,46 @@ static int parse_args(int argc, char **argv, struct model *m)
 		return -1;
 	}
 	return 0;
+}
+
+/* -o: the simulated history alone, into a file another program reads (the report's bench). */
+static int write_only(const struct model *m, uint64_t cycles, int64_t interval, int64_t t0)
+{
+	struct lw_history_settings cfg;
+	struct lw_history_status st;
+	struct lw_error err = { 0 };
+	struct lw_history *h;
+	struct sim sim;
+
+	lw_history_settings_default(&cfg);
+	snprintf(cfg.path, sizeof(cfg.path), "%s", m->out);
+	cfg.max_mb = m->max_mb;
+	if (sim_init(&sim, m, t0) != 0) {
+		fprintf(stderr, "history_size: out of memory\n");
+		return 1;
+	}
+	if (lw_history_open(&h, &cfg, &err) != 0) {
+		fprintf(stderr, "history_size: %s\n", err.text);
+		return 1;
+	}
+	for (uint64_t i = 0; i < cycles; i++) {
+		struct lw_history_cycle c;
+
+		sim_cycle(&sim, &c, interval);
+		lw_history_submit(h, &c);
+		/* One cycle at a time, as a daemon's 60 s apart would be: the queue never drops. */
+		lw_history_flush(h);
+	}
+	lw_history_status(h, &st);
+	lw_history_close(h);
+	sim_free(&sim);
+	printf("history.path: %s\n", m->out);
+	printf("history.cycles_written: %" PRIu64 "\n", st.cycles_written);
+	printf("history.cycles_dropped: %" PRIu64 "\n", st.cycles_dropped);
+	printf("history.first_t: %" PRId64 "\n", t0 + interval);
+	printf("history.last_t: %" PRId64 "\n", st.newest_t);
+	printf("history.file_bytes: %" PRIu64 "\n", st.file_bytes);
+	return st.ok && st.cycles_dropped == 0 ? 0 : 1;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -658,6 +711,8 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &m) != 0)
 		return 2;
 	cycles = (uint64_t)m.hours * 3600 / (uint64_t)interval;
+	if (m.out != NULL)
+		return write_only(&m, cycles, interval, t0);
 
 	if (measure_ps(&m, &ps) != 0) {
 		fprintf(stderr, "history_size: could not run ps aux and gzip\n");
