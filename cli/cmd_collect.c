@@ -18,6 +18,7 @@
 #include "collect_prio.h"
 #include "collect_progress.h"
 #include "collect_report.h"
+#include "collect_run.h"
 #include "commands.h"
 #include "cycle/sampler.h"
 #include "history/history.h"
@@ -367,6 +368,12 @@ static int start(struct collect *c)
 		fprintf(stderr, "leakwatch collect: %s\n", hs.error);
 		return -1;
 	}
+	/* Before the first cycle: the run row goes with it (history.h). */
+	if (collect_set_run(c->history, c->o.duration_s, c->o.interval_s, c->o.config_path,
+			    &err)) {
+		fprintf(stderr, "leakwatch collect: %s\n", err.text);
+		return -1;
+	}
 	start_captures(c);
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	if (lw_sampler_start_linked(&c->sampler, c->cfg, &c->mailbox, c->history, c->mcast,
@@ -392,6 +399,8 @@ static void stop(struct collect *c)
 		return;
 	}
 	c->sampler = NULL;
+	/* The cycle that was under way at the stop published its snapshot: count it too. */
+	on_snapshot(c);
 	lw_mcast_capture_stop(c->mcast);
 	c->mcast = NULL;
 	lw_history_close(c->history);
@@ -423,7 +432,7 @@ static int report(struct collect *c)
 
 	arm_second_signal(c);
 	show_progress(c, "writing the report (Ctrl-C again skips it)");
-	if (collect_write_report(c->o.db, c->o.out, c->o.config_path, &cycles, &suspects, &err)) {
+	if (collect_write_report(c->o.db, c->o.out, &cycles, &suspects, &err)) {
 		if (c->tty)
 			collect_progress_end(stderr);
 		fprintf(stderr, "leakwatch collect: the report was not written: %s; the collection "
