@@ -62,27 +62,39 @@ def run_leakwatch(leakwatch, tmp, duration, interval, config):
     if config:
         argv += ["--config", str(config)]
     print(f"command.leakwatch: {shlex.join(argv)}", flush=True)
-    want = duration // interval + 1
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, cwd=tmp, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
-    collection_ticks = None
+    try:
+        return _wait_leakwatch(proc, db, t0)
+    finally:
+        if proc.returncode is None:     # interrupted: stop it (it writes its report) and reap
+            proc.terminate()
+            os.waitpid(proc.pid, 0)
+
+
+def _wait_leakwatch(proc, db, t0):
+    seen = {}   # cycles stored -> the process's CPU ticks when that count was first seen
     while True:
         # wait4 rather than Popen.poll: the child's rusage (threads, waited-for children)
         pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
         if pid == proc.pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
             break
-        # the CPU of the collection alone: read once the last sample is stored
-        if collection_ticks is None and cycles_in(db) >= want:
-            collection_ticks = cpu_ticks(proc.pid)
+        n = cycles_in(db)
+        if n not in seen:
+            try:
+                seen[n] = cpu_ticks(proc.pid)
+            except (FileNotFoundError, ProcessLookupError):
+                pass
         time.sleep(0.2)
     wall = time.monotonic() - t0
     err = proc.stderr.read()
     for line in err.splitlines():
         print(f"leakwatch.stderr: {line}")
     samples = cycles_in(db)
-    return samples, collection_ticks, ru, wall, proc.returncode
+    # the collection alone: the CPU when the last sample was stored, before the report
+    return samples, seen.get(samples), ru, wall, proc.returncode
 
 
 def main():
@@ -132,6 +144,7 @@ def main():
         whole_s = rusage_s(ru)
         coll_s = coll_ticks / CLK_TCK if coll_ticks is not None else whole_s
         print(f"leakwatch.exit: {rc}")
+        print(f"leakwatch.processes_at_end: {budget.count_processes()}")
         print(f"leakwatch.samples: {samples}")
         print(f"leakwatch.wall_s: {wall:.1f}")
         print(f"leakwatch.cpu_collection_s: {coll_s:.3f}  # when the last sample was stored")
@@ -156,6 +169,7 @@ def main():
         v_s = rusage_s(ru)
         made = len(list(v_dir.glob("ps.*")))
         print(f"vendor.exit: {proc.returncode}")
+        print(f"vendor.processes_at_end: {budget.count_processes()}")
         print(f"vendor.samples: {made}")
         print(f"vendor.wall_s: {wall:.1f}")
         print(f"vendor.cpu_total_s: {v_s:.3f}")
