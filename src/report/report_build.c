@@ -182,12 +182,16 @@ static int on_point(void *arg, struct lw_rexp *x, int64_t t, uint32_t sampled, i
 			if ((i = series_of(bd, e, j)) < 0)
 				return SQLITE_NOMEM;
 			s = &bd->b.r->series[i];
+			/* A window's counter is its value at the window's end; its average is
+			 * the level at its middle. */
 			if (s->counter) {
-				if (lw_racc_counter(&bd->b, (size_t)i, t, (uint64_t)mx, gap) != 0)
+				if (lw_racc_counter(&bd->b, (size_t)i, win ? t + span : t, (uint64_t)mx,
+						    gap) != 0)
 					return SQLITE_NOMEM;
 				continue;
 			}
-			if (lw_racc_add(&bd->b, (size_t)i, t, (double)(uint64_t)mn, (double)(uint64_t)mx,
+			if (lw_racc_add(&bd->b, (size_t)i, win ? t + span / 2 : t, (double)(uint64_t)mn,
+					(double)(uint64_t)mx,
 					(double)(uint64_t)avg, n ? n : 1, gap) != 0)
 				return SQLITE_NOMEM;
 			if (t < bd->replay_from || bd->watch == NULL)
