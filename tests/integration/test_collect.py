@@ -258,10 +258,13 @@ def test_progress_line_on_a_terminal(tmp_path):
     assert any("(3s left)" in s or "(2s left)" in s for s in lines), shown
     assert all("\x1b[K" in s for s in lines), shown
     assert any("; top suspect: " in s for s in lines), shown
-    # the last count shown is what the database holds
+    # the last count shown is the samples taken: what the database holds, but for a cycle that
+    # completed in the same second as the one before, which the history drops (its times are
+    # whole seconds: history.h), as a late cycle at interval 1 s on a loaded host can
     last = [s for s in lines if " sample" in s][-1]
     shown_samples = int(last.split(", ")[1].split(" sample")[0])
-    assert shown_samples == len(cycles(tmp_path / "tty.db")) >= 1, (last, shown)
+    stored = len(cycles(tmp_path / "tty.db"))
+    assert 1 <= stored <= shown_samples <= 5 and shown_samples - stored <= 1, (last, stored)
     assert "writing the report" in shown, shown
 
 
