@@ -1,7 +1,8 @@
 # leakwatch collect against real processes: a helper leaking at a known rate is in the database
 # at that rate, the run row names the command, SIGTERM still writes the report of the shorter
 # window, SIGKILL leaves an intact database that `leakwatch report --db` turns into the report,
-# a second Ctrl-C abandons the report, a terminal gets the progress line, bad options exit 2.
+# a second signal abandons the report, a terminal gets the progress line, user nobody collects
+# and is told what it could not read, bad options exit 2.
 import json
 import os
 import pty
@@ -10,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -307,3 +309,30 @@ def test_existing_database_is_not_appended_to(tmp_path):
                        text=True, timeout=10, stdin=subprocess.DEVNULL)
     assert p.returncode == 1, p
     assert "old.db exists" in p.stderr and p.stderr.count("\n") == 1, p.stderr
+
+
+def test_without_root_it_collects_and_says_what_it_could_not_read():
+    """As an unprivileged user (nobody, through setpriv, when the test runs as root): exit 0, the
+    report written, and one line for each thing it could not read: /proc/slabinfo when the
+    kernel keeps it for root, other users' descriptors."""
+    assert os.geteuid() == 0, "this test switches to user nobody: run it as root"
+    # not under pytest's tmp_path, whose parent only root may enter
+    with tempfile.TemporaryDirectory(prefix="lw-collect-nobody-") as d:
+        check_as_nobody(Path(d))
+
+
+def check_as_nobody(tmp_path):
+    tmp_path.chmod(0o777)
+    out = tmp_path / "nobody.tar.gz"
+    p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        str(leakwatch_path()), "collect", "--duration", "2s", "--interval", "1s",
+                        "-o", str(out)], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=120, stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, p.stderr
+    assert out.is_file() and (tmp_path / "nobody.db").stat().st_uid != 0
+    slab = os.stat("/proc/slabinfo")
+    if not slab.st_mode & 0o004:
+        assert "not collected as uid " in p.stderr and "slabinfo (" in p.stderr, p.stderr
+    # root's own processes (pid 1 at least) keep their descriptors from nobody
+    assert "descriptors of " in p.stderr and "not readable" in p.stderr, p.stderr
+    assert report_json(out)["runs"][0]["program"] == "leakwatch collect"
