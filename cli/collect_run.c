@@ -1,0 +1,83 @@
+/* collect_run.c: leakwatch collect's run row: program, version, interval, its configuration. */
+#include "collect_run.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history/history.h"
+
+#ifndef LW_VERSION
+#define LW_VERSION "unknown"
+#endif
+
+/* The directives whose arguments are secrets (leakwatchd.conf(5)). */
+static bool secret_line(const char *line)
+{
+	static const char *const secret[] = { "rocommunity", "trap2sink", "createUser" };
+	size_t skip = strspn(line, " \t"), word = strcspn(line + skip, " \t\r\n#");
+
+	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
+		if (word == strlen(secret[i]) && strncmp(line + skip, secret[i], word) == 0)
+			return true;
+	return false;
+}
+
+/* The text: a comment saying how the collection ran, the file, then the command's interval,
+ * which wins over the file's (the last directive is the one in force). */
+static char *config_text(uint32_t duration_s, uint32_t interval_s, const char *path,
+			 struct lw_error *err)
+{
+	char *buf = NULL, *line = NULL;
+	size_t len = 0, cap = 0;
+	FILE *out = open_memstream(&buf, &len), *in = NULL;
+
+	if (out == NULL) {
+		lw_error_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	fprintf(out, "# leakwatch collect --duration %us --interval %us%s%s\n", duration_s,
+		interval_s, path != NULL ? " --config " : "", path != NULL ? path : "");
+	if (path != NULL && (in = fopen(path, "re")) != NULL) {
+		while (getline(&line, &cap, in) > 0) {
+			size_t skip = strspn(line, " \t");
+
+			if (secret_line(line))
+				fprintf(out, "# %.*s (arguments not stored)\n",
+					(int)(skip + strcspn(line + skip, " \t\r\n#")), line);
+			else
+				fputs(line, out);
+		}
+		free(line);
+		fclose(in);
+		fflush(out);
+		if (len > 0 && buf[len - 1] != '\n')
+			fputc('\n', out);
+	}
+	fprintf(out, "# the command line's interval\ninterval %u\n", interval_s);
+	if (fclose(out) != 0) {
+		free(buf);
+		lw_error_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	return buf;
+}
+
+int collect_set_run(struct lw_history *h, uint32_t duration_s, uint32_t interval_s,
+		    const char *config_path, struct lw_error *err)
+{
+	char *config = config_text(duration_s, interval_s, config_path, err);
+	struct lw_history_run_info run = {
+		.program = "leakwatch collect", .version = LW_VERSION, .interval_s = interval_s,
+		.config = config,
+	};
+	int rc;
+
+	if (config == NULL)
+		return -1;
+	rc = lw_history_set_run(h, &run, err);
+	free(config);
+	return rc;
+}
