@@ -459,6 +459,110 @@ static void human_units(void **state)
 	assert_string_equal(b, "3 d 2 h");
 }
 
+/*
+ * The size bound: 10,000 processes over 48 h at 60 s (five metrics each), 300 groups, 200 slab
+ * caches, the system's fields, 100 suspects with every point of the window: at most 10 MB, with
+ * the processes table cut to its first rows and saying how many there are.
+ */
+static void ten_thousand_processes_fit(void **state)
+{
+	enum { PROCS = 10000, GROUPS = 300, SLABS = 200, SYS = 15, SUSPECTS = 100, NP = 2880 };
+	static const char *const pm[] = { "rss_kb", "anon_kb", "vsz_kb", "fds", "cpu_ticks" };
+	static const char *const pu[] = { "KiB", "KiB", "KiB", "count", "ticks" };
+	size_t ns = PROCS * 5 + GROUPS * 3 + SLABS * 2 + SYS, k = 0, len;
+	struct lw_report r = { .from = T0, .to = T0 + NP * 60, .interval_s = 60, .cycles = NP };
+	struct lw_report_series *s = calloc(ns, sizeof(*s));
+	struct lw_report_point *pts = calloc(NP, sizeof(*pts));
+	size_t *sus = calloc(SUSPECTS, sizeof(*sus));
+	unsigned long shown;
+	const char *at;
+	char *html;
+
+	(void)state;
+	assert_non_null(s);
+	assert_non_null(pts);
+	assert_non_null(sus);
+	for (size_t i = 0; i < NP; i++) {
+		double v = 1e5 + (double)i * 10 + (double)(i * 7919 % 500);
+
+		pts[i] = (struct lw_report_point){ T0 + (int64_t)i * 60, v, v, v, 1 };
+	}
+	for (uint32_t p = 0; p < PROCS; p++)
+		for (size_t m = 0; m < 5; m++, k++) {
+			s[k] = (struct lw_report_series){ .kind = LW_HK_PROC, .kind_name = "process",
+							  .pid = 1000 + p, .start_time = T0 - p,
+							  .metric = pm[m], .unit = pu[m],
+							  .counter = m == 4, .exhaustion_s = -1 };
+			snprintf(s[k].name, sizeof(s[k].name), "worker-%u", p % 300);
+			s[k].start = 1e5 + p;
+			s[k].end = s[k].start + (double)(p * 37 % 1000);
+			s[k].delta = s[k].end - s[k].start;
+			s[k].slope_per_h = s[k].delta / 48;
+			s[k].growing_share = 0.5;
+			if (m == 0 && p < SUSPECTS) {
+				s[k].pts = pts;
+				s[k].npts = NP;
+				s[k].verdict = p < 10 ? LW_RV_LEAKING : LW_RV_SUSPECT;
+				sus[p] = k;
+			}
+		}
+	for (size_t g = 0; g < GROUPS; g++)
+		for (size_t m = 0; m < 3; m++, k++) {
+			s[k] = (struct lw_report_series){ .kind = LW_HK_GROUP, .kind_name = "group",
+							  .metric = m == 0 ? "count" : m == 1 ? "fds" :
+							  "rss_kb", .unit = m == 2 ? "KiB" : "count",
+							  .exhaustion_s = -1, .slope_per_h = (double)g };
+			snprintf(s[k].name, sizeof(s[k].name), "worker-%zu", g);
+		}
+	for (size_t c = 0; c < SLABS; c++)
+		for (size_t m = 0; m < 2; m++, k++) {
+			s[k] = (struct lw_report_series){ .kind = LW_HK_SLAB, .kind_name = "slab",
+							  .metric = m ? "active_bytes" : "total_bytes",
+							  .unit = "bytes", .exhaustion_s = -1 };
+			snprintf(s[k].name, sizeof(s[k].name), "cache-%zu", c);
+		}
+	for (int f = 0; f < SYS; f++, k++) {
+		s[k] = (struct lw_report_series){ .kind = LW_HK_SYS, .kind_name = "system",
+						  .metric = "value", .unit = "KiB", .pts = pts,
+						  .npts = NP, .exhaustion_s = -1 };
+		snprintf(s[k].name, sizeof(s[k].name), "%s", lw_hsys_name(f));
+	}
+	assert_int_equal(k, ns);
+	r.series = s;
+	r.nseries = ns;
+	r.suspects = sus;
+	r.nsuspects = SUSPECTS;
+	html = page(&r, &len);
+	if (getenv("LW_TEST_HTML_BIG") != NULL) {
+		FILE *f = fopen(getenv("LW_TEST_HTML_BIG"), "w");
+
+		assert_non_null(f);
+		fwrite(html, 1, len, f);
+		fclose(f);
+	}
+	assert_true(len <= 10 * 1000 * 1000);
+	/* Every suspect, the rest of the 200 rows the fastest-growing and the largest. */
+	at = strstr(html, "data-table=\"t-procs\" data-rows=\"10000\" data-shown=\"");
+	assert_non_null(at);
+	shown = strtoul(at + strlen("data-table=\"t-procs\" data-rows=\"10000\" data-shown=\""),
+			NULL, 10);
+	assert_true(shown >= LW_RH_TABLE_ROWS && shown <= LW_RH_TABLE_ROWS + SUSPECTS);
+	for (size_t i = 0; i < SUSPECTS; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "<td class=\"n\" data-v=\"%u\">", 1000 + (unsigned)i);
+		assert_non_null(strstr(strstr(html, "id=\"t-procs\""), want));
+	}
+	/* A fastest-growing process (999 KiB in 48 h) is first. */
+	at = strstr(strstr(html, "id=\"t-procs\""), "<tbody>");
+	assert_non_null(at);
+	assert_true(strstr(at, "data-v=\"20.8125\"") < strstr(at, "</tr>"));
+	free(html);
+	free(s);
+	free(pts);
+	free(sus);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +572,7 @@ int main(void)
 		cmocka_unit_test(no_external_reference),
 		cmocka_unit_test(valid_structure),
 		cmocka_unit_test(human_units),
+		cmocka_unit_test(ten_thousand_processes_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
