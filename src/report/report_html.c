@@ -50,7 +50,8 @@ static const char css[] =
 	".pa{fill:#fcfcfd;stroke:#bbb}.gr{stroke:#e6e6e6;fill:none}"
 	".gap{fill:#e8e8e8}.bd{fill:#9ec5ee;stroke:#9ec5ee;stroke-width:1}"
 	".ln{fill:none;stroke:#1f5fa8;stroke-width:1.3;stroke-linejoin:round;"
-	"stroke-linecap:round}";
+	"stroke-linecap:round}"
+	".tr{fill:none;stroke:#b00020;stroke-width:1.2;stroke-dasharray:6 4}";
 
 /* Sortable tables: a click on a heading sorts its table by that column, numbers by the raw value
  * in data-v. Without JavaScript the tables stay in the order they were written (by slope). */
@@ -470,7 +471,7 @@ static void charts(FILE *f, const struct lw_report *r, const struct lw_report_op
 			continue;
 		snprintf(id, sizeof(id), "c-%zu", idx);
 		series_title(title, sizeof(title), &r->series[idx]);
-		lw_rh_chart(f, r, &r->series[idx], &ax, id, title);
+		lw_rh_chart(f, r, &r->series[idx], &ax, id, title, true);
 		n++;
 	}
 	if (verdicts == 0)
@@ -484,7 +485,7 @@ static void charts(FILE *f, const struct lw_report *r, const struct lw_report_op
 			continue;
 		snprintf(id, sizeof(id), "m-%zu", i);
 		series_title(title, sizeof(title), &r->series[i]);
-		lw_rh_chart(f, r, &r->series[i], &ax, id, title);
+		lw_rh_chart(f, r, &r->series[i], &ax, id, title, false);
 	}
 	fputs("</section>\n", f);
 }

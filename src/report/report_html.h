@@ -66,9 +66,10 @@ struct lw_rh_axis {
 	unsigned width;             /* plot width in px (the columns of the reduction) */
 };
 
-/* One small-multiple chart of a series as <figure id=id>, drawn on the shared time axis. */
+/* One small-multiple chart of a series as <figure id=id>, drawn on the shared time axis; trend:
+ * with the line of its slope (dashed), for a suspect. */
 void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_series *s,
-		 const struct lw_rh_axis *ax, const char *id, const char *title);
+		 const struct lw_rh_axis *ax, const char *id, const char *title, bool trend);
 
 /* --- tables (report_html_tables.c) --- */
 

@@ -428,6 +428,8 @@ static void valid_structure(void **state)
 	assert_non_null(strstr(html, "id=\"c-2\""));
 	assert_non_null(strstr(html, "class=\"bd\""));
 	assert_non_null(strstr(html, "class=\"gap\""));
+	assert_null(strstr(html, "no samples in the window"));
+	assert_int_equal(count(html, "<path class=\"tr\""), 2);  /* the suspects' slopes */
 	/* The crash shows: a run that never stopped cleanly, followed by another. */
 	assert_non_null(strstr(html, "data-crashes=\"1\""));
 	free(html);
