@@ -92,6 +92,53 @@ static bool mcast_config_changed(const struct lw_mcast_config *a, const struct l
 	return false;
 }
 
+/*
+ * The configuration file as the history's run row keeps it (the support report shows it),
+ * with the arguments of the directives that carry secrets (communities, v3 passphrases)
+ * left out: the history file travels in reports. NULL when unreadable or no file.
+ */
+static char *config_text_for_history(const char *path)
+{
+	static const char *const secret[] = { "rocommunity", "trap2sink", "createUser" };
+	char line[1024], *buf = NULL;
+	size_t len = 0;
+	FILE *in, *out;
+
+	if (path == NULL || (in = fopen(path, "re")) == NULL)
+		return NULL;
+	if ((out = open_memstream(&buf, &len)) == NULL) {
+		fclose(in);
+		return NULL;
+	}
+	while (fgets(line, sizeof(line), in) != NULL) {
+		size_t skip = strspn(line, " \t"), word = strcspn(line + skip, " \t\n");
+		bool hide = false;
+
+		for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
+			hide |= word == strlen(secret[i]) && strncmp(line + skip, secret[i], word) == 0;
+		if (hide)
+			fprintf(out, "%.*s (arguments not stored)\n", (int)(skip + word), line);
+		else
+			fputs(line, out);
+	}
+	fclose(in);
+	fclose(out);
+	return buf;
+}
+
+/* Who writes the history (its run row): this daemon, its version, interval and settings. */
+static void history_set_run(struct lw_agent *agent)
+{
+	char *config = config_text_for_history(agent->config_path);
+	struct lw_history_run_info run = { .program = "leakwatchd", .version = LW_VERSION,
+					   .interval_s = agent->cfg->interval_s, .config = config };
+	struct lw_error err;
+
+	if (agent->history != NULL && lw_history_set_run(agent->history, &run, &err))
+		snmp_log(LOG_ERR, "%s\n", err.text);
+	free(config);
+}
+
 static void reload(struct lw_agent *agent)
 {
 	struct lw_config *next;
@@ -126,6 +173,7 @@ static void reload(struct lw_agent *agent)
 	if (lw_thresholds_load(agent->thresholds_path, &next->thresholds, &err))
 		snmp_log(LOG_ERR, "reload: %s; the file's thresholds apply\n", err.text);
 	lw_agent_set_config(agent, next);
+	history_set_run(agent);
 	snmp_log(LOG_INFO, "configuration reloaded from %s (interval %u s)\n", agent->config_path,
 		 agent->cfg->interval_s);
 }
@@ -267,6 +315,7 @@ static void open_state(struct lw_agent *agent)
 		snmp_log(LOG_ERR, "history: %s; running without it\n", err.text);
 		agent->history = NULL;
 	}
+	history_set_run(agent);
 }
 
 /* One capture thread per mcast_interface, reading sysfs under the collectors' root. */

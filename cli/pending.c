@@ -23,13 +23,6 @@ int lw_cmd_show(int argc, char **argv)
 	return pending(argv[0]);
 }
 
-/* report: cli/cmd_report.c replaces this */
-int lw_cmd_report(int argc, char **argv)
-{
-	(void)argc;
-	return pending(argv[0]);
-}
-
 /* collect: cli/cmd_collect.c replaces this */
 int lw_cmd_collect(int argc, char **argv)
 {

@@ -418,6 +418,49 @@ void lw_watch_cycle(struct lw_watch *w, const struct lw_thresholds *th,
 	lw_alarms_end(&w->alarms);
 }
 
+/* The system series a stored field feeds; -1: none. */
+static int sys_trend_of(int field)
+{
+	return field == LW_HSYS_SUNRECLAIM_KB ? LW_TREND_SUNRECLAIM :
+	       field == LW_HSYS_MEM_AVAILABLE_KB ? LW_TREND_MEM_AVAILABLE :
+	       field == LW_HSYS_TCP_ORPHANS ? LW_TREND_TCP_ORPHANS :
+	       field == LW_HSYS_TCP_MEM_PAGES ? LW_TREND_TCP_MEM : -1;
+}
+
+int lw_watch_replay_state(struct lw_watch *w, const struct lw_hist_point *p, uint8_t *state,
+			  int64_t *slope_per_h)
+{
+	const struct lw_series *s = NULL;
+	struct lw_watched *o;
+	int id;
+
+	switch (p->series) {
+	case LW_HS_PROC_RSS:
+	case LW_HS_PROC_FDS:
+		o = lw_watchset_replay(&w->procs, p->pid, p->start_time, p->start_time);
+		s = o != NULL ? &o->s[p->series == LW_HS_PROC_FDS] : NULL;
+		break;
+	case LW_HS_GROUP_RSS:
+	case LW_HS_GROUP_FDS:
+		o = lw_watchset_replay(&w->groups, lw_proc_group_index(p->name), 0, 0);
+		s = o != NULL ? &o->s[p->series == LW_HS_GROUP_FDS] : NULL;
+		break;
+	case LW_HS_SLAB_KB:
+		o = lw_watchset_replay(&w->slabs, lw_proc_group_index(p->name), 0, 0);
+		s = o != NULL ? &o->s[0] : NULL;
+		break;
+	case LW_HS_SYS:
+		id = sys_trend_of(p->field);
+		s = id >= 0 ? &w->sys[id] : NULL;
+		break;
+	}
+	if (s == NULL)
+		return -1;
+	*state = (uint8_t)lw_series_state(s);
+	*slope_per_h = lw_series_slope(s);
+	return 0;
+}
+
 int lw_watch_replay_point(void *watch, const struct lw_hist_point *p)
 {
 	struct lw_watch *w = watch;
@@ -445,10 +488,7 @@ int lw_watch_replay_point(void *watch, const struct lw_hist_point *p)
 			lw_series_add(&o->s[0], &w->kernel, p->t, p->value);
 		break;
 	case LW_HS_SYS:
-		id = p->field == LW_HSYS_SUNRECLAIM_KB ? LW_TREND_SUNRECLAIM :
-		     p->field == LW_HSYS_MEM_AVAILABLE_KB ? LW_TREND_MEM_AVAILABLE :
-		     p->field == LW_HSYS_TCP_ORPHANS ? LW_TREND_TCP_ORPHANS :
-		     p->field == LW_HSYS_TCP_MEM_PAGES ? LW_TREND_TCP_MEM : -1;
+		id = sys_trend_of(p->field);
 		if (id < 0)
 			break;
 		lw_series_add(&w->sys[id], sys_params(w, (enum lw_trend_id)id), p->t,

@@ -79,6 +79,14 @@ int lw_watch_replay_point(void *watch, const struct lw_hist_point *p);
 void lw_watch_cycle(struct lw_watch *w, const struct lw_thresholds *th,
 		    const struct lw_watch_input *in, struct lw_trend trends[LW_TREND_COUNT]);
 
+/*
+ * After a replay (leakwatch report): the verdict of the series a point like p feeds (the same
+ * key: series, pid and start time, name, field): its state (enum lw_leak_state) and slope per
+ * hour. Returns 0, or -1 when p names no watched series (multicast, an unwatched field).
+ */
+int lw_watch_replay_state(struct lw_watch *w, const struct lw_hist_point *p, uint8_t *state,
+			  int64_t *slope_per_h);
+
 const struct lw_alarms *lw_watch_alarms(const struct lw_watch *w);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "history/history_db.h"
 #include "history/history_replay.h"
+#include "history/history_run.h"
 #include "history/history_write.h"
 #include "history/history_writer.h"
 
@@ -30,6 +31,9 @@ struct lw_history {
 	bool paused;                /* a replay has the writer's handle */
 	bool stopping;
 	uint64_t queue_dropped;
+	uint64_t alarm_seq;         /* the newest alarm event submitted */
+	struct lw_hrun_info run;    /* lw_history_set_run's, for the writer to adopt */
+	bool run_pending;
 	struct lw_history_status published;
 };
 
@@ -41,6 +45,8 @@ void lw_history_cycle_free(struct lw_history_cycle *c)
 	free(c->groups);
 	free(c->slabs);
 	free(c->mcast);
+	free(c->mgroups);
+	free(c->events);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -62,10 +68,15 @@ static int copy_cycle(struct lw_history_cycle *dst, const struct lw_history_cycl
 	dst->groups = NULL;
 	dst->slabs = NULL;
 	dst->mcast = NULL;
+	dst->mgroups = NULL;
+	dst->events = NULL;
 	if (copy_array((void **)&dst->procs, src->procs, src->nprocs, sizeof(*src->procs)) != 0 ||
 	    copy_array((void **)&dst->groups, src->groups, src->ngroups, sizeof(*src->groups)) != 0 ||
 	    copy_array((void **)&dst->slabs, src->slabs, src->nslabs, sizeof(*src->slabs)) != 0 ||
-	    copy_array((void **)&dst->mcast, src->mcast, src->nmcast, sizeof(*src->mcast)) != 0) {
+	    copy_array((void **)&dst->mcast, src->mcast, src->nmcast, sizeof(*src->mcast)) != 0 ||
+	    copy_array((void **)&dst->mgroups, src->mgroups, src->nmgroups,
+		       sizeof(*src->mgroups)) != 0 ||
+	    copy_array((void **)&dst->events, src->events, src->nevents, sizeof(*src->events)) != 0) {
 		lw_history_cycle_free(dst);
 		return -1;
 	}
@@ -93,6 +104,10 @@ static void *writer_main(void *arg)
 		h->head = (h->head + 1) % QUEUE_CYCLES;
 		h->len--;
 		h->busy = true;
+		if (h->run_pending) {
+			lw_hrun_adopt(&h->w.run, &h->run);
+			h->run_pending = false;
+		}
 		pthread_mutex_unlock(&h->lock);
 
 		lw_hwrite_cycle(&h->w, &c);
@@ -130,6 +145,7 @@ int lw_history_open(struct lw_history **out, const struct lw_history_settings *c
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return lw_error_set(err, ENOMEM, "history: out of memory");
 	lw_hwriter_init(&h->w, cfg);
+	lw_hrun_init(&h->w.run);
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
 	pthread_cond_init(&h->idle, NULL);
@@ -140,6 +156,7 @@ int lw_history_open(struct lw_history **out, const struct lw_history_settings *c
 	publish(h);
 	if ((rc = pthread_create(&h->thread, NULL, writer_main, h)) != 0) {
 		lw_hwriter_free(&h->w);
+		lw_hrun_free(&h->w.run);
 		pthread_cond_destroy(&h->idle);
 		pthread_cond_destroy(&h->wake);
 		pthread_mutex_destroy(&h->lock);
@@ -150,6 +167,25 @@ int lw_history_open(struct lw_history **out, const struct lw_history_settings *c
 	pthread_setname_np(h->thread, "lw-history");
 	*out = h;
 	return 0;
+}
+
+/* Prepends `from`'s events to `to`'s (the next cycle in the queue). Without memory for it they
+ * are lost with `from`. */
+static void pass_events(struct lw_history_cycle *from, struct lw_history_cycle *to)
+{
+	struct lw_hist_alarm_event *e;
+
+	if (from->nevents == 0)
+		return;
+	e = malloc((from->nevents + to->nevents) * sizeof(*e));
+	if (e == NULL)
+		return;
+	memcpy(e, from->events, from->nevents * sizeof(*e));
+	if (to->nevents > 0)
+		memcpy(e + from->nevents, to->events, to->nevents * sizeof(*e));
+	free(to->events);
+	to->events = e;
+	to->nevents += from->nevents;
 }
 
 int lw_history_submit_take(struct lw_history *h, struct lw_history_cycle *c)
@@ -169,8 +205,17 @@ int lw_history_submit_take(struct lw_history *h, struct lw_history_cycle *c)
 		taken.nslabs = 0;
 	if (taken.mcast == NULL)
 		taken.nmcast = 0;
+	if (taken.mgroups == NULL)
+		taken.nmgroups = 0;
+	if (taken.events == NULL)
+		taken.nevents = 0;
 	pthread_mutex_lock(&h->lock);
+	if (taken.nevents > 0 && taken.events[taken.nevents - 1].seq > h->alarm_seq)
+		h->alarm_seq = taken.events[taken.nevents - 1].seq;
 	if (h->len == QUEUE_CYCLES) {
+		/* Its samples are dropped, its alarm events go with the next cycle in the queue. */
+		pass_events(&h->queue[h->head], QUEUE_CYCLES > 1 ?
+			    &h->queue[(h->head + 1) % QUEUE_CYCLES] : &taken);
 		lw_history_cycle_free(&h->queue[h->head]);
 		h->head = (h->head + 1) % QUEUE_CYCLES;
 		h->len--;
@@ -197,6 +242,34 @@ int lw_history_submit(struct lw_history *h, const struct lw_history_cycle *c)
 		return -1;
 	}
 	return lw_history_submit_take(h, &copy);
+}
+
+int lw_history_set_run(struct lw_history *h, const struct lw_history_run_info *run,
+		       struct lw_error *err)
+{
+	struct lw_hrun_info info = { .config = NULL };
+
+	if (h == NULL || run == NULL)
+		return lw_error_set(err, EINVAL, "history: set_run without a history or a run");
+	if (lw_hrun_info_set(&info, run) != 0)
+		return lw_error_set(err, ENOMEM, "history: out of memory for the run's description");
+	/* The writer adopts it when it takes the next cycle: the caller never waits for a write. */
+	pthread_mutex_lock(&h->lock);
+	lw_hrun_info_free(&h->run);
+	h->run = info;
+	h->run_pending = true;
+	pthread_mutex_unlock(&h->lock);
+	return 0;
+}
+
+uint64_t lw_history_alarm_seq(struct lw_history *h)
+{
+	uint64_t seq;
+
+	pthread_mutex_lock(&h->lock);
+	seq = h->alarm_seq;
+	pthread_mutex_unlock(&h->lock);
+	return seq;
 }
 
 void lw_history_status(struct lw_history *h, struct lw_history_status *out)
@@ -256,7 +329,11 @@ void lw_history_close(struct lw_history *h)
 		h->head = (h->head + 1) % QUEUE_CYCLES;
 		h->len--;
 	}
+	/* A clean stop: the run's row says so (a killed writer leaves stop_t NULL). */
+	lw_hrun_stop(&h->w);
 	lw_hwriter_free(&h->w);
+	lw_hrun_free(&h->w.run);
+	lw_hrun_info_free(&h->run);
 	pthread_cond_destroy(&h->idle);
 	pthread_cond_destroy(&h->wake);
 	pthread_mutex_destroy(&h->lock);

@@ -29,6 +29,23 @@ int lw_history_open(struct lw_history **out, const struct lw_history_settings *c
 		    struct lw_error *err);
 
 /*
+ * Says who writes (table run: program, version, interval, configuration). Call it after
+ * lw_history_open, before the first lw_history_submit: the run's row is written with the first
+ * cycle (in its transaction), with the pid, the time of lw_history_open and the host's boot. A
+ * later call (a reload that changed the interval) updates the row with the next cycle. Without
+ * it the row says program "unknown". lw_history_close sets the row's stop_t; a writer that is
+ * killed leaves it NULL. Fails only on bad arguments or no memory.
+ */
+int lw_history_set_run(struct lw_history *h, const struct lw_history_run_info *run,
+		       struct lw_error *err);
+
+/*
+ * The seq of the newest alarm event submitted so far (0: none): the history stage hands over
+ * the events after it.
+ */
+uint64_t lw_history_alarm_seq(struct lw_history *h);
+
+/*
  * Queues a copy of the cycle for the writer (one transaction per cycle). Never blocks: when
  * the writer has fallen behind by a few cycles (a slow or full disk), the oldest queued cycle
  * is dropped and counted in cycles_dropped.

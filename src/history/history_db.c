@@ -261,6 +261,10 @@ void lw_hdb_close(struct lw_hwriter *w)
 	sqlite3_close_v2(w->db);
 	w->db = NULL;
 	lw_hdb_reset_state(w);
+	/* A transaction rolled back may have held the run's row, or the file may be moved aside:
+	 * the next open checks the row is there and writes it again if not. */
+	if (w->run.id != 0)
+		w->run.check = w->run.dirty = true;
 	for (int t = 0; t < LW_HT_COUNT; t++)
 		w->oldest[t] = w->newest[t] = LW_HTIME_NONE;
 }

@@ -13,6 +13,8 @@ enum lw_hkind {
 	LW_HK_SLAB = 3,             /* total_bytes, active_bytes */
 	LW_HK_MCAST = 4,            /* packets, octets, pps10, bps10 */
 	LW_HK_SYS = 5,              /* value (the name says which enum lw_hist_sys_field) */
+	LW_HK_PROC_EXT = 6,         /* swap_kb, sockets, fd_limit, threads (schema version 2) */
+	LW_HK_MCAST_GROUP = 7,      /* pps10, bps10; name "IFNAME GROUP" (schema version 2) */
 };
 
 /* Values of a kind per full-resolution sample (0 for an unknown kind). */
@@ -22,7 +24,7 @@ unsigned lw_hkind_width(int kind);
 uint32_t lw_hkind_counters(int kind);
 
 /* Bit i: value i of the kind may be LW_HIST_UNKNOWN (history_types.h): a process's or a
- * group's fds. */
+ * group's fds, a process's sockets. */
 uint32_t lw_hkind_unknowable(int kind);
 
 /*

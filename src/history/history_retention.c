@@ -4,6 +4,7 @@
 #include "history/history_db.h"
 #include "history/history_expand.h"
 #include "history/history_rows.h"
+#include "history/history_run.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,11 +53,13 @@ static int first_at_or_after(struct lw_hwriter *w, enum lw_htier tier, int64_t t
 	return lw_hdb_int(w, s, LW_HTIME_NONE, out);
 }
 
-/* Ident rows no stored sample refers to (see LW_HS_PRUNE_IDENTS and ident.seen_t). */
+/* Ident rows no stored sample refers to (see LW_HS_PRUNE_IDENTS and ident.seen_t), and the
+ * alarm events and runs from before the oldest sample kept. */
 static int prune_idents(struct lw_hwriter *w)
 {
 	sqlite3_stmt *st = w->stmt[LW_HS_PRUNE_IDENTS];
 	int64_t oldest = w->oldest[LW_HT_FULL];
+	int rc;
 
 	if (w->oldest[LW_HT_WIN] != LW_HTIME_NONE &&
 	    (oldest == LW_HTIME_NONE || w->oldest[LW_HT_WIN] < oldest))
@@ -66,7 +69,9 @@ static int prune_idents(struct lw_hwriter *w)
 	sqlite3_bind_int64(st, 1, oldest);
 	sqlite3_bind_int64(st, 2, w->oldest[LW_HT_FULL]);
 	sqlite3_bind_int64(st, 3, w->oldest[LW_HT_WIN]);
-	return lw_hdb_run(w, LW_HS_PRUNE_IDENTS);
+	if ((rc = lw_hdb_run(w, LW_HS_PRUNE_IDENTS)) != SQLITE_OK)
+		return rc;
+	return lw_hrun_prune(w, oldest);
 }
 
 /*

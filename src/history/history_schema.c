@@ -5,7 +5,9 @@
 #include <string.h>
 
 /*
- * Schema version 1. Design for bounded disk (a 10k-process host, most processes idle):
+ * Schema version 2 (version 1 plus run, alarm_event and the kinds 6 and 7; a version-1 file is
+ * migrated in place at open, see migrate_1_to_2). Design for bounded disk (a 10k-process host,
+ * most processes idle):
  *
  *   ident      one row per series: kind, and (pid, start_time, name) for a process (a reused
  *              pid or an execve is a new series), the name for the other kinds. seen_t is when
@@ -27,13 +29,34 @@
  *              process costs nothing after its first window. A counter (cpu_ticks, packets,
  *              octets) keeps only max, its value at the window's end: min and avg are NULL.
  *   kind       what v0..v4 mean for each kind, so the file explains itself to sqlite3.
- *   A process's or group's fds of 4294967295 (LW_HIST_UNKNOWN) in sample or win means "not
- *   readable" (leakwatchd without the capabilities over that process), never a count.
+ *              Kind 6 (process_ext) has the identity of kind 1 (pid, start_time, name): the
+ *              process's swap_kb, sockets, fd_limit (the soft RLIMIT_NOFILE) and threads, apart
+ *              from kind 1 so that version-1 readers of kind 1 are unchanged. Kind 7
+ *              (mcast_group) is one multicast group on one interface, name "IFNAME GROUP".
+ *   run        (version 2) one row per start of a writer (leakwatchd, or "leakwatch collect"):
+ *              start_t, stop_t (set at a clean close; NULL when the writer was killed, crashed,
+ *              or still runs), its pid, program and version, the host's boot (boot_id from
+ *              /proc/sys/kernel/random/boot_id, boot_t = start - /proc/uptime: a new boot_id
+ *              between two runs is a reboot), its sampling interval and configuration text.
+ *   alarm_event (version 2) every raise and clear of an alarm, key (run_id, seq): seq is the
+ *              daemon's event sequence (lwAlarmTable's), restarting with each run. t is when it
+ *              happened, is_raise 1 for a raise and 0 for a clear (not "raise": a keyword in
+ *              SQLite's expressions, RAISE()); the other columns are the alarm as its
+ *              notification carried it:
+ *              alarm_index (lwAlarmIndex), type and type_name (lwAlarmType's number and label),
+ *              severity (lwAlarmSeverity), object, name (a process's name), instance (the MIB
+ *              row), start_time (a process's), value, threshold, slope (per hour),
+ *              exhaustion_s (0: none forecast). Indexed by t for the report's window.
+ *   Retention deletes alarm events older than the oldest sample kept, and runs that ended
+ *   before it (a killed run ends when the next one starts).
+ *   A process's or group's fds, or a process's sockets, of 4294967295 (LW_HIST_UNKNOWN) in
+ *   sample or win means "not readable" (leakwatchd without the capabilities over that
+ *   process), never a count.
  *
  * auto_vacuum = INCREMENTAL is set before the first table: it cannot be turned on later
  * without a VACUUM, and the size bound needs it to give freed pages back to the file system.
  */
-static const char schema_sql[] =
+static const char schema_v1_sql[] =
 	"CREATE TABLE kind (kind INTEGER PRIMARY KEY, name TEXT NOT NULL, v0 TEXT, v1 TEXT,"
 	" v2 TEXT, v3 TEXT, v4 TEXT);"
 	"INSERT INTO kind VALUES"
@@ -56,6 +79,24 @@ static const char schema_sql[] =
 	" min2 INTEGER, max2 INTEGER, avg2 INTEGER, min3 INTEGER, max3 INTEGER, avg3 INTEGER,"
 	" min4 INTEGER, max4 INTEGER, avg4 INTEGER, PRIMARY KEY (t, id)) WITHOUT ROWID;";
 
+/* What version 2 adds to version 1: run by a new file and by the migration alike. */
+static const char schema_v2_sql[] =
+	"INSERT INTO kind VALUES"
+	" (6, 'process_ext', 'swap_kb', 'sockets', 'fd_limit', 'threads', NULL),"
+	" (7, 'mcast_group', 'pps10', 'bps10', NULL, NULL, NULL);"
+	"CREATE TABLE run (id INTEGER PRIMARY KEY, start_t INTEGER NOT NULL, stop_t INTEGER,"
+	" pid INTEGER NOT NULL, program TEXT NOT NULL, version TEXT NOT NULL,"
+	" boot_id TEXT NOT NULL, boot_t INTEGER NOT NULL, interval_s INTEGER NOT NULL,"
+	" config TEXT);"
+	"CREATE TABLE alarm_event (run_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	" t INTEGER NOT NULL, is_raise INTEGER NOT NULL, alarm_index INTEGER NOT NULL,"
+	" type INTEGER NOT NULL, type_name TEXT NOT NULL, severity INTEGER NOT NULL,"
+	" object TEXT NOT NULL, name TEXT NOT NULL, instance INTEGER NOT NULL,"
+	" start_time INTEGER NOT NULL, value INTEGER NOT NULL, threshold INTEGER NOT NULL,"
+	" slope INTEGER NOT NULL, exhaustion_s INTEGER NOT NULL,"
+	" PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX alarm_event_t ON alarm_event (t);";
+
 #define WIN_COLUMNS "n, min0, max0, avg0, min1, max1, avg1, min2, max2, avg2, min3, max3, avg3," \
 	" min4, max4, avg4"
 
@@ -75,6 +116,26 @@ static const char *const stmt_sql[LW_HS_COUNT] = {
 	[LW_HS_FREELIST_COUNT] = "PRAGMA freelist_count",
 	[LW_HS_CHECKPOINT] = "PRAGMA wal_checkpoint(TRUNCATE)",
 	[LW_HS_LAST_KEYFRAME_AT] = "SELECT max(t) FROM cycle WHERE keyframe = 1 AND t <= ?1",
+	[LW_HS_RUN_INSERT] =
+		"INSERT INTO run (start_t, stop_t, pid, program, version, boot_id, boot_t, interval_s,"
+		" config) VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+	[LW_HS_RUN_FIND] = "SELECT id FROM run WHERE id = ?1 AND pid = ?2 AND start_t = ?3"
+			   " AND stop_t IS NULL",
+	[LW_HS_RUN_UPDATE] = "UPDATE run SET program = ?2, version = ?3, interval_s = ?4,"
+			     " config = ?5 WHERE id = ?1",
+	[LW_HS_RUN_STOP] = "UPDATE run SET stop_t = ?2 WHERE id = ?1",
+	/* seq restarts only with a new run: a duplicate is the same event, kept once. */
+	[LW_HS_EVENT_PUT] =
+		"INSERT INTO alarm_event (run_id, seq, t, is_raise, alarm_index, type, type_name,"
+		" severity, object, name, instance, start_time, value, threshold, slope,"
+		" exhaustion_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16) ON CONFLICT (run_id, seq) DO NOTHING",
+	[LW_HS_PRUNE_EVENTS] = "DELETE FROM alarm_event WHERE t < ?1",
+	/* Ended before ?1: stopped then, or killed before a later run started by then; never
+	 * the writer's own run (?2). */
+	[LW_HS_PRUNE_RUNS] =
+		"DELETE FROM run WHERE id <> ?2 AND (stop_t < ?1 OR (stop_t IS NULL AND EXISTS"
+		" (SELECT 1 FROM run AS later WHERE later.id > run.id AND later.start_t < ?1)))",
 
 	[LW_HS_FULL_PUT_ROW] = "INSERT INTO sample (t, id, v0, v1, v2, v3, v4)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -128,17 +189,48 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *out)
 
 static int create_schema(struct lw_hwriter *w)
 {
-	char sql[sizeof(schema_sql) + 96];
+	char sql[sizeof(schema_v1_sql) + sizeof(schema_v2_sql) + 96];
 	int rc;
 
 	lw_hwriter_doing(w, "creating the schema");
 	rc = sqlite3_exec(w->db, "PRAGMA auto_vacuum = INCREMENTAL", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
-	snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE;%sPRAGMA user_version = %d;COMMIT;", schema_sql,
-		 LW_HIST_SCHEMA_VERSION);
+	snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE;%s%sPRAGMA user_version = %d;COMMIT;",
+		 schema_v1_sql, schema_v2_sql, LW_HIST_SCHEMA_VERSION);
 	rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK && !sqlite3_get_autocommit(w->db))
+		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/*
+ * Version 1 -> 2, in place and in one transaction: the new tables and kinds, then the version.
+ * Nothing of version 1 changes, so its samples stay as they are, and a failure (a full disk)
+ * rolls back to a version-1 file that the next open migrates again. BEGIN IMMEDIATE takes the
+ * write lock first: another writer cannot migrate the same file at the same time, and the
+ * version is read again under the lock.
+ */
+static int migrate_1_to_2(struct lw_hwriter *w)
+{
+	char sql[sizeof(schema_v2_sql) + 64];
+	int64_t version;
+	int rc;
+
+	lw_hwriter_doing(w, "migrating the schema from version 1 to 2");
+	if ((rc = sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+		return rc;
+	if ((rc = query_int(w->db, "PRAGMA user_version", &version)) != SQLITE_OK)
+		goto fail;
+	if (version != 1) {
+		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+		return SQLITE_OK;  /* migrated meanwhile */
+	}
+	snprintf(sql, sizeof(sql), "%sPRAGMA user_version = 2;COMMIT;", schema_v2_sql);
+	if ((rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) == SQLITE_OK)
+		return SQLITE_OK;
+fail:
+	if (!sqlite3_get_autocommit(w->db))
 		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
@@ -158,7 +250,9 @@ int lw_hschema_setup(struct lw_hwriter *w)
 	}
 	if (version == LW_HIST_SCHEMA_VERSION)
 		return SQLITE_OK;
-	/* Versions 1..current-1 would be migrated here, in one transaction each; none yet. */
+	/* Each older version is migrated in place, one transaction per step. */
+	if (version == 1)
+		return migrate_1_to_2(w);
 	if ((rc = query_int(w->db, "SELECT count(*) FROM sqlite_master", &tables)) != SQLITE_OK)
 		return rc;
 	if (tables > 0) {

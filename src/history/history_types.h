@@ -37,6 +37,11 @@ struct lw_hist_proc {
 	uint64_t rss_kb, anon_kb, vsz_kb;
 	uint32_t fds;               /* LW_HIST_UNKNOWN: not readable */
 	uint64_t cpu_ticks;
+	/* kind 6 (process_ext), same identity */
+	uint64_t swap_kb;
+	uint32_t sockets;           /* LW_HIST_UNKNOWN: not readable */
+	uint32_t fd_limit;          /* the soft RLIMIT_NOFILE */
+	uint32_t threads;
 };
 
 struct lw_hist_group {
@@ -55,15 +60,57 @@ struct lw_hist_mcast {
 	uint64_t packets, octets, pps10, bps10;
 };
 
+/* One multicast group on one interface (kind 7, name "IFNAME GROUP"). */
+struct lw_hist_mcast_group {
+	char name[64];              /* "eth1 239.1.2.3" */
+	uint64_t pps10, bps10;
+};
+
+/* An alarm's raise or clear, as the alarm table's event ring had it (table alarm_event). */
+struct lw_hist_alarm_event {
+	uint64_t seq;               /* the daemon's event sequence, increasing from 1 per run */
+	int64_t t;                  /* seconds since the epoch */
+	bool raise;                 /* false: a clear */
+	uint32_t alarm_index;       /* lwAlarmIndex */
+	uint8_t type;               /* lwAlarmType */
+	uint8_t severity;           /* lwAlarmSeverity */
+	char type_name[32];         /* lwAlarmType's label: "procMemLeak" */
+	char object[96];
+	char name[64];
+	uint32_t instance;
+	int64_t start_time;
+	uint64_t value, threshold;
+	int64_t slope;
+	uint64_t exhaustion_s;
+};
+
 struct lw_history_cycle {
 	int64_t t;                  /* seconds since the epoch: when the cycle completed */
 	uint64_t sys[LW_HSYS_COUNT];
 	uint64_t sys_present;       /* bit (1 << field) */
-	size_t nprocs, ngroups, nslabs, nmcast;
+	size_t nprocs, ngroups, nslabs, nmcast, nmgroups;
 	struct lw_hist_proc *procs;  /* owned by the record */
 	struct lw_hist_group *groups;
 	struct lw_hist_slab *slabs;
 	struct lw_hist_mcast *mcast;
+	struct lw_hist_mcast_group *mgroups;
+	/*
+	 * The alarm events since the last record, oldest first (stored whatever the cycle's other
+	 * kinds; none is not "not sampled"). A record dropped from a full queue hands its events
+	 * to the next one, so a slow disk loses samples but no raise or clear.
+	 */
+	size_t nevents;
+	struct lw_hist_alarm_event *events;
+};
+
+/*
+ * Who writes the history (table run): lw_history_set_run. Strings are copied; NULL is "".
+ */
+struct lw_history_run_info {
+	const char *program;        /* "leakwatchd", "leakwatch collect" */
+	const char *version;        /* the program's version (LW_VERSION) */
+	uint32_t interval_s;        /* the sampling interval */
+	const char *config;         /* the configuration in force, as text; NULL: none */
 };
 
 /* What the collector table shows for the history (lwCollectorIndex 15, "history"). */

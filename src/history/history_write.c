@@ -4,6 +4,7 @@
 #include "history/history_db.h"
 #include "history/history_retention.h"
 #include "history/history_rows.h"
+#include "history/history_run.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -87,6 +88,15 @@ static int gather(struct lw_hwriter *w, const struct lw_history_cycle *c, uint32
 
 		rc = add_series(w, c->t, LW_HK_SLAB, 0, 0, s->name, sizeof(s->name), v);
 	}
+	if (*sampled & (1u << LW_HK_PROC))
+		*sampled |= 1u << LW_HK_PROC_EXT;
+	for (size_t i = 0; rc == SQLITE_OK && (*sampled & (1u << LW_HK_PROC)) && i < c->nprocs; i++) {
+		const struct lw_hist_proc *p = &c->procs[i];
+		uint64_t v[] = { p->swap_kb, p->sockets, p->fd_limit, p->threads };
+
+		rc = add_series(w, c->t, LW_HK_PROC_EXT, p->pid, p->start_time, p->name,
+				sizeof(p->name), v);
+	}
 	if (c->nmcast > 0 && c->mcast != NULL)
 		*sampled |= 1u << LW_HK_MCAST;
 	for (size_t i = 0; rc == SQLITE_OK && (*sampled & (1u << LW_HK_MCAST)) && i < c->nmcast; i++) {
@@ -95,7 +105,16 @@ static int gather(struct lw_hwriter *w, const struct lw_history_cycle *c, uint32
 
 		rc = add_series(w, c->t, LW_HK_MCAST, 0, 0, m->ifname, sizeof(m->ifname), v);
 	}
-	if (c->sys_present & ((1ull << LW_HSYS_COUNT) - 1))
+	if (c->nmgroups > 0 && c->mgroups != NULL)
+		*sampled |= 1u << LW_HK_MCAST_GROUP;
+	for (size_t i = 0; rc == SQLITE_OK && (*sampled & (1u << LW_HK_MCAST_GROUP)) &&
+			   i < c->nmgroups; i++) {
+		const struct lw_hist_mcast_group *g = &c->mgroups[i];
+		uint64_t v[] = { g->pps10, g->bps10 };
+
+		rc = add_series(w, c->t, LW_HK_MCAST_GROUP, 0, 0, g->name, sizeof(g->name), v);
+	}
+	if (c->sys_present & (LW_HSYS_COUNT < 64 ? (1ull << LW_HSYS_COUNT) - 1 : ~0ull))
 		*sampled |= 1u << LW_HK_SYS;
 	for (int f = 0; rc == SQLITE_OK && f < LW_HSYS_COUNT; f++) {
 		const char *name = lw_hsys_name(f);
@@ -119,6 +138,9 @@ static int write_txn(struct lw_hwriter *w, const struct lw_history_cycle *c)
 	lw_hwriter_doing(w, "writing the cycle of t=%lld", (long long)c->t);
 	if ((rc = lw_hdb_run(w, LW_HS_BEGIN_WRITE)) != SQLITE_OK)
 		return rc;
+	if ((rc = lw_hrun_write(w, c)) != SQLITE_OK)
+		return rc;
+	lw_hwriter_doing(w, "writing the cycle of t=%lld", (long long)c->t);
 	lw_hidmap_begin(&w->ids);
 	if ((rc = gather(w, c, &sampled)) != SQLITE_OK)
 		return rc;

@@ -14,7 +14,7 @@
 #include "history/history_vecs.h"
 
 /* PRAGMA user_version of the schema this code writes (history_schema.c has its history). */
-#define LW_HIST_SCHEMA_VERSION 1
+#define LW_HIST_SCHEMA_VERSION 2
 
 /* Every statement, prepared once per open (history_schema.c holds the SQL). */
 enum lw_hstmt {
@@ -28,6 +28,13 @@ enum lw_hstmt {
 	LW_HS_FREELIST_COUNT,
 	LW_HS_CHECKPOINT,
 	LW_HS_LAST_KEYFRAME_AT,
+	LW_HS_RUN_INSERT,
+	LW_HS_RUN_FIND,
+	LW_HS_RUN_UPDATE,
+	LW_HS_RUN_STOP,
+	LW_HS_EVENT_PUT,
+	LW_HS_PRUNE_EVENTS,
+	LW_HS_PRUNE_RUNS,
 	/* per tier, in this order, full tier first (see lw_htier_stmt) */
 	LW_HS_FULL_PUT_ROW,
 	LW_HS_FULL_PUT_POINT,
@@ -65,8 +72,28 @@ static inline enum lw_hstmt lw_htier_stmt(enum lw_htier tier, enum lw_hstmt full
 /* A result beside SQLite's: the file is refused (a newer schema, not a history); w->doing says why. */
 #define LW_HRC_REFUSED 0x10000
 
+/* What the owner of the history says of the run (lw_history_set_run). */
+struct lw_hrun_info {
+	char program[64], version[64];
+	char *config;                      /* malloc'ed; NULL: none */
+	uint32_t interval_s;
+};
+
+/* The writer's run (table run): who it is, and its row in the open file. */
+struct lw_hrun {
+	struct lw_hrun_info info;
+	uint32_t pid;
+	int64_t start_t;                   /* lw_history_open's time */
+	char boot_id[40];                  /* /proc/sys/kernel/random/boot_id; "" unreadable */
+	int64_t boot_t;                    /* start_t - /proc/uptime; 0 unreadable */
+	int64_t id;                        /* run.id in the file; 0: not written yet */
+	bool check;                        /* the file was reopened: is row `id` still ours? */
+	bool dirty;                        /* set again after the row was written: update it */
+};
+
 struct lw_hwriter {
 	struct lw_history_settings cfg;    /* a copy: fixed for the life of the file */
+	struct lw_hrun run;
 	char wal_path[sizeof(((struct lw_history_settings *)0)->path) + 8];
 	sqlite3 *db;                       /* NULL while the file is not open */
 	sqlite3_stmt *stmt[LW_HS_COUNT];

@@ -26,6 +26,10 @@ struct lw_report_opts {
 	const char *config_path;    /* leakwatchd.conf to include; NULL: none */
 	const char *thresholds_path; /* the thresholds file the detector replay uses; NULL: defaults */
 	unsigned chart_width_px;    /* charts' plot width: points are reduced to ~2 per pixel; 0: 900 */
+	/* Added by report-data: */
+	int64_t last_s;             /* > 0: the window is the last_s seconds up to the history's
+				       last sample (from and to are then ignored) */
+	const char *leakwatchd_path; /* for `leakwatchd -V` in the system information; NULL: PATH */
 };
 
 /* One point of a series. At full resolution min == max == avg == the sample; from the window
@@ -63,6 +67,11 @@ struct lw_report_series {
 	const char *limit_name;     /* "MemAvailable", "RLIMIT_NOFILE", "tcp_mem", ...; NULL */
 	enum lw_report_verdict verdict;  /* the detector's, replayed over the window */
 	int64_t first_t, last_t;    /* the series' own span within the window */
+	/* Added by report-data: */
+	double min, max;            /* over the window (of the points' min and max) */
+	uint64_t samples;           /* samples behind the points (the sum of their n) */
+	bool rising;                /* its level rose through the window (see docs/REPORT.md) */
+	double rel_slope_per_h;     /* slope_per_h / the series' average level: the ranking key */
 };
 
 /* One start of a history writer: leakwatchd, or leakwatch collect. */
@@ -75,6 +84,13 @@ struct lw_report_run {
 	int64_t boot_t;             /* when the host booted (s) */
 	uint32_t interval_s;
 	char *config;               /* the configuration in force (text), owned; may be NULL */
+	/* Added by report-data: */
+	int64_t end_t;              /* stop_t, else the next run's start, else its last sample */
+	bool crashed;               /* no stop_t and another run started after it */
+	bool reboot_before;         /* another boot_id than the run before it: the host rebooted */
+	int64_t self_rss_kb;        /* the writer's own RSS at its last sample in the window; -1 */
+	int64_t self_rss_kb_max;    /* and its largest; -1 */
+	double self_cpu_pct;        /* its CPU over the window, % of one core; -1: unknown */
 };
 
 /* A stretch of the window without samples, and why (what the runs tell). */
@@ -92,6 +108,9 @@ struct lw_report_event {
 	char type[32];              /* "procRss", ... as lwAlarmType's labels */
 	char severity[16];
 	char object[96];
+	char name[64];              /* added by report-data: a process's name alone */
+	uint32_t instance;          /* added by report-data: the MIB row */
+	uint32_t run_index;         /* added by report-data: index into runs; UINT32_MAX none */
 	uint64_t value, threshold;
 	int64_t slope;
 	uint64_t exhaustion_s;
@@ -111,6 +130,18 @@ struct lw_report {
 	size_t *suspects; size_t nsuspects;
 	int schema_version;         /* the database's user_version */
 	int64_t generated_t;
+	/* Added by report-data: */
+	int64_t data_from, data_to; /* what the history holds, both tiers */
+	int64_t full_from;          /* the first full-resolution sample in the window; 0: none */
+	uint32_t window_s;          /* the window tier's span (0: no windows in the window) */
+	bool immutable;             /* opened with immutable=1 (a read-only file or directory):
+				       a writer changing the file meanwhile would go unseen */
+	unsigned restarts;          /* runs started within the window after its first */
+	unsigned reboots;           /* boot_id changes between the runs of the window */
+	unsigned crashes;           /* runs without a clean stop followed by another */
+	char notes[8][256];         /* what else the header must say ("version 1 history: ...") */
+	size_t nnotes;
+	void *names;                /* owned: the kind and metric names the series point into */
 };
 
 int lw_report_build(struct lw_report **out, const struct lw_report_opts *o, struct lw_error *err);

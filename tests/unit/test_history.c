@@ -56,6 +56,11 @@ static void add_proc(struct lw_history_cycle *c, uint32_t pid, int64_t start, co
 	p->vsz_kb = rss * 4;
 	p->fds = fds;
 	p->cpu_ticks = cpu;
+	/* kind 6 (process_ext): changes when rss or fds do */
+	p->swap_kb = rss / 8;
+	p->sockets = fds == LW_HIST_UNKNOWN ? LW_HIST_UNKNOWN : fds / 2;
+	p->fd_limit = 1024;
+	p->threads = 1 + (uint32_t)(rss % 7);
 }
 
 static void add_group(struct lw_history_cycle *c, const char *name, uint32_t count, uint32_t fds,
@@ -459,7 +464,7 @@ static void round_trip(void **state)
 	/* Change-only: the steady process has a row at its first cycle and at the restart only. */
 	db = db_open(f->path);
 	assert_integrity(db);
-	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 1);
+	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 2);
 	/* auto_vacuum INCREMENTAL (2), set before the first table. */
 	assert_int_equal(db_int(db, -1, "PRAGMA auto_vacuum"), 2);
 	steady_id = db_int(db, -1, "SELECT id FROM ident WHERE kind = 1 AND pid = 10");
@@ -474,8 +479,8 @@ static void round_trip(void **state)
 	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM sample s JOIN ident i ON i.id = s.id"
 				" WHERE i.kind = 3 AND s.v0 IS NULL AND s.v1 IS NULL"), 0);
 	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM sample s JOIN ident i ON i.id = s.id"
-				" WHERE i.pid = 12 AND s.v0 IS NULL AND s.v1 IS NULL AND s.v2 IS NULL"
-				" AND s.v3 IS NULL AND s.v4 IS NULL"), 8);
+				" WHERE i.pid = 12 AND i.kind = 1 AND s.v0 IS NULL AND s.v1 IS NULL"
+				" AND s.v2 IS NULL AND s.v3 IS NULL AND s.v4 IS NULL"), 8);
 	/* The multicast interface is stored. */
 	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM ident WHERE kind = 4"), 1);
 	sqlite3_close(db);
@@ -639,12 +644,14 @@ static void identity_is_pid_and_start(void **state)
 	lw_history_close(h);
 
 	db = db_open(f->path);
-	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM ident WHERE pid = 100"), 2);
-	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM ident WHERE pid = 101"), 2);
-	/* The old identities ended at the switch: an all-NULL row each. */
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM ident WHERE pid = 100 AND kind = 1"), 2);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM ident WHERE pid = 101 AND kind = 1"), 2);
+	/* ... and their extras (kind 6) the same way. */
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM ident WHERE pid = 100 AND kind = 6"), 2);
+	/* The old identities ended at the switch: an all-NULL row each (kinds 1 and 6). */
 	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM sample WHERE t = %d AND v0 IS NULL"
 				" AND v1 IS NULL AND v2 IS NULL AND v3 IS NULL AND v4 IS NULL",
-				T0 + 300), 2);
+				T0 + 300), 4);
 	sqlite3_close(db);
 }
 
@@ -1511,7 +1518,7 @@ static void full_file_system(void **state)
 #define CRASH_ROUNDS 30
 #define CRASH_PROCS 50
 #define CRASH_STEP 300              /* fake seconds between cycles: retention runs often */
-#define CRASH_ROWS (CRASH_PROCS + LW_HSYS_COUNT)
+#define CRASH_ROWS (2 * CRASH_PROCS + LW_HSYS_COUNT)  /* kinds 1 and 6, and the system */
 
 /* Every value of every series changes each cycle, so each cycle has CRASH_ROWS whole rows. */
 static void crash_cycle(struct lw_history_cycle *c, int64_t t)

@@ -1,0 +1,459 @@
+/* report_build.c: lw_report_build: the window's series from both tiers, the detector's replay, the figures. */
+#include "report/report_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config/lw_config.h"
+#include "config/thresholds.h"
+#include "detect/watch.h"
+#include "history/history_kinds.h"
+#include "history/history_types.h"
+
+struct build {
+	struct lw_rbuild b;
+	struct lw_rdb *d;
+	struct lw_watch *watch;
+	int64_t replay_from;
+	int64_t *times;             /* full-resolution points' times, for the gaps */
+	size_t ntimes, captimes;
+	int64_t *wtimes;            /* windows' */
+	size_t nwtimes, capwtimes;
+	int64_t win_span;
+};
+
+int lw_report_note(struct lw_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->nnotes >= sizeof(r->notes) / sizeof(r->notes[0]))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(r->notes[r->nnotes++], sizeof(r->notes[0]), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static bool is_counter(const char *metric)
+{
+	return strcmp(metric, "cpu_ticks") == 0 || strcmp(metric, "packets") == 0 ||
+	       strcmp(metric, "octets") == 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static const char *unit_of(const char *metric, const char *name)
+{
+	const char *m = strcmp(metric, "value") == 0 ? name : metric;
+
+	if (ends_with(m, "_kb"))
+		return "KiB";
+	if (ends_with(m, "_bytes"))
+		return "bytes";
+	if (strcmp(m, "cpu_ticks") == 0)
+		return "ticks/s";
+	if (strcmp(m, "packets") == 0)
+		return "packets/s";
+	if (strcmp(m, "octets") == 0)
+		return "bytes/s";
+	if (ends_with(m, "_pages"))
+		return "pages";
+	if (ends_with(m, "_hundredths"))
+		return "hundredths";
+	if (strcmp(m, "pps10") == 0)
+		return "pps/10";
+	if (strcmp(m, "bps10") == 0)
+		return "bps/10";
+	return "count";
+}
+
+/* The model's series of value j of e, made at its first sample. */
+static int32_t series_of(struct build *bd, struct lw_rident *e, unsigned j)
+{
+	struct lw_rnames *nm = bd->b.r->names;
+	struct lw_report_series *s;
+	int32_t i;
+
+	if (e->series == NULL) {
+		e->series = malloc(LW_RVALS * sizeof(*e->series));
+		if (e->series == NULL)
+			return -1;
+		for (int k = 0; k < LW_RVALS; k++)
+			e->series[k] = -1;
+	}
+	if (e->series[j] >= 0)
+		return e->series[j];
+	if ((i = lw_rseries_new(&bd->b)) < 0)
+		return -1;
+	s = &bd->b.r->series[i];
+	/* process_ext (version 2) is more of the process: one kind in the report */
+	s->kind = e->kind == 6 ? LW_HK_PROC : e->kind;
+	s->kind_name = nm->kind_name[s->kind][0] ? nm->kind_name[s->kind] : nm->kind_name[e->kind];
+	s->pid = e->pid;
+	s->start_time = e->start_time;
+	snprintf(s->name, sizeof(s->name), "%s", e->name);
+	s->metric = nm->metric[e->kind][j];
+	s->counter = is_counter(s->metric);
+	s->unit = unit_of(s->metric, s->name);
+	e->series[j] = i;
+	return i;
+}
+
+/* The detector's series a stored value feeds, as history_replay.c delivers it. */
+static bool replay_key(int kind, const char *metric, const char *name, struct lw_hist_point *p)
+{
+	if (kind == LW_HK_PROC && strcmp(metric, "rss_kb") == 0)
+		p->series = LW_HS_PROC_RSS;
+	else if (kind == LW_HK_PROC && strcmp(metric, "fds") == 0)
+		p->series = LW_HS_PROC_FDS;
+	else if (kind == LW_HK_GROUP && strcmp(metric, "rss_kb") == 0)
+		p->series = LW_HS_GROUP_RSS;
+	else if (kind == LW_HK_GROUP && strcmp(metric, "fds") == 0)
+		p->series = LW_HS_GROUP_FDS;
+	else if (kind == LW_HK_SLAB && strcmp(metric, "total_bytes") == 0)
+		p->series = LW_HS_SLAB_KB;
+	else if (kind == LW_HK_SYS && (p->field = lw_hsys_field(name)) >= 0)
+		p->series = LW_HS_SYS;
+	else
+		return false;
+	return true;
+}
+
+static int grow_times(int64_t **a, size_t *n, size_t *cap, int64_t t)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 4096;
+		void *p = realloc(*a, nc * sizeof(**a));
+
+		if (p == NULL)
+			return -1;
+		*a = p;
+		*cap = nc;
+	}
+	(*a)[(*n)++] = t;
+	return 0;
+}
+
+static int on_point(void *arg, struct lw_rexp *x, int64_t t, uint32_t sampled, int64_t span)
+{
+	struct build *bd = arg;
+	bool win = x->win;
+	int64_t gap = win ? bd->b.gap_win_s : bd->b.gap_full_s;
+
+	if (win) {
+		if (span > bd->win_span)
+			bd->win_span = span;
+		if (grow_times(&bd->wtimes, &bd->nwtimes, &bd->capwtimes, t) != 0)
+			return SQLITE_NOMEM;
+		bd->b.r->windows++;
+	} else {
+		if (grow_times(&bd->times, &bd->ntimes, &bd->captimes, t) != 0)
+			return SQLITE_NOMEM;
+		bd->b.r->cycles++;
+	}
+	for (size_t k = 0; k < x->n; k++) {
+		struct lw_rident *e = &x->e[k];
+		unsigned width;
+
+		if (!e->live || e->kind <= 0 || e->kind >= LW_RKIND_MAX || !(sampled & (1u << e->kind)))
+			continue;
+		width = bd->d->width[e->kind];
+		for (unsigned j = 0; j < width; j++) {
+			int64_t mn = win ? e->v[1 + 3 * j] : e->v[j];
+			int64_t mx = win ? e->v[2 + 3 * j] : e->v[j];
+			int64_t avg = win ? e->v[3 + 3 * j] : e->v[j];
+			uint32_t n = win ? (uint32_t)e->v[0] : 1;
+			struct lw_report_series *s;
+			struct lw_hist_point p;
+			int32_t i;
+
+			/* not readable (LW_HIST_UNKNOWN): no sample */
+			if ((uint64_t)mx == LW_HIST_UNKNOWN && (uint64_t)mn == LW_HIST_UNKNOWN)
+				continue;
+			if ((i = series_of(bd, e, j)) < 0)
+				return SQLITE_NOMEM;
+			s = &bd->b.r->series[i];
+			if (s->counter) {
+				if (lw_racc_counter(&bd->b, (size_t)i, t, (uint64_t)mx, gap) != 0)
+					return SQLITE_NOMEM;
+				continue;
+			}
+			if (lw_racc_add(&bd->b, (size_t)i, t, (double)(uint64_t)mn, (double)(uint64_t)mx,
+					(double)(uint64_t)avg, n ? n : 1, gap) != 0)
+				return SQLITE_NOMEM;
+			if (t < bd->replay_from || bd->watch == NULL)
+				continue;
+			memset(&p, 0, sizeof(p));
+			if (!replay_key(s->kind, s->metric, s->name, &p))
+				continue;
+			p.pid = s->pid;
+			p.start_time = s->start_time;
+			p.name = s->name;
+			p.t = t;
+			/* the detector follows step minima: a window's minimum is its floor */
+			p.value = p.series == LW_HS_SLAB_KB ? (uint64_t)mn / 1024 : (uint64_t)mn;
+			lw_watch_replay_point(bd->watch, &p);
+		}
+	}
+	return 0;
+}
+
+static void verdicts(struct build *bd)
+{
+	struct lw_report *r = bd->b.r;
+
+	for (size_t i = 0; bd->watch != NULL && i < r->nseries; i++) {
+		struct lw_report_series *s = &r->series[i];
+		struct lw_hist_point p;
+		uint8_t state;
+		int64_t slope;
+
+		memset(&p, 0, sizeof(p));
+		if (!replay_key(s->kind, s->metric, s->name, &p) || s->last_t < bd->replay_from)
+			continue;
+		p.pid = s->pid;
+		p.start_time = s->start_time;
+		p.name = s->name;
+		if (lw_watch_replay_state(bd->watch, &p, &state, &slope) != 0)
+			continue;
+		s->verdict = state == LW_LEAK_LEAKING ? LW_RV_LEAKING :
+			     state == LW_LEAK_SUSPECT ? LW_RV_SUSPECT :
+			     state == LW_LEAK_LEARNING ? LW_RV_LEARNING : LW_RV_NONE;
+	}
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The usual spacing of full-resolution samples: the runs' interval, else the median step. */
+static uint32_t usual_interval(struct lw_rdb *d, int64_t from, int64_t to)
+{
+	sqlite3_stmt *st;
+	int64_t *t = NULL, prev = 0, v = 0;
+	size_t n = 0, cap = 0;
+	uint32_t res = 0;
+
+	if (d->has_runs && lw_rdb_int(d, "SELECT interval_s FROM run WHERE start_t <= ?1 ORDER BY"
+				      " start_t DESC LIMIT 1", to, 0, 0, &v) == SQLITE_OK && v > 0)
+		return (uint32_t)v;
+	if (sqlite3_prepare_v2(d->db, "SELECT t FROM cycle WHERE t >= ?1 AND t <= ?2 ORDER BY t", -1,
+			       &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	for (bool first = true; sqlite3_step(st) == SQLITE_ROW; first = false) {
+		int64_t x = sqlite3_column_int64(st, 0);
+
+		if (!first && grow_times(&t, &n, &cap, x - prev) != 0)
+			break;
+		prev = x;
+	}
+	sqlite3_finalize(st);
+	if (n > 0) {
+		qsort(t, n, sizeof(*t), cmp_i64);
+		res = (uint32_t)t[n / 2];
+	}
+	free(t);
+	return res;
+}
+
+/* The thresholds the daemon had: the configuration's (--config, else the last run's), then the
+ * thresholds file (SNMP SETs persisted) on top. */
+static void thresholds_in_force(struct lw_report *r, const struct lw_report_opts *o,
+				struct lw_thresholds *th)
+{
+	struct lw_error err;
+
+	lw_thresholds_default(th);
+	if (o->config_path != NULL) {
+		struct lw_config *cfg;
+
+		if (lw_config_load(o->config_path, &cfg, &err) == 0) {
+			*th = cfg->thresholds;
+			lw_config_unref(cfg);
+		} else {
+			lw_report_note(r, "the detector replay uses the default thresholds: %s",
+				       err.text);
+		}
+	} else {
+		for (size_t i = r->nruns; i-- > 0;) {
+			struct lw_config cfg;
+
+			if (r->runs[i].config == NULL)
+				continue;
+			lw_config_defaults(&cfg);
+			if (lw_config_parse("run configuration", r->runs[i].config,
+					    strlen(r->runs[i].config), &cfg, &err) == 0)
+				*th = cfg.thresholds;
+			break;
+		}
+	}
+	if (o->thresholds_path != NULL && lw_thresholds_load(o->thresholds_path, th, &err) != 0)
+		lw_report_note(r, "thresholds file not used: %s", err.text);
+}
+
+static int bounds(struct lw_report *r, struct lw_rdb *d, const struct lw_report_opts *o,
+		  int64_t *full_lo, int64_t *full_hi, int64_t *win_lo, int64_t *win_hi,
+		  struct lw_error *err)
+{
+	const int64_t none = INT64_MIN;
+
+	if (lw_rdb_int(d, "SELECT min(t) FROM cycle", 0, 0, none, full_lo) != SQLITE_OK ||
+	    lw_rdb_int(d, "SELECT max(t) FROM cycle", 0, 0, none, full_hi) != SQLITE_OK ||
+	    lw_rdb_int(d, "SELECT min(t) FROM win_cycle", 0, 0, none, win_lo) != SQLITE_OK ||
+	    lw_rdb_int(d, "SELECT max(t) FROM win_cycle", 0, 0, none, win_hi) != SQLITE_OK)
+		return lw_error_set(err, EIO, "%s: %s", r->db_path, sqlite3_errmsg(d->db));
+	if (*full_lo == none && *win_lo == none)
+		return lw_error_set(err, ENODATA, "%s: the history holds no sample yet", r->db_path);
+	r->data_from = *win_lo != none ? *win_lo : *full_lo;
+	r->data_to = *full_hi != none ? *full_hi : *win_hi;
+	r->from = o->from;
+	r->to = o->to;
+	if (o->last_s > 0) {
+		r->to = r->data_to;
+		r->from = r->data_to - o->last_s;
+	}
+	if (r->from == 0 || r->from < r->data_from)
+		r->from = r->data_from;
+	if (r->to == 0 || r->to > r->data_to)
+		r->to = r->data_to;
+	return 0;
+}
+
+static int build(struct lw_report *r, const struct lw_report_opts *o, struct lw_rdb *d,
+		 struct lw_error *err)
+{
+	struct build bd = { .d = d };
+	int64_t full_lo, full_hi, win_lo, win_hi, n;
+	struct lw_thresholds th;
+	struct lw_rexp x;
+	int rc = 0;
+
+	if (bounds(r, d, o, &full_lo, &full_hi, &win_lo, &win_hi, err) != 0)
+		return -1;
+	r->schema_version = d->version;
+	if ((r->names = calloc(1, sizeof(struct lw_rnames))) == NULL)
+		return lw_error_set(err, ENOMEM, "out of memory");
+	memcpy(((struct lw_rnames *)r->names)->kind_name, d->kind_name, sizeof(d->kind_name));
+	memcpy(((struct lw_rnames *)r->names)->metric, d->metric, sizeof(d->metric));
+	r->immutable = d->immutable;
+	if (lw_rdb_int(d, "SELECT (SELECT count(*) FROM cycle WHERE t >= ?1 AND t <= ?2) +"
+		       " (SELECT count(*) FROM win_cycle WHERE t >= ?1 AND t <= ?2)", r->from, r->to, 0,
+		       &n) != SQLITE_OK || n == 0 || r->from > r->to)
+		return lw_error_set(err, ENODATA, "%s: no sample in the window asked (the history holds"
+				    " %lld to %lld)", r->db_path, (long long)r->data_from,
+				    (long long)r->data_to);
+	if (d->immutable)
+		lw_report_note(r, "the database was opened with immutable=1 (its directory or file is"
+			       " read-only): samples still in its -wal file are not in this report");
+	if (!d->has_runs)
+		lw_report_note(r, "schema version %d history: no run or alarm event table (restarts,"
+			       " reboots and the alarm history are not known)", d->version);
+	if (d->has_runs && (lw_rmeta_runs(r, d, err) != 0 || lw_rmeta_events(r, d, err) != 0))
+		return -1;
+	r->interval_s = usual_interval(d, r->from, r->to);
+	thresholds_in_force(r, o, &th);
+	bd.b.r = r;
+	bd.b.from = r->from;
+	bd.b.to = r->to;
+	bd.b.nbuckets = o->chart_width_px ? o->chart_width_px : 900;
+	bd.b.gap_full_s = 2 * (int64_t)(r->interval_s ? r->interval_s : 60);
+	if (lw_rdb_int(d, "SELECT max(span_s) FROM win_cycle", 0, 0, 600, &n) != SQLITE_OK)
+		n = 600;
+	bd.b.gap_win_s = 2 * n;
+	/* The daemon replays what its detectors remember at a start (stage_detect.c): the long
+	 * floors' reach and a window; the verdict is the one it had at the window's end. */
+	bd.replay_from = r->to - (int64_t)th.v[LW_TH_LEAK_WINDOW] *
+				 (LW_DETECT_LONG_WINDOWS * LW_DETECT_LONG_FLOORS + 1);
+	if (lw_watch_new(&bd.watch, &th) != 0)
+		return lw_error_set(err, ENOMEM, "out of memory");
+	if ((rc = lw_rexp_init(&x, d->db, true)) == SQLITE_OK) {
+		/* windows only where the full resolution does not reach */
+		int64_t wto = full_lo != INT64_MIN && full_lo <= r->to ? full_lo - 1 : r->to;
+
+		if (win_lo != INT64_MIN && r->from <= wto)
+			rc = lw_rexp_run(&x, r->from, r->from, wto, on_point, &bd);
+		x.win = false;
+		if (rc == SQLITE_OK && full_lo != INT64_MIN)
+			rc = lw_rexp_run(&x, r->from, r->from, r->to, on_point, &bd);
+	}
+	lw_rexp_free(&x);
+	if (rc == SQLITE_OK && lw_racc_finish(&bd.b) != 0)
+		rc = SQLITE_NOMEM;
+	if (rc != SQLITE_OK) {
+		lw_error_set(err, rc == SQLITE_NOMEM ? ENOMEM : EIO, "%s: %s", r->db_path,
+			     rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(d->db));
+		goto out;
+	}
+	verdicts(&bd);
+	r->full_from = bd.ntimes ? bd.times[0] : 0;
+	r->window_s = (uint32_t)bd.win_span;
+	if (lw_rmeta_gaps(r, bd.wtimes, bd.nwtimes, bd.b.gap_win_s, err) != 0 ||
+	    lw_rmeta_gaps(r, bd.times, bd.ntimes, bd.b.gap_full_s, err) != 0 ||
+	    lw_rfigures(r, &bd.b, th.v[LW_TH_LEAK_MIN_SLOPE], th.v[LW_TH_FD_MIN_SLOPE], err) != 0) {
+		rc = -1;
+		goto out;
+	}
+	lw_rmeta_self(r);
+out:
+	lw_racc_free(&bd.b);
+	lw_watch_free(bd.watch);
+	free(bd.times);
+	free(bd.wtimes);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int lw_report_build(struct lw_report **out, const struct lw_report_opts *o, struct lw_error *err)
+{
+	struct lw_report *r = calloc(1, sizeof(*r));
+	struct lw_rdb d;
+	int rc;
+
+	*out = NULL;
+	if (r == NULL)
+		return lw_error_set(err, ENOMEM, "out of memory");
+	snprintf(r->db_path, sizeof(r->db_path), "%s", o->db_path);
+	r->generated_t = (int64_t)time(NULL);
+	if (lw_rdb_open(&d, o->db_path, err) != 0) {
+		free(r);
+		return -1;
+	}
+	rc = build(r, o, &d, err);
+	lw_rdb_close(&d);
+	if (rc != 0) {
+		lw_report_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+void lw_report_free(struct lw_report *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nseries; i++)
+		free(r->series[i].pts);
+	for (size_t i = 0; i < r->nruns; i++)
+		free(r->runs[i].config);
+	free(r->series);
+	free(r->runs);
+	free(r->gaps);
+	free(r->events);
+	free(r->suspects);
+	free(r->names);
+	free(r);
+}

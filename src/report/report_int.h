@@ -1,0 +1,151 @@
+/* report_int.h: what the parts of lw_report_build share: the read-only database, its tiers' expansion, the series' accumulators. */
+#ifndef LW_REPORT_INT_H
+#define LW_REPORT_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/lw_error.h"
+#include "report/report.h"
+
+/* --- report_db.c: the history opened read-only ---------------------------------------------- */
+
+#define LW_RKIND_MAX 16            /* kinds 1..15 */
+#define LW_RVALS 5                 /* v0..v4 */
+
+/* The kind table's names, owned by the report (struct lw_report.names). */
+struct lw_rnames {
+	char kind_name[LW_RKIND_MAX][32];
+	char metric[LW_RKIND_MAX][LW_RVALS][32];
+};
+
+struct lw_rdb {
+	sqlite3 *db;
+	bool immutable;             /* opened with immutable=1 */
+	int version;                /* user_version */
+	bool has_runs;              /* the run and alarm_event tables (version 2) */
+	/* The kind table: its name and its values' names (NULL: unused). */
+	char kind_name[LW_RKIND_MAX][32];
+	char metric[LW_RKIND_MAX][LW_RVALS][32];
+	unsigned width[LW_RKIND_MAX];
+};
+
+/*
+ * Opens path read-only, never blocking a writer (WAL: readers and one writer coexist), and
+ * begins the one read transaction the whole report is read in. Where the -shm file cannot be
+ * made (a read-only file or directory) it opens again with immutable=1.
+ */
+int lw_rdb_open(struct lw_rdb *d, const char *path, struct lw_error *err);
+void lw_rdb_close(struct lw_rdb *d);
+
+/* One integer of a query with up to two int64 parameters; *out = dflt when NULL or no row. */
+int lw_rdb_int(struct lw_rdb *d, const char *sql, int64_t a, int64_t b, int64_t dflt,
+	       int64_t *out);
+
+/* --- report_expand.c: change-only rows back to every live series at each point ------------- */
+
+struct lw_rident {
+	int64_t id;
+	int kind;
+	uint32_t pid;
+	int64_t start_time;
+	char *name;
+	bool live;
+	int64_t v[1 + 3 * LW_RVALS];  /* full: v0..v4; windows: n, then min, max, avg of each */
+	int32_t *series;              /* the model's series of each value; -1 none yet */
+};
+
+struct lw_rexp {
+	sqlite3 *db;
+	bool win;                   /* the window tier (win, win_cycle) */
+	struct lw_rident *e;        /* every ident row, sorted by id */
+	size_t n;
+};
+
+/* Loads the ident table (both tiers share it). */
+int lw_rexp_init(struct lw_rexp *x, sqlite3 *db, bool win);
+void lw_rexp_free(struct lw_rexp *x);
+
+/* Called after each point's rows are applied; non-zero stops and is returned. */
+typedef int (*lw_rexp_fn)(void *arg, struct lw_rexp *x, int64_t t, uint32_t sampled,
+			  int64_t span_s);
+
+/* Expands the points with from <= t <= to (starting at the keyframe at or before from);
+ * fn sees only those at or after `deliver_from`. SQLite rc, or fn's. */
+int lw_rexp_run(struct lw_rexp *x, int64_t from, int64_t deliver_from, int64_t to,
+		lw_rexp_fn fn, void *arg);
+
+/* --- report_acc.c: one series' points, reduced, and its running figures -------------------- */
+
+#define LW_RSLOTS 64
+
+struct lw_racc {
+	/* the bucket being filled */
+	int64_t b_idx, b_tsum;
+	double b_min, b_max, b_sum;
+	uint32_t b_n, b_ns;
+	bool b_open;
+	bool brk;                   /* a gap before the bucket: the next point starts a new run */
+	bool joined;                /* the last point follows the one before without a gap */
+	/* the last sample */
+	int64_t last_t;
+	double last_v;
+	uint64_t last_raw;          /* a counter's stored value */
+	bool has_last, has_raw;
+	uint64_t steps, ups;
+	/* slots for the robust slope: LW_RSLOTS of slot_w seconds from slot_t0, doubled as needed;
+	 * allocated at the first change (a constant series has slope 0) */
+	double first_v;
+	int64_t first_t;
+	uint64_t const_n;           /* samples before the first change */
+	double *slot_sum;
+	uint32_t *slot_n;
+	int64_t slot_t0, slot_w;
+	bool varied;
+};
+
+struct lw_rbuild {
+	struct lw_report *r;
+	struct lw_racc *acc;        /* one per series */
+	size_t cap;
+	int64_t from, to;
+	unsigned nbuckets;
+	int64_t gap_full_s, gap_win_s;
+};
+
+/* A new series of the model (its identity filled in by the caller); -1: out of memory. */
+int32_t lw_rseries_new(struct lw_rbuild *b);
+
+/* One sample of series i: min, max, avg over n samples at t (full resolution: all three the
+ * sample). A counter's raw value goes through lw_racc_counter instead. gap_s: a larger step
+ * from the last sample is a gap. */
+int lw_racc_add(struct lw_rbuild *b, size_t i, int64_t t, double mn, double mx, double avg,
+		uint32_t n, int64_t gap_s);
+int lw_racc_counter(struct lw_rbuild *b, size_t i, int64_t t, uint64_t raw, int64_t gap_s);
+
+/* Flushes the open buckets, computes start, end, delta, slope, growing share. */
+int lw_racc_finish(struct lw_rbuild *b);
+void lw_racc_free(struct lw_rbuild *b);
+
+/* Theil-Sen over (x, y) pairs: the median of every pair's slope (x distinct). */
+double lw_rtheil_sen(const double *x, const double *y, size_t n);
+
+/* --- report_figures.c ---------------------------------------------------------------------- */
+
+/* Limits and exhaustion, the rising test, the suspects' ranking. */
+int lw_rfigures(struct lw_report *r, const struct lw_rbuild *b, uint32_t min_slope_kb_h,
+		uint32_t min_slope_count_h, struct lw_error *err);
+
+/* --- report_meta.c: runs, alarm events, gaps ----------------------------------------------- */
+
+int lw_rmeta_runs(struct lw_report *r, struct lw_rdb *d, struct lw_error *err);
+int lw_rmeta_events(struct lw_report *r, struct lw_rdb *d, struct lw_error *err);
+/* Gaps from the points' times (sorted), explained by the runs. */
+int lw_rmeta_gaps(struct lw_report *r, const int64_t *t, size_t n, int64_t gap_s,
+		  struct lw_error *err);
+void lw_rmeta_self(struct lw_report *r);
+int lw_report_note(struct lw_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
