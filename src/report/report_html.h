@@ -21,8 +21,8 @@ void lw_rh_esc(FILE *f, const char *s);
 
 /* "2026-12-07 16:58:28" (UTC); "-" for 0. */
 void lw_rh_fmt_time(char *buf, size_t size, int64_t t);
-/* "16:58" or "12-07 16:58" (UTC), for axis labels. */
-void lw_rh_fmt_tick(char *buf, size_t size, int64_t t, bool with_date);
+/* "16:58" or "12-07 16:58" (UTC), with ":05" seconds if asked, for axis labels. */
+void lw_rh_fmt_tick(char *buf, size_t size, int64_t t, bool with_date, bool seconds);
 /* "2 h 05 min", "3 d 4 h", "42 s". */
 void lw_rh_fmt_duration(char *buf, size_t size, int64_t s);
 

@@ -121,7 +121,7 @@ static void axes(FILE *f, const struct frame *fr, const struct lw_report_series 
 	for (int64_t t = (fr->t0 + step - 1) / step * step; t <= fr->t1; t += step) {
 		int64_t day = t / 86400;
 
-		lw_rh_fmt_tick(label, sizeof(label), t, step >= 86400 || day != prev_day);
+		lw_rh_fmt_tick(label, sizeof(label), t, step >= 86400 || day != prev_day, step < 60);
 		prev_day = day;
 		fputs("<text class=\"xl\" x=\"", f);
 		coord(f, xof(fr, t));

@@ -46,6 +46,29 @@ static const char *metric_label(const char *m)
 	return m;
 }
 
+/* The columns' order: memory first, the largest measure first, then descriptors, CPU last. */
+static int metric_rank(const char *m)
+{
+	static const char *const order[] = {
+		"rss_kb", "anon_kb", "swap_kb", "vsz_kb", "total_bytes", "active_bytes", "count",
+		"fds", "fd_limit", "sockets", "threads", "cpu_ticks", "packets", "octets", "pps10",
+		"bps10",
+	};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (strcmp(m, order[i]) == 0)
+			return (int)i;
+	return 100;
+}
+
+static int by_rank(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	int ra = metric_rank(a), rb = metric_rank(b);
+
+	return ra != rb ? ra - rb : strcmp(a, b);
+}
+
 static bool is_bytes(const char *unit)
 {
 	return unit != NULL && (strcmp(unit, "KiB") == 0 || strcmp(unit, "bytes") == 0);
@@ -122,12 +145,17 @@ static int build_kind(struct table *t, const struct lw_report *r, int kind)
 			v[n++] = &r->series[i];
 	for (size_t i = 0; i < n; i++)
 		metric_index(t, v[i]->metric);
-	t->primary = 0;
+	qsort(t->metrics, t->nmetrics, sizeof(t->metrics[0]), by_rank);
+	/* The slope that orders the rows: the first measure of memory. */
+	t->primary = t->nmetrics;
 	for (size_t i = 0; i < n; i++)
 		if (is_bytes(v[i]->unit) && !v[i]->counter) {
-			t->primary = metric_index(t, v[i]->metric);
-			break;
+			size_t k = metric_index(t, v[i]->metric);
+
+			t->primary = k < t->primary ? k : t->primary;
 		}
+	if (t->primary == t->nmetrics)
+		t->primary = 0;
 	qsort(v, n, sizeof(*v), by_identity);
 	t->obj = calloc(n ? n : 1, sizeof(*t->obj));
 	if (t->obj == NULL) {
@@ -246,8 +274,8 @@ static void identity_cells(FILE *f, const struct lw_report_series *s)
 
 	if (s->kind == LW_HK_PROC) {
 		lw_rh_fmt_time(when, sizeof(when), s->start_time);
-		fprintf(f, "<td class=\"n\" data-v=\"%u\">%u</td><td data-v=\"%lld\">%s</td>", s->pid,
-			s->pid, (long long)s->start_time, when);
+		fprintf(f, "<td class=\"n\" data-v=\"%u\">%u</td><td class=\"tm\" data-v=\"%lld\">"
+			"%s</td>", s->pid, s->pid, (long long)s->start_time, when);
 	}
 	fputs("<td class=\"nm\">", f);
 	lw_rh_esc_n(f, s->name, sizeof(s->name));
@@ -256,7 +284,7 @@ static void identity_cells(FILE *f, const struct lw_report_series *s)
 
 static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r, int kind)
 {
-	size_t shown;
+	size_t shown, col;
 
 	if (build_kind(t, r, kind) != 0 || t->nobj == 0) {
 		free(t->obj);
@@ -270,23 +298,30 @@ static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r
 			"suspect. All %zu are in the report's CSV files (csv/).", shown, t->nobj);
 	fprintf(f, " Sorted by the slope of %s; click a column to sort by it.</p>\n",
 		metric_label(t->metrics[t->primary]));
-	fprintf(f, "<table class=\"sort\" data-table=\"%s\" data-rows=\"%zu\" data-shown=\"%zu\">"
-		"<thead><tr>", t->anchor, t->nobj, shown);
+	/* Two heading rows: each measure over its start, end and delta (and, for the one that
+	 * orders the rows, its slope and growing share). data-col: the column a heading sorts;
+	 * data-key: "rss_kb.start", what it is. */
+	fprintf(f, "<div class=\"tw\"><table class=\"sort\" data-table=\"%s\" data-rows=\"%zu\" "
+		"data-shown=\"%zu\"><thead><tr>", t->anchor, t->nobj, shown);
+	col = 0;
 	if (kind == LW_HK_PROC) {
-		th(f, "pid", NULL, true);
-		th(f, "started (UTC)", NULL, false);
+		fputs("<th class=\"n\" rowspan=\"2\" data-col=\"0\" data-key=\"pid\">pid</th>"
+		      "<th rowspan=\"2\" data-col=\"1\" data-key=\"start_time\">started (UTC)</th>", f);
+		col = 2;
 	}
-	th(f, "name", NULL, false);
+	fprintf(f, "<th rowspan=\"2\" data-col=\"%zu\" data-key=\"name\">name</th>", col++);
+	for (size_t k = 0; k < t->nmetrics; k++)
+		fprintf(f, "<th class=\"grp\" colspan=\"%d\">%s</th>", k == t->primary ? 5 : 3,
+			metric_label(t->metrics[k]));
+	fputs("</tr><tr>", f);
 	for (size_t k = 0; k < t->nmetrics; k++) {
-		const char *ml = metric_label(t->metrics[k]);
+		static const char *const sub[][2] = { { "start", "start" }, { "end", "end" },
+						      { "delta", "\xce\x94" }, { "slope", "slope" },
+						      { "growing", "growing" } };
 
-		th(f, ml, "start", true);
-		th(f, ml, "end", true);
-		th(f, ml, "\xce\x94", true);
-		if (k == t->primary) {
-			th(f, ml, "slope", true);
-			th(f, ml, "growing", true);
-		}
+		for (size_t j = 0; j < (k == t->primary ? 5u : 3u); j++)
+			fprintf(f, "<th class=\"n\" data-col=\"%zu\" data-key=\"%s.%s\">%s</th>", col++,
+				t->metrics[k], sub[j][0], sub[j][1]);
 	}
 	fputs("</tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < shown; i++) {
@@ -307,7 +342,7 @@ static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody></table></section>\n", f);
+	fputs("</tbody></table></div></section>\n", f);
 	free(t->obj);
 }
 

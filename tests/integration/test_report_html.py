@@ -1,9 +1,9 @@
 # The report's index.html in a real browser: a real daemon's history of a leaking and a sawtooth process, `leakwatch report`, headless Chromium without a network.
 """leakwatchd (standalone, interval 1, a short leak window and no warm-up) watches two helper
 processes for about two minutes: one leaking 1 MiB a second, one holding 64 MiB for 2 s out of
-every 4 (a large sawtooth that never grows). `leakwatch report -o DIR` then writes the report
-from the daemon's history while it still runs, and index.html is opened in Debian's headless
-Chromium inside a network namespace of its own (tests/integration/lwbrowser.py). Through the
+every 4 (a large sawtooth that never grows). `leakwatch report --config leakwatchd.conf -o DIR`
+then writes the report from the daemon's history while it still runs, and index.html is opened
+in Debian's headless Chromium inside a network namespace of its own (lwbrowser.py). Through the
 DOM: the leak is the first suspect with its slope within 10 % of the rate it leaked at, the
 sawtooth is no suspect, the leak's start and end values are the database's (read here with
 sqlite3), every suspect has a chart; the browser logged no error and the page asked for nothing
@@ -23,7 +23,9 @@ from lwworkers import workers  # noqa: F401 - a fixture
 LEAK_KIB_PER_S = 1024
 # The detector as bench/run-soak.py runs it: ten 1 s steps a window, no warm-up, so a verdict
 # comes within the two minutes (about nine windows of history).
-SETTINGS = ["leak_window 10", "leak_warmup 0", "leak_min_slope 1024"]
+# Only the helpers' processes: the report must rank them among themselves, not against every
+# other leak on a shared test host.
+SETTINGS = ["leak_window 10", "leak_warmup 0", "leak_min_slope 1024", "process_include lwrh-*"]
 DETECT_S = 150
 RUN_S = 100           # at least: the longer the line, the closer its slope
 
@@ -37,8 +39,9 @@ const procs = Array.from(document.querySelectorAll('#t-procs tbody tr')).map(fun
   return Array.from(r.cells).map(function (c) { return c.dataset.v === undefined ?
     c.textContent : c.dataset.v; });
 });
-const heads = Array.from(document.querySelectorAll('#t-procs thead th')).map(function (h) {
-  return h.textContent; });
+const heads = {};
+document.querySelectorAll('#t-procs thead th[data-key]').forEach(function (h) {
+  heads[h.dataset.key] = +h.dataset.col; });
 const w = document.getElementById('window');
 return {suspects: rows.map(function (r) { return Object.assign({}, r.dataset); }),
         charts: charts, procs: procs, proc_heads: heads,
@@ -77,10 +80,10 @@ def test_report_in_a_browser(lw_factory, workers, tmp_path):  # noqa: F811
     leakwatch = leakwatch_path()
     assert os.access(leakwatch, os.X_OK), f"{leakwatch} not built (or set LEAKWATCH)"
 
-    lw = lw_factory(master=True, interval=1, extra_lines=SETTINGS)
+    lw = lw_factory(master=True, rocommunity="public 127.0.0.1", interval=1, extra_lines=SETTINGS)
     lw.wait_served()
-    leaky = workers(name=b"lw-leaky")
-    saw = workers(name=b"lw-sawtooth")
+    leaky = workers(name=b"lwrh-leaky")
+    saw = workers(name=b"lwrh-sawtooth")
     leaky.call("leak", kib=LEAK_KIB_PER_S, period=1.0)
     saw.call("sawtooth", mib=64, period=4.0)
     t0 = time.monotonic()
@@ -93,7 +96,9 @@ def test_report_in_a_browser(lw_factory, workers, tmp_path):  # noqa: F811
     out = tmp_path / "report"
     db = lw.state_dir / "history.db"
     started = time.monotonic()
-    r = subprocess.run([str(leakwatch), "report", "--db", str(db), "-o", str(out)],
+    # as an operator runs it: the daemon's configuration says where the history is, and which
+    # thresholds the detector replay uses
+    r = subprocess.run([str(leakwatch), "report", "--config", str(lw.conf), "-o", str(out)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, f"leakwatch report: {r.returncode}\n{r.stdout}\n{r.stderr}"
     print(f"leakwatch report: {time.monotonic() - started:.1f} s")
@@ -132,10 +137,9 @@ def test_report_in_a_browser(lw_factory, workers, tmp_path):  # noqa: F811
     assert float(first["start"]) == v_a, (first["start"], v_a, t_a)
     assert float(first["end"]) == v_b, (first["end"], v_b, t_b)
     # and the processes table says the same in its RSS start and end columns
-    heads = dom["proc_heads"]
-    col = {h: i for i, h in enumerate(heads)}
+    col = dom["proc_heads"]
     row = next(p for p in dom["procs"] if int(p[col["pid"]]) == leaky.pid)
-    assert float(row[col["RSS start"]]) == v_a and float(row[col["RSS end"]]) == v_b, row
+    assert float(row[col["rss_kb.start"]]) == v_a and float(row[col["rss_kb.end"]]) == v_b, row
 
     # a chart for every suspect, with a line drawn
     charts = {c["id"]: c for c in dom["charts"]}
