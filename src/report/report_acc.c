@@ -296,6 +296,18 @@ int lw_racc_finish(struct lw_rbuild *b)
 		}
 		s->rel_slope_per_h = n ? s->slope_per_h / fmax(fabs(sum / (double)n), 1.0) : 0;
 	}
+	/* A counter seen once has no rate: no series. */
+	for (size_t i = 0, k = 0, n = b->r->nseries; i < n; i++) {
+		if (b->r->series[i].samples == 0) {
+			free(b->r->series[i].pts);
+			free(b->acc[i].slot_sum);
+			free(b->acc[i].slot_n);
+			b->r->nseries--;
+			continue;
+		}
+		b->r->series[k] = b->r->series[i];
+		b->acc[k++] = b->acc[i];
+	}
 	return 0;
 }
 

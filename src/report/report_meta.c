@@ -110,7 +110,7 @@ int lw_rmeta_events(struct lw_report *r, struct lw_rdb *d, struct lw_error *err)
 	size_t cap = 0;
 	int rc;
 
-	rc = sqlite3_prepare_v2(d->db, "SELECT t, raise, alarm_index, type_name, severity, object,"
+	rc = sqlite3_prepare_v2(d->db, "SELECT t, is_raise, alarm_index, type_name, severity, object,"
 				" name, instance, value, threshold, slope, exhaustion_s, run_id,"
 				" (SELECT start_t FROM run WHERE id = run_id) FROM alarm_event"
 				" WHERE t >= ?1 AND t <= ?2 ORDER BY t, run_id, seq", -1, &st, NULL);

@@ -92,7 +92,8 @@ static bool starts(const char *s, const char *prefix)
 const char *lw_rtable_of(const struct lw_report_series *s)
 {
 	static const char *const sockstat[] = { "tcp_inuse", "tcp_orphans", "tcp_tw", "tcp_alloc",
-						"tcp_mem_pages", "tcp_mem_max_pages",
+						"tcp_mem_pages", "tcp_mem_min_pages",
+						"tcp_mem_pressure_pages", "tcp_mem_max_pages",
 						"tcp_max_orphans" };
 	size_t n;
 

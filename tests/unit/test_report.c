@@ -1,0 +1,224 @@
+/* test_report.c: the report's figures from a history the real writer made: a leak, a sawtooth, a flat process, a counter, the detector's verdict, a restart. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "history/history.h"
+#include "history/history_kinds.h"
+#include "report/report.h"
+#include "report/report_int.h"
+
+#define T0 1800000000LL            /* a multiple of 600: windows and steps line up */
+#define CYCLES 360                 /* 6 hours at 60 s */
+#define LEAK_KB 1024               /* per cycle: 61440 KiB/h */
+
+static char dir[64];
+static char db[128];
+
+static void one_cycle(struct lw_history *h, int k)
+{
+	struct lw_hist_proc procs[3];
+	struct lw_history_cycle c;
+
+	memset(&c, 0, sizeof(c));
+	memset(procs, 0, sizeof(procs));
+	c.t = T0 + 60LL * k;
+	procs[0] = (struct lw_hist_proc){ .pid = 100, .start_time = T0 - 60, .rss_kb = 10000 +
+					  (uint64_t)LEAK_KB * (uint64_t)k, .anon_kb = 8000, .vsz_kb = 90000,
+					  .fds = 10, .cpu_ticks = 6ull * (uint64_t)k };
+	procs[1] = (struct lw_hist_proc){ .pid = 200, .start_time = T0 - 60,
+					  .rss_kb = 20000 + (uint64_t)(k % 30) * 1000, .anon_kb = 100,
+					  .vsz_kb = 90000, .fds = 5 };
+	procs[2] = (struct lw_hist_proc){ .pid = 300, .start_time = T0 - 60, .rss_kb = 5000,
+					  .anon_kb = 100, .vsz_kb = 9000, .fds = 3 };
+	snprintf(procs[0].name, sizeof(procs[0].name), "leaky");
+	snprintf(procs[1].name, sizeof(procs[1].name), "saw");
+	snprintf(procs[2].name, sizeof(procs[2].name), "flat");
+	c.procs = procs;
+	c.nprocs = 3;
+	c.sys[LW_HSYS_MEM_TOTAL_KB] = 8000000;
+	c.sys[LW_HSYS_MEM_AVAILABLE_KB] = 4000000;
+	c.sys_present = (1ull << LW_HSYS_MEM_TOTAL_KB) | (1ull << LW_HSYS_MEM_AVAILABLE_KB);
+	assert_int_equal(lw_history_submit(h, &c), 0);
+	lw_history_flush(h);
+}
+
+/* Cycles [k0, k1) written by one run of the writer; stop: a clean close. */
+static void write_run(int k0, int k1)
+{
+	struct lw_history_settings cfg;
+	struct lw_history_run_info run = { "leakwatchd", "test", 60, "interval 60\n" };
+	struct lw_history *h;
+	struct lw_error err;
+
+	lw_history_settings_default(&cfg);
+	snprintf(cfg.path, sizeof(cfg.path), "%s", db);
+	assert_int_equal(lw_history_open(&h, &cfg, &err), 0);
+	assert_int_equal(lw_history_set_run(h, &run, &err), 0);
+	for (int k = k0; k < k1; k++)
+		one_cycle(h, k);
+	lw_history_close(h);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/lw-test-report-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(db, sizeof(db), "%s/history.db", dir);
+	write_run(0, 200);
+	write_run(210, CYCLES);   /* 10 cycles missed: a stop and a start */
+	/* The runs' times are the real clock's; the cycles are simulated: put the runs where
+	 * their cycles are (the first stopped cleanly after cycle 199, the second started
+	 * before cycle 210). */
+	{
+		sqlite3 *d;
+		char sql[256];
+
+		snprintf(sql, sizeof(sql), "UPDATE run SET start_t = %lld, stop_t = %lld WHERE id = 1;"
+			 "UPDATE run SET start_t = %lld, stop_t = %lld WHERE id = 2;",
+			 T0 - 5, T0 + 60 * 199 + 30, T0 + 60 * 209 + 50, T0 + 60 * CYCLES);
+		if (sqlite3_open(db, &d) != SQLITE_OK ||
+		    sqlite3_exec(d, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+		sqlite3_close(d);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[160];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static const struct lw_report_series *find(const struct lw_report *r, uint32_t pid,
+					   const char *metric)
+{
+	for (size_t i = 0; i < r->nseries; i++)
+		if (r->series[i].pid == pid && strcmp(r->series[i].metric, metric) == 0 &&
+		    r->series[i].kind == LW_HK_PROC)
+			return &r->series[i];
+	fail_msg("no series %u %s", pid, metric);
+	return NULL;
+}
+
+static struct lw_report *build(int64_t from, int64_t to)
+{
+	struct lw_report_opts o = { .db_path = db, .from = from, .to = to };
+	struct lw_report *r;
+	struct lw_error err;
+
+	if (lw_report_build(&r, &o, &err) != 0)
+		fail_msg("%s", err.text);
+	return r;
+}
+
+static void test_leak_figures(void **state)
+{
+	struct lw_report *r = build(0, 0);
+	const struct lw_report_series *s = find(r, 100, "rss_kb");
+	int last = CYCLES - 1;
+
+	(void)state;
+	assert_int_equal(r->cycles, CYCLES - 10);
+	assert_true(s->start == 10000 && s->end == 10000 + LEAK_KB * last);
+	assert_true(s->delta == LEAK_KB * last);
+	assert_true(fabs(s->slope_per_h - LEAK_KB * 60) < 1e-6 * LEAK_KB * 60);
+	assert_true(s->growing_share == 1.0);
+	assert_true(s->rising);
+	assert_string_equal(s->limit_name, "MemAvailable");
+	assert_int_equal(s->exhaustion_s, (int64_t)(4000000.0 / (LEAK_KB * 60) * 3600));
+	/* the detector's verdict, replayed as leakwatchd would have judged it */
+	assert_int_equal(s->verdict, LW_RV_LEAKING);
+	assert_true(r->nsuspects >= 1);
+	assert_ptr_equal(&r->series[r->suspects[0]], s);
+	assert_int_equal(s->samples, CYCLES - 10);
+	lw_report_free(r);
+}
+
+static void test_sawtooth_and_flat(void **state)
+{
+	struct lw_report *r = build(0, 0);
+	const struct lw_report_series *saw = find(r, 200, "rss_kb");
+	const struct lw_report_series *flat = find(r, 300, "rss_kb");
+
+	(void)state;
+	assert_false(saw->rising);
+	assert_int_not_equal(saw->verdict, LW_RV_LEAKING);
+	for (size_t k = 0; k < r->nsuspects; k++)
+		assert_int_not_equal(r->series[r->suspects[k]].pid, 200);
+	/* flat: its two runs (before and after the gap) kept as their ends */
+	assert_int_equal(flat->npts, 4);
+	assert_int_equal(flat->samples, CYCLES - 10);
+	assert_true(flat->slope_per_h == 0 && flat->growing_share == 0);
+	assert_true(flat->pts[0].t == T0 && flat->pts[3].t == T0 + 60 * (CYCLES - 1));
+	lw_report_free(r);
+}
+
+static void test_counter_rate_and_runs(void **state)
+{
+	struct lw_report *r = build(0, 0);
+	const struct lw_report_series *cpu = find(r, 100, "cpu_ticks");
+
+	(void)state;
+	assert_true(cpu->counter);
+	/* 6 ticks a minute: 0.1 a second; no rate across the gap */
+	assert_true(fabs(cpu->start - 0.1) < 1e-9 && fabs(cpu->end - 0.1) < 1e-9);
+	assert_int_equal(cpu->samples, CYCLES - 10 - 2);
+	assert_int_equal(r->nruns, 2);
+	assert_int_equal(r->restarts, 1);
+	assert_int_equal(r->crashes, 0);
+	assert_int_equal(r->ngaps, 1);
+	assert_int_equal(r->gaps[0].from, T0 + 60 * 199);
+	assert_int_equal(r->gaps[0].to, T0 + 60 * 210);
+	assert_string_equal(r->gaps[0].why, "leakwatchd not running");
+	assert_int_equal(r->interval_s, 60);
+	lw_report_free(r);
+}
+
+static void test_window(void **state)
+{
+	struct lw_report *r = build(T0 + 60 * 250, T0 + 60 * 260);
+	const struct lw_report_series *s = find(r, 100, "rss_kb");
+
+	(void)state;
+	assert_int_equal(r->cycles, 11);
+	assert_true(s->start == 10000 + LEAK_KB * 250 && s->end == 10000 + LEAK_KB * 260);
+	assert_int_equal(s->npts, 11);
+	lw_report_free(r);
+}
+
+static void test_theil_sen(void **state)
+{
+	double x[] = { 0, 1, 2, 3, 4, 5, 6 }, y[] = { 0, 2, 4, 100, 8, 10, 12 };
+
+	(void)state;
+	/* one outlier does not move it */
+	assert_true(lw_rtheil_sen(x, y, 7) == 2.0);
+	assert_true(lw_rtheil_sen(x, y, 1) == 0.0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_leak_figures),
+		cmocka_unit_test(test_sawtooth_and_flat),
+		cmocka_unit_test(test_counter_rate_and_runs),
+		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_theil_sen),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
