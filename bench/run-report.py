@@ -2,7 +2,8 @@
 # run-report.py: `leakwatch report` of a 10,000-process host over 48 h: time, memory, HTML size, Chromium load time, against sqlite3 and rrdtool doing part of it.
 """Writes a synthetic history with bench/history_size -o (10,000 processes, 60 s cycles, 48 h,
 --leakers of them leaking steadily; the model is history_size's), then times
-`leakwatch report --db FILE -o DIR` (wall, CPU, peak RSS from wait4), measures index.html and
+`leakwatch report --db FILE -o DIR` (wall, CPU, peak RSS from wait4) and, apart, its model and its
+page (bench/report_html_cost: lw_report_build, then lw_report_write_html), measures index.html and
 the directory, opens index.html --loads times in headless Chromium without a network
 (tests/integration/lwbrowser.py: DOMContentLoaded, load event, first contentful paint), and
 measures, in the same run, what an operator would otherwise do by hand with the tools at hand:
@@ -130,8 +131,10 @@ def main():
 
     leakwatch = Path(os.environ.get("LEAKWATCH") or REPO / "build" / "cli" / "leakwatch")
     history_size = binary("HISTORY_SIZE", "history_size")
+    html_cost = binary("REPORT_HTML_COST", "report_html_cost")
     if binaries_missing("run-report", [("LEAKWATCH", leakwatch),
-                                       ("HISTORY_SIZE", history_size)]):
+                                       ("HISTORY_SIZE", history_size),
+                                       ("REPORT_HTML_COST", html_cost)]):
         return 1
     for tool, pkg in (("sqlite3", "sqlite3"), ("rrdtool", "rrdtool")):
         if shutil.which(tool) is None:
@@ -178,6 +181,13 @@ def main():
         charts, rows = text.count('<figure class="chart"'), text.count('<tr class="suspect"')
         print(f"report.html.charts: {charts}")
         print(f"report.html.suspect_rows: {rows}")
+        # the same history again, the model and the page timed apart (bench/report_html_cost)
+        rc, _, _, _, out, err = timed([html_cost, db])
+        if rc != 0:
+            print(f"run-report: report_html_cost failed: {err.strip()}", file=sys.stderr)
+            return 1
+        for key, value in parse_keys(out).items():
+            print(f"split.{key}: {value}")
         m = re.search(r'id="window" data-from="(\d+)" data-to="(\d+)"', text)
         t0, t1 = int(m[1]), int(m[2])
 
@@ -196,7 +206,7 @@ def main():
                if any(t[k] is not None for t in loads)}
         print(f"chromium.loads: {len(loads)}")
         for k, v in med.items():
-            print(f"chromium.{k}_ms: {v:.0f}")
+            print(f"chromium.{k.removesuffix('_ms')}_ms: {v:.0f}")
 
         dump_wall, dump_cpu, dump_bytes = sqlite_dump(db, t0, t1, work / "dump.csv")
         print(f"sqlite3_csv.wall_s: {dump_wall:.2f}")
