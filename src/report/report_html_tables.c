@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "history/history_kinds.h"
+#include "report/report_out.h"
 
 #define MAX_METRICS 10
 /* Of a table cut to LW_RH_TABLE_ROWS, this many rows are the largest objects at the end of the
@@ -23,6 +24,7 @@ struct object {
 
 struct table {
 	const char *title, *anchor, *what;  /* what: "processes", "groups"... */
+	const char *csv;            /* its CSV files' name (lw_rtable_of) */
 	const char *metrics[MAX_METRICS];
 	size_t nmetrics, primary;
 	struct object *obj;
@@ -295,7 +297,9 @@ static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r
 		t->nobj, t->what);
 	if (shown < t->nobj)
 		fprintf(f, "; shown: the %zu of them growing fastest or largest at the end, and every "
-			"suspect. All %zu are in the report's CSV files (csv/).", shown, t->nobj);
+			"suspect. All %zu are in csv/%s-start-end.csv", shown, t->nobj, t->csv);
+	fprintf(f, "%s every sample in csv/%s.csv (and its -2, -3... past a million rows).",
+		shown < t->nobj ? "," : ";", t->csv);
 	fprintf(f, " Sorted by the slope of %s; click a column to sort by it.</p>\n",
 		metric_label(t->metrics[t->primary]));
 	/* Two heading rows: each measure over its start, end and delta (and, for the one that
@@ -348,47 +352,14 @@ static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r
 
 /* --- the system's figures, by family --- */
 
-enum family { F_MEM, F_SOCKSTAT, F_TCP, F_BUDDY, F_OTHER, F_COUNT };
-
-static const char *const family_title[F_COUNT] = {
-	[F_MEM] = "Kernel memory (meminfo)",
-	[F_SOCKSTAT] = "Sockets (sockstat)",
-	[F_TCP] = "TCP states and orphans",
-	[F_BUDDY] = "Buddy allocator: high-order free blocks",
-	[F_OTHER] = "Other system figures",
+/* The system's tables, as the CSV files split the fields (lw_rtable_of: /proc's files). */
+static const char *const sys_tables[][2] = {
+	{ "meminfo", "Kernel memory (meminfo)" },
+	{ "sockstat", "Sockets (sockstat): in use, orphans, memory" },
+	{ "tcp", "TCP states" },
+	{ "buddy", "Buddy allocator: high-order free blocks" },
+	{ "system", "Other system figures" },
 };
-static const char *const family_anchor[F_COUNT] = {
-	[F_MEM] = "t-meminfo", [F_SOCKSTAT] = "t-sockstat", [F_TCP] = "t-tcp",
-	[F_BUDDY] = "t-buddy", [F_OTHER] = "t-system",
-};
-
-static bool starts(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-/* Which table a system field's stored name belongs to (history/history_kinds.c's names). */
-static enum family family_of(const char *name)
-{
-	static const char *const tcp_states[] = {
-		"tcp_established", "tcp_syn_sent", "tcp_syn_recv", "tcp_fin_wait1", "tcp_fin_wait2",
-		"tcp_time_wait_sockets", "tcp_close", "tcp_close_wait", "tcp_last_ack",
-		"tcp_listen", "tcp_closing", "tcp_orphans", "tcp_new_syn_recv",
-	};
-	size_t len = strlen(name);
-
-	if (strstr(name, "buddy") != NULL || starts(name, "order"))
-		return F_BUDDY;
-	for (size_t i = 0; i < sizeof(tcp_states) / sizeof(tcp_states[0]); i++)
-		if (strcmp(name, tcp_states[i]) == 0)
-			return F_TCP;
-	if (starts(name, "tcp") || starts(name, "udp") || starts(name, "raw") ||
-	    starts(name, "frag") || starts(name, "sock"))
-		return F_SOCKSTAT;
-	if (starts(name, "mem_") || (len > 3 && strcmp(name + len - 3, "_kb") == 0))
-		return F_MEM;
-	return F_OTHER;
-}
 
 struct sysrow {
 	const struct lw_report_series *s;
@@ -427,14 +398,15 @@ static void write_system_tables(FILE *f, const struct lw_report *r)
 
 	if (rows == NULL)
 		return;
-	for (int fam = 0; fam < F_COUNT; fam++) {
+	for (size_t tb = 0; tb < sizeof(sys_tables) / sizeof(sys_tables[0]); tb++) {
+		const char *name = sys_tables[tb][0];
 		size_t n = 0;
 
 		for (size_t i = 0; i < r->nseries; i++) {
 			const struct lw_report_series *s = &r->series[i];
 			double mag;
 
-			if (s->kind != LW_HK_SYS || (int)family_of(s->name) != fam)
+			if (s->kind != LW_HK_SYS || strcmp(lw_rtable_of(s), name) != 0)
 				continue;
 			/* Fields of different sizes side by side: ordered by growth relative to
 			 * their size, so 1 MiB/h of a 10 MiB cache comes before 10 MiB/h of RAM. */
@@ -444,10 +416,10 @@ static void write_system_tables(FILE *f, const struct lw_report *r)
 		if (n == 0)
 			continue;
 		qsort(rows, n, sizeof(*rows), by_sysrow);
-		fprintf(f, "<section id=\"%s\"><h3>%s</h3>\n<p class=\"note\">Sorted by slope relative "
-			"to size.</p>\n<table class=\"sort\" data-table=\"%s\" data-rows=\"%zu\" "
-			"data-shown=\"%zu\"><thead><tr>", family_anchor[fam], family_title[fam],
-			family_anchor[fam], n, n);
+		fprintf(f, "<section id=\"t-%s\"><h3>%s</h3>\n<p class=\"note\">Sorted by slope relative "
+			"to size; every sample in csv/%s.csv.</p>\n<table class=\"sort\" "
+			"data-table=\"t-%s\" data-rows=\"%zu\" data-shown=\"%zu\"><thead><tr>", name,
+			sys_tables[tb][1], name, name, n, n);
 		th(f, "field", NULL, false);
 		th(f, "start", NULL, true);
 		th(f, "end", NULL, true);
@@ -480,16 +452,17 @@ void lw_rh_tables(FILE *f, const struct lw_report *r)
 	struct table t;
 
 	fputs("<h2 id=\"tables\">Start and end of the window</h2>\n", f);
-	t = (struct table){ .title = "Processes", .anchor = "t-procs",
+	t = (struct table){ .title = "Processes", .anchor = "t-procs", .csv = "processes",
 			    .what = "process identities (pid, start time, name)" };
 	write_kind_table(f, &t, r, LW_HK_PROC);
-	t = (struct table){ .title = "Process groups", .anchor = "t-groups",
+	t = (struct table){ .title = "Process groups", .anchor = "t-groups", .csv = "groups",
 			    .what = "groups (processes of one name)" };
 	write_kind_table(f, &t, r, LW_HK_GROUP);
-	t = (struct table){ .title = "Slab caches", .anchor = "t-slab", .what = "caches" };
+	t = (struct table){ .title = "Slab caches", .anchor = "t-slab", .csv = "slab",
+			    .what = "caches" };
 	write_kind_table(f, &t, r, LW_HK_SLAB);
 	write_system_tables(f, r);
-	t = (struct table){ .title = "Multicast, per interface", .anchor = "t-mcast",
+	t = (struct table){ .title = "Multicast, per interface", .anchor = "t-mcast", .csv = "mcast",
 			    .what = "interfaces" };
 	write_kind_table(f, &t, r, LW_HK_MCAST);
 }
