@@ -370,8 +370,9 @@ static void value_cell(FILE *f, const struct lw_report_series *s, double v, bool
 		return;
 	}
 	lw_rh_fmt_value(buf, sizeof(buf), s->unit, v, s->counter, signed_);
-	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">%s%s</td>", signed_ && v > 0 ? " up" : "", v,
-		buf, suffix);
+	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">", signed_ && v > 0 ? " up" : "", v);
+	lw_rh_esc(f, buf);  /* a unit's name comes from the model */
+	fprintf(f, "%s</td>", suffix);
 }
 
 static void suspects(FILE *f, const struct lw_report *r, const bool *charted)
@@ -405,17 +406,19 @@ static void suspects(FILE *f, const struct lw_report *r, const bool *charted)
 			continue;
 		s = &r->series[idx];
 		fprintf(f, "<tr class=\"suspect\" data-series=\"%zu\" data-verdict=\"%s\" "
-			"data-kind=\"%s\" data-pid=\"%u\" data-start-time=\"%lld\" data-name=\"", idx,
-			verdict_name(s->verdict), s->kind_name ? s->kind_name : "", s->pid,
+			"data-kind=\"", idx, verdict_name(s->verdict));
+		lw_rh_esc(f, s->kind_name);
+		fprintf(f, "\" data-pid=\"%u\" data-start-time=\"%lld\" data-name=\"", s->pid,
 			(long long)s->start_time);
 		lw_rh_esc_n(f, s->name, sizeof(s->name));
 		fputs("\" data-metric=\"", f);
 		lw_rh_esc(f, s->metric);
 		fprintf(f, "\" data-start=\"%.17g\" data-end=\"%.17g\" data-slope=\"%.17g\">"
 			"<td class=\"n\" data-v=\"%zu\">%zu</td><td data-v=\"%d\"><span class=\"vb v%d\">"
-			"%s</span></td><td>%s</td><td class=\"nm\">", s->start, s->end, s->slope_per_h,
-			i + 1, i + 1, (int)s->verdict, (int)s->verdict, verdict_name(s->verdict),
-			kind_label(s));
+			"%s</span></td><td>", s->start, s->end, s->slope_per_h, i + 1, i + 1,
+			(int)s->verdict, (int)s->verdict, verdict_name(s->verdict));
+		lw_rh_esc(f, kind_label(s));
+		fputs("</td><td class=\"nm\">", f);
 		lw_rh_object(f, s);
 		fputs("</td><td>", f);
 		lw_rh_esc(f, s->metric);

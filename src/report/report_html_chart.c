@@ -289,8 +289,10 @@ void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_seri
 
 	fputs("<figure class=\"chart\" id=\"", f);
 	lw_rh_esc(f, id);
-	fprintf(f, "\" data-kind=\"%s\" data-pid=\"%u\" data-start-time=\"%lld\" data-name=\"",
-		s->kind_name ? s->kind_name : "", s->pid, (long long)s->start_time);
+	fputs("\" data-kind=\"", f);
+	lw_rh_esc(f, s->kind_name);
+	fprintf(f, "\" data-pid=\"%u\" data-start-time=\"%lld\" data-name=\"", s->pid,
+		(long long)s->start_time);
 	lw_rh_esc_n(f, s->name, sizeof(s->name));
 	fputs("\" data-metric=\"", f);
 	lw_rh_esc(f, s->metric);
@@ -302,7 +304,9 @@ void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_seri
 		char slope[48];
 
 		lw_rh_fmt_value(slope, sizeof(slope), s->unit, s->slope_per_h, s->counter, true);
-		fprintf(f, " <span class=\"note\">dashed: the slope, %s/h</span>", slope);
+		fputs(" <span class=\"note\">dashed: the slope, ", f);
+		lw_rh_esc(f, slope);
+		fputs("/h</span>", f);
 	}
 	fprintf(f, "</figcaption><svg viewBox=\"0 0 %u %d\" "
 		"width=\"%u\" height=\"%d\" role=\"img\" aria-label=\"", ML + fr.w + MR, MT + PH + MB,

@@ -233,8 +233,9 @@ static void num(FILE *f, const struct lw_report_series *s, double v, bool signed
 		return;
 	}
 	lw_rh_fmt_value(buf, sizeof(buf), s->unit, v, s->counter, signed_);
-	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">%s</td>", signed_ && v > 0 ? " up" : "", v,
-		buf);
+	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">", signed_ && v > 0 ? " up" : "", v);
+	lw_rh_esc(f, buf);  /* a unit's name comes from the model */
+	fputs("</td>", f);
 }
 
 static void slope_cell(FILE *f, const struct lw_report_series *s)
@@ -246,8 +247,10 @@ static void slope_cell(FILE *f, const struct lw_report_series *s)
 		return;
 	}
 	lw_rh_fmt_value(buf, sizeof(buf), s->unit, s->slope_per_h, s->counter, true);
-	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">%s/h</td>", s->slope_per_h > 0 ? " up" : "",
-		s->slope_per_h, buf);
+	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">", s->slope_per_h > 0 ? " up" : "",
+		s->slope_per_h);
+	lw_rh_esc(f, buf);
+	fputs("/h</td>", f);
 }
 
 static void share_cell(FILE *f, const struct lw_report_series *s)
@@ -300,8 +303,9 @@ static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r
 			"suspect. All %zu are in csv/%s-start-end.csv", shown, t->nobj, t->csv);
 	fprintf(f, "%s every sample in csv/%s.csv (and its -2, -3... past a million rows).",
 		shown < t->nobj ? "," : ";", t->csv);
-	fprintf(f, " Sorted by the slope of %s; click a column to sort by it.</p>\n",
-		metric_label(t->metrics[t->primary]));
+	fputs(" Sorted by the slope of ", f);
+	lw_rh_esc(f, metric_label(t->metrics[t->primary]));
+	fputs("; click a column to sort by it.</p>\n", f);
 	/* Two heading rows: each measure over its start, end and delta (and, for the one that
 	 * orders the rows, its slope and growing share). data-col: the column a heading sorts;
 	 * data-key: "rss_kb.start", what it is. */
@@ -314,18 +318,22 @@ static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r
 		col = 2;
 	}
 	fprintf(f, "<th rowspan=\"2\" data-col=\"%zu\" data-key=\"name\">name</th>", col++);
-	for (size_t k = 0; k < t->nmetrics; k++)
-		fprintf(f, "<th class=\"grp\" colspan=\"%d\">%s</th>", k == t->primary ? 5 : 3,
-			metric_label(t->metrics[k]));
+	for (size_t k = 0; k < t->nmetrics; k++) {
+		fprintf(f, "<th class=\"grp\" colspan=\"%d\">", k == t->primary ? 5 : 3);
+		lw_rh_esc(f, metric_label(t->metrics[k]));  /* the kind table's names: the file's */
+		fputs("</th>", f);
+	}
 	fputs("</tr><tr>", f);
 	for (size_t k = 0; k < t->nmetrics; k++) {
 		static const char *const sub[][2] = { { "start", "start" }, { "end", "end" },
 						      { "delta", "\xce\x94" }, { "slope", "slope" },
 						      { "growing", "growing" } };
 
-		for (size_t j = 0; j < (k == t->primary ? 5u : 3u); j++)
-			fprintf(f, "<th class=\"n\" data-col=\"%zu\" data-key=\"%s.%s\">%s</th>", col++,
-				t->metrics[k], sub[j][0], sub[j][1]);
+		for (size_t j = 0; j < (k == t->primary ? 5u : 3u); j++) {
+			fprintf(f, "<th class=\"n\" data-col=\"%zu\" data-key=\"", col++);
+			lw_rh_esc(f, t->metrics[k]);
+			fprintf(f, ".%s\">%s</th>", sub[j][0], sub[j][1]);
+		}
 	}
 	fputs("</tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < shown; i++) {

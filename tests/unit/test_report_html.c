@@ -30,7 +30,7 @@ struct fixture {
 	struct lw_report_run runs[2];
 	struct lw_report_gap gaps[1];
 	struct lw_report_event ev[2];
-	size_t suspects[2];
+	size_t suspects[3];
 };
 
 static void series(struct fixture *fx, size_t i, int kind, const char *kind_name, uint32_t pid,
@@ -139,13 +139,19 @@ static struct fixture *make(void)
 	fx->pts[3][0] = (struct lw_report_point){ T0, 4e6, 4e6, 4e6, 1 };
 	fx->pts[3][1] = (struct lw_report_point){ T0 + 7200, 3.9e6, 3.9e6, 3.9e6, 1 };
 	series(fx, 4, LW_HK_SYS, "system", 0, "tcp_orphans", "value", "count", 1);
-	series(fx, 5, LW_HK_SLAB, "slab", 0, hostile, "total_bytes", "bytes", 1);
+	/* A slab cache whose every string is the file's: its kind's, metric's and unit's names too. */
+	series(fx, 5, LW_HK_SLAB, "sl<ab>", 0, hostile, "<b>m\"", "<i>u'", 1);
+	fx->pts[5][0] = (struct lw_report_point){ T0 + 60, 1, 1, 1, 1 };
+	fx->s[5].start = 1;
+	fx->s[5].end = 2;
+	fx->s[5].slope_per_h = 3;
 	r->series = fx->s;
 	r->nseries = 6;
 	fx->suspects[0] = 0;
 	fx->suspects[1] = 2;
+	fx->suspects[2] = 5;
 	r->suspects = fx->suspects;
-	r->nsuspects = 2;
+	r->nsuspects = 3;
 	return fx;
 }
 
@@ -188,6 +194,11 @@ static void hostile_names_are_escaped(void **state)
 	/* The only script is the page's own, and no tag comes from a name. */
 	assert_int_equal(count(html, "<script"), 1);
 	assert_int_equal(count(html, "<img"), 0);
+	assert_int_equal(count(html, "<b>"), 0);
+	assert_int_equal(count(html, "<i>"), 0);
+	assert_int_equal(count(html, "<ab>"), 0);
+	assert_non_null(strstr(html, "&lt;b&gt;m&quot;"));
+	assert_non_null(strstr(html, "&lt;i&gt;u&#39;"));
 	assert_non_null(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;"
 				     "\\x01\\x0a\\x7f\\xff&lt;img src=x&gt;"));
 	/* No control byte but newlines and tabs; no byte that is not UTF-8. */
@@ -432,8 +443,10 @@ static void valid_structure(void **state)
 	assert_true(strstr(html, "id=\"suspects\"") < strstr(html, "id=\"charts\""));
 	assert_true(strstr(html, "id=\"charts\"") < strstr(html, "id=\"tables\""));
 	assert_true(strstr(html, "id=\"tables\"") < strstr(html, "id=\"alarms\""));
-	/* Two suspects' charts and the host's available memory; a band for the window-tier group. */
-	assert_int_equal(charts, 3);
+	/* Three ranked series' charts (two judged, one among the first ranks) and the host's
+	 * available memory; a band for the window-tier group. */
+	assert_int_equal(charts, 4);
+	assert_non_null(strstr(html, "id=\"c-5\""));
 	assert_non_null(strstr(html, "id=\"c-0\""));
 	assert_non_null(strstr(html, "id=\"c-2\""));
 	assert_non_null(strstr(html, "class=\"bd\""));
