@@ -46,17 +46,43 @@ static int push_point(struct lw_report_series *s, const struct lw_report_point *
 	return 0;
 }
 
-static bool flat_eq(const struct lw_report_point *p, double v)
+static bool flat_at(const struct lw_report_point *p, double v)
 {
 	return p->min == v && p->max == v && p->avg == v;
 }
 
-/* The bucket being filled becomes a point; a flat run (three points of one value, no gap
- * between them) keeps only its ends, its samples counted in the last. */
+/* A point after the last: a flat run (three points of one value, no gap between them) keeps
+ * only its ends, its samples counted in the last. The last point waits in the accumulator
+ * (pend) so that a run's middle never reaches the array. */
+static int add_point(struct lw_racc *a, struct lw_report_series *s, const struct lw_report_point *p)
+{
+	double v = p->min;
+
+	if (a->has_pend && !a->brk && a->joined && flat_at(p, v) && flat_at(&a->pend, v) &&
+	    a->before_flat && a->before_v == v) {
+		uint32_t n = a->pend.n + p->n;
+
+		a->pend = *p;
+		a->pend.n = n;
+		return 0;
+	}
+	if (a->has_pend) {
+		if (push_point(s, &a->pend) != 0)
+			return -1;
+		a->before_flat = flat_at(&a->pend, a->pend.min);
+		a->before_v = a->pend.min;
+	}
+	a->joined = !a->brk && a->has_pend;
+	a->brk = false;
+	a->pend = *p;
+	a->has_pend = true;
+	return 0;
+}
+
+/* The bucket being filled becomes a point. */
 static int flush(struct lw_rbuild *b, size_t i)
 {
 	struct lw_racc *a = &b->acc[i];
-	struct lw_report_series *s = &b->r->series[i];
 	struct lw_report_point p;
 
 	if (!a->b_open)
@@ -69,25 +95,31 @@ static int flush(struct lw_rbuild *b, size_t i)
 	p.n = a->b_ns;
 	if (p.min == p.max)
 		p.avg = p.min;  /* no rounding residue on a flat bucket */
-	if (!a->brk && a->joined && s->npts >= 2 && flat_eq(&p, p.min) &&
-	    flat_eq(&s->pts[s->npts - 1], p.min) && flat_eq(&s->pts[s->npts - 2], p.min)) {
-		struct lw_report_point *last = &s->pts[s->npts - 1];
-
-		p.n += last->n;
-		*last = p;
-		return 0;
-	}
-	a->joined = !a->brk && s->npts > 0;
-	a->brk = false;
-	return push_point(s, &p);
+	return add_point(a, &b->r->series[i], &p);
 }
 
-/* The slots of the robust slope: LW_RSLOTS averages over the series' span, each slot twice
- * as wide when the span outgrows them. */
+/* The slot being filled into the slots; they double in width when the span outgrows them. */
+static void slot_commit(struct lw_racc *a)
+{
+	if (a->cur_n == 0)
+		return;
+	a->slot_sum[a->cur_k] += a->cur_sum;
+	a->slot_n[a->cur_k] += (uint32_t)a->cur_n;
+	a->cur_sum = 0;
+	a->cur_n = 0;
+}
+
 static void slot_add(struct lw_racc *a, int64_t t, double v, uint32_t n)
 {
-	int64_t k = (t - a->slot_t0) / a->slot_w;
+	int64_t k;
 
+	if (a->cur_n > 0 && t >= a->cur_end - a->slot_w && t < a->cur_end) {
+		a->cur_sum += v * n;
+		a->cur_n += n;
+		return;
+	}
+	slot_commit(a);
+	k = (t - a->slot_t0) / a->slot_w;
 	while (k >= LW_RSLOTS) {
 		for (int j = 0; j < LW_RSLOTS / 2; j++) {
 			a->slot_sum[j] = a->slot_sum[2 * j] + a->slot_sum[2 * j + 1];
@@ -100,8 +132,10 @@ static void slot_add(struct lw_racc *a, int64_t t, double v, uint32_t n)
 	}
 	if (k < 0)
 		k = 0;
-	a->slot_sum[k] += v * n;
-	a->slot_n[k] += n;
+	a->cur_k = k;
+	a->cur_end = a->slot_t0 + (k + 1) * a->slot_w;
+	a->cur_sum = v * n;
+	a->cur_n = n;
 }
 
 static int vary(struct lw_racc *a, int64_t unit)
@@ -129,7 +163,6 @@ int lw_racc_add(struct lw_rbuild *b, size_t i, int64_t t, double mn, double mx, 
 		uint32_t n, int64_t gap_s)
 {
 	struct lw_racc *a = &b->acc[i];
-	struct lw_report_series *s = &b->r->series[i];
 	int64_t span = b->to - b->from + 1;
 	int64_t idx = span > 0 ? (t - b->from) * (int64_t)b->nbuckets / span : 0;
 
@@ -158,21 +191,17 @@ int lw_racc_add(struct lw_rbuild *b, size_t i, int64_t t, double mn, double mx, 
 	a->b_tsum += t;
 	a->b_n++;       /* points in the bucket: its time is theirs on average */
 	a->b_ns += n;   /* samples behind them */
-	if (s->samples == 0) {
-		s->min = mn;
-		s->max = mx;
-		s->first_t = t;
-		s->start = avg;
-		a->first_v = avg;
+	if (a->samples == 0) {
+		a->mn = mn;
+		a->mx = mx;
 		a->first_t = t;
+		a->first_v = avg;
 	}
-	if (mn < s->min)
-		s->min = mn;
-	if (mx > s->max)
-		s->max = mx;
-	s->samples += n;
-	s->last_t = t;
-	s->end = avg;
+	if (mn < a->mn)
+		a->mn = mn;
+	if (mx > a->mx)
+		a->mx = mx;
+	a->samples += n;
 	if (a->has_last) {
 		a->steps++;
 		if (avg > a->last_v)
@@ -185,6 +214,7 @@ int lw_racc_add(struct lw_rbuild *b, size_t i, int64_t t, double mn, double mx, 
 	else
 		a->const_n++;
 	a->last_t = t;
+	a->end_t = t;
 	a->last_v = avg;
 	a->has_last = true;
 	return 0;
@@ -207,11 +237,45 @@ int lw_racc_counter(struct lw_rbuild *b, size_t i, int64_t t, uint64_t raw, int6
 	return rc;
 }
 
-static int cmp_double(const void *a, const void *b)
+static void swap_d(double *a, double *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double t = *a;
 
-	return x < y ? -1 : x > y;
+	*a = *b;
+	*b = t;
+}
+
+/* The k-th smallest of v[0..n-1], reordering v so that every element before k is at most it:
+ * quickselect with a three-way partition (slopes tie often: steps, flat stretches). */
+static double select_k(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		double p = v[lo + (hi - lo) / 2];
+		size_t lt = lo, i = lo, gt = hi;
+
+		/* [lo, lt) < p, [lt, i) == p, (gt, hi] > p */
+		while (i <= gt) {
+			if (v[i] < p) {
+				swap_d(&v[lt++], &v[i++]);
+			} else if (v[i] > p) {
+				swap_d(&v[i], &v[gt]);
+				if (gt == 0)
+					break;
+				gt--;
+			} else {
+				i++;
+			}
+		}
+		if (k < lt)
+			hi = lt - 1;
+		else if (k > gt)
+			lo = gt + 1;
+		else
+			return p;
+	}
+	return v[k];
 }
 
 double lw_rtheil_sen(const double *x, const double *y, size_t n)
@@ -232,8 +296,18 @@ double lw_rtheil_sen(const double *x, const double *y, size_t n)
 		free(sl);
 		return 0;
 	}
-	qsort(sl, m, sizeof(*sl), cmp_double);
-	med = m % 2 ? sl[m / 2] : (sl[m / 2 - 1] + sl[m / 2]) / 2;
+	if (m % 2) {
+		med = select_k(sl, m, m / 2);
+	} else {
+		double hi = select_k(sl, m, m / 2), lo = sl[0];
+
+		/* after the selection every slope before m / 2 is at most hi: the largest of
+		 * them is the other middle one */
+		for (size_t k = 1; k < m / 2; k++)
+			if (sl[k] > lo)
+				lo = sl[k];
+		med = (lo + hi) / 2;
+	}
 	free(sl);
 	return med;
 }
@@ -287,6 +361,18 @@ int lw_racc_finish(struct lw_rbuild *b)
 
 		if (flush(b, i) != 0)
 			return -1;
+		if (a->has_pend && push_point(s, &a->pend) != 0)
+			return -1;
+		a->has_pend = false;
+		if (a->varied)
+			slot_commit(a);
+		s->samples = a->samples;
+		s->min = a->mn;
+		s->max = a->mx;
+		s->first_t = a->first_t;
+		s->last_t = a->end_t;
+		s->start = a->first_v;
+		s->end = a->last_v;
 		s->delta = s->end - s->start;
 		s->growing_share = a->steps ? (double)a->ups / (double)a->steps : 0;
 		slope_of(a, s);

@@ -76,38 +76,6 @@ static const char *unit_of(const char *metric, const char *name)
 	return "count";
 }
 
-/* The model's series of value j of e, made at its first sample. */
-static int32_t series_of(struct build *bd, struct lw_rident *e, unsigned j)
-{
-	struct lw_rnames *nm = bd->b.r->names;
-	struct lw_report_series *s;
-	int32_t i;
-
-	if (e->series == NULL) {
-		e->series = malloc(LW_RVALS * sizeof(*e->series));
-		if (e->series == NULL)
-			return -1;
-		for (int k = 0; k < LW_RVALS; k++)
-			e->series[k] = -1;
-	}
-	if (e->series[j] >= 0)
-		return e->series[j];
-	if ((i = lw_rseries_new(&bd->b)) < 0)
-		return -1;
-	s = &bd->b.r->series[i];
-	/* process_ext (version 2) is more of the process: one kind in the report */
-	s->kind = e->kind == 6 ? LW_HK_PROC : e->kind;
-	s->kind_name = nm->kind_name[s->kind][0] ? nm->kind_name[s->kind] : nm->kind_name[e->kind];
-	s->pid = e->pid;
-	s->start_time = e->start_time;
-	snprintf(s->name, sizeof(s->name), "%s", e->name);
-	s->metric = nm->metric[e->kind][j];
-	s->counter = is_counter(s->metric);
-	s->unit = unit_of(s->metric, s->name);
-	e->series[j] = i;
-	return i;
-}
-
 /* The detector's series a stored value feeds, as history_replay.c delivers it. */
 static bool replay_key(int kind, const char *metric, const char *name, struct lw_hist_point *p)
 {
@@ -126,6 +94,41 @@ static bool replay_key(int kind, const char *metric, const char *name, struct lw
 	else
 		return false;
 	return true;
+}
+
+/* The model's series of value j of e, made at its first sample. */
+static int32_t series_of(struct build *bd, struct lw_rident *e, unsigned j)
+{
+	struct lw_rnames *nm = bd->b.r->names;
+	struct lw_report_series *s;
+	int32_t i;
+
+	if (e->series[j] >= 0)
+		return e->series[j];
+	if ((i = lw_rseries_new(&bd->b)) < 0)
+		return -1;
+	s = &bd->b.r->series[i];
+	/* process_ext (version 2) is more of the process: one kind in the report */
+	s->kind = e->kind == 6 ? LW_HK_PROC : e->kind;
+	s->kind_name = nm->kind_name[s->kind][0] ? nm->kind_name[s->kind] : nm->kind_name[e->kind];
+	s->pid = e->pid;
+	s->start_time = e->start_time;
+	snprintf(s->name, sizeof(s->name), "%s", e->name);
+	s->metric = nm->metric[e->kind][j];
+	s->counter = is_counter(s->metric);
+	s->unit = unit_of(s->metric, s->name);
+	e->series[j] = i;
+	/* what a sample needs to know, beside its accumulator */
+	{
+		struct lw_racc *a = &bd->b.acc[i];
+		struct lw_hist_point p;
+
+		memset(&p, 0, sizeof(p));
+		a->counter = s->counter;
+		a->rseries = replay_key(s->kind, s->metric, s->name, &p) ? (int8_t)p.series : -1;
+		a->field = (int16_t)p.field;
+	}
+	return i;
 }
 
 static int grow_times(int64_t **a, size_t *n, size_t *cap, int64_t t)
@@ -174,6 +177,7 @@ static int on_point(void *arg, struct lw_rexp *x, int64_t t, uint32_t sampled, i
 			uint32_t n = win ? (uint32_t)e->v[0] : 1;
 			struct lw_report_series *s;
 			struct lw_hist_point p;
+			struct lw_racc *a;
 			int32_t i;
 
 			/* not readable (LW_HIST_UNKNOWN): no sample */
@@ -181,20 +185,24 @@ static int on_point(void *arg, struct lw_rexp *x, int64_t t, uint32_t sampled, i
 				continue;
 			if ((i = series_of(bd, e, j)) < 0)
 				return SQLITE_NOMEM;
-			s = &bd->b.r->series[i];
-			if (s->counter) {
-				if (lw_racc_counter(&bd->b, (size_t)i, t, (uint64_t)mx, gap) != 0)
+			a = &bd->b.acc[i];
+			/* A window's counter is its value at the window's end; its average is
+			 * the level at its middle. */
+			if (a->counter) {
+				if (lw_racc_counter(&bd->b, (size_t)i, win ? t + span : t, (uint64_t)mx,
+						    gap) != 0)
 					return SQLITE_NOMEM;
 				continue;
 			}
-			if (lw_racc_add(&bd->b, (size_t)i, t, (double)(uint64_t)mn, (double)(uint64_t)mx,
-					(double)(uint64_t)avg, n ? n : 1, gap) != 0)
+			if (lw_racc_add(&bd->b, (size_t)i, win ? t + span / 2 : t, (double)(uint64_t)mn,
+					(double)(uint64_t)mx, (double)(uint64_t)avg, n ? n : 1, gap) != 0)
 				return SQLITE_NOMEM;
-			if (t < bd->replay_from || bd->watch == NULL)
+			if (a->rseries < 0 || t < bd->replay_from || bd->watch == NULL)
 				continue;
+			s = &bd->b.r->series[i];
 			memset(&p, 0, sizeof(p));
-			if (!replay_key(s->kind, s->metric, s->name, &p))
-				continue;
+			p.series = (enum lw_hist_series)a->rseries;
+			p.field = a->field;
 			p.pid = s->pid;
 			p.start_time = s->start_time;
 			p.name = s->name;

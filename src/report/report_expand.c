@@ -39,6 +39,8 @@ int lw_rexp_init(struct lw_rexp *x, sqlite3 *db, bool win)
 		e->pid = (uint32_t)sqlite3_column_int64(st, 2);
 		e->start_time = sqlite3_column_int64(st, 3);
 		e->name = strdup(name != NULL ? (const char *)name : "");
+		for (int k = 0; k < LW_RVALS; k++)
+			e->series[k] = -1;
 		if (e->name == NULL) {
 			rc = SQLITE_NOMEM;
 			break;
@@ -53,7 +55,6 @@ void lw_rexp_free(struct lw_rexp *x)
 {
 	for (size_t i = 0; i < x->n; i++) {
 		free(x->e[i].name);
-		free(x->e[i].series);
 	}
 	free(x->e);
 	memset(x, 0, sizeof(*x));

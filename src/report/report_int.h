@@ -54,7 +54,7 @@ struct lw_rident {
 	char *name;
 	bool live;
 	int64_t v[1 + 3 * LW_RVALS];  /* full: v0..v4; windows: n, then min, max, avg of each */
-	int32_t *series;              /* the model's series of each value; -1 none yet */
+	int32_t series[LW_RVALS];     /* the model's series of each value; -1 none yet */
 };
 
 struct lw_rexp {
@@ -82,28 +82,37 @@ int lw_rexp_run(struct lw_rexp *x, int64_t from, int64_t deliver_from, int64_t t
 #define LW_RSLOTS 64
 
 struct lw_racc {
-	/* the bucket being filled */
-	int64_t b_idx, b_tsum;
+	/* Everything a sample touches is here, in one place: a cycle visits every live series,
+	 * and the points and slots arrays are written only when something changes. */
+	int64_t b_idx, b_tsum;      /* the bucket being filled */
 	double b_min, b_max, b_sum;
 	uint32_t b_n, b_ns;
 	bool b_open;
 	bool brk;                   /* a gap before the bucket: the next point starts a new run */
-	bool joined;                /* the last point follows the one before without a gap */
-	/* the last sample */
-	int64_t last_t;
-	double last_v;
+	bool joined;                /* pend follows the point before it without a gap */
+	bool has_pend;              /* pend: the last point, not yet in the series' array */
+	bool before_flat;           /* the last point in the array is flat, at before_v */
+	bool has_last, has_raw, varied;
+	uint8_t counter;            /* a counter: rates */
+	int8_t rseries;             /* the detector's series (enum lw_hist_series), -1 none */
+	int16_t field;              /* a system series' field */
+	double before_v;
+	struct lw_report_point pend;
+	/* the last sample, and the running figures (copied into the series at the end) */
+	int64_t last_t, first_t, end_t;  /* end_t: the last sample added (a counter's last rate) */
+	double last_v, first_v, mn, mx;
 	uint64_t last_raw;          /* a counter's stored value */
-	bool has_last, has_raw;
-	uint64_t steps, ups;
-	/* slots for the robust slope: LW_RSLOTS of slot_w seconds from slot_t0, doubled as needed;
-	 * allocated at the first change (a constant series has slope 0) */
-	double first_v;
-	int64_t first_t;
+	uint64_t steps, ups, samples;
+	/* the slot being filled, then the slots for the robust slope: LW_RSLOTS of slot_w
+	 * seconds from slot_t0, doubled as needed; allocated at the first change (a constant
+	 * series has slope 0) */
+	int64_t cur_k, cur_end;
+	double cur_sum;
+	uint64_t cur_n;
 	uint64_t const_n;           /* samples before the first change */
 	double *slot_sum;
 	uint32_t *slot_n;
 	int64_t slot_t0, slot_w;
-	bool varied;
 };
 
 struct lw_rbuild {

@@ -264,9 +264,9 @@ def test_report_while_writing_matches_database(lw_factory, helpers, tmp_path):
     saw = helpers(SAWTOOTH)
     wait_until(lambda: db.exists() and last_t(db), 20, what="the first cycle")
     t_start = last_t(db)
-    time.sleep(48)
+    time.sleep(36)
     t1 = last_t(db) - 1
-    t0 = t1 - 42
+    t0 = t1 - 30
     out = tmp_path / "rep"
     r = report("--db", str(db), "--from", str(t0), "--to", str(t1), "-o", str(out))
     assert str(out) in r.stdout
@@ -289,8 +289,9 @@ def test_report_while_writing_matches_database(lw_factory, helpers, tmp_path):
     assert mine[0]["slope_per_h"] == pytest.approx(LEAK_KIB_S * 3600, rel=0.10)
     assert mine[0]["limit"] == "MemAvailable" and mine[0]["exhaustion_s"] > 0
     assert not [s for s in ranked if s["pid"] == saw.pid], "the sawtooth ranked as a suspect"
-    whole = [s for s in ranked if s["kind"] == "process" and s["first_t"] == t0]
-    assert whole[0]["pid"] == leaker.pid, [(s["name"], s["pid"]) for s in whole[:5]]
+    # first of the processes this test runs (others on a shared host may grow too)
+    ours = [s for s in ranked if s["pid"] in (leaker.pid, saw.pid, lw.pid)]
+    assert ours[0]["pid"] == leaker.pid, [(s["name"], s["pid"]) for s in ours[:5]]
     # the writer went on, never locked out
     wait_until(lambda: last_t(db) > t1 + 3, 10, what="cycles after the report")
     history_ok(lw)
@@ -298,13 +299,13 @@ def test_report_while_writing_matches_database(lw_factory, helpers, tmp_path):
 
     # --last, into a tarball: the window is the last 30 s up to the history's last sample
     tgz = tmp_path / "rep.tar.gz"
-    report("--db", str(db), "--last", "30s", "-o", str(tgz))
+    report("--db", str(db), "--last", "10s", "-o", str(tgz))
     with tarfile.open(tgz) as tf:
         tf.extractall(tmp_path / "x")
     top = tmp_path / "x" / "rep"
     check_sums(top)
     d2 = json.loads((top / "report.json").read_text())
-    assert d2["window"]["to"] - d2["window"]["from"] == 30
+    assert d2["window"]["to"] - d2["window"]["from"] == 10
     assert not list(tmp_path.glob("rep.tar.gz.*"))
     history_ok(lw)
 

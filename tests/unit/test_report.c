@@ -50,8 +50,9 @@ static void one_cycle(struct lw_history *h, int k)
 	lw_history_flush(h);
 }
 
-/* Cycles [k0, k1) written by one run of the writer; stop: a clean close. */
-static void write_run(int k0, int k1)
+/* Cycles [k0, k1) written by one run of the writer into path; stop: a clean close.
+ * full_hours 0: the default. */
+static void write_run_to(const char *path, uint32_t full_hours, int k0, int k1)
 {
 	struct lw_history_settings cfg;
 	struct lw_history_run_info run = { "leakwatchd", "test", 60, "interval 60\n" };
@@ -59,12 +60,19 @@ static void write_run(int k0, int k1)
 	struct lw_error err;
 
 	lw_history_settings_default(&cfg);
-	snprintf(cfg.path, sizeof(cfg.path), "%s", db);
+	snprintf(cfg.path, sizeof(cfg.path), "%s", path);
+	if (full_hours)
+		cfg.full_hours = full_hours;
 	assert_int_equal(lw_history_open(&h, &cfg, &err), 0);
 	assert_int_equal(lw_history_set_run(h, &run, &err), 0);
 	for (int k = k0; k < k1; k++)
 		one_cycle(h, k);
 	lw_history_close(h);
+}
+
+static void write_run(int k0, int k1)
+{
+	write_run_to(db, 0, k0, k1);
 }
 
 static int setup(void **state)
@@ -200,6 +208,73 @@ static void test_window(void **state)
 	lw_report_free(r);
 }
 
+/* Older than full_hours, the history keeps windows (min, max, average of 10 cycles): the
+ * report reads them where the full resolution does not reach, one series across both. */
+static void test_window_tier(void **state)
+{
+	struct lw_report_opts o = { 0 };
+	const struct lw_report_series *s;
+	struct lw_report *r;
+	struct lw_error err;
+	char path[160];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/win.db", dir);
+	write_run_to(path, 1, 0, CYCLES);
+	o.db_path = path;
+	if (lw_report_build(&r, &o, &err) != 0)
+		fail_msg("%s", err.text);
+	s = find(r, 100, "rss_kb");
+	assert_true(r->windows > 0 && r->cycles > 0 && r->cycles < CYCLES);
+	assert_int_equal(r->window_s, 600);
+	assert_int_equal(r->cycles + r->windows * 10, CYCLES);
+	assert_int_equal(s->samples, CYCLES);
+	assert_true(s->min == 10000 && s->max == 10000 + LEAK_KB * (CYCLES - 1));
+	assert_true(fabs(s->slope_per_h - LEAK_KB * 60) < 1e-3 * LEAK_KB * 60);
+	assert_int_equal(r->ngaps, 0);
+	/* a window's point carries its ten samples' min, max and average */
+	assert_true(s->pts[0].n == 10 && s->pts[0].min == 10000 &&
+		    s->pts[0].max == 10000 + LEAK_KB * 9 && s->pts[0].avg == 10000 + LEAK_KB * 4.5);
+	lw_report_free(r);
+}
+
+/* A version 1 history (before runs and alarm events) still makes a report; the header says
+ * what it cannot know. Made from the version 2 file as version 1 had it. */
+static void test_version_1(void **state)
+{
+	char v1[160], sql[512];
+	struct lw_report *r;
+	sqlite3 *d;
+
+	(void)state;
+	snprintf(v1, sizeof(v1), "%s/v1.db", dir);
+	snprintf(sql, sizeof(sql), "VACUUM INTO '%s'", v1);
+	assert_int_equal(sqlite3_open(db, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(d);
+	assert_int_equal(sqlite3_open(v1, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(d, "DROP TABLE run; DROP TABLE alarm_event;"
+				      " DELETE FROM sample WHERE id IN (SELECT id FROM ident WHERE kind > 5);"
+				      " DELETE FROM ident WHERE kind > 5; DELETE FROM kind WHERE kind > 5;"
+				      " PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(d);
+	{
+		struct lw_report_opts o = { .db_path = v1 };
+		struct lw_error err;
+
+		if (lw_report_build(&r, &o, &err) != 0)
+			fail_msg("%s", err.text);
+	}
+	assert_int_equal(r->schema_version, 1);
+	assert_int_equal(r->nruns, 0);
+	assert_int_equal(r->cycles, CYCLES - 10);
+	assert_true(r->nnotes >= 1 && strstr(r->notes[0], "version 1") != NULL);
+	assert_true(find(r, 100, "rss_kb")->verdict == LW_RV_LEAKING);
+	assert_int_equal(r->ngaps, 1);
+	assert_string_equal(r->gaps[0].why, "no samples (no run table to say why)");
+	lw_report_free(r);
+}
+
 static void test_theil_sen(void **state)
 {
 	double x[] = { 0, 1, 2, 3, 4, 5, 6 }, y[] = { 0, 2, 4, 100, 8, 10, 12 };
@@ -217,6 +292,8 @@ int main(void)
 		cmocka_unit_test(test_sawtooth_and_flat),
 		cmocka_unit_test(test_counter_rate_and_runs),
 		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_window_tier),
+		cmocka_unit_test(test_version_1),
 		cmocka_unit_test(test_theil_sen),
 	};
 
