@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -15,6 +14,9 @@
  * first few dozen to be read, and the CSV files hold the rest. */
 #define SUSPECT_ROWS 100
 #define SUSPECT_CHARTS 40
+/* The first of the ranking are charted whatever their verdict: a short window may leave every
+ * series learning, and the reader still wants to see what grew most. */
+#define RANKED_CHARTS 8
 
 #define PL(n) ((n) == 1 ? "" : "s")
 
@@ -32,9 +34,10 @@ static const char css[] =
 	"nav a{margin-right:12px}"
 	"table{border-collapse:collapse;margin:6px 0;font-size:13px}"
 	"th,td{padding:2px 6px;border-bottom:1px solid #e4e4e4;text-align:left;vertical-align:top}"
-	"th{background:#f3f3f5;position:sticky;top:0;cursor:pointer}"
+	"th{background:#f3f3f5;cursor:pointer}th.grp{text-align:center;cursor:default;"
+	"border-left:1px solid #ddd}.tw{overflow-x:auto}"
 	"td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
-	"td.nm{max-width:360px;overflow-wrap:anywhere}"
+	"td.nm{max-width:360px;overflow-wrap:anywhere}td.tm{white-space:nowrap}"
 	".up{color:#b00020}.note{color:#666;font-size:12px}"
 	"tr.sus{background:#fff4e5}"
 	".v3{background:#b00020;color:#fff}.v2{background:#f0a000}.v1{background:#ddd}"
@@ -50,14 +53,16 @@ static const char css[] =
 	".pa{fill:#fcfcfd;stroke:#bbb}.gr{stroke:#e6e6e6;fill:none}"
 	".gap{fill:#e8e8e8}.bd{fill:#9ec5ee;stroke:#9ec5ee;stroke-width:1}"
 	".ln{fill:none;stroke:#1f5fa8;stroke-width:1.3;stroke-linejoin:round;"
-	"stroke-linecap:round}";
+	"stroke-linecap:round}"
+	".tr{fill:none;stroke:#b00020;stroke-width:1.2;stroke-dasharray:6 4}";
 
 /* Sortable tables: a click on a heading sorts its table by that column, numbers by the raw value
  * in data-v. Without JavaScript the tables stay in the order they were written (by slope). */
 static const char js[] =
-	"document.querySelectorAll('table.sort th').forEach(function(h){"
+	"document.querySelectorAll('table.sort th:not([colspan])').forEach(function(h){"
 	"h.addEventListener('click',function(){"
-	"var b=h.closest('table').tBodies[0],i=h.cellIndex,d=h.dataset.d==='-1'?1:-1;"
+	"var b=h.closest('table').tBodies[0],d=h.dataset.d==='-1'?1:-1,"
+	"i=h.dataset.col!==undefined?+h.dataset.col:h.cellIndex;"
 	"h.dataset.d=String(d);"
 	"var rows=Array.prototype.slice.call(b.rows);"
 	"rows.sort(function(x,y){var a=x.cells[i],c=y.cells[i];if(!a||!c)return 0;"
@@ -131,31 +136,32 @@ static void head(FILE *f, const struct lw_report *r)
 
 /* --- the header: how complete the data is --- */
 
-struct runstats {
-	size_t restarts, reboots, crashes;
-};
-
-static struct runstats run_stats(const struct lw_report *r)
+/* The cost of watching: the writer's own RSS and CPU over the window (the model's, per run). */
+static void own_cost_cells(FILE *f, const struct lw_report_run *u)
 {
-	struct runstats st = { 0 };
+	char a[48], b[48];
 
-	for (size_t i = 1; i < r->nruns; i++) {
-		st.restarts++;
-		if (strncmp(r->runs[i].boot_id, r->runs[i - 1].boot_id, sizeof(r->runs[i].boot_id)))
-			st.reboots++;
-		/* A run that never stopped cleanly and yet was followed by another: killed or
-		 * crashed, and the next start recovered the file (SQLite's WAL replay). */
-		if (r->runs[i - 1].stop_t == 0)
-			st.crashes++;
+	if (u->self_rss_kb >= 0) {
+		lw_rh_fmt_value(a, sizeof(a), "KiB", (double)u->self_rss_kb, false, false);
+		lw_rh_fmt_value(b, sizeof(b), "KiB", (double)u->self_rss_kb_max, false, false);
+		fprintf(f, "<td class=\"n\" data-v=\"%lld\">%s, %s</td>", (long long)u->self_rss_kb,
+			a, b);
+	} else {
+		fputs("<td class=\"n\">-</td>", f);
 	}
-	return st;
+	if (u->self_cpu_pct >= 0)
+		fprintf(f, "<td class=\"n\" data-v=\"%.4f\">%.2f %%</td>", u->self_cpu_pct,
+			u->self_cpu_pct);
+	else
+		fputs("<td class=\"n\">-</td>", f);
 }
 
 static void runs_table(FILE *f, const struct lw_report *r)
 {
 	fputs("<table id=\"runs\"><thead><tr><th>program</th><th>version</th><th class=\"n\">pid"
 	      "</th><th>started (UTC)</th><th>stopped (UTC)</th><th class=\"n\">interval</th>"
-	      "<th>boot</th></tr></thead><tbody>\n", f);
+	      "<th>boot</th><th class=\"n\">own RSS (last, max)</th><th class=\"n\">own CPU</th>"
+	      "</tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct lw_report_run *u = &r->runs[i];
 		char a[32], b[32];
@@ -169,16 +175,18 @@ static void runs_table(FILE *f, const struct lw_report *r)
 		fprintf(f, "</td><td class=\"n\">%u</td><td>%s</td><td>", u->pid, a);
 		if (u->stop_t != 0)
 			fputs(b, f);
-		else if (i + 1 < r->nruns)
-			fputs("<span class=\"warn\">never stopped cleanly (killed or crashed)"
-			      "</span>", f);
+		else if (u->crashed)
+			fputs("<span class=\"warn\">never stopped cleanly (killed or crashed); the "
+			      "next start recovered the history</span>", f);
 		else
 			fputs("running, or killed", f);
 		fprintf(f, "</td><td class=\"n\">%u s</td><td>", u->interval_s);
 		lw_rh_esc_n(f, u->boot_id, 8);
-		if (i > 0 && strncmp(u->boot_id, r->runs[i - 1].boot_id, sizeof(u->boot_id)))
-			fputs(" <span class=\"warn\">rebooted</span>", f);
-		fputs("</td></tr>\n", f);
+		if (u->reboot_before)
+			fputs(" <span class=\"warn\">host rebooted before</span>", f);
+		fputs("</td>", f);
+		own_cost_cells(f, u);
+		fputs("</tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
 }
@@ -202,53 +210,27 @@ static void gaps_table(FILE *f, const struct lw_report *r)
 	fputs("</tbody></table>\n", f);
 }
 
-/* The cost of watching: leakwatchd's own processes in the history (one per run). */
 static void own_cost(FILE *f, const struct lw_report *r)
 {
 	bool any = false;
-	long hz = sysconf(_SC_CLK_TCK);  /* proc(5): /proc/[pid]/stat's times are in these ticks */
 
-	if (hz <= 0)
-		hz = 100;
-	for (size_t i = 0; i < r->nseries; i++) {
-		const struct lw_report_series *s = &r->series[i], *cpu = NULL;
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct lw_report_run *u = &r->runs[i];
 		char a[48], b[48];
-		bool ours = false;
 
-		if (s->kind != LW_HK_PROC || s->metric == NULL || strcmp(s->metric, "rss_kb") != 0)
+		if (u->self_rss_kb < 0 && u->self_cpu_pct < 0)
 			continue;
-		for (size_t k = 0; k < r->nruns; k++)
-			ours |= r->runs[k].pid == s->pid;
-		if (!ours || strncmp(s->name, "leakwatch", 9) != 0)
-			continue;
-		for (size_t j = 0; j < r->nseries; j++) {
-			const struct lw_report_series *c = &r->series[j];
-
-			if (c->kind == LW_HK_PROC && c->pid == s->pid &&
-			    c->start_time == s->start_time && c->metric != NULL &&
-			    strcmp(c->metric, "cpu_ticks") == 0)
-				cpu = c;
-		}
-		if (!any)
-			fputs("<dt>own cost</dt><dd>", f);
-		else
-			fputs("<br>", f);
+		fputs(any ? "<br>" : "<dt>own cost</dt><dd id=\"own-cost\">", f);
 		any = true;
-		lw_rh_fmt_value(a, sizeof(a), s->unit, s->start, false, false);
-		lw_rh_fmt_value(b, sizeof(b), s->unit, s->end, false, false);
-		fprintf(f, "pid %u: RSS %s &rarr; %s", s->pid, a, b);
-		if (cpu != NULL && cpu->npts > 0) {
-			/* A counter's points are rates (ticks per second): their sample-weighted mean. */
-			double sum = 0, n = 0;
-
-			for (size_t k = 0; k < cpu->npts; k++) {
-				double w = cpu->pts[k].n ? cpu->pts[k].n : 1;
-
-				sum += cpu->pts[k].avg * w;
-				n += w;
-			}
-			fprintf(f, ", CPU %.2f %% of one CPU on average", sum / n / (double)hz * 100);
+		lw_rh_esc_n(f, u->program, sizeof(u->program));
+		fprintf(f, " pid %u:", u->pid);
+		if (u->self_rss_kb >= 0) {
+			lw_rh_fmt_value(a, sizeof(a), "KiB", (double)u->self_rss_kb, false, false);
+			lw_rh_fmt_value(b, sizeof(b), "KiB", (double)u->self_rss_kb_max, false, false);
+			fprintf(f, " RSS %s (at most %s)", a, b);
 		}
+		if (u->self_cpu_pct >= 0)
+			fprintf(f, ", CPU %.2f %% of one core over the window", u->self_cpu_pct);
 	}
 	if (any)
 		fputs("</dd>\n", f);
@@ -277,7 +259,6 @@ static void configs(FILE *f, const struct lw_report *r)
 
 static void header(FILE *f, const struct lw_report *r)
 {
-	struct runstats st = run_stats(r);
 	int64_t span = r->to - r->from, missing = 0;
 	char a[32], b[32], d[40], g[40];
 
@@ -294,26 +275,47 @@ static void header(FILE *f, const struct lw_report *r)
 	fputs("<header><h1>leakwatch report</h1>\n<nav><a href=\"#completeness\">data</a>"
 	      "<a href=\"#suspects\">suspects</a><a href=\"#charts\">charts</a>"
 	      "<a href=\"#tables\">tables</a><a href=\"#alarms\">alarms</a></nav></header>\n", f);
-	fputs("<section id=\"completeness\"><h2>How complete the data is</h2>\n<dl class=\"sum\">",
-	      f);
+	fputs("<section id=\"completeness\"><h2>How complete the data is</h2>\n", f);
+	for (size_t i = 0; i < r->nnotes && i < sizeof(r->notes) / sizeof(r->notes[0]); i++) {
+		fputs("<p class=\"warn\">", f);
+		lw_rh_esc_n(f, r->notes[i], sizeof(r->notes[i]));
+		fputs("</p>\n", f);
+	}
+	if (r->immutable)
+		fputs("<p class=\"warn\">The history was read as an unchanging file (read-only): had a "
+		      "writer changed it meanwhile, the report would not show it.</p>\n", f);
+	fputs("<dl class=\"sum\">", f);
 	fprintf(f, "<dt>window (UTC)</dt><dd id=\"window\" data-from=\"%lld\" data-to=\"%lld\">%s "
-		"&rarr; %s (%s)</dd>\n", (long long)r->from, (long long)r->to, a, b, d);
+		"&rarr; %s (%s)", (long long)r->from, (long long)r->to, a, b, d);
+	if (r->data_from != 0 && (r->data_from < r->from || r->data_to > r->to)) {
+		lw_rh_fmt_time(a, sizeof(a), r->data_from);
+		lw_rh_fmt_time(b, sizeof(b), r->data_to);
+		fprintf(f, " <span class=\"note\">of a history from %s to %s</span>", a, b);
+	}
+	fputs("</dd>\n", f);
 	fprintf(f, "<dt>samples</dt><dd id=\"samples\" data-cycles=\"%zu\" data-windows=\"%zu\">"
 		"%zu at full resolution, every %u s", r->cycles, r->windows, r->cycles,
 		r->interval_s);
-	if (r->windows > 0)
-		fprintf(f, "; %zu aggregated windows (min, max, average) before full resolution",
-			r->windows);
+	if (r->full_from != 0 && r->cycles > 0) {
+		lw_rh_fmt_time(a, sizeof(a), r->full_from);
+		fprintf(f, " from %s", a);
+	}
+	if (r->windows > 0) {
+		lw_rh_fmt_duration(d, sizeof(d), r->window_s);
+		fprintf(f, "; before that %zu windows of %s (their min, max and average)", r->windows,
+			d);
+	}
 	fputs("</dd>\n", f);
 	fprintf(f, "<dt>gaps</dt><dd id=\"ngaps\" data-v=\"%zu\">%s%zu gap%s, %s without samples "
 		"(%.1f %% of the window)%s</dd>\n", r->ngaps, r->ngaps ? "<span class=\"warn\">" : "",
 		r->ngaps, PL(r->ngaps), g, span > 0 ? 100.0 * (double)missing / (double)span : 0.0,
 		r->ngaps ? "</span>" : "");
-	fprintf(f, "<dt>runs</dt><dd id=\"nruns\" data-runs=\"%zu\" data-restarts=\"%zu\" "
-		"data-reboots=\"%zu\" data-crashes=\"%zu\">%zu run%s: %zu restart%s, %zu host "
-		"reboot%s, %zu recover%s after a crash or kill</dd>\n", r->nruns, st.restarts,
-		st.reboots, st.crashes, r->nruns, PL(r->nruns), st.restarts, PL(st.restarts),
-		st.reboots, PL(st.reboots), st.crashes, st.crashes == 1 ? "y" : "ies");
+	fprintf(f, "<dt>runs</dt><dd id=\"nruns\" data-runs=\"%zu\" data-restarts=\"%u\" "
+		"data-reboots=\"%u\" data-crashes=\"%u\">%zu run%s of the history's writer: "
+		"%u restart%s, %u host reboot%s, %u recover%s after a crash or kill</dd>\n", r->nruns,
+		r->restarts, r->reboots, r->crashes, r->nruns, PL(r->nruns), r->restarts,
+		PL(r->restarts), r->reboots, PL(r->reboots), r->crashes,
+		r->crashes == 1 ? "y" : "ies");
 	own_cost(f, r);
 	fprintf(f, "<dt>series</dt><dd>%zu</dd>\n<dt>database</dt><dd>", r->nseries);
 	lw_rh_esc_n(f, r->db_path, sizeof(r->db_path));
@@ -334,9 +336,28 @@ static void header(FILE *f, const struct lw_report *r)
 
 /* --- the suspects panel --- */
 
-static bool charted(const struct lw_report_series *s)
+static bool judged(const struct lw_report_series *s)
 {
 	return s->verdict == LW_RV_LEAKING || s->verdict == LW_RV_SUSPECT;
+}
+
+/* Which ranks of r->suspects get a chart: every judged one up to SUSPECT_CHARTS, and the first
+ * RANKED_CHARTS whatever their verdict. One decision for the panel's links and the charts. */
+static bool *chart_ranks(const struct lw_report *r)
+{
+	bool *c = calloc(r->nsuspects ? r->nsuspects : 1, sizeof(*c));
+	size_t n = 0;
+
+	for (size_t i = 0; c != NULL && i < r->nsuspects; i++) {
+		if (r->suspects[i] >= r->nseries)
+			continue;
+		if (judged(&r->series[r->suspects[i]]) && n < SUSPECT_CHARTS) {
+			c[i] = true;
+			n++;
+		}
+		c[i] |= i < RANKED_CHARTS;
+	}
+	return c;
 }
 
 static void value_cell(FILE *f, const struct lw_report_series *s, double v, bool signed_,
@@ -349,17 +370,17 @@ static void value_cell(FILE *f, const struct lw_report_series *s, double v, bool
 		return;
 	}
 	lw_rh_fmt_value(buf, sizeof(buf), s->unit, v, s->counter, signed_);
-	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">%s%s</td>", signed_ && v > 0 ? " up" : "", v,
-		buf, suffix);
+	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">", signed_ && v > 0 ? " up" : "", v);
+	lw_rh_esc(f, buf);  /* a unit's name comes from the model */
+	fprintf(f, "%s</td>", suffix);
 }
 
-static void suspects(FILE *f, const struct lw_report *r)
+static void suspects(FILE *f, const struct lw_report *r, const bool *charted)
 {
 	size_t verdicts = 0, shown = r->nsuspects < SUSPECT_ROWS ? r->nsuspects : SUSPECT_ROWS;
-	size_t charts = 0;
 
 	for (size_t i = 0; i < r->nsuspects; i++)
-		if (r->suspects[i] < r->nseries && charted(&r->series[r->suspects[i]]))
+		if (r->suspects[i] < r->nseries && judged(&r->series[r->suspects[i]]))
 			verdicts++;
 	fprintf(f, "<section id=\"suspects\"><h2>Suspects</h2>\n<p>%zu series judged leaking or "
 		"suspect by the detector (replayed over the window); ranked by robust slope. ",
@@ -385,17 +406,19 @@ static void suspects(FILE *f, const struct lw_report *r)
 			continue;
 		s = &r->series[idx];
 		fprintf(f, "<tr class=\"suspect\" data-series=\"%zu\" data-verdict=\"%s\" "
-			"data-kind=\"%s\" data-pid=\"%u\" data-start-time=\"%lld\" data-name=\"", idx,
-			verdict_name(s->verdict), s->kind_name ? s->kind_name : "", s->pid,
+			"data-kind=\"", idx, verdict_name(s->verdict));
+		lw_rh_esc(f, s->kind_name);
+		fprintf(f, "\" data-pid=\"%u\" data-start-time=\"%lld\" data-name=\"", s->pid,
 			(long long)s->start_time);
 		lw_rh_esc_n(f, s->name, sizeof(s->name));
 		fputs("\" data-metric=\"", f);
 		lw_rh_esc(f, s->metric);
 		fprintf(f, "\" data-start=\"%.17g\" data-end=\"%.17g\" data-slope=\"%.17g\">"
 			"<td class=\"n\" data-v=\"%zu\">%zu</td><td data-v=\"%d\"><span class=\"vb v%d\">"
-			"%s</span></td><td>%s</td><td class=\"nm\">", s->start, s->end, s->slope_per_h,
-			i + 1, i + 1, (int)s->verdict, (int)s->verdict, verdict_name(s->verdict),
-			kind_label(s));
+			"%s</span></td><td>", s->start, s->end, s->slope_per_h, i + 1, i + 1,
+			(int)s->verdict, (int)s->verdict, verdict_name(s->verdict));
+		lw_rh_esc(f, kind_label(s));
+		fputs("</td><td class=\"nm\">", f);
 		lw_rh_object(f, s);
 		fputs("</td><td>", f);
 		lw_rh_esc(f, s->metric);
@@ -423,9 +446,8 @@ static void suspects(FILE *f, const struct lw_report *r)
 		} else {
 			fputs("<td class=\"n\" data-v=\"\">-</td>", f);
 		}
-		if (charted(s) && charts < SUSPECT_CHARTS) {
+		if (charted != NULL && charted[i]) {
 			fprintf(f, "<td><a href=\"#c-%zu\">chart</a></td>", idx);
-			charts++;
 		} else {
 			fputs("<td></td>", f);
 		}
@@ -450,11 +472,12 @@ static bool host_memory(const struct lw_report_series *s)
 	return false;
 }
 
-static void charts(FILE *f, const struct lw_report *r, const struct lw_report_opts *o)
+static void charts(FILE *f, const struct lw_report *r, const struct lw_report_opts *o,
+		   const bool *charted)
 {
 	struct lw_rh_axis ax = { .t0 = r->from, .t1 = r->to,
 				 .width = o != NULL && o->chart_width_px ? o->chart_width_px : 900 };
-	size_t n = 0, verdicts = 0;
+	size_t n = 0, verdicts = 0, n_judged = 0;
 	char id[32], title[200];
 
 	fputs("<section id=\"charts\"><h2>Charts</h2>\n<p class=\"note\">One time axis (UTC) for "
@@ -463,28 +486,29 @@ static void charts(FILE *f, const struct lw_report *r, const struct lw_report_op
 	for (size_t i = 0; i < r->nsuspects; i++) {
 		size_t idx = r->suspects[i];
 
-		if (idx >= r->nseries || !charted(&r->series[idx]))
+		if (idx >= r->nseries)
 			continue;
-		verdicts++;
-		if (n == SUSPECT_CHARTS)
+		verdicts += judged(&r->series[idx]);
+		if (charted == NULL || !charted[i])
 			continue;
 		snprintf(id, sizeof(id), "c-%zu", idx);
 		series_title(title, sizeof(title), &r->series[idx]);
-		lw_rh_chart(f, r, &r->series[idx], &ax, id, title);
+		lw_rh_chart(f, r, &r->series[idx], &ax, id, title, true);
+		n_judged += judged(&r->series[idx]);
 		n++;
 	}
-	if (verdicts == 0)
+	if (n == 0)
 		fputs("<p>No suspect.</p>\n", f);
-	else if (verdicts > n)
+	if (verdicts > n_judged)
 		fprintf(f, "<p class=\"note\">%zu more suspects are not charted; their points are in "
-			"the CSV files.</p>\n", verdicts - n);
+			"the CSV files.</p>\n", verdicts - n_judged);
 	fputs("<h3 id=\"host-memory\">Host memory</h3>\n", f);
 	for (size_t i = 0; i < r->nseries; i++) {
 		if (!host_memory(&r->series[i]))
 			continue;
 		snprintf(id, sizeof(id), "m-%zu", i);
 		series_title(title, sizeof(title), &r->series[i]);
-		lw_rh_chart(f, r, &r->series[i], &ax, id, title);
+		lw_rh_chart(f, r, &r->series[i], &ax, id, title, false);
 	}
 	fputs("</section>\n", f);
 }
@@ -492,10 +516,13 @@ static void charts(FILE *f, const struct lw_report *r, const struct lw_report_op
 int lw_report_write_html(const struct lw_report *r, const struct lw_report_opts *o, FILE *f,
 			 struct lw_error *err)
 {
+	bool *charted = chart_ranks(r);  /* NULL (no memory): no suspect's chart */
+
 	head(f, r);
 	header(f, r);
-	suspects(f, r);
-	charts(f, r, o);
+	suspects(f, r, charted);
+	charts(f, r, o, charted);
+	free(charted);
 	lw_rh_tables(f, r);
 	lw_rh_alarms(f, r);
 	fprintf(f, "<footer class=\"note\"><p>Written by leakwatch report. All times UTC.</p>"

@@ -21,8 +21,8 @@ void lw_rh_esc(FILE *f, const char *s);
 
 /* "2026-12-07 16:58:28" (UTC); "-" for 0. */
 void lw_rh_fmt_time(char *buf, size_t size, int64_t t);
-/* "16:58" or "12-07 16:58" (UTC), for axis labels. */
-void lw_rh_fmt_tick(char *buf, size_t size, int64_t t, bool with_date);
+/* "16:58" or "12-07 16:58" (UTC), with ":05" seconds if asked, for axis labels. */
+void lw_rh_fmt_tick(char *buf, size_t size, int64_t t, bool with_date, bool seconds);
 /* "2 h 05 min", "3 d 4 h", "42 s". */
 void lw_rh_fmt_duration(char *buf, size_t size, int64_t s);
 
@@ -66,9 +66,10 @@ struct lw_rh_axis {
 	unsigned width;             /* plot width in px (the columns of the reduction) */
 };
 
-/* One small-multiple chart of a series as <figure id=id>, drawn on the shared time axis. */
+/* One small-multiple chart of a series as <figure id=id>, drawn on the shared time axis; trend:
+ * with the line of its slope (dashed), for a suspect. */
 void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_series *s,
-		 const struct lw_rh_axis *ax, const char *id, const char *title);
+		 const struct lw_rh_axis *ax, const char *id, const char *title, bool trend);
 
 /* --- tables (report_html_tables.c) --- */
 

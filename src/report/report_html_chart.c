@@ -121,7 +121,7 @@ static void axes(FILE *f, const struct frame *fr, const struct lw_report_series 
 	for (int64_t t = (fr->t0 + step - 1) / step * step; t <= fr->t1; t += step) {
 		int64_t day = t / 86400;
 
-		lw_rh_fmt_tick(label, sizeof(label), t, step >= 86400 || day != prev_day);
+		lw_rh_fmt_tick(label, sizeof(label), t, step >= 86400 || day != prev_day, step < 60);
 		prev_day = day;
 		fputs("<text class=\"xl\" x=\"", f);
 		coord(f, xof(fr, t));
@@ -199,9 +199,60 @@ static void line(FILE *f, const struct frame *fr, const struct lw_rh_pt *p, size
 	fputs("\"/>", f);
 }
 
-void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_series *s,
-		 const struct lw_rh_axis *ax, const char *id, const char *title)
+static int cmp_double(const void *a, const void *b)
 {
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The line the slope describes, through the points: the slope is the model's (a robust one),
+ * its level the median of each point's value less the slope times its time (the Theil-Sen
+ * intercept; Sen 1968), so that a spike moves it no more than it moved the slope. Over the
+ * series' own span; false if there is no line to draw.
+ */
+static bool trend_line(const struct lw_report_series *s, int64_t t0, int64_t t1, int64_t *ta,
+		       double *va, int64_t *tb, double *vb)
+{
+	size_t n = 0, step = s->npts / 4096 + 1;
+	double *d, per_s = s->slope_per_h / 3600.0, mid;
+
+	if (s->npts < 2 || !isfinite(per_s))
+		return false;
+	d = malloc((s->npts / step + 1) * sizeof(*d));
+	if (d == NULL)
+		return false;
+	*ta = INT64_MAX;
+	*tb = INT64_MIN;
+	for (size_t i = 0; i < s->npts; i += step) {
+		const struct lw_report_point *p = &s->pts[i];
+
+		if (p->t < t0 || p->t > t1 || !isfinite(p->avg))
+			continue;
+		d[n++] = p->avg - per_s * (double)(p->t - t0);
+		*ta = p->t < *ta ? p->t : *ta;
+		*tb = p->t > *tb ? p->t : *tb;
+	}
+	if (n > 0 && s->pts[s->npts - 1].t <= t1 && s->pts[s->npts - 1].t > *tb)
+		*tb = s->pts[s->npts - 1].t;
+	if (n < 2 || *tb <= *ta) {
+		free(d);
+		return false;
+	}
+	qsort(d, n, sizeof(*d), cmp_double);
+	mid = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+	free(d);
+	*va = mid + per_s * (double)(*ta - t0);
+	*vb = mid + per_s * (double)(*tb - t0);
+	return true;
+}
+
+void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_series *s,
+		 const struct lw_rh_axis *ax, const char *id, const char *title, bool trend)
+{
+	int64_t ta = 0, tb = 0;
+	double va = 0, vb = 0;
 	struct frame fr = { .t0 = ax->t0, .t1 = ax->t1, .w = ax->width ? ax->width : 900 };
 	struct lw_rh_pt *red;
 	size_t n = s->npts, nred = 0;
@@ -212,8 +263,9 @@ void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_seri
 	if (red != NULL)
 		nred = lw_rh_reduce(s->pts, n, fr.t0, fr.t1, fr.w, gap_s, r->gaps, r->ngaps, red);
 
-	fr.ylo = INFINITY;
-	fr.yhi = -INFINITY;
+	trend = trend && nred > 0 && trend_line(s, fr.t0, fr.t1, &ta, &va, &tb, &vb);
+	fr.ylo = trend ? fmin(va, vb) : INFINITY;
+	fr.yhi = trend ? fmax(va, vb) : -INFINITY;
 	for (size_t i = 0; i < nred; i++) {
 		fr.ylo = fmin(fr.ylo, red[i].min);
 		fr.yhi = fmax(fr.yhi, red[i].max);
@@ -237,15 +289,25 @@ void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_seri
 
 	fputs("<figure class=\"chart\" id=\"", f);
 	lw_rh_esc(f, id);
-	fprintf(f, "\" data-kind=\"%s\" data-pid=\"%u\" data-start-time=\"%lld\" data-name=\"",
-		s->kind_name ? s->kind_name : "", s->pid, (long long)s->start_time);
-	lw_rh_esc(f, s->name);
+	fputs("\" data-kind=\"", f);
+	lw_rh_esc(f, s->kind_name);
+	fprintf(f, "\" data-pid=\"%u\" data-start-time=\"%lld\" data-name=\"", s->pid,
+		(long long)s->start_time);
+	lw_rh_esc_n(f, s->name, sizeof(s->name));
 	fputs("\" data-metric=\"", f);
 	lw_rh_esc(f, s->metric);
 	fprintf(f, "\" data-points=\"%zu\" data-drawn=\"%zu\"><figcaption>", s->npts, nred);
 	lw_rh_esc(f, title);
 	if (s->counter)
 		fputs(" <span class=\"note\">(rate per second)</span>", f);
+	if (trend) {
+		char slope[48];
+
+		lw_rh_fmt_value(slope, sizeof(slope), s->unit, s->slope_per_h, s->counter, true);
+		fputs(" <span class=\"note\">dashed: the slope, ", f);
+		lw_rh_esc(f, slope);
+		fputs("/h</span>", f);
+	}
 	fprintf(f, "</figcaption><svg viewBox=\"0 0 %u %d\" "
 		"width=\"%u\" height=\"%d\" role=\"img\" aria-label=\"", ML + fr.w + MR, MT + PH + MB,
 		ML + fr.w + MR, MT + PH + MB);
@@ -259,6 +321,13 @@ void lw_rh_chart(FILE *f, const struct lw_report *r, const struct lw_report_seri
 	else
 		fprintf(f, "<text class=\"nd\" x=\"%u\" y=\"%d\">no samples in the window</text>",
 			ML + fr.w / 2, MT + PH / 2);
+	if (trend) {
+		fputs("<path class=\"tr\" d=\"M", f);
+		xy(f, &fr, ta, va);
+		fputc(' ', f);
+		xy(f, &fr, tb, vb);
+		fputs("\"/>", f);
+	}
 	fputs("</svg></figure>\n", f);
 	free(red);
 }

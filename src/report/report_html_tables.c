@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "history/history_kinds.h"
+#include "report/report_out.h"
 
 #define MAX_METRICS 10
 /* Of a table cut to LW_RH_TABLE_ROWS, this many rows are the largest objects at the end of the
@@ -23,6 +24,7 @@ struct object {
 
 struct table {
 	const char *title, *anchor, *what;  /* what: "processes", "groups"... */
+	const char *csv;            /* its CSV files' name (lw_rtable_of) */
 	const char *metrics[MAX_METRICS];
 	size_t nmetrics, primary;
 	struct object *obj;
@@ -44,6 +46,29 @@ static const char *metric_label(const char *m)
 		if (strcmp(m, map[i][0]) == 0)
 			return map[i][1];
 	return m;
+}
+
+/* The columns' order: memory first, the largest measure first, then descriptors, CPU last. */
+static int metric_rank(const char *m)
+{
+	static const char *const order[] = {
+		"rss_kb", "anon_kb", "swap_kb", "vsz_kb", "total_bytes", "active_bytes", "count",
+		"fds", "fd_limit", "sockets", "threads", "cpu_ticks", "packets", "octets", "pps10",
+		"bps10",
+	};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (strcmp(m, order[i]) == 0)
+			return (int)i;
+	return 100;
+}
+
+static int by_rank(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	int ra = metric_rank(a), rb = metric_rank(b);
+
+	return ra != rb ? ra - rb : strcmp(a, b);
 }
 
 static bool is_bytes(const char *unit)
@@ -122,12 +147,17 @@ static int build_kind(struct table *t, const struct lw_report *r, int kind)
 			v[n++] = &r->series[i];
 	for (size_t i = 0; i < n; i++)
 		metric_index(t, v[i]->metric);
-	t->primary = 0;
+	qsort(t->metrics, t->nmetrics, sizeof(t->metrics[0]), by_rank);
+	/* The slope that orders the rows: the first measure of memory. */
+	t->primary = t->nmetrics;
 	for (size_t i = 0; i < n; i++)
 		if (is_bytes(v[i]->unit) && !v[i]->counter) {
-			t->primary = metric_index(t, v[i]->metric);
-			break;
+			size_t k = metric_index(t, v[i]->metric);
+
+			t->primary = k < t->primary ? k : t->primary;
 		}
+	if (t->primary == t->nmetrics)
+		t->primary = 0;
 	qsort(v, n, sizeof(*v), by_identity);
 	t->obj = calloc(n ? n : 1, sizeof(*t->obj));
 	if (t->obj == NULL) {
@@ -203,8 +233,9 @@ static void num(FILE *f, const struct lw_report_series *s, double v, bool signed
 		return;
 	}
 	lw_rh_fmt_value(buf, sizeof(buf), s->unit, v, s->counter, signed_);
-	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">%s</td>", signed_ && v > 0 ? " up" : "", v,
-		buf);
+	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">", signed_ && v > 0 ? " up" : "", v);
+	lw_rh_esc(f, buf);  /* a unit's name comes from the model */
+	fputs("</td>", f);
 }
 
 static void slope_cell(FILE *f, const struct lw_report_series *s)
@@ -216,8 +247,10 @@ static void slope_cell(FILE *f, const struct lw_report_series *s)
 		return;
 	}
 	lw_rh_fmt_value(buf, sizeof(buf), s->unit, s->slope_per_h, s->counter, true);
-	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">%s/h</td>", s->slope_per_h > 0 ? " up" : "",
-		s->slope_per_h, buf);
+	fprintf(f, "<td class=\"n%s\" data-v=\"%.17g\">", s->slope_per_h > 0 ? " up" : "",
+		s->slope_per_h);
+	lw_rh_esc(f, buf);
+	fputs("/h</td>", f);
 }
 
 static void share_cell(FILE *f, const struct lw_report_series *s)
@@ -246,8 +279,8 @@ static void identity_cells(FILE *f, const struct lw_report_series *s)
 
 	if (s->kind == LW_HK_PROC) {
 		lw_rh_fmt_time(when, sizeof(when), s->start_time);
-		fprintf(f, "<td class=\"n\" data-v=\"%u\">%u</td><td data-v=\"%lld\">%s</td>", s->pid,
-			s->pid, (long long)s->start_time, when);
+		fprintf(f, "<td class=\"n\" data-v=\"%u\">%u</td><td class=\"tm\" data-v=\"%lld\">"
+			"%s</td>", s->pid, s->pid, (long long)s->start_time, when);
 	}
 	fputs("<td class=\"nm\">", f);
 	lw_rh_esc_n(f, s->name, sizeof(s->name));
@@ -256,7 +289,7 @@ static void identity_cells(FILE *f, const struct lw_report_series *s)
 
 static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r, int kind)
 {
-	size_t shown;
+	size_t shown, col;
 
 	if (build_kind(t, r, kind) != 0 || t->nobj == 0) {
 		free(t->obj);
@@ -267,25 +300,39 @@ static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r
 		t->nobj, t->what);
 	if (shown < t->nobj)
 		fprintf(f, "; shown: the %zu of them growing fastest or largest at the end, and every "
-			"suspect. All %zu are in the report's CSV files (csv/).", shown, t->nobj);
-	fprintf(f, " Sorted by the slope of %s; click a column to sort by it.</p>\n",
-		metric_label(t->metrics[t->primary]));
-	fprintf(f, "<table class=\"sort\" data-table=\"%s\" data-rows=\"%zu\" data-shown=\"%zu\">"
-		"<thead><tr>", t->anchor, t->nobj, shown);
+			"suspect. All %zu are in csv/%s-start-end.csv", shown, t->nobj, t->csv);
+	fprintf(f, "%s every sample in csv/%s.csv (and its -2, -3... past a million rows).",
+		shown < t->nobj ? "," : ";", t->csv);
+	fputs(" Sorted by the slope of ", f);
+	lw_rh_esc(f, metric_label(t->metrics[t->primary]));
+	fputs("; click a column to sort by it.</p>\n", f);
+	/* Two heading rows: each measure over its start, end and delta (and, for the one that
+	 * orders the rows, its slope and growing share). data-col: the column a heading sorts;
+	 * data-key: "rss_kb.start", what it is. */
+	fprintf(f, "<div class=\"tw\"><table class=\"sort\" data-table=\"%s\" data-rows=\"%zu\" "
+		"data-shown=\"%zu\"><thead><tr>", t->anchor, t->nobj, shown);
+	col = 0;
 	if (kind == LW_HK_PROC) {
-		th(f, "pid", NULL, true);
-		th(f, "started (UTC)", NULL, false);
+		fputs("<th class=\"n\" rowspan=\"2\" data-col=\"0\" data-key=\"pid\">pid</th>"
+		      "<th rowspan=\"2\" data-col=\"1\" data-key=\"start_time\">started (UTC)</th>", f);
+		col = 2;
 	}
-	th(f, "name", NULL, false);
+	fprintf(f, "<th rowspan=\"2\" data-col=\"%zu\" data-key=\"name\">name</th>", col++);
 	for (size_t k = 0; k < t->nmetrics; k++) {
-		const char *ml = metric_label(t->metrics[k]);
+		fprintf(f, "<th class=\"grp\" colspan=\"%d\">", k == t->primary ? 5 : 3);
+		lw_rh_esc(f, metric_label(t->metrics[k]));  /* the kind table's names: the file's */
+		fputs("</th>", f);
+	}
+	fputs("</tr><tr>", f);
+	for (size_t k = 0; k < t->nmetrics; k++) {
+		static const char *const sub[][2] = { { "start", "start" }, { "end", "end" },
+						      { "delta", "\xce\x94" }, { "slope", "slope" },
+						      { "growing", "growing" } };
 
-		th(f, ml, "start", true);
-		th(f, ml, "end", true);
-		th(f, ml, "\xce\x94", true);
-		if (k == t->primary) {
-			th(f, ml, "slope", true);
-			th(f, ml, "growing", true);
+		for (size_t j = 0; j < (k == t->primary ? 5u : 3u); j++) {
+			fprintf(f, "<th class=\"n\" data-col=\"%zu\" data-key=\"", col++);
+			lw_rh_esc(f, t->metrics[k]);
+			fprintf(f, ".%s\">%s</th>", sub[j][0], sub[j][1]);
 		}
 	}
 	fputs("</tr></thead><tbody>\n", f);
@@ -307,53 +354,20 @@ static void write_kind_table(FILE *f, struct table *t, const struct lw_report *r
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody></table></section>\n", f);
+	fputs("</tbody></table></div></section>\n", f);
 	free(t->obj);
 }
 
 /* --- the system's figures, by family --- */
 
-enum family { F_MEM, F_SOCKSTAT, F_TCP, F_BUDDY, F_OTHER, F_COUNT };
-
-static const char *const family_title[F_COUNT] = {
-	[F_MEM] = "Kernel memory (meminfo)",
-	[F_SOCKSTAT] = "Sockets (sockstat)",
-	[F_TCP] = "TCP states and orphans",
-	[F_BUDDY] = "Buddy allocator: high-order free blocks",
-	[F_OTHER] = "Other system figures",
+/* The system's tables, as the CSV files split the fields (lw_rtable_of: /proc's files). */
+static const char *const sys_tables[][2] = {
+	{ "meminfo", "Kernel memory (meminfo)" },
+	{ "sockstat", "Sockets (sockstat): in use, orphans, memory" },
+	{ "tcp", "TCP states" },
+	{ "buddy", "Buddy allocator: high-order free blocks" },
+	{ "system", "Other system figures" },
 };
-static const char *const family_anchor[F_COUNT] = {
-	[F_MEM] = "t-meminfo", [F_SOCKSTAT] = "t-sockstat", [F_TCP] = "t-tcp",
-	[F_BUDDY] = "t-buddy", [F_OTHER] = "t-system",
-};
-
-static bool starts(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-/* Which table a system field's stored name belongs to (history/history_kinds.c's names). */
-static enum family family_of(const char *name)
-{
-	static const char *const tcp_states[] = {
-		"tcp_established", "tcp_syn_sent", "tcp_syn_recv", "tcp_fin_wait1", "tcp_fin_wait2",
-		"tcp_time_wait_sockets", "tcp_close", "tcp_close_wait", "tcp_last_ack",
-		"tcp_listen", "tcp_closing", "tcp_orphans", "tcp_new_syn_recv",
-	};
-	size_t len = strlen(name);
-
-	if (strstr(name, "buddy") != NULL || starts(name, "order"))
-		return F_BUDDY;
-	for (size_t i = 0; i < sizeof(tcp_states) / sizeof(tcp_states[0]); i++)
-		if (strcmp(name, tcp_states[i]) == 0)
-			return F_TCP;
-	if (starts(name, "tcp") || starts(name, "udp") || starts(name, "raw") ||
-	    starts(name, "frag") || starts(name, "sock"))
-		return F_SOCKSTAT;
-	if (starts(name, "mem_") || (len > 3 && strcmp(name + len - 3, "_kb") == 0))
-		return F_MEM;
-	return F_OTHER;
-}
 
 struct sysrow {
 	const struct lw_report_series *s;
@@ -392,14 +406,15 @@ static void write_system_tables(FILE *f, const struct lw_report *r)
 
 	if (rows == NULL)
 		return;
-	for (int fam = 0; fam < F_COUNT; fam++) {
+	for (size_t tb = 0; tb < sizeof(sys_tables) / sizeof(sys_tables[0]); tb++) {
+		const char *name = sys_tables[tb][0];
 		size_t n = 0;
 
 		for (size_t i = 0; i < r->nseries; i++) {
 			const struct lw_report_series *s = &r->series[i];
 			double mag;
 
-			if (s->kind != LW_HK_SYS || (int)family_of(s->name) != fam)
+			if (s->kind != LW_HK_SYS || strcmp(lw_rtable_of(s), name) != 0)
 				continue;
 			/* Fields of different sizes side by side: ordered by growth relative to
 			 * their size, so 1 MiB/h of a 10 MiB cache comes before 10 MiB/h of RAM. */
@@ -409,10 +424,10 @@ static void write_system_tables(FILE *f, const struct lw_report *r)
 		if (n == 0)
 			continue;
 		qsort(rows, n, sizeof(*rows), by_sysrow);
-		fprintf(f, "<section id=\"%s\"><h3>%s</h3>\n<p class=\"note\">Sorted by slope relative "
-			"to size.</p>\n<table class=\"sort\" data-table=\"%s\" data-rows=\"%zu\" "
-			"data-shown=\"%zu\"><thead><tr>", family_anchor[fam], family_title[fam],
-			family_anchor[fam], n, n);
+		fprintf(f, "<section id=\"t-%s\"><h3>%s</h3>\n<p class=\"note\">Sorted by slope relative "
+			"to size; every sample in csv/%s.csv.</p>\n<table class=\"sort\" "
+			"data-table=\"t-%s\" data-rows=\"%zu\" data-shown=\"%zu\"><thead><tr>", name,
+			sys_tables[tb][1], name, name, n, n);
 		th(f, "field", NULL, false);
 		th(f, "start", NULL, true);
 		th(f, "end", NULL, true);
@@ -445,16 +460,17 @@ void lw_rh_tables(FILE *f, const struct lw_report *r)
 	struct table t;
 
 	fputs("<h2 id=\"tables\">Start and end of the window</h2>\n", f);
-	t = (struct table){ .title = "Processes", .anchor = "t-procs",
+	t = (struct table){ .title = "Processes", .anchor = "t-procs", .csv = "processes",
 			    .what = "process identities (pid, start time, name)" };
 	write_kind_table(f, &t, r, LW_HK_PROC);
-	t = (struct table){ .title = "Process groups", .anchor = "t-groups",
+	t = (struct table){ .title = "Process groups", .anchor = "t-groups", .csv = "groups",
 			    .what = "groups (processes of one name)" };
 	write_kind_table(f, &t, r, LW_HK_GROUP);
-	t = (struct table){ .title = "Slab caches", .anchor = "t-slab", .what = "caches" };
+	t = (struct table){ .title = "Slab caches", .anchor = "t-slab", .csv = "slab",
+			    .what = "caches" };
 	write_kind_table(f, &t, r, LW_HK_SLAB);
 	write_system_tables(f, r);
-	t = (struct table){ .title = "Multicast, per interface", .anchor = "t-mcast",
+	t = (struct table){ .title = "Multicast, per interface", .anchor = "t-mcast", .csv = "mcast",
 			    .what = "interfaces" };
 	write_kind_table(f, &t, r, LW_HK_MCAST);
 }

@@ -93,7 +93,7 @@ void lw_rh_fmt_time(char *buf, size_t size, int64_t t)
 	strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-void lw_rh_fmt_tick(char *buf, size_t size, int64_t t, bool with_date)
+void lw_rh_fmt_tick(char *buf, size_t size, int64_t t, bool with_date, bool seconds)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -102,7 +102,8 @@ void lw_rh_fmt_tick(char *buf, size_t size, int64_t t, bool with_date)
 		snprintf(buf, size, "?");
 		return;
 	}
-	strftime(buf, size, with_date ? "%m-%d %H:%M" : "%H:%M", &tm);
+	strftime(buf, size, with_date ? (seconds ? "%m-%d %H:%M:%S" : "%m-%d %H:%M") :
+		 (seconds ? "%H:%M:%S" : "%H:%M"), &tm);
 }
 
 void lw_rh_fmt_duration(char *buf, size_t size, int64_t s)

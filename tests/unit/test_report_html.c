@@ -30,7 +30,7 @@ struct fixture {
 	struct lw_report_run runs[2];
 	struct lw_report_gap gaps[1];
 	struct lw_report_event ev[2];
-	size_t suspects[2];
+	size_t suspects[3];
 };
 
 static void series(struct fixture *fx, size_t i, int kind, const char *kind_name, uint32_t pid,
@@ -75,9 +75,19 @@ static struct fixture *make(void)
 	fx->runs[0].pid = 42;
 	fx->runs[0].interval_s = 1;
 	fx->runs[0].config = (char *)"interval 1\nprocess_name \"<evil>\"\n";
+	fx->runs[0].self_rss_kb = 20480;
+	fx->runs[0].self_rss_kb_max = 21000;
+	fx->runs[0].self_cpu_pct = 0.42;
 	fx->runs[1] = fx->runs[0];
+	fx->runs[0].crashed = true;
 	fx->runs[1].start_t = T0 + 4000;
 	fx->runs[1].pid = 43;
+	fx->runs[1].self_rss_kb = fx->runs[1].self_rss_kb_max = -1;
+	fx->runs[1].self_cpu_pct = -1;
+	r->restarts = 1;
+	r->crashes = 1;
+	snprintf(r->notes[0], sizeof(r->notes[0]), "a note with %s", hostile);
+	r->nnotes = 1;
 	fx->gaps[0] = (struct lw_report_gap){ T0 + 3400, T0 + 4000, "after a crash" };
 	r->gaps = fx->gaps;
 	r->ngaps = 1;
@@ -129,13 +139,19 @@ static struct fixture *make(void)
 	fx->pts[3][0] = (struct lw_report_point){ T0, 4e6, 4e6, 4e6, 1 };
 	fx->pts[3][1] = (struct lw_report_point){ T0 + 7200, 3.9e6, 3.9e6, 3.9e6, 1 };
 	series(fx, 4, LW_HK_SYS, "system", 0, "tcp_orphans", "value", "count", 1);
-	series(fx, 5, LW_HK_SLAB, "slab", 0, hostile, "total_bytes", "bytes", 1);
+	/* A slab cache whose every string is the file's: its kind's, metric's and unit's names too. */
+	series(fx, 5, LW_HK_SLAB, "sl<ab>", 0, hostile, "<b>m\"", "<i>u'", 1);
+	fx->pts[5][0] = (struct lw_report_point){ T0 + 60, 1, 1, 1, 1 };
+	fx->s[5].start = 1;
+	fx->s[5].end = 2;
+	fx->s[5].slope_per_h = 3;
 	r->series = fx->s;
 	r->nseries = 6;
 	fx->suspects[0] = 0;
 	fx->suspects[1] = 2;
+	fx->suspects[2] = 5;
 	r->suspects = fx->suspects;
-	r->nsuspects = 2;
+	r->nsuspects = 3;
 	return fx;
 }
 
@@ -178,6 +194,11 @@ static void hostile_names_are_escaped(void **state)
 	/* The only script is the page's own, and no tag comes from a name. */
 	assert_int_equal(count(html, "<script"), 1);
 	assert_int_equal(count(html, "<img"), 0);
+	assert_int_equal(count(html, "<b>"), 0);
+	assert_int_equal(count(html, "<i>"), 0);
+	assert_int_equal(count(html, "<ab>"), 0);
+	assert_non_null(strstr(html, "&lt;b&gt;m&quot;"));
+	assert_non_null(strstr(html, "&lt;i&gt;u&#39;"));
 	assert_non_null(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;"
 				     "\\x01\\x0a\\x7f\\xff&lt;img src=x&gt;"));
 	/* No control byte but newlines and tabs; no byte that is not UTF-8. */
@@ -422,12 +443,16 @@ static void valid_structure(void **state)
 	assert_true(strstr(html, "id=\"suspects\"") < strstr(html, "id=\"charts\""));
 	assert_true(strstr(html, "id=\"charts\"") < strstr(html, "id=\"tables\""));
 	assert_true(strstr(html, "id=\"tables\"") < strstr(html, "id=\"alarms\""));
-	/* Two suspects' charts and the host's available memory; a band for the window-tier group. */
-	assert_int_equal(charts, 3);
+	/* Three ranked series' charts (two judged, one among the first ranks) and the host's
+	 * available memory; a band for the window-tier group. */
+	assert_int_equal(charts, 4);
+	assert_non_null(strstr(html, "id=\"c-5\""));
 	assert_non_null(strstr(html, "id=\"c-0\""));
 	assert_non_null(strstr(html, "id=\"c-2\""));
 	assert_non_null(strstr(html, "class=\"bd\""));
 	assert_non_null(strstr(html, "class=\"gap\""));
+	assert_null(strstr(html, "no samples in the window"));
+	assert_int_equal(count(html, "<path class=\"tr\""), 2);  /* the suspects' slopes */
 	/* The crash shows: a run that never stopped cleanly, followed by another. */
 	assert_non_null(strstr(html, "data-crashes=\"1\""));
 	free(html);
@@ -459,6 +484,110 @@ static void human_units(void **state)
 	assert_string_equal(b, "3 d 2 h");
 }
 
+/*
+ * The size bound: 10,000 processes over 48 h at 60 s (five metrics each), 300 groups, 200 slab
+ * caches, the system's fields, 100 suspects with every point of the window: at most 10 MB, with
+ * the processes table cut to its first rows and saying how many there are.
+ */
+static void ten_thousand_processes_fit(void **state)
+{
+	enum { PROCS = 10000, GROUPS = 300, SLABS = 200, SYS = 15, SUSPECTS = 100, NP = 2880 };
+	static const char *const pm[] = { "rss_kb", "anon_kb", "vsz_kb", "fds", "cpu_ticks" };
+	static const char *const pu[] = { "KiB", "KiB", "KiB", "count", "ticks" };
+	size_t ns = PROCS * 5 + GROUPS * 3 + SLABS * 2 + SYS, k = 0, len;
+	struct lw_report r = { .from = T0, .to = T0 + NP * 60, .interval_s = 60, .cycles = NP };
+	struct lw_report_series *s = calloc(ns, sizeof(*s));
+	struct lw_report_point *pts = calloc(NP, sizeof(*pts));
+	size_t *sus = calloc(SUSPECTS, sizeof(*sus));
+	unsigned long shown;
+	const char *at;
+	char *html;
+
+	(void)state;
+	assert_non_null(s);
+	assert_non_null(pts);
+	assert_non_null(sus);
+	for (size_t i = 0; i < NP; i++) {
+		double v = 1e5 + (double)i * 10 + (double)(i * 7919 % 500);
+
+		pts[i] = (struct lw_report_point){ T0 + (int64_t)i * 60, v, v, v, 1 };
+	}
+	for (uint32_t p = 0; p < PROCS; p++)
+		for (size_t m = 0; m < 5; m++, k++) {
+			s[k] = (struct lw_report_series){ .kind = LW_HK_PROC, .kind_name = "process",
+							  .pid = 1000 + p, .start_time = T0 - p,
+							  .metric = pm[m], .unit = pu[m],
+							  .counter = m == 4, .exhaustion_s = -1 };
+			snprintf(s[k].name, sizeof(s[k].name), "worker-%u", p % 300);
+			s[k].start = 1e5 + p;
+			s[k].end = s[k].start + (double)(p * 37 % 1000);
+			s[k].delta = s[k].end - s[k].start;
+			s[k].slope_per_h = s[k].delta / 48;
+			s[k].growing_share = 0.5;
+			if (m == 0 && p < SUSPECTS) {
+				s[k].pts = pts;
+				s[k].npts = NP;
+				s[k].verdict = p < 10 ? LW_RV_LEAKING : LW_RV_SUSPECT;
+				sus[p] = k;
+			}
+		}
+	for (size_t g = 0; g < GROUPS; g++)
+		for (size_t m = 0; m < 3; m++, k++) {
+			s[k] = (struct lw_report_series){ .kind = LW_HK_GROUP, .kind_name = "group",
+							  .metric = m == 0 ? "count" : m == 1 ? "fds" :
+							  "rss_kb", .unit = m == 2 ? "KiB" : "count",
+							  .exhaustion_s = -1, .slope_per_h = (double)g };
+			snprintf(s[k].name, sizeof(s[k].name), "worker-%zu", g);
+		}
+	for (size_t c = 0; c < SLABS; c++)
+		for (size_t m = 0; m < 2; m++, k++) {
+			s[k] = (struct lw_report_series){ .kind = LW_HK_SLAB, .kind_name = "slab",
+							  .metric = m ? "active_bytes" : "total_bytes",
+							  .unit = "bytes", .exhaustion_s = -1 };
+			snprintf(s[k].name, sizeof(s[k].name), "cache-%zu", c);
+		}
+	for (int f = 0; f < SYS; f++, k++) {
+		s[k] = (struct lw_report_series){ .kind = LW_HK_SYS, .kind_name = "system",
+						  .metric = "value", .unit = "KiB", .pts = pts,
+						  .npts = NP, .exhaustion_s = -1 };
+		snprintf(s[k].name, sizeof(s[k].name), "%s", lw_hsys_name(f));
+	}
+	assert_int_equal(k, ns);
+	r.series = s;
+	r.nseries = ns;
+	r.suspects = sus;
+	r.nsuspects = SUSPECTS;
+	html = page(&r, &len);
+	if (getenv("LW_TEST_HTML_BIG") != NULL) {
+		FILE *f = fopen(getenv("LW_TEST_HTML_BIG"), "w");
+
+		assert_non_null(f);
+		fwrite(html, 1, len, f);
+		fclose(f);
+	}
+	assert_true(len <= 10 * 1000 * 1000);
+	/* Every suspect, the rest of the 200 rows the fastest-growing and the largest. */
+	at = strstr(html, "data-table=\"t-procs\" data-rows=\"10000\" data-shown=\"");
+	assert_non_null(at);
+	shown = strtoul(at + strlen("data-table=\"t-procs\" data-rows=\"10000\" data-shown=\""),
+			NULL, 10);
+	assert_true(shown >= LW_RH_TABLE_ROWS && shown <= LW_RH_TABLE_ROWS + SUSPECTS);
+	for (size_t i = 0; i < SUSPECTS; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "<td class=\"n\" data-v=\"%u\">", 1000 + (unsigned)i);
+		assert_non_null(strstr(strstr(html, "id=\"t-procs\""), want));
+	}
+	/* A fastest-growing process (999 KiB in 48 h) is first. */
+	at = strstr(strstr(html, "id=\"t-procs\""), "<tbody>");
+	assert_non_null(at);
+	assert_true(strstr(at, "data-v=\"20.8125\"") < strstr(at, "</tr>"));
+	free(html);
+	free(s);
+	free(pts);
+	free(sus);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +597,7 @@ int main(void)
 		cmocka_unit_test(no_external_reference),
 		cmocka_unit_test(valid_structure),
 		cmocka_unit_test(human_units),
+		cmocka_unit_test(ten_thousand_processes_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
