@@ -22,6 +22,7 @@
 #include "notify.h"
 #include "instance.h"
 #include "base/readfile.h"
+#include "config/config_redact.h"
 
 #ifndef LW_DEFAULT_CONFIG
 #define LW_DEFAULT_CONFIG "/etc/leakwatch/leakwatchd.conf"
@@ -100,10 +101,10 @@ static bool mcast_config_changed(const struct lw_mcast_config *a, const struct l
  */
 static char *config_text_for_history(const char *path)
 {
-	static const char *const secret[] = { "rocommunity", "trap2sink", "createUser" };
-	char line[1024], *buf = NULL;
+	char *buf = NULL;
 	size_t len = 0;
 	FILE *in, *out;
+	int rc;
 
 	if (path == NULL || (in = fopen(path, "re")) == NULL)
 		return NULL;
@@ -111,19 +112,12 @@ static char *config_text_for_history(const char *path)
 		fclose(in);
 		return NULL;
 	}
-	while (fgets(line, sizeof(line), in) != NULL) {
-		size_t skip = strspn(line, " \t"), word = strcspn(line + skip, " \t\n");
-		bool hide = false;
-
-		for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
-			hide |= word == strlen(secret[i]) && strncmp(line + skip, secret[i], word) == 0;
-		if (hide)
-			fprintf(out, "%.*s (arguments not stored)\n", (int)(skip + word), line);
-		else
-			fputs(line, out);
-	}
+	rc = lw_config_redact(in, out);
 	fclose(in);
-	fclose(out);
+	if (fclose(out) != 0 || rc != 0) {
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 

@@ -7,31 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config_redact.h"
 #include "history/history.h"
 
 #ifndef LW_VERSION
 #define LW_VERSION "unknown"
 #endif
 
-/* The directives whose arguments are secrets (leakwatchd.conf(5)). */
-static bool secret_line(const char *line)
-{
-	static const char *const secret[] = { "rocommunity", "trap2sink", "createUser" };
-	size_t skip = strspn(line, " \t"), word = strcspn(line + skip, " \t\r\n#");
-
-	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
-		if (word == strlen(secret[i]) && strncmp(line + skip, secret[i], word) == 0)
-			return true;
-	return false;
-}
-
 /* The text: a comment saying how the collection ran, the file, then the command's interval,
  * which wins over the file's (the last directive is the one in force). */
 static char *config_text(uint32_t duration_s, uint32_t interval_s, const char *path,
 			 struct lw_error *err)
 {
-	char *buf = NULL, *line = NULL;
-	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len), *in = NULL;
 
 	if (out == NULL) {
@@ -41,20 +30,8 @@ static char *config_text(uint32_t duration_s, uint32_t interval_s, const char *p
 	fprintf(out, "# leakwatch collect --duration %us --interval %us%s%s\n", duration_s,
 		interval_s, path != NULL ? " --config " : "", path != NULL ? path : "");
 	if (path != NULL && (in = fopen(path, "re")) != NULL) {
-		while (getline(&line, &cap, in) > 0) {
-			size_t skip = strspn(line, " \t");
-
-			if (secret_line(line))
-				fprintf(out, "# %.*s (arguments not stored)\n",
-					(int)(skip + strcspn(line + skip, " \t\r\n#")), line);
-			else
-				fputs(line, out);
-		}
-		free(line);
+		lw_config_redact(in, out);
 		fclose(in);
-		fflush(out);
-		if (len > 0 && buf[len - 1] != '\n')
-			fputc('\n', out);
 	}
 	fprintf(out, "# the command line's interval\ninterval %u\n", interval_s);
 	if (fclose(out) != 0) {

@@ -306,6 +306,10 @@ static void thresholds_in_force(struct lw_report *r, const struct lw_report_opts
 			if (lw_config_parse("run configuration", r->runs[i].config,
 					    strlen(r->runs[i].config), &cfg, &err) == 0)
 				*th = cfg.thresholds;
+			else
+				lw_report_note(r, "the detector replay uses the default thresholds:"
+					       " the recorded configuration does not parse: %s",
+					       err.text);
 			break;
 		}
 	}

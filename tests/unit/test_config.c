@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "config/config_redact.h"
 #include "config/lw_config.h"
 
 static int parse(const char *text, struct lw_config *cfg, struct lw_error *err)
@@ -411,6 +412,47 @@ static void load_from_file(void **state)
 	assert_non_null(strstr(err.text, "No such file"));
 }
 
+/* The history's copy of the configuration: no secret in it, and it still parses with the
+ * thresholds it set (the report's detector replay reads them back). */
+static void redacted_text(void **state)
+{
+	const char *text = "interval 5\n"
+			   "  rocommunity s3cret-community 127.0.0.1\n"
+			   "trap2sink localhost trapcommunity\n"
+			   "createUser alice SHA-256 alicepass1 AES alicepriv1\n"
+			   "rouser alice priv\n"
+			   "leak_window 120\n"
+			   "leak_warmup 0";  /* no newline at the end */
+	char *out = NULL;
+	size_t len = 0;
+	FILE *in = fmemopen((void *)text, strlen(text), "r"), *o = open_memstream(&out, &len);
+	struct lw_config cfg;
+	struct lw_error err;
+
+	(void)state;
+	assert_non_null(in);
+	assert_non_null(o);
+	assert_int_equal(lw_config_redact(in, o), 0);
+	fclose(in);
+	assert_int_equal(fclose(o), 0);
+	assert_null(strstr(out, "s3cret"));
+	assert_null(strstr(out, "trapcommunity"));
+	assert_null(strstr(out, "alicepass1"));
+	assert_null(strstr(out, "alicepriv1"));
+	assert_non_null(strstr(out, "# rocommunity (arguments not stored)\n"));
+	assert_non_null(strstr(out, "# createUser (arguments not stored)\n"));
+	assert_non_null(strstr(out, "# rouser alice priv\n"));
+	assert_int_equal(out[len - 1], '\n');
+	/* A rouser naming a user whose createUser is gone would fail the parse, and the replay
+	 * would fall back to the default thresholds: it is a comment too. */
+	lw_config_defaults(&cfg);
+	assert_int_equal(lw_config_parse("redacted", out, len, &cfg, &err), 0);
+	assert_int_equal(cfg.interval_s, 5);
+	assert_int_equal(cfg.thresholds.v[LW_TH_LEAK_WINDOW], 120);
+	assert_int_equal(cfg.thresholds.v[LW_TH_LEAK_WARMUP], 0);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +464,7 @@ int main(void)
 		cmocka_unit_test(load_from_file),
 		cmocka_unit_test(v3_users),
 		cmocka_unit_test(v3_bad_lines),
+		cmocka_unit_test(redacted_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
