@@ -1,7 +1,6 @@
 /* cmd_report.c: `leakwatch report`: the support report (HTML, CSV, JSON, tarball) from a history database. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "cmd_report_time.h"
 #include "commands.h"
+#include "usage.h"
 #include "config/lw_config.h"
 #include "report/report.h"
 
@@ -40,19 +40,8 @@ static void usage(FILE *f)
 		LW_DEFAULT_CONFIG);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "leakwatch report: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nsee leakwatch report --help\n");
-	return LW_EXIT_USAGE;
-}
+/* One form for every subcommand (cli/usage.c). */
+#define usage_error(...) lw_cli_usage_error("report", __VA_ARGS__)
 
 int lw_cmd_report(int argc, char **argv)
 {
@@ -76,7 +65,8 @@ int lw_cmd_report(int argc, char **argv)
 	int c, rc = LW_EXIT_OK;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	opterr = 0;  /* getopt's own message would name "report", not "leakwatch report" */
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.db_path = optarg; break;
 		case 'l':
@@ -98,7 +88,8 @@ int lw_cmd_report(int argc, char **argv)
 		case 'T': o.thresholds_path = optarg; break;
 		case 'o': o.out = optarg; break;
 		case 'h': usage(stdout); return LW_EXIT_OK;
-		default: fprintf(stderr, "see leakwatch report --help\n"); return LW_EXIT_USAGE;
+		case ':': return usage_error("%s needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

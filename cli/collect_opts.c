@@ -3,7 +3,6 @@
 
 #include <ctype.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "usage.h"
 
 static void usage(FILE *f)
 {
@@ -29,18 +29,8 @@ static void usage(FILE *f)
 		COLLECT_DEFAULT_INTERVAL_S);
 }
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "leakwatch collect: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "; see leakwatch collect --help\n");
-	return LW_EXIT_USAGE;
-}
+/* One form for every subcommand (cli/usage.c). */
+#define usage_error(...) lw_cli_usage_error("collect", __VA_ARGS__)
 
 int collect_parse_duration(const char *s, uint32_t *out, char *why, size_t why_cap)
 {
