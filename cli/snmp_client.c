@@ -2,6 +2,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,18 +213,14 @@ static char *datetime_text(const u_char *b, size_t n)
 	return strdup(buf);
 }
 
+/* An InetAddress as the MIB's ...AddrText columns give it (inet_ntop: RFC 5952 for IPv6);
+ * empty for a length that is neither IPv4's nor IPv6's (RFC 4001's unknown type). */
 static char *inetaddr_text(const u_char *b, size_t n)
 {
-	char buf[64];
-	if (n == 4)
-		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-	else if (n == 16) {
-		size_t len = 0;
-		for (size_t i = 0; i < 16; i += 2)
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%x", i ? ":" : "",
-						(unsigned)(b[i] << 8 | b[i + 1]));
-	} else
-		buf[0] = 0;
+	char buf[INET6_ADDRSTRLEN] = "";
+
+	if (n == 4 || n == 16)
+		inet_ntop(n == 4 ? AF_INET : AF_INET6, b, buf, sizeof(buf));
 	return strdup(buf);
 }
 

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -98,13 +99,8 @@ def index_oid(value, is_addr):
     """An index value as leakwatch prints it (a number, or an address) -> OID sub-ids."""
     if not is_addr:
         return str(value)
-    if ":" in value:  # IPv6, the compressed form leakwatch never prints: eight groups
-        octets = []
-        for group in value.split(":"):
-            n = int(group, 16)
-            octets += [n >> 8, n & 255]
-    else:
-        octets = [int(x) for x in value.split(".")]
+    family = socket.AF_INET6 if ":" in value else socket.AF_INET
+    octets = list(socket.inet_pton(family, value))
     return ".".join(map(str, [len(octets), *octets]))
 
 
@@ -113,6 +109,10 @@ def expected(vb, key=""):
     if vb.type == "STRING" and len(vb.value) in (8, 11) and key.endswith(
             ("Time", "Seen", "Raised", "LastRun", "CounterStart")):
         return datetime_text(vb.value)
+    if vb.type == "STRING" and key.endswith("Addr") and len(vb.value) in (4, 16):
+        # an InetAddress (RFC 4001): leakwatch prints it as the ...AddrText columns do
+        return socket.inet_ntop(socket.AF_INET if len(vb.value) == 4 else socket.AF_INET6,
+                                vb.value)
     if vb.type == "STRING":
         return vb.value.decode("utf-8", "replace")
     if vb.type == "OID":
@@ -179,6 +179,7 @@ def agents(tmp_path_factory):
     from lwharness import Leakwatchd, Snmpd
     base = tmp_path_factory.mktemp("clistatus")
     started = []
+    held = hold_loopback_connections()
     try:
         snmpd = Snmpd(base / "snmpd", extra_lines=V3_USER_LINES)
         started.append(snmpd)
@@ -204,6 +205,36 @@ def agents(tmp_path_factory):
         for d in reversed(started):
             if d.alive():
                 d.stop()
+        for sock in held:
+            sock.close()
+
+
+def hold_loopback_connections(per_family=3):
+    """Established TCP connections to 127.0.0.1 and ::1, held while the agents take their one
+    snapshot, so that lwTcpTopRemoteTable has rows of both address families to compare."""
+    held = []
+    for family, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.bind((addr, 0))
+        listener.listen(per_family)
+        held.append(listener)
+        for _ in range(per_family):
+            client = socket.create_connection(listener.getsockname()[:2])
+            server, _ = listener.accept()
+            held += [client, server]
+    return held
+
+
+def test_remotes_hold_both_families(agents):
+    """The held connections are in the ESTABLISHED rows (as both ends are), as addresses in
+    inet_ntop's form; test_show_json_and_csv_are_the_walk[remotes] compares every value."""
+    rows = json.loads(ok("show", *v2c(agents["snmpd"]), "remotes", "--json"))
+    established = {r["lwTcpTopRemoteAddr"]: r["lwTcpTopRemoteCount"] for r in rows
+                   if r["lwTcpTopRemoteStateName"] == "established"}
+    assert established.get("127.0.0.1", 0) >= 6, established
+    assert established.get("::1", 0) >= 6, established
+    for r in rows:
+        assert r["lwTcpTopRemoteAddr"] == r["lwTcpTopRemoteAddrText"], r
 
 
 @pytest.fixture(params=["snmpd", "master"])
