@@ -90,11 +90,12 @@ def test_corrupt_file_moved_aside(snmpd, lw_factory, tmp_path):
 def fill(d):
     """Takes every free byte of d; returns the filler file."""
     filler = d / "filler"
-    with open(filler, "wb") as f:
+    # unbuffered: a buffered file's close() flushes what the failed write left and raises
+    # ENOSPC again, outside the try
+    with open(filler, "wb", buffering=0) as f:
         try:
             while True:
                 f.write(b"\0" * 65536)
-                f.flush()
         except OSError:
             pass
     return filler
