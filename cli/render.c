@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/escape.h"
 #include "human.h"
 #include "render.h"
 
@@ -115,21 +116,6 @@ void lw_json_string(FILE *f, const char *str)
 			fwrite(s, 1, n, f);
 			s += n;
 		}
-	}
-	fputc('"', f);
-}
-
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
 	}
 	fputc('"', f);
 }
@@ -252,7 +238,7 @@ void lw_render_table(FILE *f, const struct lw_table *t, enum lw_format fmt,
 				if (c || ni)
 					fputc(',', f);
 				const struct lw_val *v = &t->rows[r].vals[c];
-				csv_field(f, v->kind == LW_V_TEXT ? v->text :
+				lw_csv_field(f, v->kind == LW_V_TEXT ? v->text :
 					  lw_raw_value(buf, sizeof(buf), v));
 			}
 			fputs("\n", f);
@@ -349,7 +335,7 @@ void lw_render_scalars(FILE *f, const struct lw_table *t, enum lw_format fmt)
 			if (c)
 				fputc(',', f);
 			const struct lw_val *v = row ? &row->vals[c] : &absent;
-			csv_field(f, v->kind == LW_V_TEXT ? v->text : lw_raw_value(buf, sizeof(buf), v));
+			lw_csv_field(f, v->kind == LW_V_TEXT ? v->text : lw_raw_value(buf, sizeof(buf), v));
 		}
 		fputc('\n', f);
 	} else {

@@ -1,6 +1,8 @@
 /* escape.c: printable-ASCII escaping with cuts that never split an escape. */
 #include "base/escape.h"
 
+#include <string.h>
+
 size_t lw_escape(const char *in, size_t len, bool nul_is_space, char *out, size_t cap)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -44,4 +46,19 @@ size_t lw_escape(const char *in, size_t len, bool nul_is_space, char *out, size_
 	}
 	out[o] = '\0';
 	return o;
+}
+
+void lw_csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
 }

@@ -3,6 +3,7 @@
 #define LW_ESCAPE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 /* The longest DisplayString (RFC 2579), and so the longest escaped text. */
@@ -16,5 +17,9 @@
  * out is NUL-terminated.
  */
 size_t lw_escape(const char *in, size_t len, bool nul_is_space, char *out, size_t cap);
+
+/* Writes s to f as one CSV field: as is, or quoted with its quotes doubled when it holds a
+ * comma, a quote or a line break (RFC 4180, section 2). */
+void lw_csv_field(FILE *f, const char *s);
 
 #endif

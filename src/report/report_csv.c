@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/escape.h"
+
 static const char *const tables[] = { "processes", "groups", "slab", "meminfo", "sockstat",
 				      "tcp", "buddy", "mcast", "system" };
 
@@ -18,7 +20,7 @@ static const char *const tables[] = { "processes", "groups", "slab", "meminfo", 
 static void ident(FILE *f, const struct lw_report_series *s)
 {
 	fprintf(f, "%s,%u,%lld,", s->kind_name, s->pid, (long long)s->start_time);
-	lw_rcsv_field(f, s->name);
+	lw_csv_field(f, s->name);
 	fprintf(f, ",%s,%s", s->metric, s->unit);
 }
 
@@ -131,9 +133,9 @@ static int runs(const struct lw_report *r, const char *dir, struct lw_error *err
 		if (u->stop_t)
 			fprintf(f, "%lld", (long long)u->stop_t);
 		fprintf(f, ",%lld,%u,", (long long)u->end_t, u->pid);
-		lw_rcsv_field(f, u->program);
+		lw_csv_field(f, u->program);
 		fputc(',', f);
-		lw_rcsv_field(f, u->version);
+		lw_csv_field(f, u->version);
 		fprintf(f, ",%s,%lld,%u,%d,%d,%lld,%lld", u->boot_id, (long long)u->boot_t,
 			u->interval_s, u->crashed, u->reboot_before, (long long)u->self_rss_kb,
 			(long long)u->self_rss_kb_max);
@@ -175,9 +177,9 @@ static int alarms(const struct lw_report *r, const char *dir, struct lw_error *e
 		lw_rfmt_time(when, sizeof(when), e->t);
 		fprintf(f, "%lld,%s,%s,%u,%s,%s,", (long long)e->t, when, e->raise ? "raise" : "clear",
 			e->alarm_index, e->type, e->severity);
-		lw_rcsv_field(f, e->object);
+		lw_csv_field(f, e->object);
 		fputc(',', f);
-		lw_rcsv_field(f, e->name);
+		lw_csv_field(f, e->name);
 		fprintf(f, ",%u,%llu,%llu,%lld,%llu\n", e->instance, (unsigned long long)e->value,
 			(unsigned long long)e->threshold, (long long)e->slope,
 			(unsigned long long)e->exhaustion_s);

@@ -34,7 +34,6 @@ int lw_rtar_write(const char *dir, const char *top, const char *out, struct lw_e
 /* report_text.c: formatting shared by the writers. */
 void lw_rfmt_num(char *buf, size_t cap, double v);        /* 1234, 12.5, never 1e+06 */
 void lw_rfmt_time(char *buf, size_t cap, int64_t t);      /* 2026-12-07T17:30:00Z */
-void lw_rcsv_field(FILE *f, const char *s);               /* RFC 4180 quoting when needed */
 void lw_rjson_str(FILE *f, const char *s);                /* a JSON string with its quotes */
 const char *lw_rverdict_name(int verdict);                /* "leaking", "suspect", ... */
 const char *lw_rtable_of(const struct lw_report_series *s);  /* "processes", "meminfo", ... */

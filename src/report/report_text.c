@@ -40,21 +40,6 @@ void lw_rfmt_time(char *buf, size_t cap, int64_t t)
 		strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void lw_rcsv_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 void lw_rjson_str(FILE *f, const char *s)
 {
 	fputc('"', f);
