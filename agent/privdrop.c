@@ -195,24 +195,6 @@ static int give_state_dir(const struct lw_privdrop *pd, const char *dir, struct 
 	return rc;
 }
 
-/* Capabilities belong to a thread (capset(2)): a thread started before the drop would keep
- * root's. None may exist yet. */
-static int single_threaded(struct lw_error *err)
-{
-	DIR *d = opendir("/proc/self/task");
-	const struct dirent *e;
-	int n = 0;
-
-	if (d == NULL)
-		return lw_error_set(err, errno, "/proc/self/task: %s", strerror(errno));
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	if (n != 1)
-		return lw_error_set(err, EBUSY, "cannot drop privileges: %d threads already run", n);
-	return 0;
-}
-
 static bool is_kept(cap_value_t c)
 {
 	for (size_t i = 0; i < NNEEDS; i++)
@@ -326,8 +308,8 @@ int lw_privdrop_apply(const struct lw_privdrop *pd, const char *state_dir, char 
 	done[0] = '\0';
 	if (!pd->wanted)
 		return 0;
-	if (single_threaded(err))
-		return -1;
+	/* Capabilities belong to a thread (capset(2)): the caller runs this before the first
+	 * thread starts, or that thread would keep root's (test_privileges.py checks each). */
 	/* Those of the three the process has: a start without one (setpriv, a container) runs
 	 * with the others, and lw_privdrop_missing says what that costs. */
 	if ((now = cap_get_proc()) == NULL)

@@ -10,7 +10,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # Debian packages the build, the demo and the tests use; only missing ones are installed.
 packages=(gcc clang make autoconf automake libtool pkg-config
-	libsnmp-dev libpcap-dev libcmocka-dev libsqlite3-dev libarchive-dev libssl-dev
+	libsnmp-dev libpcap-dev libcmocka-dev libsqlite3-dev libarchive-dev libssl-dev libcap-dev
 	snmpd snmp snmptrapd smitools
 	python3 python3-pytest valgrind procps iproute2 nftables)
 # Test only: the real NMS clients the integration tests of nms/ drive, and the browser that

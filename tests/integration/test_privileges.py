@@ -1,5 +1,6 @@
 # leakwatchd -u USER -g GROUP (README.md, "Privileges"): root left after start-up with exactly the
 # collectors' capabilities, what each missing capability costs, and the errors of bad -u/-g.
+import os
 import re
 import socket
 import subprocess
@@ -77,6 +78,14 @@ def wait_slab_runs(lw, n):
 
 
 def assert_dropped_to(pid, uid, gid, caps):
+    """Each thread (capabilities belong to a thread) is uid:gid with exactly caps."""
+    tids = os.listdir(f"/proc/{pid}/task")
+    assert len(tids) >= 3, tids  # sampler, history writer and the agent thread at least
+    for tid in tids:
+        assert_thread_dropped_to(f"{pid}/task/{tid}", uid, gid, caps)
+
+
+def assert_thread_dropped_to(pid, uid, gid, caps):
     st = status(pid)
     assert st["Uid"] == [str(uid)] * 4 and st["Gid"] == [str(gid)] * 4, st
     assert st["Groups"] == [str(gid)], st["Groups"]
