@@ -1,6 +1,7 @@
 # leakwatchd -u USER -g GROUP (README.md, "Privileges"): root left after start-up with exactly the
 # collectors' capabilities, what each missing capability costs, and the errors of bad -u/-g.
 import os
+import random
 import re
 import socket
 import subprocess
@@ -35,11 +36,13 @@ def ids(nobody_dir):
 
 
 class DroppingLeakwatchd(Leakwatchd):
-    """The harness's standalone daemon with -u/-g after the usual arguments."""
+    """The harness's daemon (standalone unless given snmpd) with -u/-g after its arguments."""
 
     def __init__(self, tmpdir, user_args, **kw):
         self.user_args = list(user_args)
-        super().__init__(tmpdir, master=True, rocommunity="public 127.0.0.1", interval=1, **kw)
+        if kw.get("snmpd") is None:
+            kw.update(master=True, rocommunity="public 127.0.0.1")
+        super().__init__(tmpdir, interval=1, **kw)
 
     def argv(self):
         return super().argv() + self.user_args
@@ -54,6 +57,18 @@ def dropping(base, _daemons):
         lw.wait_served(PROC_ROWS, timeout=30)
         return lw
     return start
+
+
+def privileged_udp_port():
+    """A UDP port below 1024 on 127.0.0.1 that was free a moment ago: only root binds it."""
+    for port in random.sample(range(600, 1024), 100):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail("no free UDP port in 600..1023 on 127.0.0.1")
 
 
 def status(pid):
@@ -102,7 +117,10 @@ def test_drop_keeps_exactly_the_collectors_capabilities(dropping, ids, workers):
     uid, gid = ids
     other = workers(name=b"lwdrop-other", sockets=3, pipes=2, files=1, uid=OTHER_UID)
     rooted = workers(name=b"lwdrop-root", sockets=4, pipes=1)
-    lw = dropping(extra_lines=["kernel_interval 1", "process_include lwdrop-*"])
+    # the port is bound as root, before the drop
+    lw = dropping(extra_lines=["kernel_interval 1", "process_include lwdrop-*"],
+                  port=privileged_udp_port())
+    assert lw.port < 1024
     assert_dropped_to(lw.pid, uid, gid, KEPT)
     # the state directory was made by root before the drop and given to the user with its files
     for p in [lw.state_dir, *lw.state_dir.rglob("*")]:
@@ -204,3 +222,19 @@ def test_not_root_and_foreign_state_dir(base, ids):
            f"leakwatchd's: give the directory to nobody (chown nobody:nogroup {state}) or name " \
            "another" in lw.log(), lw.log()
     assert state.stat().st_uid == 0 and (state / "someone-elses").stat().st_uid == 0
+
+
+def test_subagent_drops_after_connecting_and_reconnects(snmpd_factory, base, ids, _daemons):
+    """A subagent opens its AgentX session as root, then drops; after a master restart it
+    reconnects as nobody through a socket whose group lets it in (snmpd's agentXPerms)."""
+    snmpd = snmpd_factory(extra_lines=["agentXPerms 0660 0750 root nogroup"])
+    lw = DroppingLeakwatchd(base / "subagent", ["-u", "nobody", "-g", "nogroup"], snmpd=snmpd,
+                            agentx_ping_interval=1)
+    _daemons.append(lw)
+    lw.start().wait_served(PROC_ROWS, timeout=30)
+    assert_dropped_to(lw.pid, *ids, KEPT)
+    assert (snmpd.socket_path.stat().st_mode & 0o777, snmpd.socket_path.stat().st_gid) == \
+        (0o660, ids[1])
+    snmpd.restart()
+    lw.wait_served(PROC_ROWS, timeout=30)
+    assert lw.alive() and "running as nobody:nogroup" in lw.log(), lw.log()
