@@ -21,6 +21,7 @@
 #include "mibtree.h"
 #include "notify.h"
 #include "instance.h"
+#include "privdrop.h"
 #include "base/readfile.h"
 #include "config/config_redact.h"
 
@@ -42,7 +43,7 @@ enum {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: leakwatchd [-f] [-c FILE] [-x SOCKET] [-M -l ADDR] [-p PIDFILE] [-L e|s|f FILE|n] [-V] [-h]\n"
+		"usage: leakwatchd [-f] [-c FILE] [-x SOCKET] [-M -l ADDR] [-p PIDFILE] [-L e|s|f FILE|n] [-u USER [-g GROUP]] [-V] [-h]\n"
 		"  -f          stay in the foreground\n"
 		"  -c FILE     configuration file (default %s)\n"
 		"  -x SOCKET   AgentX master socket (unix:/path or tcp:HOST:PORT)\n"
@@ -50,6 +51,8 @@ static void usage(FILE *out)
 		"  -l ADDR     with -M: listening address, e.g. udp:127.0.0.1:11161\n"
 		"  -p PIDFILE  write the process id to PIDFILE, locked while the daemon runs\n"
 		"  -L WHERE    log to e (stderr), s (syslog), f FILE, or n (nowhere)\n"
+		"  -u USER     after start-up run as USER, keeping only the collectors' capabilities\n"
+		"  -g GROUP    with -u: run with GROUP (default: USER's primary group)\n"
 		"  -V          print the version and exit\n"
 		"  -h          print this help and exit\n",
 		LW_DEFAULT_CONFIG);
@@ -208,13 +211,16 @@ struct options {
 	bool foreground;
 	bool logging_chosen;
 	const char *pidfile;
+	const char *user, *group;    /* -u, -g */
+	struct lw_privdrop priv;     /* resolved from them */
 };
 
 static int parse_options(int argc, char **argv, struct lw_agent *agent, struct options *o)
 {
+	struct lw_error err;
 	int c;
 
-	while ((c = getopt(argc, argv, "fc:x:Ml:p:L:Vh")) != -1) {
+	while ((c = getopt(argc, argv, "fc:x:Ml:p:L:Vhu:g:")) != -1) {
 		switch (c) {
 		case 'f':
 			o->foreground = true;
@@ -241,6 +247,12 @@ static int parse_options(int argc, char **argv, struct lw_agent *agent, struct o
 			}
 			o->logging_chosen = true;
 			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'g':
+			o->group = optarg;
+			break;
 		case 'V':
 			printf("leakwatchd %s\n", LW_VERSION);
 			exit(0);
@@ -258,6 +270,11 @@ static int parse_options(int argc, char **argv, struct lw_agent *agent, struct o
 	}
 	if (agent->master != (agent->listen != NULL)) {
 		fprintf(stderr, "leakwatchd: -M and -l ADDR go together\n");
+		return EXIT_USAGE;
+	}
+	/* Names resolved now: an unknown user stops the start before anything is opened. */
+	if (lw_privdrop_resolve(&o->priv, o->user, o->group, &err)) {
+		fprintf(stderr, "leakwatchd: %s\n", err.text);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -328,7 +345,29 @@ static int start_captures(struct lw_agent *agent, struct lw_error *err)
 	return rc;
 }
 
-static int run(struct lw_agent *agent)
+/*
+ * After what needs root is open (the pid file and state lock, the listening port, the AgentX
+ * session) and before the first thread: -u/-g's drop, then once in the log what the
+ * capabilities in force leave unread.
+ */
+static int drop_privileges(struct lw_agent *agent, const struct lw_privdrop *priv)
+{
+	char text[3 * LW_ERROR_TEXT_MAX];
+	struct lw_error err;
+
+	if (lw_privdrop_apply(priv, agent->cfg->state_dir, text, sizeof(text), &err)) {
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		return -1;
+	}
+	if (text[0] != '\0')
+		snmp_log(LOG_INFO, "%s\n", text);
+	lw_privdrop_missing(text, sizeof(text), agent->cfg->mcast.ninterfaces > 0);
+	if (text[0] != '\0')
+		snmp_log(LOG_WARNING, "capabilities: %s\n", text);
+	return 0;
+}
+
+static int run(struct lw_agent *agent, const struct lw_privdrop *priv)
 {
 	struct lw_error err;
 	const char *stuck = NULL;
@@ -352,6 +391,8 @@ static int run(struct lw_agent *agent)
 	register_readfd(agent->mailbox.eventfd, on_snapshot, agent);
 	register_readfd(agent->sigfd, on_signal, agent);
 	register_readfd(agent->mcast_board.eventfd, on_mcast, agent);
+	if (drop_privileges(agent, priv))
+		goto close_state;
 	open_state(agent);
 	/* Captures first: the sampler's alarms read their rates from the first cycle on. */
 	if (start_captures(agent, &err)) {
@@ -483,7 +524,7 @@ int main(int argc, char **argv)
 		lw_config_unref(agent.cfg);
 		return EXIT_RUNTIME;
 	}
-	rc = run(&agent);
+	rc = run(&agent, &o.priv);
 	/* The pid file goes only now: a daemon still stopping keeps its state directory too. */
 	lw_instance_release(&instance);
 	/* A sampler left blocked holds its own reference. */

@@ -11,7 +11,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the demo use; only missing ones are installed.
 packages=(gcc make autoconf automake libtool pkg-config
-	libsnmp-dev libpcap-dev libsqlite3-dev libarchive-dev libssl-dev
+	libsnmp-dev libpcap-dev libsqlite3-dev libarchive-dev libssl-dev libcap-dev
 	snmpd snmp snmptrapd python3 procps)
 # Test only: the second compiler (ASan/UBSan build), unit-test and pytest frameworks, MIB
 # checker, valgrind, and the tools the integration tests build their networks with.
