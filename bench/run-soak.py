@@ -81,10 +81,10 @@ def own_verdict(port, pid):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--minutes", type=float, default=30, help="length of the run (default 30)")
+    ap.add_argument("--minutes", type=float, default=45, help="length of the run (default 45)")
     ap.add_argument("--warmup-min", type=float, default=None,
-                    help="samples left out of the slope (default: a sixth of the run, at least"
-                         " a minute past the detector's 18 windows)")
+                    help="samples left out of the slope (default 15 min, at most a third of the run,"
+                         " at least a minute past the detector's 18 windows)")
     ap.add_argument("--rate", type=float, default=1500, help="processes per second (1500)")
     ap.add_argument("--life-ms", type=int, default=200, help="each process's life (200 ms)")
     ap.add_argument("--forkers", type=int, default=4, help="churn processes sharing the rate")
@@ -97,8 +97,10 @@ def main():
     window = args.leak_window or 10 * args.interval
     # The detector's ring is full after 18 windows; the warm-up ends a minute after that at least.
     detector_full_min = 18 * window / 60
+    # 15 minutes: glibc's free lists and per-thread caches settle in the first 10-15 minutes
+    # under churn (RssAnon rises by 70-100 KiB, then stays flat; docs/PERFORMANCE.md).
     warmup = (args.warmup_min if args.warmup_min is not None
-              else max(1.0, args.minutes / 6, detector_full_min + 1))
+              else max(1.0, min(15.0, args.minutes / 3), detector_full_min + 1))
     churn = binary("CHURN", "churn")
     if binaries_missing("run-soak", [("CHURN", churn), ("LEAKWATCHD", leakwatchd_path())]):
         return 2
