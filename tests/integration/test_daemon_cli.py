@@ -1,0 +1,201 @@
+# leakwatchd's command line and start-up: long options, -t, -L, config errors once, rules
+# between directives, a relative -c after daemonizing, the AgentX connection's reason, a clean
+# stop beside a stopping master, notifications without SNMPv1 conversion noise.
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from lwharness import Leakwatchd
+from lwoids import NOTIFICATIONS
+from lwutil import leakwatchd_path, wait_until
+
+UNPRIVILEGED = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+CROSS = "interval 60\nleak_window 100\n"
+CROSS_MSG = ":3: leak_window 100 s is shorter than ten intervals (interval 60 s: at least 600)"
+
+
+def lwd(*args, cwd=None, timeout=10):
+    """leakwatchd run to its end: (exit code, stdout, stderr)."""
+    p = subprocess.run([str(leakwatchd_path()), *map(str, args)], cwd=cwd, timeout=timeout,
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def conf(tmp_path, text, name="lw.conf"):
+    state = tmp_path / "state"
+    path = tmp_path / name
+    path.write_text(f"state_dir {state}\n{text}")
+    return path, state
+
+
+def test_help_and_version_go_to_stdout_with_status_0():
+    for opt in ("--help", "-h"):
+        code, out, err = lwd(opt)
+        assert (code, err) == (0, ""), err
+        for word in ("--check-config", "--foreground", "--config", "--agentx-socket", "--master",
+                     "--listen", "--pidfile", "--log", "--version", "s [FACILITY]"):
+            assert word in out, (opt, out)
+    code, out, err = lwd("--version")
+    assert (code, err) == (0, "")
+    assert re.fullmatch(r"leakwatchd \d+\.\d+\.\d+\S*\n", out), out
+    assert lwd("-V")[1] == out
+
+
+def test_usage_errors_exit_2():
+    code, out, err = lwd("--bogus")
+    assert code == 2 and out == ""
+    assert "unrecognized option '--bogus'" in err and "leakwatchd --help" in err, err
+    code, _, err = lwd("-f", "stray")
+    assert (code, err) == (2, "leakwatchd: unexpected argument 'stray'\n")
+    code, _, err = lwd("--master")
+    assert (code, err) == (2, "leakwatchd: -M and -l ADDR go together\n")
+
+
+def test_check_config_accepts_a_good_file_without_starting(tmp_path):
+    path, state = conf(tmp_path, "interval 30\nleak_window 300\n")
+    pid = tmp_path / "lw.pid"
+    code, out, err = lwd("-t", "-c", path, "-p", pid, "-x", f"unix:{tmp_path}/none")
+    assert (code, err) == (0, ""), err
+    assert out == f"leakwatchd: {path}: configuration OK\n"
+    assert lwd("--check-config", "--config", path)[:2] == (0, out)
+    # never starts: no state directory, no pid file
+    assert not state.exists() and not pid.exists()
+
+
+def test_check_config_reports_a_rule_between_directives(tmp_path):
+    path, state = conf(tmp_path, CROSS)
+    code, out, err = lwd("-t", "-c", path)
+    # the file's first line is state_dir: the rule's later line is line 3
+    assert (code, out) == (2, "")
+    assert err == f"leakwatchd: {path}:3: leak_window 100 s is shorter than ten intervals " \
+                  "(interval 60 s: at least 600)\n"
+    assert not state.exists()
+
+
+@pytest.mark.parametrize("text,want", [
+    ("leak_window 605\n", ":2: leak_window: 605 is not a multiple of 10 seconds"),
+    ("leak_window 1200\nleak_warmup 600\n",
+     ":3: leak_warmup 600 s is shorter than leak_window 1200 s (0 or at least one window)"),
+    ("leak_window 100\ninterval 60\n",
+     ":3: leak_window 100 s is shorter than ten intervals (interval 60 s: at least 600)"),
+])
+def test_config_error_printed_once_naming_the_directive(tmp_path, text, want):
+    path, state = conf(tmp_path, text)
+    code, out, err = lwd("-f", "-L", "e", "-c", path, "-x", f"unix:{tmp_path}/none")
+    assert code == 2
+    assert err == f"leakwatchd: {path}{want}\n", err
+    assert "lwLeak" not in err
+    assert not state.exists()
+
+
+def test_log_option_forms(tmp_path):
+    path, _ = conf(tmp_path, "leak_window 605\n")
+    msg = f"leakwatchd: {path}:2: leak_window: 605 is not a multiple of 10 seconds\n"
+    # "-L s" is syslog's daemon facility; the next word is a facility only if not an option
+    for form in (["-L", "s"], ["-Ls"], ["-L", "s", "d"], ["-Ls0"], ["--log", "s"], ["-L", "n"],
+                 ["-LS", "4", "d"], ["-L", "e"]):
+        code, out, err = lwd("-f", *form, "-c", path)
+        assert (code, err) == (2, msg), form
+    code, _, err = lwd("-f", "-L", "s", "x", "-c", path)
+    assert code == 2 and "unknown syslog facility 'x' (d, u or 0-7)" in err, err
+    # -L f FILE: the terminal and the file each get the error once
+    log = tmp_path / "lw.log"
+    code, _, err = lwd("-f", "-L", "f", log, "-c", path)
+    assert (code, err) == (2, msg)
+    assert log.read_text() == msg[len("leakwatchd: "):]
+
+
+def wait_text(path, text, timeout=10):
+    return wait_until(lambda: text in path.read_text(), timeout, what=f"{text!r} in {path}")
+
+
+def test_sighup_after_daemonizing_with_relative_paths(tmp_path):
+    """-c and -p relative to the start directory still name their files once the daemon runs
+    in / (netsnmp_daemonize); a bad reload keeps the running configuration."""
+    path, state = conf(tmp_path, "interval 1\nleak_window 10\nleak_warmup 0\n", "good.conf")
+    log = tmp_path / "lw.log"
+    code, out, err = lwd("-c", "good.conf", "-p", "lw.pid", "-L", "f", log, "-x",
+                         f"unix:{tmp_path}/none", cwd=tmp_path)
+    assert (code, out, err) == (0, "", "")
+    pidfile = tmp_path / "lw.pid"
+    wait_until(pidfile.exists, 10, what="the pid file")
+    pid = int(pidfile.read_text())
+    try:
+        assert os.readlink(f"/proc/{pid}/cwd") == "/"
+        wait_text(log, "started")
+        path.write_text(f"state_dir {state}\ninterval 2\nleak_window 20\nleak_warmup 0\n")
+        os.kill(pid, signal.SIGHUP)
+        wait_text(log, f"configuration reloaded from {path} (interval 2 s)")
+        path.write_text(f"state_dir {state}\n{CROSS}")
+        os.kill(pid, signal.SIGHUP)
+        wait_text(log, f"reload failed, keeping the running configuration: {path}{CROSS_MSG}")
+        assert "good.conf: No such file" not in log.read_text()
+        os.kill(pid, signal.SIGTERM)
+        # the pid file, named relatively at start, is removed by the daemon in /
+        wait_until(lambda: not pidfile.exists(), 10, what="the pid file removed")
+    finally:
+        if Path(f"/proc/{pid}").exists() and pidfile.exists():
+            os.kill(pid, signal.SIGKILL)
+    assert "leakwatchd stopping" in log.read_text()
+
+
+def count(text, needle):
+    return text.count(needle)
+
+
+def test_agentx_reason_missing_socket_logged_once(tmp_path, lw_factory):
+    lw = lw_factory(agentx=f"unix:{tmp_path}/nowhere/master", agentx_ping_interval=1)
+    wait_text(lw.log_path, "cannot connect")
+    time.sleep(3.5)  # three more attempts at the 1 s ping interval
+    line = (f"cannot connect to the AgentX master at unix:{tmp_path}/nowhere/master: No such "
+            "file or directory; retrying every 1 s")
+    assert count(lw.log(), line) == 1, lw.diagnostics()
+    assert "Failed to connect to the agentx master" not in lw.log()
+
+
+def test_agentx_reason_permission_denied_as_nobody(nobody_dir, snmpd, _daemons):
+    """As nobody against snmpd's root-owned socket in a 0700 directory (agentXPerms 0600 0700):
+    the reason names the directory it cannot search."""
+    d, uid, gid = nobody_dir
+    lw = Leakwatchd(d / "lw", agentx=snmpd.agentx, interval=1, agentx_ping_interval=1,
+                    wrapper=UNPRIVILEGED)
+    _daemons.append(lw)
+    for sub in (lw.snmpconf, lw.persist):
+        sub.mkdir(exist_ok=True)
+    for p in [d, *d.rglob("*")]:
+        os.chown(p, uid, gid)
+    lw.start()
+    wait_text(lw.log_path, "cannot connect")
+    time.sleep(2.5)
+    log = lw.log()
+    found = re.findall(rf"cannot connect to the AgentX master at {re.escape(snmpd.agentx)}: "
+                       r"Permission denied \(directory (\S+) is mode 0700, owner uid 0 gid 0; "
+                       rf"leakwatchd runs as uid {uid} gid {gid}\)", log)
+    assert len(found) == 1, lw.diagnostics()
+    assert str(snmpd.socket_path).startswith(found[0] + "/")
+    assert "Failed to connect to the agentx master" not in log
+
+
+def test_stop_with_the_master_is_clean_and_traps_carry_no_v1_noise(trapd, snmpd_factory,
+                                                                    lw_factory):
+    """An alarm (load above 0.01 per CPU: always) reaches snmptrapd through snmpd's trap2sink
+    with no v2->v1 conversion warning; then snmpd and leakwatchd stopped at once log no
+    net-snmp assertion."""
+    snmpd = snmpd_factory(trap2sink=f"{trapd.address} public")
+    lw = lw_factory(snmpd=snmpd, interval=1, agentx_ping_interval=1,
+                    extra_lines=["alarm_load_per_cpu 1"])
+    wait_until(lambda: trapd.notifications(NOTIFICATIONS["lwLoadHigh"]), 20,
+               what="lwLoadHigh at snmptrapd")
+    snmpd.send_signal(signal.SIGTERM)
+    lw.send_signal(signal.SIGTERM)
+    assert lw.wait_exit(10) == 0, lw.diagnostics()
+    snmpd.wait_exit(10)
+    log = lw.log()
+    for noise in ("v2->v1", "Counter64", "netsnmp_assert", "lock_holded", "_callback_lock"):
+        assert noise not in log, lw.diagnostics()
+    assert "alarm" in log and "raised" in log
