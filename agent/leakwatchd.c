@@ -173,7 +173,8 @@ static void reload(struct lw_agent *agent)
 	/* What SNMP SETs persisted keeps winning over the file. */
 	if (lw_thresholds_load(agent->thresholds_path, &next->thresholds, &err))
 		snmp_log(LOG_ERR, "reload: %s; the file's thresholds apply\n", err.text);
-	else if (lw_config_check_window(next, next->thresholds.v[LW_TH_LEAK_WINDOW], &err)) {
+	else if ((next->thresholds.set_mask >> LW_TH_LEAK_WINDOW & 1u) &&
+		 lw_config_check_window(next, next->thresholds.v[LW_TH_LEAK_WINDOW], &err)) {
 		/* A new interval against a window set over SNMP: the file alone cannot show it. */
 		snmp_log(LOG_ERR, "reload failed, keeping the running configuration: %s: %s (the "
 			 "leak_window set over SNMP, kept in %s)\n", agent->config_path, err.text,
@@ -420,7 +421,8 @@ static void open_state(struct lw_agent *agent)
 	th = agent->cfg->thresholds;
 	if (lw_thresholds_load(agent->thresholds_path, &th, &err))
 		snmp_log(LOG_ERR, "%s; the configuration's thresholds apply\n", err.text);
-	else if (lw_config_check_window(agent->cfg, th.v[LW_TH_LEAK_WINDOW], &err))
+	else if ((th.set_mask >> LW_TH_LEAK_WINDOW & 1u) &&
+		 lw_config_check_window(agent->cfg, th.v[LW_TH_LEAK_WINDOW], &err))
 		snmp_log(LOG_ERR, "%s: %s (with the interval of the configuration); the "
 			 "configuration's thresholds apply\n", agent->thresholds_path, err.text);
 	else

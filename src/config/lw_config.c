@@ -564,8 +564,8 @@ static int rule_error(const char *name, unsigned line, const char *why, struct l
 /*
  * The rules between directives that leakwatchd.conf(5) states, judged on the whole file (a
  * rule is broken by whichever of its directives came last, so the order of lines is free):
- * leak_window a multiple of 10 s, leak_warmup 0 or at least one leak_window, and leak_window
- * at least ten intervals (the detector's floor is the minimum of a window: with fewer samples
+ * leak_window a multiple of 10 s, leak_warmup 0 or at least one leak_window, and a leak_window
+ * the file gives at least ten intervals (the detector's floor is the minimum of a window: with fewer samples
  * than ten it is one sample, and a sawtooth counts as growth). The user lines (createUser,
  * rouser, rwuser) have theirs in lw_v3users_check.
  */
@@ -586,7 +586,10 @@ static int check_rules(const char *name, const struct lw_config *cfg, struct lw_
 			line = cfg->threshold_line[LW_TH_LEAK_WINDOW];
 		return rule_error(name, line, why, err);
 	}
-	if ((uint64_t)window < 10 * (uint64_t)cfg->interval_s) {
+	/* Only a leak_window the file gives: the default (600 s) stays valid beside a long
+	 * interval, as it was before the rule was checked (many files set only interval). */
+	if (cfg->threshold_line[LW_TH_LEAK_WINDOW] != 0 &&
+	    (uint64_t)window < 10 * (uint64_t)cfg->interval_s) {
 		snprintf(why, sizeof(why), "leak_window %u s is shorter than ten intervals (interval "
 			 "%u s: at least %u)", window, cfg->interval_s, 10 * cfg->interval_s);
 		line = cfg->threshold_line[LW_TH_LEAK_WINDOW];

@@ -241,8 +241,7 @@ static void bad_lines(void **state)
 		{ "leak_window 600\n# then a longer interval\ninterval 61\n",
 		  "test.conf:3: leak_window 600 s is shorter than ten intervals (interval 61 s: at "
 		  "least 610)" },
-		{ "interval 120\n", "test.conf:1: leak_window 600 s is shorter than ten intervals "
-		  "(interval 120 s: at least 1200)" },
+
 		{ "interval 5\ninterval\0 5\n", "test.conf:2: NUL byte in line" },
 	};
 
