@@ -610,7 +610,8 @@ int main(int argc, char **argv)
 	pidfile = absolute_path(o.pidfile, &oom_pid);
 	if (oom || oom_pid) {
 		startup_error(&o, "out of memory");
-		return EXIT_RUNTIME;
+		rc = EXIT_RUNTIME;
+		goto free_paths;
 	}
 	if (config_path != NULL)
 		agent.config_path = config_path;
