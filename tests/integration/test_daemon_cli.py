@@ -3,7 +3,10 @@
 # stop beside a stopping master, notifications without SNMPv1 conversion noise.
 import os
 import re
+import shlex
+import shutil
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -108,6 +111,31 @@ def test_log_option_forms(tmp_path):
     code, _, err = lwd("-f", "-L", "f", log, "-c", path)
     assert (code, err) == (2, msg)
     assert log.read_text() == msg[len("leakwatchd: "):]
+
+
+@pytest.mark.parametrize("form,pri", [(["-L", "s"], 8 * 3 + 3), (["-Ls"], 8 * 3 + 3),
+                                      (["-L", "s", "0"], 8 * 16 + 3)])
+def test_log_s_reaches_syslog(tmp_path, form, pri):
+    """-L s is syslog's daemon facility (3), -L s 0 local0 (16): the error (LOG_ERR, 3) arrives
+    at /dev/log as <facility*8+3> (RFC 3164 4.1.1). /dev/log is this test's socket, bound over a
+    private /dev in a mount namespace of the daemon's own (the host's /dev is untouched)."""
+    assert shutil.which("unshare"), "unshare (util-linux) needed"
+    path, _ = conf(tmp_path, "leak_window 605\n")
+    sock_path = tmp_path / "log.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(str(sock_path))
+        sock.settimeout(5)
+        argv = " ".join(shlex.quote(str(a)) for a in [leakwatchd_path(), "-f", *form, "-c", path])
+        script = (f"mount -t tmpfs none /dev && touch /dev/log && "
+                  f"mount --bind {shlex.quote(str(sock_path))} /dev/log && exec {argv}")
+        p = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                           capture_output=True, text=True, timeout=10)
+        assert p.returncode == 2, p.stderr
+        assert p.stderr == f"leakwatchd: {path}:2: leak_window: 605 is not a multiple of 10 " \
+                           "seconds\n"
+        got = sock.recv(4096).decode()
+    assert re.fullmatch(rf"<{pri}>.* leakwatchd\[\d+\]: {re.escape(str(path))}:2: leak_window: "
+                        r"605 is not a multiple of 10 seconds\n?", got), got
 
 
 def wait_text(path, text, timeout=10):
