@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from lwharness import Leakwatchd
-from lwoids import NOTIFICATIONS
+from lwoids import AGENT_SCALARS, NOTIFICATIONS, threshold_oid
+from lwsnmp import snmpset
 from lwutil import leakwatchd_path, wait_until
 
 UNPRIVILEGED = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
@@ -172,17 +173,13 @@ def test_sighup_after_daemonizing_with_relative_paths(tmp_path):
     assert "leakwatchd stopping" in log.read_text()
 
 
-def count(text, needle):
-    return text.count(needle)
-
-
 def test_agentx_reason_missing_socket_logged_once(tmp_path, lw_factory):
     lw = lw_factory(agentx=f"unix:{tmp_path}/nowhere/master", agentx_ping_interval=1)
     wait_text(lw.log_path, "cannot connect")
     time.sleep(3.5)  # three more attempts at the 1 s ping interval
     line = (f"cannot connect to the AgentX master at unix:{tmp_path}/nowhere/master: No such "
             "file or directory; retrying every 1 s")
-    assert count(lw.log(), line) == 1, lw.diagnostics()
+    assert lw.log().count(line) == 1, lw.diagnostics()
     assert "Failed to connect to the agentx master" not in lw.log()
 
 
@@ -227,3 +224,31 @@ def test_stop_with_the_master_is_clean_and_traps_carry_no_v1_noise(trapd, snmpd_
     for noise in ("v2->v1", "Counter64", "netsnmp_assert", "lock_holded", "_callback_lock"):
         assert noise not in log, lw.diagnostics()
     assert "alarm" in log and "raised" in log
+
+
+def test_set_and_reload_keep_ten_intervals_a_window(snmpd, lw_factory):
+    """The SET path names the MIB objects: lwLeakWindow below ten lwSampleInterval is
+    inconsistentValue; a reload whose new interval leaves a window set over SNMP short is
+    refused, and the running configuration stays."""
+    window = threshold_oid("lwLeakWindow")
+    lw = lw_factory(snmpd=snmpd, interval=1, agentx_ping_interval=1,
+                    extra_lines=["leak_warmup 0"])
+    lw.wait_served(window)
+    assert snmpset(lw.port, (window, "u", 10)) is None
+    lw.write_config(interval=2)
+    lw.send_signal(signal.SIGHUP)
+    thresholds = lw.state_dir / "thresholds"
+    line = (f"reload failed, keeping the running configuration: {lw.conf}: leak_window 10 s "
+            f"is shorter than ten intervals (interval 2 s: at least 20) (the leak_window set "
+            f"over SNMP, kept in {thresholds})")
+    wait_text(lw.log_path, line)
+    assert lw.get(AGENT_SCALARS["lwSampleInterval"])[0].value == 1
+    assert snmpset(lw.port, (window, "u", 9990)) is None
+    assert snmpset(lw.port, (window, "u", 5)) == "wrongValue"
+    lw.write_config(interval=999)
+    lw.send_signal(signal.SIGHUP)
+    wait_text(lw.log_path, "configuration reloaded")
+    assert lw.get(AGENT_SCALARS["lwSampleInterval"])[0].value == 999
+    assert snmpset(lw.port, (window, "u", 9000)) == "inconsistentValue"
+    assert "SET refused: lwLeakWindow 9000 s is shorter than ten lwSampleInterval of 999 s" \
+        in lw.log()
