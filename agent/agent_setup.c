@@ -84,6 +84,10 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 			snmp_log(LOG_WARNING, "rocommunity, createUser, rouser and rwuser apply to "
 				 "the standalone master (-M) only; this subagent's access is set by "
 				 "its master agent\n");
+		if (agent->cfg->ntrapsinks > 0)
+			snmp_log(LOG_WARNING, "trap2sink applies to the standalone master (-M) "
+				 "only; this subagent's notifications go to its master agent's "
+				 "sinks\n");
 	}
 	if (init_agent("leakwatchd") != 0)
 		return lw_error_set(err, 0, "net-snmp init_agent failed");

@@ -174,13 +174,17 @@ def test_sighup_after_daemonizing_with_relative_paths(tmp_path):
 
 
 def test_agentx_reason_missing_socket_logged_once(tmp_path, lw_factory):
-    lw = lw_factory(agentx=f"unix:{tmp_path}/nowhere/master", agentx_ping_interval=1)
+    lw = lw_factory(agentx=f"unix:{tmp_path}/nowhere/master", agentx_ping_interval=1,
+                    trap2sink="127.0.0.1:9 public")
     wait_text(lw.log_path, "cannot connect")
     time.sleep(3.5)  # three more attempts at the 1 s ping interval
     line = (f"cannot connect to the AgentX master at unix:{tmp_path}/nowhere/master: No such "
             "file or directory; retrying every 1 s")
     assert lw.log().count(line) == 1, lw.diagnostics()
     assert "Failed to connect to the agentx master" not in lw.log()
+    # a standalone master's directive in a subagent's file is said to be unused
+    assert lw.log().count("trap2sink applies to the standalone master (-M) only; this "
+                          "subagent's notifications go to its master agent's sinks") == 1
 
 
 def test_agentx_reason_permission_denied_as_nobody(nobody_dir, snmpd, _daemons):
