@@ -24,6 +24,7 @@
 #include "mibtree.h"
 #include "notify.h"
 #include "instance.h"
+#include "privdrop.h"
 #include "base/readfile.h"
 #include "config/config_redact.h"
 
@@ -45,7 +46,7 @@ enum {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: leakwatchd [-f] [-t] [-c FILE] [-x SOCKET] [-M -l ADDR] [-p PIDFILE] [-L WHERE] [-V] [-h]\n"
+		"usage: leakwatchd [-f] [-t] [-c FILE] [-x SOCKET] [-M -l ADDR] [-p PIDFILE] [-L WHERE] [-u USER [-g GROUP]] [-V] [-h]\n"
 		"  -f, --foreground         stay in the foreground\n"
 		"  -t, --check-config       check the configuration, print the verdict and exit\n"
 		"  -c, --config FILE        configuration file (default %s)\n"
@@ -56,6 +57,9 @@ static void usage(FILE *out)
 		"  -L, --log WHERE          e: stderr, o: stdout, s [FACILITY]: syslog (daemon),\n"
 		"                           f FILE: FILE, n: nowhere; E, O, N, F, S: net-snmp's\n"
 		"                           forms with a priority (-LS 4 d: warnings up, daemon)\n"
+		"  -u, --user USER          after start-up run as USER, keeping only the collectors'\n"
+		"                           capabilities\n"
+		"  -g, --group GROUP        with -u: run with GROUP (default: USER's primary group)\n"
 		"  -V, --version            print the version and exit\n"
 		"  -h, --help               print this help and exit\n",
 		LW_DEFAULT_CONFIG);
@@ -225,6 +229,8 @@ struct options {
 	bool logging_chosen;
 	bool log_to_stderr;      /* -L e/E, or -f without -L: an error printed once is enough */
 	const char *pidfile;
+	const char *user, *group;    /* -u, -g */
+	struct lw_privdrop priv;     /* resolved from them */
 };
 
 /*
@@ -273,16 +279,18 @@ static const struct option long_options[] = {
 	{ "log", required_argument, NULL, 'L' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
-	/* privileges: -u/--user, -g/--group go here */
+	{ "user", required_argument, NULL, 'u' },
+	{ "group", required_argument, NULL, 'g' },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* "+": options stop at the first other word, which is an error; no reordering of argv,
  * since -L's net-snmp forms read the word after their own by position (optind). */
-#define SHORT_OPTIONS "+ftc:x:Ml:p:L:Vh"
+#define SHORT_OPTIONS "+ftc:x:Ml:p:L:Vhu:g:"
 
 static int parse_options(int argc, char **argv, struct lw_agent *agent, struct options *o)
 {
+	struct lw_error err;
 	int c;
 
 	while ((c = getopt_long(argc, argv, SHORT_OPTIONS, long_options, NULL)) != -1) {
@@ -316,13 +324,18 @@ static int parse_options(int argc, char **argv, struct lw_agent *agent, struct o
 			}
 			o->logging_chosen = true;
 			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'g':
+			o->group = optarg;
+			break;
 		case 'V':
 			printf("leakwatchd %s\n", LW_VERSION);
 			exit(0);
 		case 'h':
 			usage(stdout);
 			exit(0);
-		/* privileges: the cases of -u and -g go here */
 		default:
 			/* getopt_long has named the option on stderr. */
 			fprintf(stderr, "usage: see leakwatchd --help\n");
@@ -335,6 +348,11 @@ static int parse_options(int argc, char **argv, struct lw_agent *agent, struct o
 	}
 	if (agent->master != (agent->listen != NULL)) {
 		fprintf(stderr, "leakwatchd: -M and -l ADDR go together\n");
+		return EXIT_USAGE;
+	}
+	/* Names resolved now: an unknown user stops the start before anything is opened. */
+	if (lw_privdrop_resolve(&o->priv, o->user, o->group, &err)) {
+		fprintf(stderr, "leakwatchd: %s\n", err.text);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -451,7 +469,29 @@ static int start_captures(struct lw_agent *agent, struct lw_error *err)
 	return rc;
 }
 
-static int run(struct lw_agent *agent)
+/*
+ * After what needs root is open (the pid file and state lock, the listening port, the AgentX
+ * session) and before the first thread: -u/-g's drop, then once in the log what the
+ * capabilities in force leave unread.
+ */
+static int drop_privileges(struct lw_agent *agent, const struct lw_privdrop *priv)
+{
+	char text[3 * LW_ERROR_TEXT_MAX];
+	struct lw_error err;
+
+	if (lw_privdrop_apply(priv, agent->cfg->state_dir, text, sizeof(text), &err)) {
+		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		return -1;
+	}
+	if (text[0] != '\0')
+		snmp_log(LOG_INFO, "%s\n", text);
+	lw_privdrop_missing(text, sizeof(text), agent->cfg->mcast.ninterfaces > 0);
+	if (text[0] != '\0')
+		snmp_log(LOG_WARNING, "capabilities: %s\n", text);
+	return 0;
+}
+
+static int run(struct lw_agent *agent, const struct lw_privdrop *priv)
 {
 	struct lw_error err;
 	const char *stuck = NULL;
@@ -475,6 +515,8 @@ static int run(struct lw_agent *agent)
 	register_readfd(agent->mailbox.eventfd, on_snapshot, agent);
 	register_readfd(agent->sigfd, on_signal, agent);
 	register_readfd(agent->mcast_board.eventfd, on_mcast, agent);
+	if (drop_privileges(agent, priv))
+		goto close_state;
 	open_state(agent);
 	/* Captures first: the sampler's alarms read their rates from the first cycle on. */
 	if (start_captures(agent, &err)) {
@@ -642,7 +684,7 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto free_paths;
 	}
-	rc = run(&agent);
+	rc = run(&agent, &o.priv);
 	/* The pid file goes only now: a daemon still stopping keeps its state directory too. */
 	lw_instance_release(&instance);
 	/* A sampler left blocked holds its own reference. */

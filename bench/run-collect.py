@@ -8,7 +8,13 @@ returns it (the process, its threads and every child it waited for); per sample 
 Goal: leakwatch at least 20 times cheaper.
 
 leakwatch's figure is given twice: the collection alone (its CPU read from /proc when the last
-sample is in the database, before the report starts) and the whole command, report included."""
+sample is in the database, before the report starts) and the whole command, report included.
+
+The floor, measured in the same run on the same processes (bench/proc_cost's helper,
+bench/proc_floor.c): the bare system calls that reading each process's memory, CPU and
+descriptor count takes (readdir, pread of stat and statm kept open, fstatat of PID/fd), no
+parsing, no TCP, no kernel files, no storage. Its cost per sample says how far below the
+vendor loop any collector of those columns can go: vendor / floor is the most any ratio can be."""
 import argparse
 import os
 import shlex
@@ -21,7 +27,7 @@ from pathlib import Path
 
 # benchlib first: it puts tests/integration, where the lw* modules are, on sys.path
 from benchlib import (CLK_TCK, REPO, bench_module, binaries_missing, binary, cpu_ticks, loadavg,
-                      unwind_on_signals)
+                      parse_keys, unwind_on_signals)
 
 budget = bench_module("run_budget", "run-budget.py")
 
@@ -114,8 +120,9 @@ def main():
     print(f"cpus: {os.cpu_count()}")
     print(f"uid: {os.geteuid()}")
     print(f"loadavg_at_start: {loadavg()}  # other work on the machine", flush=True)
+    proc_cost = binary("PROC_COST", "proc_cost")
     if binaries_missing("run-collect", [("SPAWN_IDLE", binary("SPAWN_IDLE", "spawn_idle")),
-                                        ("LEAKWATCH", leakwatch)]):
+                                        ("PROC_COST", proc_cost), ("LEAKWATCH", leakwatch)]):
         return 2
     if args.interval < 1 or args.duration < args.interval:
         ap.error("--interval at least 1 and --duration at least --interval")
@@ -178,6 +185,20 @@ def main():
         slab = (v_dir / "slabinfo.0").read_text(errors="replace")[:200]
         if "ermission" in slab:
             print("vendor.note: /proc/slabinfo not readable by this user: its cost is missing")
+
+        # 3. the floor, on the same processes: median of 9 rounds of the bare system calls
+        out = subprocess.run([str(proc_cost), "-m", "9"], capture_output=True, text=True,
+                             timeout=600)
+        keys = parse_keys(out.stdout)
+        floor_us = float(keys.get("floor.cpu_us_per_process.median", "nan"))
+        floor_n = int(keys.get("floor.processes", "0"))
+        floor_per = floor_us * floor_n / 1000
+        print(f"floor.processes: {floor_n}")
+        print(f"floor.null_syscall_us: {keys.get('floor.null_syscall_us', 'n/a')}")
+        print(f"floor.cpu_us_per_process: {floor_us:.2f}")
+        print(f"floor.cpu_ms_per_sample: {floor_per:.2f}  # processes' memory, CPU, fd count only")
+        print(f"ratio_vendor_over_floor: {v_per / floor_per:.1f}  # the most any collector can reach")
+        print(f"ratio_leakwatch_over_floor: {lw_per / floor_per:.2f}")
 
         ratio = v_per / lw_per if lw_per > 0 else float("inf")
         ratio_total = v_per / lw_per_total if lw_per_total > 0 else float("inf")

@@ -1,6 +1,7 @@
 /* kmem.c: the kernel-memory tables' life and copies, and the /proc/slabinfo collector. */
 #include "kmem/kmem.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,9 +59,19 @@ static int collect_slabinfo(const struct lw_collector_ctx *ctx, struct lw_error 
 	struct lw_kmem *k = ctx->part;
 
 	k->slabs_dropped = 0;
-	/* Usually root-only (0400): without the right the table is empty and the error says so. */
-	if (lw_read_file_grow_at(ctx->rootfd, "proc/slabinfo", ctx->filebuf, KMEM_FILE_MAX, err) ||
-	    lw_slabinfo_parse(ctx->filebuf->data, ctx->filebuf->len, &k->slabs, err)) {
+	/* Root-only (0400, mm/slab_common.c): without the right the table is empty and the error
+	 * says which capability would read it (README.md, "Privileges"). */
+	if (lw_read_file_grow_at(ctx->rootfd, "proc/slabinfo", ctx->filebuf, KMEM_FILE_MAX, err)) {
+		char text[LW_ERROR_TEXT_MAX];
+
+		if (err->code == EACCES || err->code == EPERM) {
+			memcpy(text, err->text, sizeof(text));
+			lw_error_set(err, err->code, "%.200s (needs CAP_DAC_READ_SEARCH)", text);
+		}
+		lw_slab_list_reset(&k->slabs);
+		return -1;
+	}
+	if (lw_slabinfo_parse(ctx->filebuf->data, ctx->filebuf->len, &k->slabs, err)) {
 		lw_slab_list_reset(&k->slabs);
 		return -1;
 	}

@@ -219,9 +219,11 @@ static void activate_failed(struct capture *c, pcap_t *p, int rc)
 		/* pcap_geterr gives the detail (which call, errno) where there is one. */
 		const char *detail = pcap_geterr(p);
 
-		set_state(c, LW_MCAST_ERROR, "%s%s%s", why,
+		/* A packet socket needs CAP_NET_RAW (packet_create(), net/packet/af_packet.c). */
+		set_state(c, LW_MCAST_ERROR, "%s%s%s%s", why,
 			  detail[0] != '\0' && strcmp(detail, why) != 0 ? ": " : "",
-			  detail[0] != '\0' && strcmp(detail, why) != 0 ? detail : "");
+			  detail[0] != '\0' && strcmp(detail, why) != 0 ? detail : "",
+			  rc == PCAP_ERROR_PERM_DENIED ? " (needs CAP_NET_RAW)" : "");
 		retry_later(c);
 	}
 }
