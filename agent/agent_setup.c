@@ -13,6 +13,8 @@
 #include <net-snmp/agent/agent_sysORTable.h>
 
 #include "agentx_reg.h"
+#include "agentx_session.h"
+#include "trapsend.h"
 #include "master_access.h"
 #include "lw_oids.h"
 #include "mib_groups.h"
@@ -82,6 +84,10 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 			snmp_log(LOG_WARNING, "rocommunity, createUser, rouser and rwuser apply to "
 				 "the standalone master (-M) only; this subagent's access is set by "
 				 "its master agent\n");
+		if (agent->cfg->ntrapsinks > 0)
+			snmp_log(LOG_WARNING, "trap2sink applies to the standalone master (-M) "
+				 "only; this subagent's notifications go to its master agent's "
+				 "sinks\n");
 	}
 	if (init_agent("leakwatchd") != 0)
 		return lw_error_set(err, 0, "net-snmp init_agent failed");
@@ -90,6 +96,8 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 		configure_ping(agent);
 		/* Before init_snmp(), which opens the session to the master. */
 		lw_agentx_reg_watch(agent, objects_oid, OID_LENGTH(objects_oid));
+		lw_agentx_session_watch(agent, agent->agentx_socket ? agent->agentx_socket
+								    : agent->cfg->agentx_socket);
 	}
 	if (agent->master) {
 		/*
@@ -117,8 +125,11 @@ int lw_agent_setup(struct lw_agent *agent, struct lw_error *err)
 	if (agent->master)
 		lw_master_access_remember(agent);
 	init_snmp("leakwatchd");
-	if (agent->master)
+	if (agent->master) {
 		lw_master_access_started(agent);
+		lw_trapsend_open_sinks(agent->cfg);
+	} else
+		lw_agentx_session_diagnose_start();
 	if (agent->registration_refused)
 		return lw_error_set(err, EEXIST, "lwObjects is served by another agent of the AgentX "
 				    "master");
@@ -134,6 +145,14 @@ void lw_agent_teardown(struct lw_agent *agent)
 	if (!agent_initialized)
 		return;
 	agent_initialized = false;
+	/*
+	 * The Close first (agentx_session.h says why): it ends every registration of the session
+	 * at the master, lwObjects and the sysORTable row alike (RFC 2741 7.1.8), so what follows
+	 * sends nothing to the master. Unregistering the row first made an AgentX exchange inside
+	 * net-snmp's callback; a master stopping meanwhile made the same assertion.
+	 */
+	if (!agent->master)
+		lw_agentx_session_close();
 	unregister_sysORTable(sysor_oid, OID_LENGTH(sysor_oid));
 	/*
 	 * A subagent leaves lwObjects registered: net-snmp's master unregisters a subtree by name

@@ -2,7 +2,10 @@
 #include <errno.h>
 #include <malloc.h>
 #include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,18 +46,22 @@ enum {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: leakwatchd [-f] [-c FILE] [-x SOCKET] [-M -l ADDR] [-p PIDFILE] [-L e|s|f FILE|n] [-u USER [-g GROUP]] [-V] [-h]\n"
-		"  -f          stay in the foreground\n"
-		"  -c FILE     configuration file (default %s)\n"
-		"  -x SOCKET   AgentX master socket (unix:/path or tcp:HOST:PORT)\n"
-		"  -M          run as a standalone master agent instead of an AgentX subagent\n"
-		"  -l ADDR     with -M: listening address, e.g. udp:127.0.0.1:11161\n"
-		"  -p PIDFILE  write the process id to PIDFILE, locked while the daemon runs\n"
-		"  -L WHERE    log to e (stderr), s (syslog), f FILE, or n (nowhere)\n"
-		"  -u USER     after start-up run as USER, keeping only the collectors' capabilities\n"
-		"  -g GROUP    with -u: run with GROUP (default: USER's primary group)\n"
-		"  -V          print the version and exit\n"
-		"  -h          print this help and exit\n",
+		"usage: leakwatchd [-f] [-t] [-c FILE] [-x SOCKET] [-M -l ADDR] [-p PIDFILE] [-L WHERE] [-u USER [-g GROUP]] [-V] [-h]\n"
+		"  -f, --foreground         stay in the foreground\n"
+		"  -t, --check-config       check the configuration, print the verdict and exit\n"
+		"  -c, --config FILE        configuration file (default %s)\n"
+		"  -x, --agentx-socket ADDR AgentX master socket (unix:/path or tcp:HOST:PORT)\n"
+		"  -M, --master             run as a standalone master agent, not an AgentX subagent\n"
+		"  -l, --listen ADDR        with -M: listening address, e.g. udp:127.0.0.1:11161\n"
+		"  -p, --pidfile PIDFILE    write the process id to PIDFILE, locked while running\n"
+		"  -L, --log WHERE          e: stderr, o: stdout, s [FACILITY]: syslog (daemon),\n"
+		"                           f FILE: FILE, n: nowhere; E, O, N, F, S: net-snmp's\n"
+		"                           forms with a priority (-LS 4 d: warnings up, daemon)\n"
+		"  -u, --user USER          after start-up run as USER, keeping only the collectors'\n"
+		"                           capabilities\n"
+		"  -g, --group GROUP        with -u: run with GROUP (default: USER's primary group)\n"
+		"  -V, --version            print the version and exit\n"
+		"  -h, --help               print this help and exit\n",
 		LW_DEFAULT_CONFIG);
 }
 
@@ -170,6 +177,15 @@ static void reload(struct lw_agent *agent)
 	/* What SNMP SETs persisted keeps winning over the file. */
 	if (lw_thresholds_load(agent->thresholds_path, &next->thresholds, &err))
 		snmp_log(LOG_ERR, "reload: %s; the file's thresholds apply\n", err.text);
+	else if ((next->thresholds.set_mask >> LW_TH_LEAK_WINDOW & 1u) &&
+		 lw_config_check_window(next, next->thresholds.v[LW_TH_LEAK_WINDOW], &err)) {
+		/* A new interval against a window set over SNMP: the file alone cannot show it. */
+		snmp_log(LOG_ERR, "reload failed, keeping the running configuration: %s: %s (the "
+			 "leak_window set over SNMP, kept in %s)\n", agent->config_path, err.text,
+			 agent->thresholds_path);
+		lw_config_unref(next);
+		return;
+	}
 	lw_agent_set_config(agent, next);
 	history_set_run(agent);
 	snmp_log(LOG_INFO, "configuration reloaded from %s (interval %u s)\n", agent->config_path,
@@ -209,21 +225,81 @@ static int setup_signals(struct lw_agent *agent, struct lw_error *err)
 
 struct options {
 	bool foreground;
+	bool check_only;         /* -t: load and judge the configuration, then exit */
 	bool logging_chosen;
+	bool log_to_stderr;      /* -L e/E, or -f without -L: an error printed once is enough */
 	const char *pidfile;
 	const char *user, *group;    /* -u, -g */
 	struct lw_privdrop priv;     /* resolved from them */
 };
+
+/*
+ * -L as leakwatchd(8) documents it: net-snmp's letters (snmpcmd(1), "-L"), except that a
+ * syslog facility is optional: "-L s" (or -Ls) logs to the daemon facility, "-L s d" and
+ * "-Ls0" choose one (d, u, 0-7). net-snmp's own parser takes the word after "s" as the
+ * facility whatever it is, so "-L s -c FILE" failed with "invalid syslog facility: -".
+ * Every other form (e, o, n, f FILE, and E, O, N, F, S with a priority) is net-snmp's own,
+ * which may consume the next argument (optind).
+ */
+static int log_option(char *arg, int argc, char **argv, struct options *o)
+{
+	char spec[16] = "sd";
+	const char *facility = arg + 1;
+
+	if (arg[0] != 's') {
+		if (arg[0] == 'e' || arg[0] == 'E')
+			o->log_to_stderr = true;
+		return snmp_log_options(arg, argc, argv);
+	}
+	if (*facility == '=')
+		facility++;
+	if (*facility == '\0' && optind < argc && argv[optind][0] != '-')
+		facility = argv[optind++];
+	if (*facility != '\0') {
+		/* net-snmp reads the first letter: d(aemon), u(ser), 0-7 (local0..7). */
+		if (strchr("dDuU01234567", facility[0]) == NULL) {
+			fprintf(stderr, "leakwatchd: -L s: unknown syslog facility '%s' (d, u or "
+				"0-7)\n", facility);
+			return -1;
+		}
+		spec[1] = facility[0];
+	}
+	snmp_log_syslogname("leakwatchd");
+	return snmp_log_options(spec, 0, NULL);
+}
+
+static const struct option long_options[] = {
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "check-config", no_argument, NULL, 't' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "agentx-socket", required_argument, NULL, 'x' },
+	{ "master", no_argument, NULL, 'M' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "pidfile", required_argument, NULL, 'p' },
+	{ "log", required_argument, NULL, 'L' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "group", required_argument, NULL, 'g' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "+": options stop at the first other word, which is an error; no reordering of argv,
+ * since -L's net-snmp forms read the word after their own by position (optind). */
+#define SHORT_OPTIONS "+ftc:x:Ml:p:L:Vhu:g:"
 
 static int parse_options(int argc, char **argv, struct lw_agent *agent, struct options *o)
 {
 	struct lw_error err;
 	int c;
 
-	while ((c = getopt(argc, argv, "fc:x:Ml:p:L:Vhu:g:")) != -1) {
+	while ((c = getopt_long(argc, argv, SHORT_OPTIONS, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->foreground = true;
+			break;
+		case 't':
+			o->check_only = true;
 			break;
 		case 'c':
 			agent->config_path = optarg;
@@ -241,8 +317,9 @@ static int parse_options(int argc, char **argv, struct lw_agent *agent, struct o
 			o->pidfile = optarg;
 			break;
 		case 'L':
-			if (snmp_log_options(optarg, argc, argv) != 0) {
-				fprintf(stderr, "leakwatchd: bad -L argument '%s'\n", optarg);
+			if (log_option(optarg, argc, argv, o) != 0) {
+				fprintf(stderr, "leakwatchd: bad -L argument '%s' (see leakwatchd -h)\n",
+					optarg);
 				return EXIT_USAGE;
 			}
 			o->logging_chosen = true;
@@ -260,7 +337,8 @@ static int parse_options(int argc, char **argv, struct lw_agent *agent, struct o
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
+			/* getopt_long has named the option on stderr. */
+			fprintf(stderr, "usage: see leakwatchd --help\n");
 			return EXIT_USAGE;
 		}
 	}
@@ -280,7 +358,50 @@ static int parse_options(int argc, char **argv, struct lw_agent *agent, struct o
 	return 0;
 }
 
-static int load_config(struct lw_agent *agent)
+/*
+ * path made absolute against the working directory, without resolving links (a symlinked
+ * configuration stays followed at each SIGHUP): the daemon runs in "/" once it forked
+ * (netsnmp_daemonize chdirs there), where a relative -c or -p no longer names the file.
+ * NULL stays NULL; the result is the caller's to free, or NULL with errno when out of memory.
+ */
+static char *absolute_path(const char *path, bool *oom)
+{
+	char cwd[PATH_MAX];
+	char *abs;
+
+	*oom = false;
+	if (path == NULL)
+		return NULL;
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		abs = strdup(path);
+	else if (asprintf(&abs, "%s/%s", cwd, path) < 0)
+		abs = NULL;
+	*oom = abs == NULL;
+	return abs;
+}
+
+/*
+ * A start-up error: on the terminal (stderr) until the daemon forks, and once in the log
+ * unless the log is that same stderr (-L e, or -f without -L), so it is never printed twice.
+ * -t only prints.
+ */
+static void startup_error(const struct options *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void startup_error(const struct options *o, const char *fmt, ...)
+{
+	char msg[LW_ERROR_TEXT_MAX + 200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "leakwatchd: %s\n", msg);
+	if (!o->check_only && !o->log_to_stderr)
+		snmp_log(LOG_ERR, "%s\n", msg);
+}
+
+static int load_config(struct lw_agent *agent, const struct options *o)
 {
 	struct lw_config *cfg;
 	struct lw_error err;
@@ -289,7 +410,7 @@ static int load_config(struct lw_agent *agent)
 		/* The default file is optional: without it, defaults apply. */
 		if (access(LW_DEFAULT_CONFIG, F_OK) != 0) {
 			if ((cfg = lw_config_new()) == NULL) {
-				fprintf(stderr, "leakwatchd: out of memory\n");
+				startup_error(o, "out of memory");
 				return EXIT_RUNTIME;
 			}
 			agent->cfg = cfg;
@@ -298,8 +419,7 @@ static int load_config(struct lw_agent *agent)
 		agent->config_path = LW_DEFAULT_CONFIG;
 	}
 	if (lw_config_load(agent->config_path, &cfg, &err)) {
-		fprintf(stderr, "leakwatchd: %s\n", err.text);
-		snmp_log(LOG_ERR, "%s\n", err.text);
+		startup_error(o, "%s", err.text);
 		return EXIT_USAGE;
 	}
 	agent->cfg = cfg;
@@ -319,6 +439,10 @@ static void open_state(struct lw_agent *agent)
 	th = agent->cfg->thresholds;
 	if (lw_thresholds_load(agent->thresholds_path, &th, &err))
 		snmp_log(LOG_ERR, "%s; the configuration's thresholds apply\n", err.text);
+	else if ((th.set_mask >> LW_TH_LEAK_WINDOW & 1u) &&
+		 lw_config_check_window(agent->cfg, th.v[LW_TH_LEAK_WINDOW], &err))
+		snmp_log(LOG_ERR, "%s: %s (with the interval of the configuration); the "
+			 "configuration's thresholds apply\n", agent->thresholds_path, err.text);
 	else
 		lw_agent_apply_thresholds(agent, &th);
 	if (!agent->cfg->history.enabled)
@@ -445,6 +569,26 @@ out:
 	return rc;
 }
 
+/*
+ * -t: the configuration loaded and judged exactly as at start-up (every directive, then the
+ * rules between them), without logging, forking, the state directory or the master.
+ */
+static int check_config(struct lw_agent *agent, const struct options *o)
+{
+	int rc = load_config(agent, o);
+
+	if (rc != 0)
+		return rc;
+	if (agent->config_path == NULL)
+		printf("leakwatchd: no configuration file (%s is missing): the defaults apply; "
+		       "configuration OK\n", LW_DEFAULT_CONFIG);
+	else
+		printf("leakwatchd: %s: configuration OK\n", agent->config_path);
+	lw_config_unref(agent->cfg);
+	agent->cfg = NULL;
+	return 0;
+}
+
 /* One daemon per state directory and pid file: a second one exits here with its own status. */
 static int take_instance(struct lw_agent *agent, const struct options *o,
 			 struct lw_instance *instance)
@@ -455,12 +599,10 @@ static int take_instance(struct lw_agent *agent, const struct options *o,
 	switch (lw_instance_take(instance, agent->cfg->state_dir, o->pidfile, warning,
 				 sizeof(warning), &err)) {
 	case LW_INSTANCE_HELD:
-		fprintf(stderr, "leakwatchd: %s; exiting\n", err.text);
-		snmp_log(LOG_ERR, "%s; exiting\n", err.text);
+		startup_error(o, "%s; exiting", err.text);
 		return EXIT_ANOTHER_INSTANCE;
 	case LW_INSTANCE_FAILED:
-		fprintf(stderr, "leakwatchd: %s\n", err.text);
-		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
+		startup_error(o, "start-up: %s", err.text);
 		return EXIT_RUNTIME;
 	case LW_INSTANCE_OK:
 		break;
@@ -476,6 +618,8 @@ int main(int argc, char **argv)
 	struct options o = { 0 };
 	struct lw_instance instance;
 	struct lw_error err;
+	char *config_path, *pidfile;
+	bool oom, oom_pid;
 	int rc;
 
 	/*
@@ -494,21 +638,35 @@ int main(int argc, char **argv)
 	rc = parse_options(argc, argv, &agent, &o);
 	if (rc != 0)
 		return rc;
+	if (o.check_only)
+		return check_config(&agent, &o);
 	if (!o.logging_chosen) {
-		if (o.foreground)
+		if (o.foreground) {
 			snmp_enable_stderrlog();
-		else
+			o.log_to_stderr = true;
+		} else {
 			snmp_enable_syslog_ident("leakwatchd", LOG_DAEMON);
+		}
 	}
-	rc = load_config(&agent);
+	config_path = absolute_path(agent.config_path, &oom);
+	pidfile = absolute_path(o.pidfile, &oom_pid);
+	if (oom || oom_pid) {
+		startup_error(&o, "out of memory");
+		rc = EXIT_RUNTIME;
+		goto free_paths;
+	}
+	if (config_path != NULL)
+		agent.config_path = config_path;
+	o.pidfile = pidfile;
+	rc = load_config(&agent, &o);
 	if (rc != 0)
-		return rc;
+		goto free_paths;
 	/* Before the master, the history or the port are touched, and before forking, so the
 	 * status reaches whoever started the daemon. */
 	rc = take_instance(&agent, &o, &instance);
 	if (rc != 0) {
 		lw_config_unref(agent.cfg);
-		return rc;
+		goto free_paths;
 	}
 	/* Fork before any thread exists; errors so far went to the terminal. The locks belong
 	 * to open file descriptions, which the child inherits. */
@@ -516,13 +674,15 @@ int main(int argc, char **argv)
 		snmp_log(LOG_ERR, "cannot daemonize\n");
 		lw_instance_release(&instance);
 		lw_config_unref(agent.cfg);
-		return EXIT_RUNTIME;
+		rc = EXIT_RUNTIME;
+		goto free_paths;
 	}
 	if (lw_instance_write_pids(&instance, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		lw_instance_release(&instance);
 		lw_config_unref(agent.cfg);
-		return EXIT_RUNTIME;
+		rc = EXIT_RUNTIME;
+		goto free_paths;
 	}
 	rc = run(&agent, &o.priv);
 	/* The pid file goes only now: a daemon still stopping keeps its state directory too. */
@@ -530,5 +690,8 @@ int main(int argc, char **argv)
 	/* A sampler left blocked holds its own reference. */
 	lw_config_unref(agent.cfg);
 	snmp_disable_log();
+free_paths:
+	free(config_path);
+	free(pidfile);
 	return rc;
 }

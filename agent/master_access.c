@@ -149,12 +149,7 @@ void lw_master_access_remember(const struct lw_agent *agent)
 	 */
 	if (cfg->ncommunities == 0 && cfg->v3.naccess == 0)
 		remember("access lwNobody \"\" any noauth exact none none none");
-	for (size_t i = 0; i < cfg->ntrapsinks; i++) {
-		const struct lw_trapsink *t = &cfg->trapsinks[i];
-		char q[2 * sizeof(t->community) + 3];
-
-		remember("trap2sink %s %s", t->host, quoted(t->community, q, sizeof(q)));
-	}
+	/* The trap2sink lines are sessions of trapsend.c, which sends SNMPv2 notifications only. */
 	/* The software, not the host's kernel build (net-snmp's default is uname's). */
 	remember("sysDescr leakwatchd %s (LEAKWATCH-MIB standalone agent)", LW_VERSION);
 }

@@ -122,6 +122,16 @@ static int consistent(struct lw_agent *agent, netsnmp_variable_list *const *vbs,
 		snmp_log(LOG_NOTICE, "SET refused: %s\n", err.text);
 		return SNMP_ERR_INCONSISTENTVALUE;
 	}
+	/* At least ten samples a window (leakwatchd.conf(5), leak_window), for a window this
+	 * request sets: the default beside a long interval stays as the file loads it. */
+	if (((next.set_mask & ~agent->cfg->thresholds.set_mask) >> LW_TH_LEAK_WINDOW & 1u ||
+	     next.v[LW_TH_LEAK_WINDOW] != agent->cfg->thresholds.v[LW_TH_LEAK_WINDOW]) &&
+	    (uint64_t)next.v[LW_TH_LEAK_WINDOW] < 10 * (uint64_t)agent->cfg->interval_s) {
+		snmp_log(LOG_NOTICE, "SET refused: lwLeakWindow %u s is shorter than ten "
+			 "lwSampleInterval of %u s\n", next.v[LW_TH_LEAK_WINDOW],
+			 agent->cfg->interval_s);
+		return SNMP_ERR_INCONSISTENTVALUE;
+	}
 	return SNMP_ERR_NOERROR;
 }
 

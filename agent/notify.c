@@ -12,6 +12,7 @@
 #include "lw_oids.h"
 #include "mib_groups.h"
 #include "snmp_values.h"
+#include "trapsend.h"
 
 /* SNMPv2-MIB::snmpTrapOID.0, the first varbind of every notification. */
 static const oid trap_oid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
@@ -31,7 +32,7 @@ static void send_collector(enum lw_collector_id id, unsigned notification,
 				  (const u_char *)name, strlen(name));
 	snmp_varlist_add_variable(&vars, error_oid, OID_LENGTH(error_oid), ASN_OCTET_STR,
 				  (const u_char *)st->last_error, strlen(st->last_error));
-	send_v2trap(vars);
+	lw_trapsend(vars);
 	snmp_free_varbind(vars);
 }
 
@@ -95,7 +96,7 @@ static void send_alarm(const struct lw_alarm_event *e)
 			lw_set_unsigned(vb, a->start_time > UINT32_MAX ? UINT32_MAX
 								       : (uint32_t)a->start_time);
 	}
-	send_v2trap(vars);
+	lw_trapsend(vars);
 	snmp_free_varbind(vars);
 }
 

@@ -136,7 +136,10 @@ static int do_interval(const struct line *l, struct lw_config *cfg, struct lw_er
 {
 	if (want_args(l, 1, 1, "interval SECONDS", err))
 		return -1;
-	return parse_seconds(l, 1, 86400, &cfg->interval_s, err);
+	if (parse_seconds(l, 1, 86400, &cfg->interval_s, err))
+		return -1;
+	cfg->interval_line = l->no;
+	return 0;
 }
 
 static int do_kernel_interval(const struct line *l, struct lw_config *cfg, struct lw_error *err)
@@ -550,26 +553,60 @@ void lw_config_defaults(struct lw_config *cfg)
 	lw_thresholds_default(&cfg->thresholds);
 }
 
-/* The thresholds of a whole file hold together; the message names the line at fault. */
-static int check_thresholds(const char *name, const struct lw_config *cfg, struct lw_error *err)
+/* Where a rule between directives is broken: the later of their lines (0: all defaults). */
+static int rule_error(const char *name, unsigned line, const char *why, struct lw_error *err)
 {
-	enum lw_threshold_id bad;
-	char why[LW_ERROR_TEXT_MAX];
-
-	unsigned line;
-
-	if (lw_thresholds_consistent(&cfg->thresholds, &bad, err) == 0)
-		return 0;
-	snprintf(why, sizeof(why), "%s", err->text);
-	/* A rule between two directives is broken by whichever of them came last. */
-	line = cfg->threshold_line[bad];
-	if (err->code == EINVAL && cfg->threshold_line[LW_TH_LEAK_WARMUP] > line)
-		line = cfg->threshold_line[LW_TH_LEAK_WARMUP];
-	if (err->code == EINVAL && cfg->threshold_line[LW_TH_LEAK_WINDOW] > line)
-		line = cfg->threshold_line[LW_TH_LEAK_WINDOW];
 	if (line == 0)
 		return lw_error_set(err, EINVAL, "%s: %s", name, why);
 	return lw_error_set(err, EINVAL, "%s:%u: %s", name, line, why);
+}
+
+/*
+ * The rules between directives that leakwatchd.conf(5) states, judged on the whole file (a
+ * rule is broken by whichever of its directives came last, so the order of lines is free):
+ * leak_window a multiple of 10 s, leak_warmup 0 or at least one leak_window, and a leak_window
+ * the file gives at least ten intervals (the detector's floor is the minimum of a window: with fewer samples
+ * than ten it is one sample, and a sawtooth counts as growth). The user lines (createUser,
+ * rouser, rwuser) have theirs in lw_v3users_check.
+ */
+static int check_rules(const char *name, const struct lw_config *cfg, struct lw_error *err)
+{
+	enum lw_threshold_id bad;
+	char why[LW_ERROR_TEXT_MAX];
+	uint32_t window = cfg->thresholds.v[LW_TH_LEAK_WINDOW];
+	unsigned line;
+
+	if (lw_thresholds_consistent_named(&cfg->thresholds, LW_TH_NAMES_DIRECTIVE, &bad,
+					   err) != 0) {
+		snprintf(why, sizeof(why), "%s", err->text);
+		line = cfg->threshold_line[bad];
+		if (err->code == EINVAL && cfg->threshold_line[LW_TH_LEAK_WARMUP] > line)
+			line = cfg->threshold_line[LW_TH_LEAK_WARMUP];
+		if (err->code == EINVAL && cfg->threshold_line[LW_TH_LEAK_WINDOW] > line)
+			line = cfg->threshold_line[LW_TH_LEAK_WINDOW];
+		return rule_error(name, line, why, err);
+	}
+	/* Only a leak_window the file gives: the default (600 s) stays valid beside a long
+	 * interval, as it was before the rule was checked (many files set only interval). */
+	if (cfg->threshold_line[LW_TH_LEAK_WINDOW] != 0 &&
+	    (uint64_t)window < 10 * (uint64_t)cfg->interval_s) {
+		snprintf(why, sizeof(why), "leak_window %u s is shorter than ten intervals (interval "
+			 "%u s: at least %u)", window, cfg->interval_s, 10 * cfg->interval_s);
+		line = cfg->threshold_line[LW_TH_LEAK_WINDOW];
+		if (cfg->interval_line > line)
+			line = cfg->interval_line;
+		return rule_error(name, line, why, err);
+	}
+	return 0;
+}
+
+int lw_config_check_window(const struct lw_config *cfg, uint32_t window, struct lw_error *err)
+{
+	if ((uint64_t)window < 10 * (uint64_t)cfg->interval_s)
+		return lw_error_set(err, EINVAL, "leak_window %u s is shorter than ten intervals "
+				    "(interval %u s: at least %u)", window, cfg->interval_s,
+				    10 * cfg->interval_s);
+	return 0;
 }
 
 int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_config *cfg,
@@ -604,7 +641,7 @@ int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_con
 		}
 		pos += n + (nl ? 1 : 0);
 	}
-	if (check_thresholds(name, next, err)) {
+	if (check_rules(name, next, err)) {
 		free(next);
 		return -1;
 	}

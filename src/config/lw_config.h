@@ -102,6 +102,7 @@ struct lw_config {
 	struct lw_history_settings history;  /* history.path: STATE_DIR/history.db */
 	struct lw_thresholds thresholds;  /* the file's values; SNMP SETs persist on top */
 	unsigned threshold_line[LW_TH_COUNT];  /* where each was set, for messages; 0 default */
+	unsigned interval_line;    /* where interval was set, for messages; 0 default */
 };
 
 /*
@@ -153,6 +154,13 @@ void lw_config_defaults(struct lw_config *cfg);
  */
 int lw_config_parse(const char *name, const char *buf, size_t len, struct lw_config *cfg,
 		    struct lw_error *err);
+
+/*
+ * Whether a leak_window of window seconds holds with cfg's interval (at least ten intervals,
+ * leakwatchd.conf(5)); for thresholds that do not come from the file (SET, persisted ones).
+ * The message names directives.
+ */
+int lw_config_check_window(const struct lw_config *cfg, uint32_t window, struct lw_error *err);
 
 /* Defaults, then the file, into a new heap object (*out, one reference, not yet shared). A file
  * that cannot be read is an error that names it; *out is then NULL. */

@@ -55,37 +55,56 @@ void lw_thresholds_default(struct lw_thresholds *t)
 	t->set_mask = 0;
 }
 
-int lw_threshold_check(enum lw_threshold_id id, uint32_t v, struct lw_error *err)
+static const char *name_of(const struct lw_threshold_def *d, enum lw_threshold_names names)
+{
+	return names == LW_TH_NAMES_DIRECTIVE ? d->directive : d->object;
+}
+
+int lw_threshold_check_named(enum lw_threshold_id id, uint32_t v, enum lw_threshold_names names,
+			     struct lw_error *err)
 {
 	const struct lw_threshold_def *d = lw_threshold_def(id);
 
 	if (d == NULL)
 		return lw_error_set(err, EINVAL, "threshold %d does not exist", (int)id);
 	if (v < d->lo || v > d->hi)
-		return lw_error_set(err, ERANGE, "%s: %u is out of range %u..%u %s", d->object, v,
-				    d->lo, d->hi, d->unit);
+		return lw_error_set(err, ERANGE, "%s: %u is out of range %u..%u %s",
+				    name_of(d, names), v, d->lo, d->hi, d->unit);
+	return 0;
+}
+
+int lw_threshold_check(enum lw_threshold_id id, uint32_t v, struct lw_error *err)
+{
+	return lw_threshold_check_named(id, v, LW_TH_NAMES_OBJECT, err);
+}
+
+int lw_thresholds_consistent_named(const struct lw_thresholds *t, enum lw_threshold_names names,
+				   enum lw_threshold_id *bad, struct lw_error *err)
+{
+	uint32_t window = t->v[LW_TH_LEAK_WINDOW];
+	const char *window_name = name_of(&defs[LW_TH_LEAK_WINDOW], names);
+	const char *warmup_name = name_of(&defs[LW_TH_LEAK_WARMUP], names);
+
+	/* The detector closes ten steps a window: whole seconds each. */
+	if (window % 10 != 0) {
+		*bad = LW_TH_LEAK_WINDOW;
+		return lw_error_set(err, EDOM, "%s: %u is not a multiple of 10 seconds",
+				    window_name, window);
+	}
+	/* A verdict needs one whole window of floors after the warm-up ends. */
+	if (t->v[LW_TH_LEAK_WARMUP] != 0 && t->v[LW_TH_LEAK_WARMUP] < window) {
+		*bad = (t->set_mask >> LW_TH_LEAK_WARMUP) & 1 ? LW_TH_LEAK_WARMUP : LW_TH_LEAK_WINDOW;
+		return lw_error_set(err, EINVAL,
+				    "%s %u s is shorter than %s %u s (0 or at least one window)",
+				    warmup_name, t->v[LW_TH_LEAK_WARMUP], window_name, window);
+	}
 	return 0;
 }
 
 int lw_thresholds_consistent(const struct lw_thresholds *t, enum lw_threshold_id *bad,
 			     struct lw_error *err)
 {
-	uint32_t window = t->v[LW_TH_LEAK_WINDOW];
-
-	/* The detector closes ten steps a window: whole seconds each. */
-	if (window % 10 != 0) {
-		*bad = LW_TH_LEAK_WINDOW;
-		return lw_error_set(err, EDOM, "lwLeakWindow: %u is not a multiple of 10 seconds",
-				    window);
-	}
-	/* A verdict needs one whole window of floors after the warm-up ends. */
-	if (t->v[LW_TH_LEAK_WARMUP] != 0 && t->v[LW_TH_LEAK_WARMUP] < window) {
-		*bad = (t->set_mask >> LW_TH_LEAK_WARMUP) & 1 ? LW_TH_LEAK_WARMUP : LW_TH_LEAK_WINDOW;
-		return lw_error_set(err, EINVAL,
-				    "lwLeakWarmup %u s is shorter than lwLeakWindow %u s (0 or at "
-				    "least one window)", t->v[LW_TH_LEAK_WARMUP], window);
-	}
-	return 0;
+	return lw_thresholds_consistent_named(t, LW_TH_NAMES_OBJECT, bad, err);
 }
 
 int lw_thresholds_save(const char *path, const struct lw_thresholds *t, struct lw_error *err)
@@ -153,7 +172,8 @@ static int load_line(const char *path, unsigned line, const char *text, size_t l
 	lw_scan_blanks(&s);
 	if (!lw_scan_eof(&s) && *s.p != '\n')
 		return lw_error_set(err, EINVAL, "%s:%u: %s: one value expected", path, line, name);
-	if (lw_threshold_check((enum lw_threshold_id)id, (uint32_t)v, err)) {
+	if (lw_threshold_check_named((enum lw_threshold_id)id, (uint32_t)v, LW_TH_NAMES_DIRECTIVE,
+				     err)) {
 		char why[LW_ERROR_TEXT_MAX];
 
 		snprintf(why, sizeof(why), "%s", err->text);
@@ -180,7 +200,7 @@ int lw_thresholds_parse(const char *path, const char *buf, size_t len, struct lw
 		rc = load_line(path, ++line, p, n, &next, err);
 		p += n + 1;
 	}
-	if (rc == 0 && lw_thresholds_consistent(&next, &bad, err)) {
+	if (rc == 0 && lw_thresholds_consistent_named(&next, LW_TH_NAMES_DIRECTIVE, &bad, err)) {
 		char why[LW_ERROR_TEXT_MAX];
 
 		snprintf(why, sizeof(why), "%s", err->text);

@@ -43,9 +43,16 @@ struct lw_thresholds {
 
 void lw_thresholds_default(struct lw_thresholds *t);
 
+/* Which names a message uses: the SET path's MIB objects, or a file's directives. */
+enum lw_threshold_names { LW_TH_NAMES_OBJECT, LW_TH_NAMES_DIRECTIVE };
+
 /* 0 when v lies in the definition's range, else -1 with "lwLeakWindow: 5 is out of range
  * 60..86400 seconds" in err. */
 int lw_threshold_check(enum lw_threshold_id id, uint32_t v, struct lw_error *err);
+
+/* The same, naming the value as names says ("leak_window: 5 is out of range ..."). */
+int lw_threshold_check_named(enum lw_threshold_id id, uint32_t v, enum lw_threshold_names names,
+			     struct lw_error *err);
 
 /*
  * Whether the values hold together: the window a multiple of 10 s (the detector's steps; err
@@ -55,6 +62,10 @@ int lw_threshold_check(enum lw_threshold_id id, uint32_t v, struct lw_error *err
  */
 int lw_thresholds_consistent(const struct lw_thresholds *t, enum lw_threshold_id *bad,
 			     struct lw_error *err);
+
+/* The same, with the names of names: leakwatchd.conf and the persisted file name directives. */
+int lw_thresholds_consistent_named(const struct lw_thresholds *t, enum lw_threshold_names names,
+				   enum lw_threshold_id *bad, struct lw_error *err);
 
 /*
  * The values an SNMP SET gave (set_mask), as "directive value" lines: written to path.tmp,

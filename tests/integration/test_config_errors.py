@@ -7,6 +7,7 @@ BAD_LINES = {
     "not-a-number": "interval soon",
     "unknown-directive": "intervall 5",
     "missing-argument": "interval",
+    "window-not-multiple-of-10": "leak_window 605",
 }
 
 
@@ -31,3 +32,16 @@ def test_missing_config_file_given_with_c_fails(tmp_path, lw_factory):
     lw.start()
     assert lw.wait_exit(timeout=10) == 2, lw.diagnostics()
     assert str(lw.conf) in lw.output(), lw.diagnostics()
+
+
+def test_error_once_on_the_terminal_and_once_in_the_log_naming_the_directive(tmp_path,
+                                                                              lw_factory):
+    """-f -L f FILE: stderr (the terminal) and the log file each get the error once, naming the
+    directive (not the MIB object lwLeakWindow)."""
+    lw = lw_factory(start=False, agentx=f"unix:{tmp_path}/no-master")
+    lw.write_config(text=config_with_error_on_line_3("leak_window 605"))
+    lw.start()
+    assert lw.wait_exit(timeout=10) == 2, lw.diagnostics()
+    msg = f"{lw.conf}:3: leak_window: 605 is not a multiple of 10 seconds\n"
+    assert lw.stderr() == "leakwatchd: " + msg, lw.diagnostics()
+    assert lw.log() == msg, lw.diagnostics()

@@ -657,13 +657,16 @@ static void set_inconsistent(void **state)
 	/* a warm-up shorter than the window in force */
 	assert_int_equal(set_one(f, LW_TH_LEAK_WARMUP, ASN_UNSIGNED, 300),
 			 SNMP_ERR_INCONSISTENTVALUE);
+	/* a window shorter than ten intervals (the fixture's interval is 30 s) */
+	assert_int_equal(set_one(f, LW_TH_LEAK_WINDOW, ASN_UNSIGNED, 290),
+			 SNMP_ERR_INCONSISTENTVALUE);
 	/* both in one request, consistent together though not with the other's old value */
-	vbs[0] = threshold_vb(LW_TH_LEAK_WARMUP, ASN_UNSIGNED, 60);
-	vbs[1] = threshold_vb(LW_TH_LEAK_WINDOW, ASN_UNSIGNED, 60);
+	vbs[0] = threshold_vb(LW_TH_LEAK_WARMUP, ASN_UNSIGNED, 9000);
+	vbs[1] = threshold_vb(LW_TH_LEAK_WINDOW, ASN_UNSIGNED, 9000);
 	assert_int_equal(set_request(f, vbs, 2, &failed), SNMP_ERR_NOERROR);
 	vbs_free(vbs, 2);
-	assert_int_equal(get_threshold(f, LW_TH_LEAK_WINDOW), 60);
-	assert_int_equal(get_threshold(f, LW_TH_LEAK_WARMUP), 60);
+	assert_int_equal(get_threshold(f, LW_TH_LEAK_WINDOW), 9000);
+	assert_int_equal(get_threshold(f, LW_TH_LEAK_WARMUP), 9000);
 }
 
 static void set_not_writable(void **state)

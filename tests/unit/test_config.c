@@ -230,10 +230,18 @@ static void bad_lines(void **state)
 		{ "alarm_clear_percent\n",
 		  "test.conf:1: alarm_clear_percent: usage: alarm_clear_percent N" },
 		{ "leak_window 605\n",
-		  "test.conf:1: lwLeakWindow: 605 is not a multiple of 10 seconds" },
+		  "test.conf:1: leak_window: 605 is not a multiple of 10 seconds" },
 		{ "leak_warmup 600\n# a longer window\nleak_window 1200\n",
-		  "test.conf:3: lwLeakWarmup 600 s is shorter than lwLeakWindow 1200 s (0 or at least "
+		  "test.conf:3: leak_warmup 600 s is shorter than leak_window 1200 s (0 or at least "
 		  "one window)" },
+		/* leakwatchd.conf(5): leak_window at least ten intervals, whichever line is last. */
+		{ "interval 60\nleak_window 100\n",
+		  "test.conf:2: leak_window 100 s is shorter than ten intervals (interval 60 s: at "
+		  "least 600)" },
+		{ "leak_window 600\n# then a longer interval\ninterval 61\n",
+		  "test.conf:3: leak_window 600 s is shorter than ten intervals (interval 61 s: at "
+		  "least 610)" },
+
 		{ "interval 5\ninterval\0 5\n", "test.conf:2: NUL byte in line" },
 	};
 

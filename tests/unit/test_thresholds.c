@@ -132,11 +132,11 @@ static void bad_files(void **state)
 {
 	static const struct { const char *text, *want; } cases[] = {
 		{ "# x\nleak_window 600\nbogus 1\n", ":3: unknown threshold 'bogus'" },
-		{ "leak_window 9\n", ":1: lwLeakWindow: 9 is out of range 10..86400 seconds" },
+		{ "leak_window 9\n", ":1: leak_window: 9 is out of range 10..86400 seconds" },
 		{ "leak_window six\n", ":1: leak_window: not a number" },
 		{ "leak_window 600 700\n", ":1: leak_window: one value expected" },
 		{ "leak_window 3600\nleak_warmup 1800\n",
-		  ": lwLeakWarmup 1800 s is shorter than lwLeakWindow 3600 s (0 or at least one "
+		  ": leak_warmup 1800 s is shorter than leak_window 3600 s (0 or at least one "
 		  "window)" },
 		{ "leak_window 99999999999\n", ":1: leak_window: not a number" },
 	};
