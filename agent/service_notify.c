@@ -15,11 +15,14 @@
 static bool session_open;      /* a subagent's session to the master opened at least once */
 static bool ready_sent;
 static struct timespec last_snapshot;  /* CLOCK_MONOTONIC of the newest published snapshot */
+/* Not the callback's client argument: net-snmp's clear_callback() frees that at shutdown. */
+static struct lw_agent *served_agent;
 
 static int on_session_open(int major, int minor, void *serverarg, void *clientarg)
 {
-	struct lw_agent *agent = clientarg;
+	struct lw_agent *agent = served_agent;
 
+	(void)clientarg;
 	(void)major;
 	(void)minor;
 	(void)serverarg;
@@ -33,9 +36,10 @@ static int on_session_open(int major, int minor, void *serverarg, void *clientar
 void lw_service_init(struct lw_agent *agent)
 {
 	clock_gettime(CLOCK_MONOTONIC, &last_snapshot);
+	served_agent = agent;
 	if (!agent->master)
 		snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
-				       on_session_open, agent);
+				       on_session_open, NULL);
 }
 
 void lw_service_snapshot(struct lw_agent *agent)
@@ -66,11 +70,12 @@ void lw_service_snapshot(struct lw_agent *agent)
  */
 static void watchdog_tick(unsigned int reg, void *arg)
 {
-	const struct lw_agent *agent = arg;
+	const struct lw_agent *agent = served_agent;
 	struct timespec now;
 	int64_t age_s, limit_s;
 
 	(void)reg;
+	(void)arg;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	age_s = (int64_t)(now.tv_sec - last_snapshot.tv_sec);
 	/* Three intervals, and never less than a minute: a slow cycle on a loaded host is fine. */
@@ -96,7 +101,8 @@ void lw_service_start(struct lw_agent *agent)
 	if (period_s == 0)
 		period_s = 1;
 	(void)sd_notify(0, "WATCHDOG=1");
-	snmp_alarm_register(period_s, SA_REPEAT, watchdog_tick, agent);
+	(void)agent;
+	snmp_alarm_register(period_s, SA_REPEAT, watchdog_tick, NULL);
 }
 
 void lw_service_stopping(void)
