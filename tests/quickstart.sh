@@ -12,7 +12,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(gcc clang make autoconf automake libtool pkg-config
 	libsnmp-dev libpcap-dev libcmocka-dev libsqlite3-dev libarchive-dev libssl-dev
 	snmpd snmp snmptrapd smitools
-	python3 python3-pytest valgrind procps iproute2 nftables)
+	python3 python3-pytest valgrind procps iproute2 nftables
+	libsystemd-dev systemd util-linux debhelper dpkg-dev fakeroot lintian)
 # Test only: the real NMS clients the integration tests of nms/ drive, and the browser that
 # opens the report (tests/integration/test_report_html.py), each from Debian.
 nms_packages=(prometheus-snmp-exporter prometheus collectd-core snmptt
