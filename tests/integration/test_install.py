@@ -21,13 +21,15 @@ from lwoids import system_oid
 from lwsnmp import snmpget
 from lwutil import leakwatchd_path, wait_until
 
-BUILDDIR = leakwatchd_path().resolve().parent.parent
+def builddir():
+    """The build tree of the daemon under test ($LEAKWATCHD is BUILDDIR/agent/leakwatchd)."""
+    return leakwatchd_path().resolve().parent.parent
 
 
 def make_vars():
     """The Makefile's variables, ${x} and $(x) expanded (what make install uses)."""
     raw = {}
-    for line in (BUILDDIR / "Makefile").read_text().splitlines():
+    for line in (builddir() / "Makefile").read_text().splitlines():
         m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*) = ?(.*)$", line)
         if m and m.group(1) not in raw:
             raw[m.group(1)] = m.group(2).strip()
@@ -39,7 +41,19 @@ def make_vars():
     return {k: expand(v) for k, v in raw.items()}
 
 
-V = make_vars()
+class _LazyVars(dict):
+    """make_vars() read at first use: collecting the module (make distcheck's smoke run) needs
+    no build."""
+
+    def __missing__(self, key):
+        if not self:
+            self.update(make_vars())
+            if key in self:
+                return self[key]
+        raise KeyError(key)
+
+
+V = _LazyVars()
 
 # (path, mode): every file make install writes, besides the directories leading to them.
 NMS = {
@@ -85,7 +99,7 @@ def run_make(*args, timeout=300):
     # Not the jobserver of a surrounding `make check`.
     for k in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
         env.pop(k, None)
-    r = subprocess.run(["make", "-s", "-C", str(BUILDDIR), *args], env=env, timeout=timeout,
+    r = subprocess.run(["make", "-s", "-C", str(builddir()), *args], env=env, timeout=timeout,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert r.returncode == 0, f"make {' '.join(args)} failed:\n{r.stdout[-3000:]}"
     return r.stdout
@@ -133,7 +147,7 @@ def test_mib_where_net_snmp_finds_it(destdir):
     system = [d for d in out if d.startswith("/") and "/.snmp" not in d
               and not d.startswith(os.path.expanduser("~") + "/")]
     assert system, f"net-snmp-config --default-mibdirs lists no system directory: {out}"
-    configured = subprocess.run(["grep", "-E", "^ *\\$ .*configure", str(BUILDDIR / "config.log")],
+    configured = subprocess.run(["grep", "-E", "^ *\\$ .*configure", str(builddir() / "config.log")],
                                 capture_output=True, text=True).stdout
     if "--with-mibdir" not in configured:
         assert V["mibdir"] == system[0]
