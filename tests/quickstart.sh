@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # quickstart.sh: the README's two commands on a fresh Debian 12 host (as root):
-#   demo: install what is missing, build, run a private snmpd with leakwatchd attached until Ctrl-C
+#   demo: install what the demo needs, build, run a private snmpd + leakwatchd + snmptrapd and a
+#         process that leaks until Ctrl-C (tests/integration/lwdemo.py)
 #   test: install what is missing, then the whole suite (gcc build, clang ASan/UBSan build,
 #         distcheck), ending with one summary line "tests: N passed, N failed".
 set -euo pipefail
@@ -8,12 +9,15 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# Debian packages the build, the demo and the tests use; only missing ones are installed.
-packages=(gcc clang make autoconf automake libtool pkg-config
-	libsnmp-dev libpcap-dev libcmocka-dev libsqlite3-dev libarchive-dev libssl-dev
-	snmpd snmp snmptrapd smitools
-	python3 python3-pytest valgrind procps iproute2 nftables
-	libsystemd-dev systemd util-linux debhelper dpkg-dev fakeroot lintian)
+# Debian packages the build and the demo use; only missing ones are installed.
+packages=(gcc make autoconf automake libtool pkg-config
+	libsnmp-dev libpcap-dev libsqlite3-dev libarchive-dev libssl-dev
+	snmpd snmp snmptrapd python3 procps libsystemd-dev)
+# Test only: the second compiler (ASan/UBSan build), unit-test and pytest frameworks, MIB
+# checker, valgrind, the tools the integration tests build their networks with, and those that
+# check the unit and build, check and install the Debian package (test_install.py, test_package.py).
+test_packages=(clang libcmocka-dev python3-pytest smitools valgrind iproute2 nftables
+	systemd util-linux debhelper dpkg-dev fakeroot lintian)
 # Test only: the real NMS clients the integration tests of nms/ drive, and the browser that
 # opens the report (tests/integration/test_report_html.py), each from Debian.
 nms_packages=(prometheus-snmp-exporter prometheus collectd-core snmptt
@@ -91,7 +95,7 @@ run_suite() {
 }
 
 cmd_test() {
-	install_missing "${nms_packages[@]}"
+	install_missing "${test_packages[@]}" "${nms_packages[@]}"
 	# The base MIBs beside the checkout; named explicitly so distcheck's copy finds them too.
 	if [[ -f $top/../shared/mibs/SNMPv2-SMI.txt ]]; then
 		LW_SHARED_MIBS=$(cd "$top/../shared/mibs" && pwd)
@@ -133,7 +137,7 @@ cmd_test() {
 cmd_demo() {
 	install_missing
 	build build
-	LEAKWATCHD="$top/build/agent/leakwatchd" exec python3 "$top/tests/integration/lwharness.py" demo
+	LEAKWATCHD="$top/build/agent/leakwatchd" exec python3 "$top/tests/integration/lwdemo.py"
 }
 
 case "${1:-}" in
