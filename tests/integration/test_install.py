@@ -296,3 +296,75 @@ def test_sd_notify_waits_for_the_master(snmpd_factory, lw_factory, tmp_path, _da
     # WATCHDOG_USEC=0: no watchdog asked, none sent
     assert not any("WATCHDOG" in m for _, m in notify.poll())
     notify.close()
+
+
+def readme_snmpd_lines():
+    """The first snmpd.conf block of README.md's "Hooking into the host's snmpd"."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = text[text.index("## Hooking into the host's snmpd"):]
+    block = section[section.index("```\n") + 4:]
+    return [ln for ln in block[:block.index("```")].splitlines()
+            if ln.strip() and not ln.startswith("#")]
+
+
+def test_readme_lines_on_debian_stock_snmpd(nobody_dir, _daemons):
+    """Debian's stock snmpd.conf plus README's lines serves LEAKWATCH-MIB to its public
+    community (stock alone: "No more variables left in this MIB View"), and an unprivileged
+    leakwatchd in the agentXPerms group reaches the socket. Private copies only: the socket in
+    a directory of the test, snmpd on a free loopback port, nogroup standing for leakwatch."""
+    import hashlib
+    from lwdaemons import Leakwatchd, Snmpd
+    from lwsnmp import snmpbulkwalk
+    from lwutil import free_udp_port
+
+    stock = Path("/etc/snmp/snmpd.conf")
+    conffiles = subprocess.run(["dpkg-query", "-W", "-f=${Conffiles}", "snmpd"],
+                               capture_output=True, text=True).stdout
+    md5 = hashlib.md5(stock.read_bytes()).hexdigest()
+    assert f"{stock} {md5}" in conffiles, f"{stock} is not Debian's stock file (md5 {md5})"
+    top, uid, gid = nobody_dir
+    sock = top / "agentx" / "master"  # made by snmpd, with agentXPerms' modes
+    port = free_udp_port()
+    lines = []
+    for ln in stock.read_text().splitlines():
+        if ln.startswith("agentaddress"):
+            ln = f"agentaddress udp:127.0.0.1:{port}"
+        elif ln.startswith("includeDir"):
+            continue  # the host's snippets stay out
+        lines.append(ln)
+    for ln in readme_snmpd_lines():
+        if ln.startswith(("trap2sink", "informsink")):
+            continue  # no receiver here
+        ln = ln.replace("unix:/var/agentx/master", f"unix:{sock}")
+        ln = ln.replace(" root leakwatch", " root nogroup")
+        lines.append(ln)
+    assert f"agentXSocket unix:{sock}" in lines and "agentXPerms 0660 0711 root nogroup" in lines
+
+    snmpd = Snmpd(top / "snmpd", port=port)
+    snmpd.socket_path, snmpd.agentx = sock, f"unix:{sock}"
+    snmpd.conf.write_text("\n".join(lines) + "\n")
+    _daemons.append(snmpd)
+    # Not Snmpd.start, which makes the socket's directory 0700 for root itself.
+    snmpd._spawn(["/usr/sbin/snmpd", "-f", "-C", "-c", snmpd.conf, "-Lf", snmpd.log_path,
+                  "-p", snmpd.pidfile, "-I", "-smux"], snmpd.env())
+    wait_until(lambda: snmpd.check_alive() or sock.exists(), 15, what="snmpd's AgentX socket")
+    # net-snmp: the socket gets agentXPerms' owner and group, the directory only its mode.
+    st = os.stat(sock.parent)
+    assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (0o711, 0, 0)
+    st = os.stat(sock)
+    assert (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) == (0o660, 0, gid)
+
+    lw = Leakwatchd(top / "lw", snmpd=snmpd, interval=1, agentx_ping_interval=1,
+                    wrapper=["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+    for sub in (lw.snmpconf, lw.persist):
+        sub.mkdir(exist_ok=True)
+    for path in [lw.tmpdir, *lw.tmpdir.rglob("*")]:
+        os.chown(path, uid, gid)
+    _daemons.append(lw)
+    lw.start()
+    vb = lw.wait_served(system_oid("lwMemTotalKB"), timeout=30)
+    assert int(vb.value) > 0
+    walked = snmpbulkwalk(port, "1.3.6.1.4.1.8072.9999.9999.4111")
+    assert len(walked) > 100 and all(v.oid.lstrip(".").startswith(
+        "1.3.6.1.4.1.8072.9999.9999.4111.") for v in walked)
+    assert "Failed to connect" not in lw.log()
