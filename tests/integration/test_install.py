@@ -165,6 +165,11 @@ def test_example_and_generated_files(destdir):
     unit = (destdir / V["systemdsystemunitdir"].lstrip("/") / "leakwatchd.service").read_text()
     assert f"\nExecStart={V['sbindir']}/leakwatchd -f\n" in unit
     assert not re.search(r"@[a-z]+@", unit), "an unsubstituted @...@ in the unit"
+    # Type=notify only when the daemon can notify (configure found libsystemd).
+    if V["have_libsystemd"] == "yes":
+        assert "\nType=notify\n" in unit and "\nWatchdogSec=60\n" in unit
+    else:
+        assert "\nType=simple\n" in unit and "WatchdogSec" not in unit
     if statedir == "/var/lib/leakwatch":
         assert "\nStateDirectory=leakwatch\nStateDirectoryMode=0750\n" in unit
     else:
