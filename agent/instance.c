@@ -13,6 +13,8 @@
 #define STATE_FILE_MODE 0600
 /* A pid file is read by scripts and monitors that need no other access. */
 #define PIDFILE_MODE 0644
+/* Missing parents of state_dir: searchable by all, as /var/lib is. */
+#define PARENT_DIR_MODE 0755
 
 static void state_dir_warning(const char *dir, char *warning, size_t size)
 {
@@ -25,6 +27,31 @@ static void state_dir_warning(const char *dir, char *warning, size_t size)
 			 (unsigned)(st.st_mode & 07777));
 }
 
+/*
+ * Makes the missing parents of dir (a state_dir under a fresh prefix: /usr/local/var/lib) with
+ * 0755, the mode install -d and Debian give such directories; dir itself is left to the caller,
+ * which makes it 0750. Returns 0, or -1 with errno from the mkdir that failed.
+ */
+static int make_parents(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	/* Each '/' after the first character ends a parent: make it if missing. */
+	for (char *p = path + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(path, PARENT_DIR_MODE) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}
+
 /* Makes and locks the state directory; a failure other than another holder only warns. */
 static enum lw_instance_result take_state(struct lw_instance *in, const char *state_dir,
 					  char *warning, size_t warning_size, struct lw_error *err)
@@ -32,7 +59,10 @@ static enum lw_instance_result take_state(struct lw_instance *in, const char *st
 	char path[4200];
 	long holder;
 
-	if (mkdir(state_dir, STATE_DIR_MODE) == 0) {
+	/* leakwatchd.conf(5): state_dir is made with its parents when missing. */
+	if (mkdir(state_dir, STATE_DIR_MODE) == 0 ||
+	    (errno == ENOENT && make_parents(state_dir) == 0 &&
+	     mkdir(state_dir, STATE_DIR_MODE) == 0)) {
 		/* mkdir's mode passes through the umask: set it exactly on a directory made here. */
 		chmod(state_dir, STATE_DIR_MODE);
 	} else if (errno == EEXIST) {

@@ -25,6 +25,7 @@
 #include "notify.h"
 #include "instance.h"
 #include "privdrop.h"
+#include "service_notify.h"
 #include "base/readfile.h"
 #include "config/config_redact.h"
 
@@ -82,6 +83,7 @@ static void on_snapshot(int fd, void *arg)
 	agent->current = next;
 	lw_mibtree_load(agent->mibtree, agent);
 	lw_snapshot_free(old);
+	lw_service_snapshot(agent);
 }
 
 /* The capture threads published: runs on the agent thread when the board's eventfd fires. */
@@ -504,6 +506,7 @@ static int run(struct lw_agent *agent, const struct lw_privdrop *priv)
 		return EXIT_RUNTIME;
 	}
 	clock_gettime(CLOCK_REALTIME, &agent->start_time);
+	lw_service_init(agent);
 	if (lw_agent_setup(agent, &err)) {
 		snmp_log(LOG_ERR, "start-up: %s\n", err.text);
 		if (agent->registration_refused)
@@ -531,8 +534,10 @@ static int run(struct lw_agent *agent, const struct lw_privdrop *priv)
 	snmp_log(LOG_INFO, "leakwatchd %s started (%s, interval %u s)\n", LW_VERSION,
 		 agent->master ? "standalone master" : "AgentX subagent", agent->cfg->interval_s);
 	agent->running = true;
+	lw_service_start(agent);
 	while (agent->running)
 		agent_check_and_process(1);
+	lw_service_stopping();
 	/* A registration refused at a reconnection ends the loop too (agent_setup.c). */
 	rc = agent->registration_refused ? EXIT_REGISTRATION_REFUSED : 0;
 	snmp_log(LOG_INFO, "leakwatchd stopping\n");

@@ -11,11 +11,13 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the demo use; only missing ones are installed.
 packages=(gcc make autoconf automake libtool pkg-config
-	libsnmp-dev libpcap-dev libsqlite3-dev libarchive-dev libssl-dev libcap-dev
+	libsnmp-dev libpcap-dev libsqlite3-dev libarchive-dev libssl-dev libcap-dev libsystemd-dev
 	snmpd snmp snmptrapd python3 procps)
 # Test only: the second compiler (ASan/UBSan build), unit-test and pytest frameworks, MIB
-# checker, valgrind, and the tools the integration tests build their networks with.
-test_packages=(clang libcmocka-dev python3-pytest smitools valgrind iproute2 nftables)
+# checker, valgrind, the tools the integration tests build their networks with, and those that
+# check the unit and build, check and install the Debian package (test_install.py, test_package.py).
+test_packages=(clang libcmocka-dev python3-pytest smitools valgrind iproute2 nftables
+	systemd util-linux debhelper dpkg-dev fakeroot lintian)
 # Test only: the real NMS clients the integration tests of nms/ drive, and the browser that
 # opens the report (tests/integration/test_report_html.py), each from Debian.
 nms_packages=(prometheus-snmp-exporter prometheus collectd-core snmptt

@@ -787,3 +787,8 @@ int lw_config_load(const char *path, struct lw_config **out, struct lw_error *er
 	*out = cfg;
 	return 0;
 }
+
+const char *lw_config_directive_name(size_t i)
+{
+	return i < sizeof(directives) / sizeof(directives[0]) ? directives[i].name : NULL;
+}

@@ -31,6 +31,10 @@
 #define LW_CONFIG_DEFAULT_MCAST_GROUPS 1024
 #ifndef LW_DEFAULT_STATE_DIR
 #define LW_DEFAULT_STATE_DIR "/var/lib/leakwatch"
+/* The i-th directive of the parser's table (the thresholds' are lw_threshold_def's), NULL past
+ * the last: the example leakwatchd.conf is checked against it (tests/unit/test_config_example.c). */
+const char *lw_config_directive_name(size_t i);
+
 #endif
 
 struct lw_community {
@@ -172,5 +176,9 @@ int lw_config_load(const char *path, struct lw_config **out, struct lw_error *er
  * object takes those from the running one, and keeps describing what is in force.
  */
 void lw_config_keep_start_settings(struct lw_config *next, const struct lw_config *running);
+
+/* The i-th directive of the parser's table (the thresholds' are lw_threshold_def's), NULL past
+ * the last: the example leakwatchd.conf is checked against it (tests/unit/test_config_example.c). */
+const char *lw_config_directive_name(size_t i);
 
 #endif

@@ -1,0 +1,6 @@
+#!/bin/sh
+# autogen.sh: makes ./configure in a git clone (a release tarball already has it).
+set -e
+cd "$(dirname "$0")"
+autoreconf -fi
+echo "autogen.sh: now run ./configure && make && make install (README.md, Install)"
