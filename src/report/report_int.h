@@ -55,6 +55,11 @@ struct lw_rident {
 	bool live;
 	int64_t v[1 + 3 * LW_RVALS];  /* full: v0..v4; windows: n, then min, max, avg of each */
 	int32_t series[LW_RVALS];     /* the model's series of each value; -1 none yet */
+	/* Change-only rows: a series without a row at a point holds its value. These let the
+	 * report visit only the series that changed (report_build.c's catch-up). */
+	int64_t pv[1 + 3 * LW_RVALS];  /* v before this point's row (valid when touch_t is t) */
+	int64_t touch_t;              /* the point whose row or keyframe last touched it */
+	int64_t fed;                  /* the caller's: the last point index it took; -1 none */
 };
 
 struct lw_rexp {
@@ -62,6 +67,12 @@ struct lw_rexp {
 	bool win;                   /* the window tier (win, win_cycle) */
 	struct lw_rident *e;        /* every ident row, sorted by id */
 	size_t n;
+	/* At each point given to the callback: the idents whose row (or the keyframe) changed
+	 * them, in id order, their values before in pv; `all`: a keyframe or the first point
+	 * given, when every ident must be looked at. */
+	size_t *touched;
+	size_t ntouched, captouched;
+	bool all;
 };
 
 /* Loads the ident table (both tiers share it). */
@@ -133,6 +144,20 @@ int32_t lw_rseries_new(struct lw_rbuild *b);
 int lw_racc_add(struct lw_rbuild *b, size_t i, int64_t t, double mn, double mx, double avg,
 		uint32_t n, int64_t gap_s);
 int lw_racc_counter(struct lw_rbuild *b, size_t i, int64_t t, uint64_t raw, int64_t gap_s);
+
+/* The full-resolution points seen so far, for lw_racc_const: times, their prefix sums
+ * (tsum[q]: t[0] + ... + t[q - 1]), each one's bucket, and each bucket's first and last point. */
+struct lw_rpts {
+	const int64_t *t, *tsum;
+	const int32_t *bidx, *bfirst, *blast;
+};
+
+/* Samples of one value v at the points qa..qb-1 of series i, which took its last sample, of
+ * the same value, at point qa - 1: no gap between them. The same as lw_racc_add at each point
+ * (a counter: v is its rate, 0), in time proportional to the buckets and slots they touch, not
+ * to the points: a series that holds its value costs little. */
+int lw_racc_const(struct lw_rbuild *b, size_t i, const struct lw_rpts *p, size_t qa, size_t qb,
+		  double v);
 
 /* Flushes the open buckets, computes start, end, delta, slope, growing share. */
 int lw_racc_finish(struct lw_rbuild *b);
