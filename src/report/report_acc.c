@@ -489,6 +489,7 @@ int lw_racc_finish(struct lw_rbuild *b)
 			free(b->r->series[i].pts);
 			free(b->acc[i].slot_sum);
 			free(b->acc[i].slot_n);
+			free(b->acc[i].rname);
 			b->r->nseries--;
 			continue;
 		}
@@ -503,6 +504,7 @@ void lw_racc_free(struct lw_rbuild *b)
 	for (size_t i = 0; b->acc != NULL && i < b->r->nseries; i++) {
 		free(b->acc[i].slot_sum);
 		free(b->acc[i].slot_n);
+		free(b->acc[i].rname);
 	}
 	free(b->acc);
 	b->acc = NULL;

@@ -31,6 +31,7 @@ struct build {
 	struct lw_rbuild b;
 	struct lw_rdb *d;
 	struct lw_watch *watch;
+	struct lw_rreplay *rq;      /* the detector's thread */
 	int64_t replay_from;
 	struct tier full, win;
 	int32_t *bfirst, *blast;    /* each bucket's first and last full-resolution point; -1 */
@@ -139,6 +140,9 @@ static int32_t series_of(struct build *bd, struct lw_rident *e, unsigned j)
 		a->counter = s->counter;
 		a->rseries = replay_key(s->kind, s->metric, s->name, &p) ? (int8_t)p.series : -1;
 		a->field = (int16_t)p.field;
+		/* the detector's thread reads the name while series[] may be moved by a realloc */
+		if (a->rseries >= 0 && (a->rname = strdup(s->name)) == NULL)
+			return -1;
 	}
 	return i;
 }
@@ -232,23 +236,23 @@ static void tier_free(struct tier *tp)
 
 /* The detector's sample of series i at t (the minimum: it follows step minima, and a
  * window's minimum is its floor). */
-static void replay(struct build *bd, int32_t i, int64_t t, int64_t mn)
+static int replay(struct build *bd, int32_t i, int64_t t, int64_t mn)
 {
 	struct lw_report_series *s = &bd->b.r->series[i];
 	struct lw_racc *a = &bd->b.acc[i];
 	struct lw_hist_point p;
 
 	if (a->rseries < 0 || t < bd->replay_from || bd->watch == NULL)
-		return;
+		return 0;
 	memset(&p, 0, sizeof(p));
 	p.series = (enum lw_hist_series)a->rseries;
 	p.field = a->field;
 	p.pid = s->pid;
 	p.start_time = s->start_time;
-	p.name = s->name;
+	p.name = a->rname;
 	p.t = t;
 	p.value = p.series == LW_HS_SLAB_KB ? (uint64_t)mn / 1024 : (uint64_t)mn;
-	lw_watch_replay_point(bd->watch, &p);
+	return lw_rreplay_add(bd->rq, &p) != 0 ? SQLITE_NOMEM : 0;
 }
 
 /* Value j of e (its values v) at point q of tier tp. 1: not readable (no sample). */
@@ -279,8 +283,7 @@ static int feed_one(struct build *bd, const struct tier *tp, struct lw_rident *e
 	if (lw_racc_add(&bd->b, (size_t)i, win ? t + span / 2 : t, (double)(uint64_t)mn,
 			(double)(uint64_t)mx, (double)(uint64_t)avg, n ? n : 1, gap) != 0)
 		return SQLITE_NOMEM;
-	replay(bd, i, t, mn);
-	return 0;
+	return replay(bd, i, t, mn);
 }
 
 static bool sampled_at(const struct tier *tp, size_t q, int kind)
@@ -327,7 +330,8 @@ static int catch_up(struct build *bd, const struct tier *tp, struct lw_rident *e
 				a->last_t = tp->t[qb - 1];
 			} else if (a->rseries >= 0 && bd->watch != NULL) {
 				for (size_t k = q + 1; k < qb; k++)
-					replay(bd, i, tp->t[k], v[j]);
+					if (replay(bd, i, tp->t[k], v[j]) != 0)
+						return SQLITE_NOMEM;
 			}
 			break;
 		}
@@ -592,6 +596,10 @@ static int build(struct lw_report *r, const struct lw_report_opts *o, struct lw_
 				 (LW_DETECT_LONG_WINDOWS * LW_DETECT_LONG_FLOORS + 1);
 	if (lw_watch_new(&bd.watch, &th) != 0)
 		return lw_error_set(err, ENOMEM, "out of memory");
+	if (lw_rreplay_start(&bd.rq, bd.watch) != 0) {
+		lw_watch_free(bd.watch);
+		return lw_error_set(err, ENOMEM, "out of memory");
+	}
 	bd.win.win = true;
 	bd.bfirst = malloc(bd.b.nbuckets * sizeof(*bd.bfirst));
 	bd.blast = malloc(bd.b.nbuckets * sizeof(*bd.blast));
@@ -617,6 +625,8 @@ static int build(struct lw_report *r, const struct lw_report_opts *o, struct lw_
 			rc = tier_end(&bd, &x);
 	}
 fail:
+	lw_rreplay_finish(bd.rq, true);  /* before the names it reads go */
+	bd.rq = NULL;
 	lw_rexp_free(&x);
 	if (rc == SQLITE_OK && lw_racc_finish(&bd.b) != 0)
 		rc = SQLITE_NOMEM;

@@ -106,6 +106,7 @@ struct lw_racc {
 	bool has_last, has_raw, varied;
 	uint8_t counter;            /* a counter: rates */
 	int8_t rseries;             /* the detector's series (enum lw_hist_series), -1 none */
+	char *rname;                /* its name for the detector, where the series' own may move */
 	int16_t field;              /* a system series' field */
 	double before_v;
 	struct lw_report_point pend;
@@ -165,6 +166,20 @@ void lw_racc_free(struct lw_rbuild *b);
 
 /* Theil-Sen over (x, y) pairs: the median of every pair's slope (x distinct). */
 double lw_rtheil_sen(const double *x, const double *y, size_t n);
+
+/* --- report_replay.c: the detector replay on a thread of its own -------------------------- */
+
+struct lw_watch;
+struct lw_hist_point;
+struct lw_rreplay;
+
+/* Starts the thread (inline replay if it cannot); -1: out of memory. */
+int lw_rreplay_start(struct lw_rreplay **out, struct lw_watch *w);
+/* A sample for lw_watch_replay_point, copied: p->name must live until lw_rreplay_finish. */
+int lw_rreplay_add(struct lw_rreplay *q, const struct lw_hist_point *p);
+/* Every sample given replayed and the thread gone (the detector is the caller's again);
+ * free_too: q freed as well. */
+void lw_rreplay_finish(struct lw_rreplay *q, bool free_too);
 
 /* --- report_figures.c ---------------------------------------------------------------------- */
 
