@@ -169,6 +169,9 @@ int lw_rdbcopy_write(const struct lw_report *r, const char *path, struct lw_erro
 	/* A file of its own: no WAL beside it in the tarball. */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(dst.db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	/* staged for the tarball: read back and removed, its syncs would be for nothing */
+	if (rc == SQLITE_OK && !lw_rfile_is_durable())
+		rc = sqlite3_exec(dst.db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = cut(&dst, r);
 	/* VACUUM gives back the pages the cut freed (and any the source had free); without free

@@ -108,7 +108,9 @@ int lw_report_write(const struct lw_report *r, const struct lw_report_opts *o,
 	chmod(stage, 0755);
 	base = strrchr(o->out, '/') ? strrchr(o->out, '/') + 1 : o->out;
 	lw_rpath(top, sizeof(top), "%.*s", (int)(strlen(base) - 7), base);
+	lw_rfile_durable(false);
 	rc = write_all(r, o, stage, err);
+	lw_rfile_durable(true);
 	if (rc == 0)
 		rc = lw_rtar_write(stage, top, o->out, err);
 	nftw(stage, rm_one, 16, FTW_DEPTH | FTW_PHYS);
