@@ -14,15 +14,28 @@
 #include "history/history_kinds.h"
 #include "history/history_types.h"
 
+/* A tier's points in the window, in order. */
+struct tier {
+	bool win;
+	int64_t *t, *span;
+	int64_t *tsum;              /* prefix sums of t: n + 1 */
+	uint32_t *sampled;
+	uint32_t *gapc;             /* steps longer than a gap up to each point */
+	uint32_t *uns[LW_RKIND_MAX]; /* points without the kind sampled, before each: n + 1 */
+	int32_t *bidx;              /* the point's bucket; -1: none (windows) */
+	size_t n, cap;
+	bool nobulk;                /* lw_racc_const cannot be used in this tier */
+};
+
 struct build {
 	struct lw_rbuild b;
 	struct lw_rdb *d;
 	struct lw_watch *watch;
+	struct lw_rreplay *rq;      /* the detector's thread */
 	int64_t replay_from;
-	int64_t *times;             /* full-resolution points' times, for the gaps */
-	size_t ntimes, captimes;
-	int64_t *wtimes;            /* windows' */
-	size_t nwtimes, capwtimes;
+	struct tier full, win;
+	int32_t *bfirst, *blast;    /* each bucket's first and last full-resolution point; -1 */
+	struct lw_rpts pts;
 	int64_t win_span;
 };
 
@@ -127,6 +140,9 @@ static int32_t series_of(struct build *bd, struct lw_rident *e, unsigned j)
 		a->counter = s->counter;
 		a->rseries = replay_key(s->kind, s->metric, s->name, &p) ? (int8_t)p.series : -1;
 		a->field = (int16_t)p.field;
+		/* the detector's thread reads the name while series[] may be moved by a realloc */
+		if (a->rseries >= 0 && (a->rname = strdup(s->name)) == NULL)
+			return -1;
 	}
 	return i;
 }
@@ -146,71 +162,259 @@ static int grow_times(int64_t **a, size_t *n, size_t *cap, int64_t t)
 	return 0;
 }
 
+static void *grow(void *p, size_t n, size_t size, bool *bad)
+{
+	void *q = realloc(p, n * size);
+
+	if (q == NULL)
+		*bad = true;
+	return q != NULL ? q : p;
+}
+
+/* Records point number tp->n (its time, sampled kinds, span; and for lw_racc_const the
+ * prefix sums, the bucket, the gaps and unsampled kinds so far). */
+static int tier_push(struct build *bd, struct tier *tp, int64_t t, uint32_t sampled, int64_t span)
+{
+	size_t n = tp->n;
+	int64_t wspan = bd->b.to - bd->b.from + 1, idx;
+
+	if (n + 1 >= tp->cap) {
+		size_t nc = tp->cap ? tp->cap * 2 : 4096;
+		bool bad = false;
+
+		tp->t = grow(tp->t, nc, sizeof(*tp->t), &bad);
+		tp->span = grow(tp->span, nc, sizeof(*tp->span), &bad);
+		tp->tsum = grow(tp->tsum, nc, sizeof(*tp->tsum), &bad);
+		tp->sampled = grow(tp->sampled, nc, sizeof(*tp->sampled), &bad);
+		tp->gapc = grow(tp->gapc, nc, sizeof(*tp->gapc), &bad);
+		tp->bidx = grow(tp->bidx, nc, sizeof(*tp->bidx), &bad);
+		for (int k = 0; k < LW_RKIND_MAX; k++)
+			tp->uns[k] = grow(tp->uns[k], nc, sizeof(*tp->uns[k]), &bad);
+		if (bad)
+			return -1;
+		tp->cap = nc;
+	}
+	if (n == 0) {
+		tp->tsum[0] = 0;
+		for (int k = 0; k < LW_RKIND_MAX; k++)
+			tp->uns[k][0] = 0;
+	}
+	tp->t[n] = t;
+	tp->span[n] = span;
+	tp->sampled[n] = sampled;
+	tp->tsum[n + 1] = tp->tsum[n] + t;
+	tp->gapc[n] = (n ? tp->gapc[n - 1] : 0) + (n && t - tp->t[n - 1] > bd->b.gap_full_s);
+	for (int k = 0; k < LW_RKIND_MAX; k++)
+		tp->uns[k][n + 1] = tp->uns[k][n] + !(sampled & (1u << k));
+	/* the bucket lw_racc_add gives a sample at t (full resolution only: a window's time is
+	 * its middle or its end) */
+	idx = wspan > 0 ? (t - bd->b.from) * (int64_t)bd->b.nbuckets / wspan : 0;
+	if (tp->win || idx < 0 || idx >= (int64_t)bd->b.nbuckets) {
+		tp->nobulk = true;
+		tp->bidx[n] = -1;
+	} else {
+		tp->bidx[n] = (int32_t)idx;
+		if (bd->bfirst[idx] < 0)
+			bd->bfirst[idx] = (int32_t)n;
+		bd->blast[idx] = (int32_t)n;
+	}
+	tp->n++;
+	return 0;
+}
+
+static void tier_free(struct tier *tp)
+{
+	free(tp->t);
+	free(tp->span);
+	free(tp->tsum);
+	free(tp->sampled);
+	free(tp->gapc);
+	free(tp->bidx);
+	for (int k = 0; k < LW_RKIND_MAX; k++)
+		free(tp->uns[k]);
+}
+
+/* The detector's sample of series i at t (the minimum: it follows step minima, and a
+ * window's minimum is its floor). */
+static int replay(struct build *bd, int32_t i, int64_t t, int64_t mn)
+{
+	struct lw_report_series *s = &bd->b.r->series[i];
+	struct lw_racc *a = &bd->b.acc[i];
+	struct lw_hist_point p;
+
+	if (a->rseries < 0 || t < bd->replay_from || bd->watch == NULL)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.series = (enum lw_hist_series)a->rseries;
+	p.field = a->field;
+	p.pid = s->pid;
+	p.start_time = s->start_time;
+	p.name = a->rname;
+	p.t = t;
+	p.value = p.series == LW_HS_SLAB_KB ? (uint64_t)mn / 1024 : (uint64_t)mn;
+	return lw_rreplay_add(bd->rq, &p) != 0 ? SQLITE_NOMEM : 0;
+}
+
+/* Value j of e (its values v) at point q of tier tp. 1: not readable (no sample). */
+static int feed_one(struct build *bd, const struct tier *tp, struct lw_rident *e, unsigned j,
+		    const int64_t *v, size_t q)
+{
+	bool win = tp->win;
+	int64_t t = tp->t[q], span = tp->span[q];
+	int64_t gap = win ? bd->b.gap_win_s : bd->b.gap_full_s;
+	int64_t mn = win ? v[1 + 3 * j] : v[j];
+	int64_t mx = win ? v[2 + 3 * j] : v[j];
+	int64_t avg = win ? v[3 + 3 * j] : v[j];
+	uint32_t n = win ? (uint32_t)v[0] : 1;
+	struct lw_racc *a;
+	int32_t i;
+
+	/* not readable (LW_HIST_UNKNOWN): no sample */
+	if ((uint64_t)mx == LW_HIST_UNKNOWN && (uint64_t)mn == LW_HIST_UNKNOWN)
+		return 1;
+	if ((i = series_of(bd, e, j)) < 0)
+		return SQLITE_NOMEM;
+	a = &bd->b.acc[i];
+	/* A window's counter is its value at the window's end; its average is the level at its
+	 * middle. */
+	if (a->counter)
+		return lw_racc_counter(&bd->b, (size_t)i, win ? t + span : t, (uint64_t)mx, gap) != 0
+		       ? SQLITE_NOMEM : 0;
+	if (lw_racc_add(&bd->b, (size_t)i, win ? t + span / 2 : t, (double)(uint64_t)mn,
+			(double)(uint64_t)mx, (double)(uint64_t)avg, n ? n : 1, gap) != 0)
+		return SQLITE_NOMEM;
+	return replay(bd, i, t, mn);
+}
+
+static bool sampled_at(const struct tier *tp, size_t q, int kind)
+{
+	return (tp->sampled[q] & (1u << kind)) != 0;
+}
+
+/*
+ * e held its values v at the points qa..qb-1 (no row changed it there): what each would have
+ * given. One at a time until a sample is in; then, at full resolution, the rest at once when
+ * nothing breaks the run (no gap, the kind sampled at every point): lw_racc_const, and the
+ * detector still point by point (its steps need every sample).
+ */
+static int catch_up(struct build *bd, const struct tier *tp, struct lw_rident *e,
+		    const int64_t *v, size_t qa, size_t qb)
+{
+	unsigned width = bd->d->width[e->kind];
+
+	for (unsigned j = 0; j < width; j++) {
+		for (size_t q = qa; q < qb; q++) {
+			struct lw_racc *a;
+			int32_t i;
+			double cv;
+			int rc;
+
+			if (!sampled_at(tp, q, e->kind))
+				continue;
+			if ((rc = feed_one(bd, tp, e, j, v, q)) == 1)
+				break;  /* not readable: at none of these points */
+			if (rc != 0)
+				return rc;
+			if (tp->win || tp->nobulk || q + 1 >= qb)
+				continue;
+			i = e->series[j];
+			a = &bd->b.acc[i];
+			cv = a->counter ? 0.0 : (double)(uint64_t)v[j];
+			if (!a->has_last || a->end_t != tp->t[q] || a->last_v != cv ||
+			    tp->gapc[qb - 1] != tp->gapc[q] ||
+			    tp->uns[e->kind][qb] != tp->uns[e->kind][q + 1])
+				continue;
+			if (lw_racc_const(&bd->b, (size_t)i, &bd->pts, q + 1, qb, cv) != 0)
+				return SQLITE_NOMEM;
+			if (a->counter) {
+				a->last_t = tp->t[qb - 1];
+			} else if (a->rseries >= 0 && bd->watch != NULL) {
+				for (size_t k = q + 1; k < qb; k++)
+					if (replay(bd, i, tp->t[k], v[j]) != 0)
+						return SQLITE_NOMEM;
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
+/* e at point p: what it held since it was last looked at, then its row's values. */
+static int visit(struct build *bd, const struct tier *tp, struct lw_rident *e, const int64_t *before,
+		 size_t p)
+{
+	unsigned width;
+	int rc;
+
+	if (e->kind <= 0 || e->kind >= LW_RKIND_MAX) {
+		e->fed = -1;
+		return 0;
+	}
+	if (e->fed >= 0 && (size_t)e->fed + 1 < p &&
+	    (rc = catch_up(bd, tp, e, before, (size_t)e->fed + 1, p)) != 0)
+		return rc;
+	e->fed = e->live ? (int64_t)p : -1;
+	if (!e->live || !sampled_at(tp, p, e->kind))
+		return 0;
+	width = bd->d->width[e->kind];
+	for (unsigned j = 0; j < width; j++)
+		if ((rc = feed_one(bd, tp, e, j, e->v, p)) < 0 || rc > 1)
+			return rc;
+	return 0;
+}
+
+/*
+ * A point: only the series a row changed are visited (rows are change-only: the others hold
+ * their value, and are caught up when they next change or at the tier's end); every series
+ * at a keyframe and at the first point.
+ */
 static int on_point(void *arg, struct lw_rexp *x, int64_t t, uint32_t sampled, int64_t span)
 {
 	struct build *bd = arg;
-	bool win = x->win;
-	int64_t gap = win ? bd->b.gap_win_s : bd->b.gap_full_s;
+	struct tier *tp = x->win ? &bd->win : &bd->full;
+	size_t p = tp->n;
+	int rc;
 
-	if (win) {
+	if (x->win) {
 		if (span > bd->win_span)
 			bd->win_span = span;
-		if (grow_times(&bd->wtimes, &bd->nwtimes, &bd->capwtimes, t) != 0)
-			return SQLITE_NOMEM;
 		bd->b.r->windows++;
 	} else {
-		if (grow_times(&bd->times, &bd->ntimes, &bd->captimes, t) != 0)
-			return SQLITE_NOMEM;
 		bd->b.r->cycles++;
 	}
+	if (tier_push(bd, tp, t, sampled, span) != 0)
+		return SQLITE_NOMEM;
+	bd->pts.t = bd->full.t;
+	bd->pts.tsum = bd->full.tsum;
+	bd->pts.bidx = bd->full.bidx;
+	if (x->all) {
+		for (size_t k = 0; k < x->n; k++)
+			if ((rc = visit(bd, tp, &x->e[k], x->e[k].pv, p)) != 0)
+				return rc;
+		return 0;
+	}
+	for (size_t k = 0; k < x->ntouched; k++) {
+		struct lw_rident *e = &x->e[x->touched[k]];
+
+		if ((rc = visit(bd, tp, e, e->pv, p)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The tier's end: every live series holds its value to the last point. */
+static int tier_end(struct build *bd, struct lw_rexp *x)
+{
+	struct tier *tp = x->win ? &bd->win : &bd->full;
+	int rc;
+
 	for (size_t k = 0; k < x->n; k++) {
 		struct lw_rident *e = &x->e[k];
-		unsigned width;
 
-		if (!e->live || e->kind <= 0 || e->kind >= LW_RKIND_MAX || !(sampled & (1u << e->kind)))
-			continue;
-		width = bd->d->width[e->kind];
-		for (unsigned j = 0; j < width; j++) {
-			int64_t mn = win ? e->v[1 + 3 * j] : e->v[j];
-			int64_t mx = win ? e->v[2 + 3 * j] : e->v[j];
-			int64_t avg = win ? e->v[3 + 3 * j] : e->v[j];
-			uint32_t n = win ? (uint32_t)e->v[0] : 1;
-			struct lw_report_series *s;
-			struct lw_hist_point p;
-			struct lw_racc *a;
-			int32_t i;
-
-			/* not readable (LW_HIST_UNKNOWN): no sample */
-			if ((uint64_t)mx == LW_HIST_UNKNOWN && (uint64_t)mn == LW_HIST_UNKNOWN)
-				continue;
-			if ((i = series_of(bd, e, j)) < 0)
-				return SQLITE_NOMEM;
-			a = &bd->b.acc[i];
-			/* A window's counter is its value at the window's end; its average is
-			 * the level at its middle. */
-			if (a->counter) {
-				if (lw_racc_counter(&bd->b, (size_t)i, win ? t + span : t, (uint64_t)mx,
-						    gap) != 0)
-					return SQLITE_NOMEM;
-				continue;
-			}
-			if (lw_racc_add(&bd->b, (size_t)i, win ? t + span / 2 : t, (double)(uint64_t)mn,
-					(double)(uint64_t)mx, (double)(uint64_t)avg, n ? n : 1, gap) != 0)
-				return SQLITE_NOMEM;
-			if (a->rseries < 0 || t < bd->replay_from || bd->watch == NULL)
-				continue;
-			s = &bd->b.r->series[i];
-			memset(&p, 0, sizeof(p));
-			p.series = (enum lw_hist_series)a->rseries;
-			p.field = a->field;
-			p.pid = s->pid;
-			p.start_time = s->start_time;
-			p.name = s->name;
-			p.t = t;
-			/* the detector follows step minima: a window's minimum is its floor */
-			p.value = p.series == LW_HS_SLAB_KB ? (uint64_t)mn / 1024 : (uint64_t)mn;
-			lw_watch_replay_point(bd->watch, &p);
-		}
+		if (e->fed >= 0 && (size_t)e->fed + 1 < tp->n &&
+		    (rc = catch_up(bd, tp, e, e->v, (size_t)e->fed + 1, tp->n)) != 0)
+			return rc;
+		e->fed = -1;
 	}
 	return 0;
 }
@@ -392,16 +596,37 @@ static int build(struct lw_report *r, const struct lw_report_opts *o, struct lw_
 				 (LW_DETECT_LONG_WINDOWS * LW_DETECT_LONG_FLOORS + 1);
 	if (lw_watch_new(&bd.watch, &th) != 0)
 		return lw_error_set(err, ENOMEM, "out of memory");
+	if (lw_rreplay_start(&bd.rq, bd.watch) != 0) {
+		lw_watch_free(bd.watch);
+		return lw_error_set(err, ENOMEM, "out of memory");
+	}
+	bd.win.win = true;
+	bd.bfirst = malloc(bd.b.nbuckets * sizeof(*bd.bfirst));
+	bd.blast = malloc(bd.b.nbuckets * sizeof(*bd.blast));
+	if (bd.bfirst == NULL || bd.blast == NULL) {
+		rc = SQLITE_NOMEM;
+		memset(&x, 0, sizeof(x));
+		goto fail;
+	}
+	for (unsigned k = 0; k < bd.b.nbuckets; k++)
+		bd.bfirst[k] = bd.blast[k] = -1;
+	bd.pts.bfirst = bd.bfirst;
+	bd.pts.blast = bd.blast;
 	if ((rc = lw_rexp_init(&x, d->db, true)) == SQLITE_OK) {
 		/* windows only where the full resolution does not reach */
 		int64_t wto = full_lo != INT64_MIN && full_lo <= r->to ? full_lo - 1 : r->to;
 
-		if (win_lo != INT64_MIN && r->from <= wto)
-			rc = lw_rexp_run(&x, r->from, r->from, wto, on_point, &bd);
+		if (win_lo != INT64_MIN && r->from <= wto &&
+		    (rc = lw_rexp_run(&x, r->from, r->from, wto, on_point, &bd)) == SQLITE_OK)
+			rc = tier_end(&bd, &x);
 		x.win = false;
-		if (rc == SQLITE_OK && full_lo != INT64_MIN)
-			rc = lw_rexp_run(&x, r->from, r->from, r->to, on_point, &bd);
+		if (rc == SQLITE_OK && full_lo != INT64_MIN &&
+		    (rc = lw_rexp_run(&x, r->from, r->from, r->to, on_point, &bd)) == SQLITE_OK)
+			rc = tier_end(&bd, &x);
 	}
+fail:
+	lw_rreplay_finish(bd.rq, true);  /* before the names it reads go */
+	bd.rq = NULL;
 	lw_rexp_free(&x);
 	if (rc == SQLITE_OK && lw_racc_finish(&bd.b) != 0)
 		rc = SQLITE_NOMEM;
@@ -411,10 +636,10 @@ static int build(struct lw_report *r, const struct lw_report_opts *o, struct lw_
 		goto out;
 	}
 	verdicts(&bd);
-	r->full_from = bd.ntimes ? bd.times[0] : 0;
+	r->full_from = bd.full.n ? bd.full.t[0] : 0;
 	r->window_s = (uint32_t)bd.win_span;
-	if (lw_rmeta_gaps(r, bd.wtimes, bd.nwtimes, bd.b.gap_win_s, err) != 0 ||
-	    lw_rmeta_gaps(r, bd.times, bd.ntimes, bd.b.gap_full_s, err) != 0 ||
+	if (lw_rmeta_gaps(r, bd.win.t, bd.win.n, bd.b.gap_win_s, err) != 0 ||
+	    lw_rmeta_gaps(r, bd.full.t, bd.full.n, bd.b.gap_full_s, err) != 0 ||
 	    lw_rfigures(r, &bd.b, th.v[LW_TH_LEAK_MIN_SLOPE], th.v[LW_TH_FD_MIN_SLOPE], err) != 0) {
 		rc = -1;
 		goto out;
@@ -423,8 +648,10 @@ static int build(struct lw_report *r, const struct lw_report_opts *o, struct lw_
 out:
 	lw_racc_free(&bd.b);
 	lw_watch_free(bd.watch);
-	free(bd.times);
-	free(bd.wtimes);
+	tier_free(&bd.full);
+	tier_free(&bd.win);
+	free(bd.bfirst);
+	free(bd.blast);
 	return rc == SQLITE_OK ? 0 : -1;
 }
 

@@ -46,6 +46,24 @@ static int cut_tier(struct lw_rdb *d, bool win, int64_t from, int64_t to)
 	snprintf(sql, sizeof(sql), "SELECT min(t) FROM %s WHERE t >= ?1", pts);
 	if ((rc = lw_rdb_int(d, sql, from, 0, INT64_MIN, &c0)) != SQLITE_OK)
 		return rc;
+	if (c0 != INT64_MIN && c0 <= to) {
+		int64_t first, kf, after;
+
+		/* The window holds the whole tier (the usual report of everything): its first point
+		 * is a keyframe already and nothing is cut; rewriting it would change nothing. */
+		snprintf(sql, sizeof(sql), "SELECT min(t) FROM %s", pts);
+		if ((rc = lw_rdb_int(d, sql, 0, 0, INT64_MIN, &first)) != SQLITE_OK)
+			return rc;
+		snprintf(sql, sizeof(sql), "SELECT keyframe FROM %s WHERE t = ?1", pts);
+		if ((rc = lw_rdb_int(d, sql, c0, 0, 0, &kf)) != SQLITE_OK)
+			return rc;
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT 1 FROM %s WHERE t > ?1"
+			 " LIMIT 1)", pts);
+		if ((rc = lw_rdb_int(d, sql, to, 0, 0, &after)) != SQLITE_OK)
+			return rc;
+		if (first == c0 && kf == 1 && after == 0)
+			return SQLITE_OK;
+	}
 	if (c0 == INT64_MIN || c0 > to) {  /* nothing of this tier in the window */
 		snprintf(sql, sizeof(sql), "DELETE FROM %s", rows);
 		if ((rc = exec1(d->db, sql, 0)) != SQLITE_OK)
@@ -126,6 +144,7 @@ int lw_rdbcopy_write(const struct lw_report *r, const char *path, struct lw_erro
 	char tmp[PATH_MAX + 8];
 	struct lw_rdb src, dst;
 	sqlite3_backup *bk;
+	int64_t nfree = 0;
 	int rc;
 
 	if (lw_rdb_open(&src, r->db_path, err) != 0)
@@ -150,9 +169,15 @@ int lw_rdbcopy_write(const struct lw_report *r, const char *path, struct lw_erro
 	/* A file of its own: no WAL beside it in the tarball. */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(dst.db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	/* staged for the tarball: read back and removed, its syncs would be for nothing */
+	if (rc == SQLITE_OK && !lw_rfile_is_durable())
+		rc = sqlite3_exec(dst.db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = cut(&dst, r);
-	if (rc == SQLITE_OK)
+	/* VACUUM gives back the pages the cut freed (and any the source had free); without free
+	 * pages (the window is the whole history) it would only rewrite the file. */
+	if (rc == SQLITE_OK && lw_rdb_int(&dst, "PRAGMA freelist_count", 0, 0, 0, &nfree) == SQLITE_OK &&
+	    nfree > 0)
 		rc = sqlite3_exec(dst.db, "VACUUM", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		lw_error_set(err, EIO, "copying the history to %s: %s", path,

@@ -57,6 +57,7 @@ void lw_rexp_free(struct lw_rexp *x)
 		free(x->e[i].name);
 	}
 	free(x->e);
+	free(x->touched);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -75,24 +76,46 @@ static struct lw_rident *find(struct lw_rexp *x, int64_t id)
 	return lo < x->n && x->e[lo].id == id ? &x->e[lo] : NULL;
 }
 
+static int touch(struct lw_rexp *x, struct lw_rident *e, int64_t t)
+{
+	if (e->touch_t == t)
+		return 0;
+	if (x->ntouched == x->captouched) {
+		size_t nc = x->captouched ? x->captouched * 2 : 1024;
+		void *p = realloc(x->touched, nc * sizeof(*x->touched));
+
+		if (p == NULL)
+			return SQLITE_NOMEM;
+		x->touched = p;
+		x->captouched = nc;
+	}
+	x->touched[x->ntouched++] = (size_t)(e - x->e);
+	e->touch_t = t;
+	memcpy(e->pv, e->v, sizeof(e->pv));
+	return 0;
+}
+
 /* A row: every value NULL ends the series, other NULLs keep the value before. */
-static void apply_row(struct lw_rexp *x, sqlite3_stmt *rows, int width)
+static int apply_row(struct lw_rexp *x, sqlite3_stmt *rows, int width, int64_t t)
 {
 	struct lw_rident *e = find(x, sqlite3_column_int64(rows, 1));
 	bool ends = true;
 
 	if (e == NULL)
-		return;  /* an id missing from ident: never written so */
+		return 0;  /* an id missing from ident: never written so */
+	if (touch(x, e, t) != 0)
+		return SQLITE_NOMEM;
 	for (int i = 0; i < width && ends; i++)
 		ends = sqlite3_column_type(rows, 2 + i) == SQLITE_NULL;
 	if (ends) {
 		e->live = false;
-		return;
+		return 0;
 	}
 	e->live = true;
 	for (int i = 0; i < width; i++)
 		if (sqlite3_column_type(rows, 2 + i) != SQLITE_NULL)
 			e->v[i] = sqlite3_column_int64(rows, 2 + i);
+	return 0;
 }
 
 int lw_rexp_run(struct lw_rexp *x, int64_t from, int64_t deliver_from, int64_t to,
@@ -112,6 +135,7 @@ int lw_rexp_run(struct lw_rexp *x, int64_t from, int64_t deliver_from, int64_t t
 	sqlite3_stmt *pts = NULL, *rows = NULL, *key = NULL;
 	int64_t start = from;
 	int rc, prc, rrc;
+	bool given = false;
 
 	if ((rc = sqlite3_prepare_v2(x->db, key_sql, -1, &key, NULL)) != SQLITE_OK)
 		goto out;
@@ -128,8 +152,11 @@ int lw_rexp_run(struct lw_rexp *x, int64_t from, int64_t deliver_from, int64_t t
 	sqlite3_bind_int64(pts, 2, to);
 	sqlite3_bind_int64(rows, 1, start);
 	sqlite3_bind_int64(rows, 2, to);
-	for (size_t i = 0; i < x->n; i++)
+	for (size_t i = 0; i < x->n; i++) {
 		x->e[i].live = false;
+		x->e[i].touch_t = INT64_MIN;
+		x->e[i].fed = -1;
+	}
 	rrc = sqlite3_step(rows);
 	while ((prc = sqlite3_step(pts)) == SQLITE_ROW) {
 		int64_t t = sqlite3_column_int64(pts, 0);
@@ -137,21 +164,30 @@ int lw_rexp_run(struct lw_rexp *x, int64_t from, int64_t deliver_from, int64_t t
 		uint32_t sampled = (uint32_t)sqlite3_column_int64(pts, 2);
 		int64_t span = sqlite3_column_int64(pts, 3);
 
+		x->ntouched = 0;
 		if (keyframe)
-			for (size_t i = 0; i < x->n; i++)
+			for (size_t i = 0; i < x->n; i++) {
+				x->e[i].touch_t = t;
+				memcpy(x->e[i].pv, x->e[i].v, sizeof(x->e[i].pv));
 				x->e[i].live = false;
+			}
+		x->all = keyframe || (!given && t >= deliver_from);
 		while (rrc == SQLITE_ROW && sqlite3_column_int64(rows, 0) < t)
 			rrc = sqlite3_step(rows);
 		while (rrc == SQLITE_ROW && sqlite3_column_int64(rows, 0) == t) {
-			apply_row(x, rows, width);
+			if ((rc = apply_row(x, rows, width, t)) != 0)
+				goto out;
 			rrc = sqlite3_step(rows);
 		}
 		if (rrc != SQLITE_ROW && rrc != SQLITE_DONE) {
 			rc = rrc;
 			goto out;
 		}
-		if (t >= deliver_from && (rc = fn(arg, x, t, sampled, span)) != 0)
-			goto out;
+		if (t >= deliver_from) {
+			given = true;
+			if ((rc = fn(arg, x, t, sampled, span)) != 0)
+				goto out;
+		}
 	}
 	rc = prc == SQLITE_DONE ? SQLITE_OK : prc;
 out:

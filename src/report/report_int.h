@@ -55,6 +55,11 @@ struct lw_rident {
 	bool live;
 	int64_t v[1 + 3 * LW_RVALS];  /* full: v0..v4; windows: n, then min, max, avg of each */
 	int32_t series[LW_RVALS];     /* the model's series of each value; -1 none yet */
+	/* Change-only rows: a series without a row at a point holds its value. These let the
+	 * report visit only the series that changed (report_build.c's catch-up). */
+	int64_t pv[1 + 3 * LW_RVALS];  /* v before this point's row (valid when touch_t is t) */
+	int64_t touch_t;              /* the point whose row or keyframe last touched it */
+	int64_t fed;                  /* the caller's: the last point index it took; -1 none */
 };
 
 struct lw_rexp {
@@ -62,6 +67,12 @@ struct lw_rexp {
 	bool win;                   /* the window tier (win, win_cycle) */
 	struct lw_rident *e;        /* every ident row, sorted by id */
 	size_t n;
+	/* At each point given to the callback: the idents whose row (or the keyframe) changed
+	 * them, in id order, their values before in pv; `all`: a keyframe or the first point
+	 * given, when every ident must be looked at. */
+	size_t *touched;
+	size_t ntouched, captouched;
+	bool all;
 };
 
 /* Loads the ident table (both tiers share it). */
@@ -95,6 +106,7 @@ struct lw_racc {
 	bool has_last, has_raw, varied;
 	uint8_t counter;            /* a counter: rates */
 	int8_t rseries;             /* the detector's series (enum lw_hist_series), -1 none */
+	char *rname;                /* its name for the detector, where the series' own may move */
 	int16_t field;              /* a system series' field */
 	double before_v;
 	struct lw_report_point pend;
@@ -134,12 +146,40 @@ int lw_racc_add(struct lw_rbuild *b, size_t i, int64_t t, double mn, double mx, 
 		uint32_t n, int64_t gap_s);
 int lw_racc_counter(struct lw_rbuild *b, size_t i, int64_t t, uint64_t raw, int64_t gap_s);
 
+/* The full-resolution points seen so far, for lw_racc_const: times, their prefix sums
+ * (tsum[q]: t[0] + ... + t[q - 1]), each one's bucket, and each bucket's first and last point. */
+struct lw_rpts {
+	const int64_t *t, *tsum;
+	const int32_t *bidx, *bfirst, *blast;
+};
+
+/* Samples of one value v at the points qa..qb-1 of series i, which took its last sample, of
+ * the same value, at point qa - 1: no gap between them. The same as lw_racc_add at each point
+ * (a counter: v is its rate, 0), in time proportional to the buckets and slots they touch, not
+ * to the points: a series that holds its value costs little. */
+int lw_racc_const(struct lw_rbuild *b, size_t i, const struct lw_rpts *p, size_t qa, size_t qb,
+		  double v);
+
 /* Flushes the open buckets, computes start, end, delta, slope, growing share. */
 int lw_racc_finish(struct lw_rbuild *b);
 void lw_racc_free(struct lw_rbuild *b);
 
 /* Theil-Sen over (x, y) pairs: the median of every pair's slope (x distinct). */
 double lw_rtheil_sen(const double *x, const double *y, size_t n);
+
+/* --- report_replay.c: the detector replay on a thread of its own -------------------------- */
+
+struct lw_watch;
+struct lw_hist_point;
+struct lw_rreplay;
+
+/* Starts the thread (inline replay if it cannot); -1: out of memory. */
+int lw_rreplay_start(struct lw_rreplay **out, struct lw_watch *w);
+/* A sample for lw_watch_replay_point, copied: p->name must live until lw_rreplay_finish. */
+int lw_rreplay_add(struct lw_rreplay *q, const struct lw_hist_point *p);
+/* Every sample given replayed and the thread gone (the detector is the caller's again);
+ * free_too: q freed as well. */
+void lw_rreplay_finish(struct lw_rreplay *q, bool free_too);
 
 /* --- report_figures.c ---------------------------------------------------------------------- */
 

@@ -2,6 +2,7 @@
 #ifndef LW_REPORT_OUT_H
 #define LW_REPORT_OUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "base/lw_error.h"
@@ -40,6 +41,11 @@ const char *lw_rtable_of(const struct lw_report_series *s);  /* "processes", "me
 
 /* dir/name from a printf format; checks the length (no silent truncation). -1 when too long. */
 int lw_rpath(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Whether a finished file is fsynced before its rename: yes in a report directory (the
+ * default); no in a tarball's staging directory, read back and removed (the tarball is). */
+void lw_rfile_durable(bool on);
+bool lw_rfile_is_durable(void);
 
 /* A file written whole or not at all: path.tmp, then flushed and renamed (report_text.c). */
 FILE *lw_rfile_open(const char *path, char *tmp, size_t tmp_cap, struct lw_error *err);

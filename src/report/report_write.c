@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,21 +34,47 @@ static int write_html(const struct lw_report *r, const struct lw_report_opts *o,
 	return lw_rfile_commit(f, tmp, path, err);
 }
 
+/* The database copy reads and writes files of its own, from a connection of its own: it is
+ * made on a second thread while csv/ and report.json are written. */
+struct dbcopy {
+	const struct lw_report *r;
+	char path[PATH_MAX];
+	struct lw_error err;
+	int rc;
+};
+
+static void *dbcopy_run(void *arg)
+{
+	struct dbcopy *c = arg;
+
+	c->rc = lw_rdbcopy_write(c->r, c->path, &c->err);
+	return NULL;
+}
+
 static int write_all(const struct lw_report *r, const struct lw_report_opts *o, const char *dir,
 		     struct lw_error *err)
 {
 	char path[PATH_MAX];
+	struct dbcopy c = { .r = r };
+	pthread_t th;
+	bool threaded;
+	int rc;
 
-	if (lw_rcsv_write(r, dir, err) != 0)
-		return -1;
+	lw_rpath(c.path, sizeof(c.path), "%s/history.db", dir);
+	threaded = pthread_create(&th, NULL, dbcopy_run, &c) == 0;
 	lw_rpath(path, sizeof(path), "%s/report.json", dir);
-	if (lw_rjson_write(r, o, path, err) != 0)
+	rc = lw_rcsv_write(r, dir, err) != 0 || lw_rjson_write(r, o, path, err) != 0 ||
+	     lw_rsys_write(r, o, dir, err) != 0 ? -1 : 0;
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		dbcopy_run(&c);
+	if (rc != 0)
 		return -1;
-	if (lw_rsys_write(r, o, dir, err) != 0)
+	if (c.rc != 0) {
+		*err = c.err;
 		return -1;
-	lw_rpath(path, sizeof(path), "%s/history.db", dir);
-	if (lw_rdbcopy_write(r, path, err) != 0)
-		return -1;
+	}
 	/* last but the sums: the page a reader opens is there only when the rest is */
 	if (write_html(r, o, dir, err) != 0)
 		return -1;
@@ -81,7 +108,9 @@ int lw_report_write(const struct lw_report *r, const struct lw_report_opts *o,
 	chmod(stage, 0755);
 	base = strrchr(o->out, '/') ? strrchr(o->out, '/') + 1 : o->out;
 	lw_rpath(top, sizeof(top), "%.*s", (int)(strlen(base) - 7), base);
+	lw_rfile_durable(false);
 	rc = write_all(r, o, stage, err);
+	lw_rfile_durable(true);
 	if (rc == 0)
 		rc = lw_rtar_write(stage, top, o->out, err);
 	nftw(stage, rm_one, 16, FTW_DEPTH | FTW_PHYS);
