@@ -1,5 +1,6 @@
 #!/bin/sh
 # autogen.sh: makes ./configure in a git clone (a release tarball already has it).
+# SPDX-License-Identifier: ISC
 set -e
 cd "$(dirname "$0")"
 autoreconf -fi

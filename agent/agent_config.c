@@ -1,4 +1,5 @@
 /* agent_config.c: swapping the configuration in force, for a reload or a threshold SET. */
+/* SPDX-License-Identifier: ISC */
 #include "agent_config.h"
 
 #include <net-snmp/net-snmp-config.h>

@@ -1,4 +1,5 @@
 /* agent_config.h: how the agent changes the configuration in force: a new object, swapped, handed to the sampler. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_AGENT_CONFIG_H
 #define LW_AGENT_CONFIG_H
 

@@ -1,4 +1,5 @@
 /* agent_ctx.h: the state the agent thread owns: config in force, served snapshot, daemon plumbing. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_AGENT_CTX_H
 #define LW_AGENT_CTX_H
 

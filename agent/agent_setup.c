@@ -1,4 +1,5 @@
 /* agent_setup.c: net-snmp roles (AgentX subagent or standalone master with VACM) and registrations. */
+/* SPDX-License-Identifier: ISC */
 #include "agent_setup.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* agent_setup.h: starts net-snmp in the chosen role and registers every LEAKWATCH-MIB module. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_AGENT_SETUP_H
 #define LW_AGENT_SETUP_H
 

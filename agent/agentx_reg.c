@@ -1,4 +1,5 @@
 /* agentx_reg.c: registers lwObjects with the AgentX master itself, so that a refusal is seen. */
+/* SPDX-License-Identifier: ISC */
 #include "agentx_reg.h"
 
 #include <stdio.h>

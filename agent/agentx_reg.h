@@ -1,4 +1,5 @@
 /* agentx_reg.h: registers lwObjects with the AgentX master itself, so that a refusal is seen. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_AGENTX_REG_H
 #define LW_AGENTX_REG_H
 

@@ -1,4 +1,5 @@
 /* agentx_session.c: the subagent's session to its master: why it cannot connect, and its close. */
+/* SPDX-License-Identifier: ISC */
 #include "agentx_session.h"
 
 #include <errno.h>

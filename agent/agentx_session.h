@@ -1,4 +1,5 @@
 /* agentx_session.h: the subagent's session to its master: why it cannot connect, and its close. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_AGENTX_SESSION_H
 #define LW_AGENTX_SESSION_H
 

@@ -1,4 +1,5 @@
 /* alarm_oids.c: the OID of the value an alarm is about (its lwAlarmObjectId). */
+/* SPDX-License-Identifier: ISC */
 #include "alarm_oids.h"
 
 #include <string.h>

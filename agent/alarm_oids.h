@@ -1,4 +1,5 @@
 /* alarm_oids.h: the instance an alarm is about, and its notifications' sub-identifiers. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_ALARM_OIDS_H
 #define LW_ALARM_OIDS_H
 

@@ -1,4 +1,5 @@
 /* instance.c: locks the state directory and the pid file so that only one daemon uses them. */
+/* SPDX-License-Identifier: ISC */
 #include "instance.h"
 
 #include <errno.h>

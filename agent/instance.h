@@ -1,4 +1,5 @@
 /* instance.h: one daemon per state directory and pid file: both locked before anything starts. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_INSTANCE_H
 #define LW_INSTANCE_H
 

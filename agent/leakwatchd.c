@@ -1,4 +1,5 @@
 /* leakwatchd.c: the daemon: options, configuration, signals, the sampler and the agent loop. */
+/* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <malloc.h>
 #include <fcntl.h>

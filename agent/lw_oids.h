@@ -1,4 +1,5 @@
 /* lw_oids.h: where LEAKWATCH-MIB lives; the one place to change when it moves to an enterprise arc. */
+/* SPDX-License-Identifier: ISC */
 /* Object and column numbers are not here: each is written once, beside its value (mib_*.c). */
 #ifndef LW_OIDS_H
 #define LW_OIDS_H

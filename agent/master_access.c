@@ -1,4 +1,5 @@
 /* master_access.c: the standalone master's VACM views, communities, SNMPv3 users and private state. */
+/* SPDX-License-Identifier: ISC */
 #include "master_access.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* master_access.h: what a standalone master (-M) serves and to whom: views, communities, SNMPv3 users. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MASTER_ACCESS_H
 #define LW_MASTER_ACCESS_H
 

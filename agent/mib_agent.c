@@ -1,4 +1,5 @@
 /* mib_agent.c: lwAgent scalars and lwCollectorTable, answered from the served snapshot only. */
+/* SPDX-License-Identifier: ISC */
 #include "mib_groups.h"
 
 #include <stdint.h>

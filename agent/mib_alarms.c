@@ -1,4 +1,5 @@
 /* mib_alarms.c: lwAlarms: the settable thresholds, lwAlarmTable, lwTrendTable and their scalars. */
+/* SPDX-License-Identifier: ISC */
 #include "mib_groups.h"
 
 #include <stdint.h>

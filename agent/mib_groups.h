@@ -1,4 +1,5 @@
 /* mib_groups.h: what agent/mib_*.c export: each part's add function, and the columns other files name. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MIB_GROUPS_H
 #define LW_MIB_GROUPS_H
 

@@ -1,4 +1,5 @@
 /* mib_kernel.c: lwKernelMemory, lwSlabTable, lwZoneTable, lwBuddyTable, lwVmstat and scalars. */
+/* SPDX-License-Identifier: ISC */
 #include "mib_groups.h"
 
 #include <stdlib.h>

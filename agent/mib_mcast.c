@@ -1,4 +1,5 @@
 /* mib_mcast.c: lwMcastIfTable and lwMcastGroupTable from the captures, lwMcastMemberTable, scalars. */
+/* SPDX-License-Identifier: ISC */
 #include "mib_groups.h"
 
 #include <stdlib.h>

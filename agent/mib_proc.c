@@ -1,4 +1,5 @@
 /* mib_proc.c: lwProcTable, lwProcGroupTable, lwProcTopTable, lwProcFdTable and lwProc scalars. */
+/* SPDX-License-Identifier: ISC */
 #include "mib_groups.h"
 
 #include <stdint.h>

@@ -1,4 +1,5 @@
 /* mib_system.c: lwSystem scalars: load, memory, file handles, process and thread counts. */
+/* SPDX-License-Identifier: ISC */
 #include "mib_groups.h"
 
 #include "agent_ctx.h"

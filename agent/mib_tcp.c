@@ -1,4 +1,5 @@
 /* mib_tcp.c: lwTcpStateTable, lwTcpTopRemoteTable, lwTcpPortStateTable, lwTcp scalars and groups. */
+/* SPDX-License-Identifier: ISC */
 #include "mib_groups.h"
 
 #include <stdint.h>

@@ -1,4 +1,5 @@
 /* mibserve.c: translates net-snmp's request modes into mibtree calls, under one registration. */
+/* SPDX-License-Identifier: ISC */
 #include "mibserve.h"
 
 #include "lw_oids.h"

@@ -1,4 +1,5 @@
 /* mibserve.h: the one net-snmp registration (lwObjects) that serves the whole mibtree. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MIBSERVE_H
 #define LW_MIBSERVE_H
 

@@ -1,4 +1,5 @@
 /* mibtree.c: the sorted tree of LEAKWATCH-MIB objects: table loads, GET, GETNEXT and the SET phases. */
+/* SPDX-License-Identifier: ISC */
 #include "mibtree.h"
 
 #include <stdlib.h>

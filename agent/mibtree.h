@@ -1,4 +1,5 @@
 /* mibtree.h: the one way LEAKWATCH-MIB objects are served: scalar groups and tables, each object's number, type and value function side by side. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MIBTREE_H
 #define LW_MIBTREE_H
 

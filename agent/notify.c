@@ -1,4 +1,5 @@
 /* notify.c: lwCollectorFailed / lwCollectorRecovered, sent once per transition, never per cycle. */
+/* SPDX-License-Identifier: ISC */
 #include "notify.h"
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* notify.h: notifications sent when the served snapshot changes: collectors and alarms. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_NOTIFY_H
 #define LW_NOTIFY_H
 

@@ -1,4 +1,5 @@
 /* privdrop.c: -u USER -g GROUP: leaving root after start-up with only the collectors' capabilities. */
+/* SPDX-License-Identifier: ISC */
 #include "privdrop.h"
 
 #include <dirent.h>

@@ -1,4 +1,5 @@
 /* privdrop.h: -u USER -g GROUP: leaving root after start-up with only the collectors' capabilities. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_PRIVDROP_H
 #define LW_PRIVDROP_H
 

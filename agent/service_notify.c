@@ -1,4 +1,5 @@
 /* service_notify.c: systemd's Type=notify protocol: readiness once serving, a watchdog while collecting. */
+/* SPDX-License-Identifier: ISC */
 #include "service_notify.h"
 
 #include <net-snmp/net-snmp-config.h>

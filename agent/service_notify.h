@@ -1,4 +1,5 @@
 /* service_notify.h: systemd's Type=notify protocol: readiness once serving, a watchdog while collecting. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_SERVICE_NOTIFY_H
 #define LW_SERVICE_NOTIFY_H
 

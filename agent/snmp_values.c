@@ -1,4 +1,5 @@
 /* snmp_values.c: encodes C values into SNMP varbinds with the SMI type the MIB declares. */
+/* SPDX-License-Identifier: ISC */
 #include "snmp_values.h"
 
 #include <string.h>

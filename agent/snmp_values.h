@@ -1,4 +1,5 @@
 /* snmp_values.h: typed answers for handlers, so every handler encodes values the same way. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_SNMP_VALUES_H
 #define LW_SNMP_VALUES_H
 

@@ -1,4 +1,5 @@
 /* trapsend.c: sends leakwatchd's notifications as SNMPv2 PDUs only, to the master or the sinks. */
+/* SPDX-License-Identifier: ISC */
 #include "trapsend.h"
 
 #include <stdio.h>

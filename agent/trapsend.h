@@ -1,4 +1,5 @@
 /* trapsend.h: sends leakwatchd's notifications as SNMPv2 PDUs only, to the master or the sinks. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_TRAPSEND_H
 #define LW_TRAPSEND_H
 

@@ -1,4 +1,5 @@
 # benchlib.py: what the bench drivers (run-*.py) share: binaries, checks, /proc readings, output.
+# SPDX-License-Identifier: ISC
 """Imported by the run-*.py drivers before the integration harness modules: importing it puts
 tests/integration on sys.path, so `from lwdaemons import ...` and the like work after it."""
 import importlib.util

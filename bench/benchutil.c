@@ -1,4 +1,5 @@
 /* benchutil.c: clocks, CPU accounting, medians, child tools and stop signals the benches share. */
+/* SPDX-License-Identifier: ISC */
 #include "benchutil.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* benchutil.h: clocks, CPU accounting, medians, child tools and stop signals the benches share. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_BENCH_BENCHUTIL_H
 #define LW_BENCH_BENCHUTIL_H
 

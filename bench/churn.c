@@ -1,4 +1,5 @@
 /* churn.c: process churn at a steady rate (forks per second), each child living a set time. */
+/* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

@@ -3,6 +3,7 @@
  * the process table) against what an operator runs for the same numbers (`uptime`, `free`,
  * `cat /proc/sys/fs/file-nr`, `nproc`), measured in the same run, as a ratio.
  */
+/* SPDX-License-Identifier: ISC */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

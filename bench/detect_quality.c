@@ -1,4 +1,5 @@
 /* detect_quality.c: leak detection on seeded synthetic traces, the detector against an OLS rule. */
+/* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>

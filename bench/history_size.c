@@ -1,4 +1,5 @@
 /* history_size.c: the history store's disk and CPU on a simulated 10k-process host vs `ps aux`. */
+/* SPDX-License-Identifier: ISC */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

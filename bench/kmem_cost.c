@@ -1,4 +1,5 @@
 /* kmem_cost.c: one kernel-memory collection vs `cat` of its files, `vmstat -m`, the bare reads. */
+/* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

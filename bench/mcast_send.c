@@ -1,4 +1,5 @@
 /* mcast_send.c: one-core UDP multicast sender (sendmmsg, TTL 1) for the multicast capture bench. */
+/* SPDX-License-Identifier: ISC */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE  /* strerrorname_np, sendmmsg */
 #endif

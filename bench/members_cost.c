@@ -1,4 +1,5 @@
 /* members_cost.c: the mcast-members collector vs `ip maddr show` and the bare reads of its files. */
+/* SPDX-License-Identifier: ISC */
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>

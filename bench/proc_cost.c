@@ -1,4 +1,5 @@
 /* proc_cost.c: one collection cycle per process (cold, steady) vs `ps -eo ...` and the syscall floor. */
+/* SPDX-License-Identifier: ISC */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

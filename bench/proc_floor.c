@@ -1,4 +1,5 @@
 /* proc_floor.c: a helper process that times the bare reads a process sample needs, as a floor. */
+/* SPDX-License-Identifier: ISC */
 #include "proc_floor.h"
 
 #include <dirent.h>

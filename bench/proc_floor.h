@@ -1,4 +1,5 @@
 /* proc_floor.h: the bare system calls a process sample needs, timed in a helper, as a floor. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_BENCH_PROC_FLOOR_H
 #define LW_BENCH_PROC_FLOOR_H
 

@@ -1,4 +1,5 @@
 /* report_html_cost.c: the report's two steps timed apart on one history: the model (lw_report_build), then index.html (lw_report_write_html). */
+/* SPDX-License-Identifier: ISC */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

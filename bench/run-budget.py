@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # run-budget.py: the design budget's host (1k processes, 10k sockets) and the whole leakwatchd on it.
+# SPDX-License-Identifier: ISC
 import argparse
 import os
 import shlex

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # run-collect.py: leakwatch collect against the vendor-script loop (ps, top, vmstat, slabinfo): CPU per sample.
+# SPDX-License-Identifier: ISC
 """Issue 16, Benchmarks: `leakwatch collect` and the way vendor scripts (mem-html-style) collect,
 a shell loop of `ps aux; top -b -n 1; vmstat; cat /proc/slabinfo` writing to files, run one after
 the other for the same duration at the same interval on the same host (topped up to about 1,000

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # run-get-latency.py: leakwatchd GET latency vs snmpd's own sysUpTime, plus its CPU per cycle and RSS.
+# SPDX-License-Identifier: ISC
 import argparse
 import shutil
 import subprocess

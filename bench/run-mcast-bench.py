@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # run-mcast-bench.py: one sender core's top multicast rate over a veth: leakwatchd vs tcpdump.
+# SPDX-License-Identifier: ISC
 import argparse
 import atexit
 import os

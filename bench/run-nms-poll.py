@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # run-nms-poll.py: each shipped NMS integration's steady polling cost to leakwatchd, against snmpd's hrSWRun table.
+# SPDX-License-Identifier: ISC
 """Issue 15, "Poll cost". On a host with about 1,000 processes (topped up with spawn_idle), a
 private snmpd (AgentX master, UDP on 127.0.0.1) and leakwatchd behind it (interval 60 s, as
 deployed), this script derives each integration's poll plan from the files it ships:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # run-proc-bench.py: with 10k idle processes, proc_cost, then lwProcTable walks vs hrSWRunPerfMem.
+# SPDX-License-Identifier: ISC
 import argparse
 import random
 import shutil

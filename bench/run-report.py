@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # run-report.py: `leakwatch report` of a 10,000-process host over 48 h: time, memory, HTML size, Chromium load time, against sqlite3 and rrdtool doing part of it.
+# SPDX-License-Identifier: ISC
 """Writes a synthetic history with bench/history_size -o (10,000 processes, 60 s cycles, 48 h,
 --leakers of them leaking steadily; the model is history_size's), then times
 `leakwatch report --db FILE -o DIR` (wall, CPU, peak RSS from wait4) and, apart, its model and its

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # run-soak.py: leakwatchd's own RSS slope under process churn and continuous polling, and its verdict on itself.
+# SPDX-License-Identifier: ISC
 """Starts leakwatchd (standalone -M on a loopback port, or --agentx behind a private snmpd),
 drives process churn (bench/churn, default 1,500 processes/s) and an endless snmpbulkwalk of
 LEAKWATCH-MIB for --minutes, samples the RSS of leakwatchd and of `top -b -d 1` (what an

@@ -2,6 +2,7 @@
 # run-status.py: `leakwatch status` against an agent serving 10,000 processes through snmpd
 # (goal: at most 1 s), and in the same run what an operator does without it: net-snmp's
 # snmpbulkwalk of the same tables, the walk of lwProcTable, and ps + ss + /proc for the screen.
+# SPDX-License-Identifier: ISC
 import argparse
 import os
 import statistics

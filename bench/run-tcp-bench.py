@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # run-tcp-bench.py: 100k+ loopback sockets in a private netns: tcp_cost, TCP-MIB vs lwTcp walks.
+# SPDX-License-Identifier: ISC
 import argparse
 import os
 import shlex

@@ -1,4 +1,5 @@
 /* snmp_get_latency: time interleaved SNMPv2c GETs of two OIDs over one session, print percentiles. */
+/* SPDX-License-Identifier: ISC */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* clock_gettime, getopt, setenv even under -std=c11 */
 #endif

@@ -1,4 +1,5 @@
 /* spawn_idle.c: keep N idle processes (default 10000) alive until told to stop, then reap them. */
+/* SPDX-License-Identifier: ISC */
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>

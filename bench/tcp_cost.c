@@ -1,4 +1,5 @@
 /* tcp_cost.c: leakwatch's TCP collection vs the bare sock_diag dump, /proc/net/tcp, `ss -tan`. */
+/* SPDX-License-Identifier: ISC */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* tcp_floor.c: the least code that counts TCP sockets per state from the kernel: a floor. */
+/* SPDX-License-Identifier: ISC */
 #include "tcp_floor.h"
 
 #include <errno.h>

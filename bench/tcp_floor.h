@@ -1,4 +1,5 @@
 /* tcp_floor.h: a bare NETLINK_SOCK_DIAG dump that only counts TCP sockets per state, as a floor. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_BENCH_TCP_FLOOR_H
 #define LW_BENCH_TCP_FLOOR_H
 

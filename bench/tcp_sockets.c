@@ -1,4 +1,5 @@
 /* tcp_sockets.c: hold N loopback TCP connections in a server-like mix of states (TCP bench). */
+/* SPDX-License-Identifier: ISC */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* accept4 */
 #endif

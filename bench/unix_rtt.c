@@ -1,4 +1,5 @@
 /* unix_rtt.c: round trip of a small message between two processes over a unix socket pair. */
+/* SPDX-License-Identifier: ISC */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>

@@ -1,4 +1,5 @@
 /* cmd_args.c: the command line of status and show, split between leakwatch and net-snmp. */
+/* SPDX-License-Identifier: ISC */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* cmd_args.h: the command line of status and show: leakwatch's own options, then snmpget's. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_CMD_ARGS_H
 #define LW_CLI_CMD_ARGS_H
 

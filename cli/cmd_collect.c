@@ -1,4 +1,5 @@
 /* cmd_collect.c: leakwatch collect: the daemon's collectors and detector for a while, then the report. */
+/* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>

@@ -1,4 +1,5 @@
 /* cmd_report.c: `leakwatch report`: the support report (HTML, CSV, JSON, tarball) from a history database. */
+/* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>

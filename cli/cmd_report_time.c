@@ -1,4 +1,5 @@
 /* cmd_report_time.c: ISO 8601 times (UTC or with an offset) and epoch seconds; durations with a unit. */
+/* SPDX-License-Identifier: ISC */
 #include "cmd_report_time.h"
 
 #include <ctype.h>

@@ -1,4 +1,5 @@
 /* cmd_report_time.h: the times and durations `leakwatch report` takes (ISO 8601 or epoch seconds; 48h, 30m, 2d). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CMD_REPORT_TIME_H
 #define LW_CMD_REPORT_TIME_H
 

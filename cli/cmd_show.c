@@ -1,4 +1,5 @@
 /* cmd_show.c: `leakwatch show TABLE`: one table of a leakwatch agent, readable, --json or --csv. */
+/* SPDX-License-Identifier: ISC */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

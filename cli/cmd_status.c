@@ -1,6 +1,7 @@
 /* cmd_status.c: `leakwatch status`: the one screen an operator reads in ten seconds, from any
  * leakwatch agent, without walking the process table (the top, group, slab, trend and alarm
  * tables carry what it needs). */
+/* SPDX-License-Identifier: ISC */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

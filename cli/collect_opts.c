@@ -1,4 +1,5 @@
 /* collect_opts.c: leakwatch collect's options, checked before anything runs (exit 2, one line). */
+/* SPDX-License-Identifier: ISC */
 #include "collect_opts.h"
 
 #include <ctype.h>

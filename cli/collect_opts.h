@@ -1,4 +1,5 @@
 /* collect_opts.h: leakwatch collect's command line: durations, the output and database names. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_COLLECT_OPTS_H
 #define LW_CLI_COLLECT_OPTS_H
 

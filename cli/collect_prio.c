@@ -1,4 +1,5 @@
 /* collect_prio.c: nice 10 and best-effort I/O at the lowest level for leakwatch collect. */
+/* SPDX-License-Identifier: ISC */
 #include "collect_prio.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* collect_prio.h: leakwatch collect gives way to the host it watches (nice, I/O priority). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_COLLECT_PRIO_H
 #define LW_CLI_COLLECT_PRIO_H
 

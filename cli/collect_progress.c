@@ -1,4 +1,5 @@
 /* collect_progress.c: the progress line of leakwatch collect, and its top suspect so far. */
+/* SPDX-License-Identifier: ISC */
 #include "collect_progress.h"
 
 #include <stdbool.h>

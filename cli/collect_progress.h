@@ -1,4 +1,5 @@
 /* collect_progress.h: leakwatch collect's one-line progress on a terminal, and the top suspect. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_COLLECT_PROGRESS_H
 #define LW_CLI_COLLECT_PROGRESS_H
 

@@ -1,4 +1,5 @@
 /* collect_report.c: leakwatch collect's last step, the report (src/report/, libreport.la). */
+/* SPDX-License-Identifier: ISC */
 #include "collect_report.h"
 
 #include "report/report.h"

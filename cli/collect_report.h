@@ -1,4 +1,5 @@
 /* collect_report.h: the report at the end of leakwatch collect, from the collection's database. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_COLLECT_REPORT_H
 #define LW_CLI_COLLECT_REPORT_H
 

@@ -1,4 +1,5 @@
 /* collect_run.c: leakwatch collect's run row: program, version, interval, its configuration. */
+/* SPDX-License-Identifier: ISC */
 #include "collect_run.h"
 
 #include <errno.h>

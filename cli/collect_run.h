@@ -1,4 +1,5 @@
 /* collect_run.h: what leakwatch collect's history run row says: the program, its settings. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_COLLECT_RUN_H
 #define LW_CLI_COLLECT_RUN_H
 

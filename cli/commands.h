@@ -1,4 +1,5 @@
 /* commands.h: the subcommands of leakwatch(1), each in its own file under cli/. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_COMMANDS_H
 #define LW_CLI_COMMANDS_H
 

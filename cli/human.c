@@ -1,4 +1,5 @@
 /* human.c: values in units an operator reads at a glance; binary prefixes for memory (IEC 80000-13). */
+/* SPDX-License-Identifier: ISC */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* human.h: values in units an operator reads at a glance (MiB, 3h12m, 1.2k, Mbit/s). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_HUMAN_H
 #define LW_CLI_HUMAN_H
 

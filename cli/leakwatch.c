@@ -1,4 +1,5 @@
 /* leakwatch.c: leakwatch(1)'s entry point: picks the subcommand, answers --help and --version. */
+/* SPDX-License-Identifier: ISC */
 #include <stdio.h>
 #include <string.h>
 

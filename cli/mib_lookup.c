@@ -1,4 +1,5 @@
 /* mib_lookup.c: finding groups, objects and enumeration labels in the compiled-in MIB objects. */
+/* SPDX-License-Identifier: ISC */
 #include <string.h>
 
 #include "mib_objects.h"

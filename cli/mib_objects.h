@@ -1,4 +1,5 @@
 /* mib_objects.h: LEAKWATCH-MIB's tables and scalar groups as leakwatch(1) knows them, no MIB file. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_MIB_OBJECTS_H
 #define LW_CLI_MIB_OBJECTS_H
 

@@ -1,4 +1,5 @@
 /* render.c: tables as text for people, JSON (RFC 8259) and CSV (RFC 4180) for programs. */
+/* SPDX-License-Identifier: ISC */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

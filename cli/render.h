@@ -1,4 +1,5 @@
 /* render.h: a table read from an agent as text with named columns and human units, JSON or CSV. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_RENDER_H
 #define LW_CLI_RENDER_H
 

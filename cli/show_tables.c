@@ -1,5 +1,6 @@
 /* show_tables.c: the tables of `leakwatch show`, each with the columns its text view shows
  * (--all, --json and --csv give every column). */
+/* SPDX-License-Identifier: ISC */
 #include <string.h>
 
 #include "show_tables.h"

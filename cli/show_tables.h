@@ -1,4 +1,5 @@
 /* show_tables.h: the tables `leakwatch show` knows: name, MIB table or groups, text columns. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_SHOW_TABLES_H
 #define LW_CLI_SHOW_TABLES_H
 

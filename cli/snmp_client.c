@@ -1,4 +1,5 @@
 /* snmp_client.c: snmpget's options through snmp_parse_args, then GETs and multi-column GETBULKs. */
+/* SPDX-License-Identifier: ISC */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 

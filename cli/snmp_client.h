@@ -1,4 +1,5 @@
 /* snmp_client.h: leakwatch(1)'s SNMP side: snmpget's options, GETs, multi-column table reads. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_SNMP_CLIENT_H
 #define LW_CLI_SNMP_CLIENT_H
 

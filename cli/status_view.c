@@ -1,6 +1,7 @@
 /* status_view.c: the screen of `leakwatch status`: 80 columns, sections in the order an operator
  * asks (is the agent healthy, what is alarmed, what leaks, who holds memory, CPU, descriptors
  * and sockets, the kernel's share), colour only as an aid. */
+/* SPDX-License-Identifier: ISC */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

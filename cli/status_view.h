@@ -1,4 +1,5 @@
 /* status_view.h: what `leakwatch status` read, and the screen (or JSON) made of it. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_STATUS_VIEW_H
 #define LW_CLI_STATUS_VIEW_H
 

@@ -1,4 +1,5 @@
 /* usage.c: the one form of a usage error, shared by leakwatch's subcommands. */
+/* SPDX-License-Identifier: ISC */
 #include "usage.h"
 
 #include <stdarg.h>

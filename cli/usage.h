@@ -1,4 +1,5 @@
 /* usage.h: the one form of a usage error, shared by leakwatch's subcommands. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CLI_USAGE_H
 #define LW_CLI_USAGE_H
 

@@ -1,5 +1,6 @@
 #!/bin/sh
 # check-layering.sh: the tree's dependency rules (docs/DESIGN.md, "The map"), checked on every make check.
+# SPDX-License-Identifier: ISC
 #   1. nothing in src/ includes net-snmp: SNMP is a layer on top (agent/);
 #   2. each src/ folder includes only the folders it may use (the table below); from cycle/ a
 #      collector includes only the collector interface (cycle/collector.h), never the registry;

@@ -2,6 +2,7 @@
 # check-mib-objects.sh: leakwatch(1)'s compiled-in objects (cli/mib_objects.c) are what
 # cli/gen-mib-objects.py makes of mibs/LEAKWATCH-MIB.txt today, and net-snmp's own MIB parser
 # puts every one of them at the OID leakwatch(1) uses.
+# SPDX-License-Identifier: ISC
 set -u
 top=$(cd "${srcdir:-.}" && pwd)
 py=${PYTHON3:-/usr/bin/python3}

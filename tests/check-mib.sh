@@ -1,6 +1,7 @@
 #!/bin/sh
 # check-mib.sh: LEAKWATCH-MIB lints clean (smilint -l 6: no error, no warning) and net-snmp
 # resolves it to the OIDs the agent serves.
+# SPDX-License-Identifier: ISC
 set -u
 top=$(cd "${srcdir:-.}" && pwd)
 base=${LW_SHARED_MIBS:-$top/../shared/mibs}

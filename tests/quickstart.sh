@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # quickstart.sh: the README's two commands on a fresh Debian 12 host (as root):
+# SPDX-License-Identifier: ISC
 #   demo: install what the demo needs, build, run a private snmpd + leakwatchd + snmptrapd and a
 #         process that leaks until Ctrl-C (tests/integration/lwdemo.py)
 #   test: install what is missing, then the whole suite (gcc build, clang ASan/UBSan build,
@@ -114,6 +115,16 @@ cmd_test() {
 		rc=1
 	fi
 	logs+=("$top"/build/tests/nms.log)
+	# Once too: the Debian package (built, lintian, installed, run as the unit runs it, purged)
+	# and the README's demo, minutes each (run-pytest.sh's ONCE).
+	echo "== once: the Debian package and the demo (make check-once)"
+	if (cd "$top/build" && make -s check-once >tests/once.log 2>&1); then
+		tail -1 "$top/build/tests/once.log"
+	else
+		tail -60 "$top/build/tests/once.log"
+		rc=1
+	fi
+	logs+=("$top"/build/tests/once.log)
 	CC=clang build build-asan --enable-sanitizers
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_suite build-asan "clang ASan+UBSan build: unit, fuzz corpus, integration" || rc=1

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # walk-compare.py: walks all of LEAKWATCH-MIB served by two leakwatchd builds over one fixture root
 # and shows what differs beyond the values that move between runs (times, durations, host sockets).
+# SPDX-License-Identifier: ISC
 """Usage:
     python3 tests/walk-compare.py OLD_LEAKWATCHD NEW_LEAKWATCHD [--root DIR] [--keep FILE]
 

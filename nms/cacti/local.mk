@@ -1,4 +1,5 @@
 # nms/cacti/local.mk: installs the Cacti templates and data queries for LEAKWATCH-MIB (included from Makefile.am).
+# SPDX-License-Identifier: ISC
 nms_cactidir = $(pkgdatadir)/cacti
 dist_nms_cacti_DATA = nms/cacti/leakwatch_templates.xml nms/cacti/README.md
 nms_cacti_queriesdir = $(pkgdatadir)/cacti/resource/snmp_queries

@@ -1,4 +1,5 @@
 /* check_leakwatch.c: the Nagios/Icinga plugin for leakwatchd's LEAKWATCH-MIB: options, timeout, status line. */
+/* SPDX-License-Identifier: ISC */
 #include "lwn_modes.h"
 #include "lwn_range.h"
 #include "lwn_snmp.h"

@@ -1,4 +1,5 @@
 # nms/nagios/local.mk: check_leakwatch (the Nagios/Icinga plugin), its Nagios and Icinga 2 definitions, its unit test.
+# SPDX-License-Identifier: ISC
 
 # Where Debian's monitoring-plugins put theirs: /usr/lib/nagios/plugins with --prefix=/usr, the
 # path Nagios' and Icinga's $USER1$ / PluginDir point at. Neither $(libdir) (multiarch on Debian:

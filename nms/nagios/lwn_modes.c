@@ -1,4 +1,5 @@
 /* lwn_modes.c: check_leakwatch's modes: what each reads from LEAKWATCH-MIB (compact tables, never lwProcTable) and how it judges it. */
+/* SPDX-License-Identifier: ISC */
 #include "lwn_modes.h"
 
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* lwn_modes.h: the checks of check_leakwatch (alarms, leaks, group, tcp, mcast, collectors) and what they share. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LWN_MODES_H
 #define LWN_MODES_H
 

@@ -1,4 +1,5 @@
 /* lwn_range.c: threshold ranges ([@][start:][end]), states and perfdata formatting of check_leakwatch. */
+/* SPDX-License-Identifier: ISC */
 #include "lwn_range.h"
 
 #include <errno.h>

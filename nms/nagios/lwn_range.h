@@ -1,4 +1,5 @@
 /* lwn_range.h: threshold ranges, states and perfdata of check_leakwatch, per the Monitoring Plugins guidelines (no SNMP here). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LWN_RANGE_H
 #define LWN_RANGE_H
 

@@ -1,4 +1,5 @@
 /* lwn_snmp.c: check_leakwatch's GETs and multi-column GETBULK table reads over libnetsnmp. */
+/* SPDX-License-Identifier: ISC */
 #include "lwn_snmp.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* lwn_snmp.h: check_leakwatch's SNMP reads: GETs and multi-column GETBULK walks of LEAKWATCH-MIB tables, numeric OIDs only. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LWN_SNMP_H
 #define LWN_SNMP_H
 

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Regenerates snmp.yml (snmp_exporter 0.21 modules "leakwatch" and "leakwatch_slow") from generator.yml with prometheus-snmp-generator.
+# SPDX-License-Identifier: ISC
 #
 # usage: nms/prometheus/generate.sh [OUTPUT]      (default: snmp.yml next to this script)
 # MIBs: the project's mibs/ plus the IETF base MIBs LEAKWATCH-MIB imports, which Debian does not

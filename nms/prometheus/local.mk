@@ -1,4 +1,5 @@
 # nms/prometheus/local.mk: the Prometheus integration, installed under $(pkgdatadir)/prometheus (included by Makefile.am).
+# SPDX-License-Identifier: ISC
 nms_prometheusdir = $(pkgdatadir)/prometheus
 dist_nms_prometheus_DATA = \
 	nms/prometheus/README.md \

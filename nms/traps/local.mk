@@ -1,4 +1,5 @@
 # nms/traps/local.mk: installs the trap handler in $(pkglibexecdir) and the SNMPTT definitions and example trap configs in $(pkgdatadir)/traps.
+# SPDX-License-Identifier: ISC
 
 # Run by snmptrapd (traphandle): an executable, so under libexec rather than data.
 lwtrapsexecdir = $(pkglibexecdir)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # make-snmptt-conf.py: writes snmptt.conf.leakwatch (SNMPTT 1.5 EVENT definitions) from the NOTIFICATION-TYPEs of LEAKWATCH-MIB.
+# SPDX-License-Identifier: ISC
 """Reads mibs/LEAKWATCH-MIB.txt directly (no Net-SNMP needed), so the varbind positions ($1, $2,
 ...) follow each notification's OBJECTS clause, and fails when a notification has no wording
 below: a new notification must be reviewed here before it ships.

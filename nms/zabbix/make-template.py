@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # Generates the Zabbix 6.0 template nms/zabbix/leakwatch-zabbix-6.0.yaml from the compact tables below.
+# SPDX-License-Identifier: ISC
 """Zabbix 6.0 template "LEAKWATCH-MIB SNMP", generated.
 
 Usage: make-template.py [-o FILE]     (default: print the YAML on standard output)

@@ -1,4 +1,5 @@
 /* dateandtime.c: encodes wall-clock times as DateAndTime in UTC so no host time zone leaks in. */
+/* SPDX-License-Identifier: ISC */
 #include "base/dateandtime.h"
 
 void lw_dateandtime_encode(const struct timespec *t, uint8_t out[LW_DATEANDTIME_LEN])

@@ -1,4 +1,5 @@
 /* dateandtime.h: SNMPv2-TC DateAndTime encoding (11 octets, UTC) without any SNMP library. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_DATEANDTIME_H
 #define LW_DATEANDTIME_H
 

@@ -1,4 +1,5 @@
 /* escape.c: printable-ASCII escaping with cuts that never split an escape. */
+/* SPDX-License-Identifier: ISC */
 #include "base/escape.h"
 
 #include <string.h>

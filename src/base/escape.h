@@ -1,4 +1,5 @@
 /* escape.h: turning hostile process names and command lines into valid DisplayStrings. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_ESCAPE_H
 #define LW_ESCAPE_H
 

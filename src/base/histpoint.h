@@ -1,4 +1,5 @@
 /* histpoint.h: a sample of a stored series, as the history replays it and the detector resumes from it. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTPOINT_H
 #define LW_HISTPOINT_H
 

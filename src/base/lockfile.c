@@ -1,4 +1,5 @@
 /* lockfile.c: takes, fills and releases a pid-carrying lock file (flock(2), never waiting). */
+/* SPDX-License-Identifier: ISC */
 #include "lockfile.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* lockfile.h: a file locked for a process's life, holding its pid: one daemon per path. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_LOCKFILE_H
 #define LW_LOCKFILE_H
 

@@ -1,4 +1,5 @@
 /* lw_error.c: building error texts with context instead of printing deep inside the code. */
+/* SPDX-License-Identifier: ISC */
 #include "base/lw_error.h"
 
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* lw_error.h: the error value fallible functions fill in, so callers decide how to report it. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_ERROR_H
 #define LW_ERROR_H
 

@@ -1,4 +1,5 @@
 /* readfile.c: whole-file reads under a root directory fd, with errors that name the file. */
+/* SPDX-License-Identifier: ISC */
 #include "base/readfile.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* readfile.h: reading small kernel files relative to the collectors' root directory. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_READFILE_H
 #define LW_READFILE_H
 

@@ -1,4 +1,5 @@
 /* rows.c: one doubling realloc and one row copy for every table, overflow checked in one place. */
+/* SPDX-License-Identifier: ISC */
 #include "base/rows.h"
 
 #include <stdint.h>

@@ -1,4 +1,5 @@
 /* rows.h: growing and copying the row arrays of tables (slab caches, zones, processes...). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_ROWS_H
 #define LW_ROWS_H
 

@@ -1,4 +1,5 @@
 /* satmath.h: saturating uint64_t arithmetic, for figures a hostile or odd /proc file could make wrap. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_SATMATH_H
 #define LW_SATMATH_H
 

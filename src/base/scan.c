@@ -1,4 +1,5 @@
 /* scan.c: the bounded cursor primitives every /proc parser is built from. */
+/* SPDX-License-Identifier: ISC */
 #include "base/scan.h"
 
 bool lw_scan_hundredths(struct lw_scan *s, uint64_t *out)

@@ -1,4 +1,5 @@
 /* scan.h: a bounded cursor over a byte buffer, so /proc parsers never read past what the kernel gave. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_SCAN_H
 #define LW_SCAN_H
 

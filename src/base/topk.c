@@ -1,4 +1,5 @@
 /* topk.c: Space-Saving heavy hitters over addresses with a hash index and a min-heap. */
+/* SPDX-License-Identifier: ISC */
 #include "base/topk.h"
 
 #include <stdlib.h>

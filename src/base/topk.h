@@ -1,4 +1,5 @@
 /* topk.h: the heaviest remote addresses in a stream, in memory fixed in advance (Space-Saving). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_TOPK_H
 #define LW_TOPK_H
 

@@ -1,4 +1,5 @@
 /* config_redact.c: leakwatchd.conf's text with the secrets' arguments left out, for the history. */
+/* SPDX-License-Identifier: ISC */
 #include "config/config_redact.h"
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* config_redact.h: leakwatchd.conf's text with the secrets' arguments left out, for the history. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CONFIG_REDACT_H
 #define LW_CONFIG_REDACT_H
 

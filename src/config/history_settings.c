@@ -1,4 +1,5 @@
 /* history_settings.c: the defaults of the history settings, shared by the parser and the history's tests. */
+/* SPDX-License-Identifier: ISC */
 #include "config/history_settings.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
 /* history_settings.h: the sampled history's settings (history_* directives), one struct for config/ and history/. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_SETTINGS_H
 #define LW_HISTORY_SETTINGS_H
 

@@ -1,4 +1,5 @@
 /* lw_config.c: parser for leakwatchd.conf; every error names the file and line. */
+/* SPDX-License-Identifier: ISC */
 #include "config/lw_config.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
 /* lw_config.h: leakwatchd.conf parsed into one immutable, reference-counted configuration per load. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CONFIG_H
 #define LW_CONFIG_H
 

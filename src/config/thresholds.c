@@ -1,4 +1,5 @@
 /* thresholds.c: ranges, consistency and the persisted file of the SNMP-settable thresholds. */
+/* SPDX-License-Identifier: ISC */
 #include "config/thresholds.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* thresholds.h: the detector and alarm settings: one table for the file, SNMP SETs and persistence. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_THRESHOLDS_H
 #define LW_THRESHOLDS_H
 

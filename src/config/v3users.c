@@ -1,4 +1,5 @@
 /* v3users.c: createUser, rouser and rwuser of leakwatchd.conf, checked before net-snmp sees them. */
+/* SPDX-License-Identifier: ISC */
 #include "config/v3users.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* v3users.h: the standalone master's SNMPv3 users (createUser) and their access (rouser, rwuser). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_V3USERS_H
 #define LW_V3USERS_H
 

@@ -1,4 +1,5 @@
 /* collect.c: one cycle: the due collectors, then the detector and history stages; a snapshot. */
+/* SPDX-License-Identifier: ISC */
 #include "cycle/collect.h"
 
 #include <errno.h>

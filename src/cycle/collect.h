@@ -1,4 +1,5 @@
 /* collect.h: one cycle over every collector and stage, with the state kept between cycles. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_COLLECT_H
 #define LW_COLLECT_H
 

@@ -1,4 +1,5 @@
 /* collector.h: the interface a collector implements; it includes this, never the registry. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_COLLECTOR_H
 #define LW_COLLECTOR_H
 

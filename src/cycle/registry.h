@@ -1,4 +1,5 @@
 /* registry.h: the one list of collectors and stages: index, name, source, cadence, part. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_REGISTRY_H
 #define LW_REGISTRY_H
 

@@ -1,4 +1,5 @@
 /* registry_table.c: the registry's table: what each collector reads, how often, what it fills. */
+/* SPDX-License-Identifier: ISC */
 /* (Not registry.c: it includes snapshot.h, which includes registry.h for the ids and rows.) */
 #include "cycle/registry.h"
 

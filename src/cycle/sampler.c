@@ -1,4 +1,5 @@
 /* sampler.c: the collection thread: cadence, reconfiguration, publication, bounded stop. */
+/* SPDX-License-Identifier: ISC */
 #include "cycle/sampler.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* sampler.h: the collection thread that runs a cycle every interval and publishes snapshots. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_SAMPLER_H
 #define LW_SAMPLER_H
 

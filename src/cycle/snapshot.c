@@ -1,4 +1,5 @@
 /* snapshot.c: snapshots' deep copy and release; the lock-free hand-over to the agent thread. */
+/* SPDX-License-Identifier: ISC */
 #include "cycle/snapshot.h"
 
 #include <errno.h>

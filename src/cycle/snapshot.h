@@ -1,4 +1,5 @@
 /* snapshot.h: the data the agent serves, who owns it, and the mailbox that hands it over. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_SNAPSHOT_H
 #define LW_SNAPSHOT_H
 

@@ -1,4 +1,5 @@
 /* stage_detect.c: the detector stage: this cycle's tables into the leak detectors and alarms. */
+/* SPDX-License-Identifier: ISC */
 #include "cycle/stages.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* stage_history.c: the history stage: this cycle's values, rows and rates as one record. */
+/* SPDX-License-Identifier: ISC */
 #include "cycle/stages.h"
 
 #include <errno.h>

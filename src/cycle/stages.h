@@ -1,4 +1,5 @@
 /* stages.h: what the cycle runs after every collector: the detector (15), the history (16). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_STAGES_H
 #define LW_STAGES_H
 

@@ -1,4 +1,5 @@
 /* alarms.c: active alarms sorted by object, their events in a ring, hold-downs after clears. */
+/* SPDX-License-Identifier: ISC */
 #include "detect/alarms.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* alarms.h: the active alarms, raised and cleared once per change, with a hold-down per object. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_ALARMS_H
 #define LW_ALARMS_H
 

@@ -1,4 +1,5 @@
 /* detect.c: a series' steps, windows and long windows, its resets, verdicts and states. */
+/* SPDX-License-Identifier: ISC */
 #include "detect/detect.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* detect.h: leak detection on one sampled series: sliding window floors, a trend test, a slope. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_DETECT_H
 #define LW_DETECT_H
 

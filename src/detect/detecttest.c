@@ -1,4 +1,5 @@
 /* detecttest.c: the verdicts on a series' floors: trend test, new-high gate, ongoing trend. */
+/* SPDX-License-Identifier: ISC */
 #include "detect/detecttest.h"
 
 #include "detect/trendstat.h"

@@ -1,4 +1,5 @@
 /* detecttest.h: the verdicts on a series' floors: trend test, new-high gate, ongoing trend. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_DETECTTEST_H
 #define LW_DETECTTEST_H
 

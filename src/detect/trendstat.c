@@ -1,4 +1,5 @@
 /* trendstat.c: Mann-Kendall S and variance, Hamed-Rao correction, Theil-Sen, normal tail. */
+/* SPDX-License-Identifier: ISC */
 #include "detect/trendstat.h"
 
 #define MAX_PAIRS (LW_TREND_MAX_POINTS * (LW_TREND_MAX_POINTS - 1) / 2)

@@ -1,4 +1,5 @@
 /* trendstat.h: Mann-Kendall trend test with the Hamed-Rao correction, Theil-Sen slopes. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_TRENDSTAT_H
 #define LW_TRENDSTAT_H
 

@@ -1,4 +1,5 @@
 /* watch.c: feeds each cycle to the detectors, annotates the rows and evaluates the alarms. */
+/* SPDX-License-Identifier: ISC */
 #include "detect/watch.h"
 
 #include <stdio.h>

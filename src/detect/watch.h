@@ -1,4 +1,5 @@
 /* watch.h: each cycle's detectors and alarms: processes, groups, slab caches, system series. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_WATCH_H
 #define LW_WATCH_H
 

@@ -1,4 +1,5 @@
 /* watchset.c: a sorted set of watched objects merged with each cycle's rows, hashed in a replay. */
+/* SPDX-License-Identifier: ISC */
 #include "detect/watchset.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* watchset.h: the detector series of one kind of object (processes, groups, slab caches). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_WATCHSET_H
 #define LW_WATCHSET_H
 

@@ -1,4 +1,5 @@
 /* history.c: the history's public face: the queue from the sampler, the writer thread, status. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* history.h: the sampled history in an embedded SQLite file, written by its own thread. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_H
 #define LW_HISTORY_H
 

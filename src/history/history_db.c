@@ -1,4 +1,5 @@
 /* history_db.c: opening and closing the history file, its PRAGMAs, and what a failure means. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_db.h"
 
 #include "history/history_schema.h"

@@ -1,4 +1,5 @@
 /* history_db.h: opening, closing and failing the history file; small statement helpers. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_DB_H
 #define LW_HISTORY_DB_H
 

@@ -1,4 +1,5 @@
 /* history_expand.c: reading a tier's change-only rows back as the value of every live series. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_expand.h"
 
 #include <stdio.h>

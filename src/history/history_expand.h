@@ -1,4 +1,5 @@
 /* history_expand.h: change-only rows of a tier expanded back to every live series at each point. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_EXPAND_H
 #define LW_HISTORY_EXPAND_H
 

@@ -1,4 +1,5 @@
 /* history_idmap.c: a hash map from a series' key to its ident id, rebuilt after each cycle. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_idmap.h"
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* history_idmap.h: which ident row a record's series is, for the series live at the last cycle. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_IDMAP_H
 #define LW_HISTORY_IDMAP_H
 

@@ -1,4 +1,5 @@
 /* history_kinds.c: the widths and counters of each kind of series, and the system fields' stored names. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_kinds.h"
 
 #include <stddef.h>

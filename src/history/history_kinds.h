@@ -1,4 +1,5 @@
 /* history_kinds.h: what the series of each kind store, and the two tiers' widths. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_KINDS_H
 #define LW_HISTORY_KINDS_H
 

@@ -1,4 +1,5 @@
 /* history_replay.c: stored cycles back as points, for the detectors to resume after a restart. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_replay.h"
 
 #include "history/history_db.h"

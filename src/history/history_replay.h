@@ -1,4 +1,5 @@
 /* history_replay.h: replaying stored full-resolution samples in time order. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_REPLAY_H
 #define LW_HISTORY_REPLAY_H
 

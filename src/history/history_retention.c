@@ -1,4 +1,5 @@
 /* history_retention.c: folding old cycles into windows, dropping old windows, the size bound. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_retention.h"
 
 #include "history/history_db.h"

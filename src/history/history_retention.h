@@ -1,4 +1,5 @@
 /* history_retention.h: folding, dropping and bounding what the file keeps. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_RETENTION_H
 #define LW_HISTORY_RETENTION_H
 

@@ -1,4 +1,5 @@
 /* history_rows.c: binding a tier's sample rows and points to its prepared statements. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_rows.h"
 
 int lw_hwrite_row(struct lw_hwriter *w, enum lw_htier tier, int64_t t, int64_t id, int kind,

@@ -1,4 +1,5 @@
 /* history_rows.h: a tier's sample rows and points, bound to its prepared statements. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_ROWS_H
 #define LW_HISTORY_ROWS_H
 

@@ -1,4 +1,5 @@
 /* history_run.c: the writer's run row (who writes, since when, stopped cleanly or not) and the alarm events. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_run.h"
 
 #include "history/history_db.h"

@@ -1,4 +1,5 @@
 /* history_run.h: the writer's run row (who writes, since when, stopped cleanly or not) and the alarm events. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_RUN_H
 #define LW_HISTORY_RUN_H
 

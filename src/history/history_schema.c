@@ -1,4 +1,5 @@
 /* history_schema.c: the history file's schema, its version, and every statement the writer runs. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_schema.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* history_schema.h: the schema's version check and creation, and the prepared statements. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_SCHEMA_H
 #define LW_HISTORY_SCHEMA_H
 

@@ -1,4 +1,5 @@
 /* history_types.h: what the history exchanges with the sampler: the cycle record and the status. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_TYPES_H
 #define LW_HISTORY_TYPES_H
 

@@ -1,4 +1,5 @@
 /* history_vecs.c: sets of per-series vectors and the change-only rows between two of them. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_vecs.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* history_vecs.h: the values of every series at one point in time, and the rows between two. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_VECS_H
 #define LW_HISTORY_VECS_H
 

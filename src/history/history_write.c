@@ -1,4 +1,5 @@
 /* history_write.c: one cycle's transaction, change-only rows through prepared statements. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_write.h"
 
 #include "history/history_db.h"

@@ -1,4 +1,5 @@
 /* history_write.h: storing one cycle, then its upkeep. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_WRITE_H
 #define LW_HISTORY_WRITE_H
 

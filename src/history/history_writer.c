@@ -1,4 +1,5 @@
 /* history_writer.c: the status texts of the writer: what it is doing, what failed. */
+/* SPDX-License-Identifier: ISC */
 #include "history/history_writer.h"
 
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* history_writer.h: the writer's context and its status text helpers, shared by the history_*.c parts. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_HISTORY_WRITER_H
 #define LW_HISTORY_WRITER_H
 

@@ -1,4 +1,5 @@
 /* buddyinfo.c: the "Node N, zone NAME c0 c1 ..." lines of /proc/buddyinfo; its collector. */
+/* SPDX-License-Identifier: ISC */
 #include "kmem/buddyinfo.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* buddyinfo.h: parser and collector of /proc/buddyinfo: free blocks per order per zone. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_BUDDYINFO_H
 #define LW_BUDDYINFO_H
 

@@ -1,4 +1,5 @@
 /* kmem.c: the kernel-memory tables' life and copies, and the /proc/slabinfo collector. */
+/* SPDX-License-Identifier: ISC */
 #include "kmem/kmem.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* kmem.h: the kernel-memory tables a snapshot carries: slab caches, zones, buddy free lists. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_KMEM_H
 #define LW_KMEM_H
 

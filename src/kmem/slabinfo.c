@@ -1,4 +1,5 @@
 /* slabinfo.c: /proc/slabinfo 2.1, one cache per line, into a caller-owned growable list. */
+/* SPDX-License-Identifier: ISC */
 #include "kmem/slabinfo.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* slabinfo.h: parser for /proc/slabinfo (version 2.1) into a growable list of caches. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_SLABINFO_H
 #define LW_SLABINFO_H
 

@@ -1,4 +1,5 @@
 /* vmstat.c: table-driven /proc/vmstat parser, summing split counters; its collector. */
+/* SPDX-License-Identifier: ISC */
 #include "kmem/vmstat.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* vmstat.h: /proc/vmstat counters of memory pressure and reclaim: parser and collector. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_VMSTAT_H
 #define LW_VMSTAT_H
 

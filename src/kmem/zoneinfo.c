@@ -1,4 +1,5 @@
 /* zoneinfo.c: the "Node N, zone NAME" blocks of /proc/zoneinfo into a list; its collector. */
+/* SPDX-License-Identifier: ISC */
 #include "kmem/zoneinfo.h"
 
 #include <errno.h>

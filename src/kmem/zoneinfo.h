@@ -1,4 +1,5 @@
 /* zoneinfo.h: parser and collector of /proc/zoneinfo: free pages, watermarks, sizes. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_ZONEINFO_H
 #define LW_ZONEINFO_H
 

@@ -1,4 +1,5 @@
 /* ifdrops.c: sysfs interface drop counters summed the way libpcap sums them, and their totals. */
+/* SPDX-License-Identifier: ISC */
 #include "mcast/ifdrops.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* ifdrops.h: an interface's receive drops as libpcap's ps_ifdrop counts them, from sysfs. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_IFDROPS_H
 #define LW_IFDROPS_H
 

@@ -1,4 +1,5 @@
 /* igmp.c: /proc/net/igmp (device blocks, host-order hex groups) and /proc/net/igmp6 line parsers. */
+/* SPDX-License-Identifier: ISC */
 #include "mcast/igmp.h"
 
 #include <errno.h>

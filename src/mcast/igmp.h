@@ -1,4 +1,5 @@
 /* igmp.h: parsers for /proc/net/igmp and /proc/net/igmp6, the groups this host joined per device. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_IGMP_H
 #define LW_IGMP_H
 

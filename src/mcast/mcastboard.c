@@ -1,4 +1,5 @@
 /* mcastboard.c: the lock-free hand-over of capture publications to the agent thread. */
+/* SPDX-License-Identifier: ISC */
 #include "mcast/mcastboard.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* mcastboard.h: what each capture thread publishes once a second, and the slots that hand it over. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MCASTBOARD_H
 #define LW_MCASTBOARD_H
 

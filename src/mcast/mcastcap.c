@@ -1,4 +1,5 @@
 /* mcastcap.c: the capture threads: open with retries, dispatch, second boundaries, publication. */
+/* SPDX-License-Identifier: ISC */
 #include "mcast/mcastcap.h"
 
 #include <errno.h>

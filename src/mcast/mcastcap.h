@@ -1,4 +1,5 @@
 /* mcastcap.h: one libpcap capture thread per mcast_interface, publishing its counts every second. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MCASTCAP_H
 #define LW_MCASTCAP_H
 

@@ -1,4 +1,5 @@
 /* mcastgroups.c: open-addressing group table, exact bounded source sets, sampled rate rings. */
+/* SPDX-License-Identifier: ISC */
 #include "mcast/mcastgroups.h"
 
 #include <stdlib.h>

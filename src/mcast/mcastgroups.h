@@ -1,4 +1,5 @@
 /* mcastgroups.h: one interface's multicast traffic by group, in memory fixed at init, with rates. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MCASTGROUPS_H
 #define LW_MCASTGROUPS_H
 

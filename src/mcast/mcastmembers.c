@@ -1,4 +1,5 @@
 /* mcastmembers.c: the collector of /proc/net/igmp{,6}: one sorted membership list. */
+/* SPDX-License-Identifier: ISC */
 #include "mcast/mcastmembers.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* mcastmembers.h: the collector of /proc/net/igmp{,6}: the groups joined, per interface. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MCASTMEMBERS_H
 #define LW_MCASTMEMBERS_H
 

@@ -1,4 +1,5 @@
 /* mcastpkt.c: Ethernet / cooked-capture header walk to the IP addresses of a multicast frame. */
+/* SPDX-License-Identifier: ISC */
 #include "mcast/mcastpkt.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* mcastpkt.h: recognising a captured frame as an IPv4/IPv6 multicast datagram (group, source, size). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MCASTPKT_H
 #define LW_MCASTPKT_H
 

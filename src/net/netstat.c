@@ -1,4 +1,5 @@
 /* netstat.c: header/value line pairs of /proc/net/{snmp,netstat} by column; their collector. */
+/* SPDX-License-Identifier: ISC */
 #include "net/netstat.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* netstat.h: TCP counters of /proc/net/snmp ("Tcp:") and netstat ("TcpExt:"); collector. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_NETSTAT_H
 #define LW_NETSTAT_H
 

@@ -1,4 +1,5 @@
 /* sockstat.c: table-driven /proc/net/sockstat{,6} parser, usage ratios, and its collector. */
+/* SPDX-License-Identifier: ISC */
 #include "net/sockstat.h"
 
 #include <errno.h>

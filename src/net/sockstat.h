@@ -1,4 +1,5 @@
 /* sockstat.h: /proc/net/sockstat{,6}: parsers, collector, TCP socket-memory percentages. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_SOCKSTAT_H
 #define LW_SOCKSTAT_H
 

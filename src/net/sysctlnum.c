@@ -1,4 +1,5 @@
 /* sysctlnum.c: one-or-few-integer sysctl files; the collector of the TCP limits. */
+/* SPDX-License-Identifier: ISC */
 #include "net/sysctlnum.h"
 
 #include <errno.h>

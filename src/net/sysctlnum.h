@@ -1,4 +1,5 @@
 /* sysctlnum.h: numeric sysctl files (tcp_mem, tcp_max_orphans, ...): parsers, collector. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_SYSCTLNUM_H
 #define LW_SYSCTLNUM_H
 

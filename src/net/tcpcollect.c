@@ -1,4 +1,5 @@
 /* tcpcollect.c: the NETLINK_SOCK_DIAG collector: dumps through the tally into a lw_tcp_table. */
+/* SPDX-License-Identifier: ISC */
 #include "net/tcpcollect.h"
 
 #include <errno.h>

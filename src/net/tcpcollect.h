@@ -1,4 +1,5 @@
 /* tcpcollect.h: the NETLINK_SOCK_DIAG collector: every TCP socket into an immutable table. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_TCPCOLLECT_H
 #define LW_TCPCOLLECT_H
 

@@ -1,4 +1,5 @@
 /* tcpdiag.c: parses inet_diag dump messages and counts states, remotes and per-port states. */
+/* SPDX-License-Identifier: ISC */
 #include "net/tcpdiag.h"
 
 #include <errno.h>

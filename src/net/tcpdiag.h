@@ -1,4 +1,5 @@
 /* tcpdiag.h: counting TCP sockets from NETLINK_SOCK_DIAG dump messages: states, remotes, ports. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_TCPDIAG_H
 #define LW_TCPDIAG_H
 

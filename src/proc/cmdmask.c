@@ -1,4 +1,5 @@
 /* cmdmask.c: process_cmdline mask: secret-looking values of a raw argv replaced by a marker. */
+/* SPDX-License-Identifier: ISC */
 #include "proc/cmdmask.h"
 
 #include <stdbool.h>

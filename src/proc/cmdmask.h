@@ -1,4 +1,5 @@
 /* cmdmask.h: hiding secret-looking values in a raw command line (process_cmdline mask). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CMDMASK_H
 #define LW_CMDMASK_H
 

@@ -1,4 +1,5 @@
 /* fdtypes.c: descriptor classification from the fd links ("socket:[…]", "pipe:[…]", paths). */
+/* SPDX-License-Identifier: ISC */
 #include "proc/fdtypes.h"
 
 #include <dirent.h>

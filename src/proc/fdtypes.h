@@ -1,4 +1,5 @@
 /* fdtypes.h: classifying a process's open descriptors (sockets, pipes, files, anon inodes). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_FDTYPES_H
 #define LW_FDTYPES_H
 

@@ -1,4 +1,5 @@
 /* proccollect.c: the /proc/[pid]/ collector: stat, statm, fd... of each process, by identity. */
+/* SPDX-License-Identifier: ISC */
 #include "proc/proccollect.h"
 
 #include <dirent.h>

@@ -1,4 +1,5 @@
 /* proccollect.h: the /proc/[pid]/ collector: every process each cycle, identity-keyed caches. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_PROCCOLLECT_H
 #define LW_PROCCOLLECT_H
 

@@ -1,4 +1,5 @@
 /* procpid.c: bounded parsers for the per-process /proc files leakwatch reads every cycle. */
+/* SPDX-License-Identifier: ISC */
 #include "proc/procpid.h"
 
 #include <errno.h>

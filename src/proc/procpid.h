@@ -1,4 +1,5 @@
 /* procpid.h: parsers for one process's /proc/PID files (stat, statm, status, limits) and btime. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_PROCPID_H
 #define LW_PROCPID_H
 

@@ -1,4 +1,5 @@
 /* procsummary.c: ranks, groups and caps the sampled processes into an immutable table. */
+/* SPDX-License-Identifier: ISC */
 #include "proc/procsummary.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* procsummary.h: turning sampled processes into the published tables (top-N, groups, row cap). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_PROCSUMMARY_H
 #define LW_PROCSUMMARY_H
 

@@ -1,4 +1,5 @@
 /* proctable.c: lookups and lifetime of the process tables in a snapshot. */
+/* SPDX-License-Identifier: ISC */
 #include "proc/proctable.h"
 
 #include <stdlib.h>

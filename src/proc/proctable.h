@@ -1,4 +1,5 @@
 /* proctable.h: the immutable per-cycle process tables a snapshot carries (rows, groups, top-N). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_PROCTABLE_H
 #define LW_PROCTABLE_H
 

@@ -1,4 +1,5 @@
 /* report.h: the support report: what a history database says about a window, and writing it out. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_REPORT_H
 #define LW_REPORT_H
 

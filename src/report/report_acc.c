@@ -1,4 +1,5 @@
 /* report_acc.c: one series' samples reduced to points (a bucket per pixel, flat runs kept as their ends) and its running figures. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_int.h"
 
 #include <math.h>

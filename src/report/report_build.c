@@ -1,4 +1,5 @@
 /* report_build.c: lw_report_build: the window's series from both tiers, the detector's replay, the figures. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_int.h"
 
 #include <errno.h>

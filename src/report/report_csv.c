@@ -1,4 +1,5 @@
 /* report_csv.c: csv/: one long-format file per table (split before a spreadsheet's row limit), its start-end file, runs, gaps, alarms. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_out.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* report_db.c: the history opened read-only, in one read transaction, whoever else has it open. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_int.h"
 
 #include <errno.h>

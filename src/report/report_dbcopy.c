@@ -1,4 +1,5 @@
 /* report_dbcopy.c: history.db in the report: a consistent copy (SQLite's backup API) cut to the window the way retention cuts (a keyframe at the first point kept). */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_out.h"
 #include "report/report_int.h"
 

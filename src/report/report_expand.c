@@ -1,4 +1,5 @@
 /* report_expand.c: a tier's change-only rows back to the value of every live series at each point (the rules of history_schema.c). */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_int.h"
 
 #include <stdlib.h>

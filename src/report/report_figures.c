@@ -1,4 +1,5 @@
 /* report_figures.c: each series' limit and time to exhaustion, and the suspects: leaking, suspect, then rising series by slope relative to size. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_int.h"
 
 #include <errno.h>

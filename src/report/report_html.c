@@ -1,4 +1,5 @@
 /* report_html.c: index.html, one self-contained page: how complete the data is, the suspects, their charts, the tables, the alarms. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_html.h"
 
 #include <errno.h>

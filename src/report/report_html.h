@@ -1,4 +1,5 @@
 /* report_html.h: the parts of index.html's writer (page, charts, tables, reduction), shared among its files and the unit test. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_REPORT_HTML_H
 #define LW_REPORT_HTML_H
 

@@ -1,4 +1,5 @@
 /* report_html_chart.c: one small-multiple chart as inline SVG: min/max band, average line, gaps, UTC time axis, human units. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_html.h"
 
 #include <math.h>

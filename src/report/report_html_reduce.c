@@ -1,4 +1,5 @@
 /* report_html_reduce.c: a series reduced to about two points per pixel column, keeping its spikes and its gaps. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_html.h"
 
 #include <math.h>

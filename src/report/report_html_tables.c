@@ -1,4 +1,5 @@
 /* report_html_tables.c: the start/end tables sorted by slope (processes, groups, slab, system figures by family, multicast) and the alarm history. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_html.h"
 
 #include <math.h>

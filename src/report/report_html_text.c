@@ -1,4 +1,5 @@
 /* report_html_text.c: text into index.html: escaping the database's strings, times and human units. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_html.h"
 
 #include <math.h>

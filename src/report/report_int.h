@@ -1,4 +1,5 @@
 /* report_int.h: what the parts of lw_report_build share: the read-only database, its tiers' expansion, the series' accumulators. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_REPORT_INT_H
 #define LW_REPORT_INT_H
 

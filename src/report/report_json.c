@@ -1,4 +1,5 @@
 /* report_json.c: report.json: the header, runs, gaps, alarm events, every series' figures and the suspects (docs/REPORT.md). */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_out.h"
 
 #include <math.h>

@@ -1,4 +1,5 @@
 /* report_meta.c: how complete the window's data are: the writer's runs, the gaps and why, the alarm events, the writer's own cost. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_int.h"
 
 #include <errno.h>

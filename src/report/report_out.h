@@ -1,4 +1,5 @@
 /* report_out.h: the parts of lw_report_write, each writing its files under the report's directory. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_REPORT_OUT_H
 #define LW_REPORT_OUT_H
 

@@ -1,4 +1,5 @@
 /* report_pack.c: SHA256SUMS of the report's files (libcrypto's EVP) and the tarball (libarchive, written to a temporary name then renamed). */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_out.h"
 
 #include <archive.h>

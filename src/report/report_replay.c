@@ -1,4 +1,5 @@
 /* report_replay.c: the detector's replay on a thread of its own, fed the build's samples in chunks. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_int.h"
 
 #include <pthread.h>

@@ -1,4 +1,5 @@
 /* report_sysinfo.c: system/: the host the report was made on (uname, kernel command line, uptime, leakwatchd -V) and the configurations in force. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_out.h"
 
 #include <errno.h>

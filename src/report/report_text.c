@@ -1,4 +1,5 @@
 /* report_text.c: numbers, times, CSV and JSON quoting, the table a series belongs to, files written whole. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_out.h"
 
 #include <errno.h>

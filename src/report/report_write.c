@@ -1,4 +1,5 @@
 /* report_write.c: lw_report_write: every output into a directory, or into a staging directory then FILE.tar.gz. */
+/* SPDX-License-Identifier: ISC */
 #include "report/report_out.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* cpus.c: counts CPUs in a range list ("0-3,5,7-8" is 7); the cpu/online collector. */
+/* SPDX-License-Identifier: ISC */
 #include "sys/cpus.h"
 
 #include <errno.h>

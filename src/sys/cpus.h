@@ -1,4 +1,5 @@
 /* cpus.h: CPU range lists ("0-3,8") and the collector of /sys/devices/system/cpu/online. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_CPUS_H
 #define LW_CPUS_H
 

@@ -1,4 +1,5 @@
 /* filenr.c: parses the three numbers of /proc/sys/fs/file-nr; its collector. */
+/* SPDX-License-Identifier: ISC */
 #include "sys/filenr.h"
 
 #include <errno.h>

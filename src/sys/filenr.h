@@ -1,4 +1,5 @@
 /* filenr.h: parser and collector of /proc/sys/fs/file-nr (allocated, unused, maximum). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_FILENR_H
 #define LW_FILENR_H
 

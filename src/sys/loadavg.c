@@ -1,4 +1,5 @@
 /* loadavg.c: parses "0.32 0.18 0.07 1/79 3069" without floating point; its collector. */
+/* SPDX-License-Identifier: ISC */
 #include "sys/loadavg.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* loadavg.h: parser and collector of /proc/loadavg (load averages, runnable and total tasks). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_LOADAVG_H
 #define LW_LOADAVG_H
 

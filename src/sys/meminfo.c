@@ -1,4 +1,5 @@
 /* meminfo.c: table-driven /proc/meminfo parser ("Name:   123 kB" lines) and its collector. */
+/* SPDX-License-Identifier: ISC */
 #include "sys/meminfo.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* meminfo.h: parser and collector of /proc/meminfo: fixed fields with a presence mask. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_MEMINFO_H
 #define LW_MEMINFO_H
 

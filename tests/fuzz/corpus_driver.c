@@ -3,6 +3,7 @@
  * seed file given, then a fixed number of deterministic mutations of each, so sanitizer builds
  * exercise the parsers on hostile input in every test run.
  */
+/* SPDX-License-Identifier: ISC */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

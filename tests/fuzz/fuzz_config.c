@@ -1,4 +1,5 @@
 /* fuzz_config.c: libFuzzer target for the leakwatchd.conf parser. */
+/* SPDX-License-Identifier: ISC */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -1,4 +1,5 @@
 /* fuzz_mcastpkt.c: libFuzzer target for the multicast frame parser and the group accounting. */
+/* SPDX-License-Identifier: ISC */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

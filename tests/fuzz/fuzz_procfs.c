@@ -1,4 +1,5 @@
 /* fuzz_procfs.c: libFuzzer target for every /proc parser; the first byte picks the parser. */
+/* SPDX-License-Identifier: ISC */
 #include <stddef.h>
 #include <stdint.h>
 

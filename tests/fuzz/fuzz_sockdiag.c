@@ -1,4 +1,5 @@
 /* fuzz_sockdiag.c: libFuzzer target for the sock_diag dump parser and the TCP tally. */
+/* SPDX-License-Identifier: ISC */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

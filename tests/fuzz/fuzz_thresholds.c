@@ -1,4 +1,5 @@
 /* fuzz_thresholds.c: libFuzzer target for the persisted thresholds file and the SET-value checks. */
+/* SPDX-License-Identifier: ISC */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

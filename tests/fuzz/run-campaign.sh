@@ -1,5 +1,6 @@
 #!/bin/sh
 # run-campaign.sh: `make fuzz`: each libFuzzer target for FUZZ_SECONDS from its corpus; new inputs and crashes to a scratch dir.
+# SPDX-License-Identifier: ISC
 # Usage: run-campaign.sh SRCDIR BUILDDIR TARGET...   (tests/fuzz/README.md)
 # FUZZ_SECONDS per target (default 600); FUZZ_OUT the scratch dir (default BUILDDIR/fuzz-out);
 # FUZZ_ARGS more libFuzzer options. Targets run one after another: the machine's cores are shared.

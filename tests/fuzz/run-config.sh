@@ -1,5 +1,6 @@
 #!/bin/sh
 # run-config.sh: make-check driver: sample configurations through the config parser, mutated, then every regression case.
+# SPDX-License-Identifier: ISC
 set -eu
 top="${abs_top_srcdir:-${srcdir:-.}}"
 fx="${LW_FIXTURES:-$top/tests/fixtures}"

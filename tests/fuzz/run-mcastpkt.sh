@@ -1,5 +1,6 @@
 #!/bin/sh
 # run-mcastpkt.sh: make-check driver: hand-built multicast frames through the parser, mutated, then every regression case.
+# SPDX-License-Identifier: ISC
 set -eu
 top="${abs_top_srcdir:-${srcdir:-.}}"
 fx="${LW_FIXTURES:-$top/tests/fixtures}"

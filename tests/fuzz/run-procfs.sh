@@ -1,5 +1,6 @@
 #!/bin/sh
 # run-procfs.sh: make-check driver: every /proc fixture through the /proc parsers, mutated, then every regression case.
+# SPDX-License-Identifier: ISC
 set -eu
 top="${abs_top_srcdir:-${srcdir:-.}}"
 fx="${LW_FIXTURES:-$top/tests/fixtures}"

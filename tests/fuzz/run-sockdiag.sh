@@ -1,5 +1,6 @@
 #!/bin/sh
 # run-sockdiag.sh: make-check driver: captured sock_diag dumps through the parser, mutated, then every regression case.
+# SPDX-License-Identifier: ISC
 set -eu
 top="${abs_top_srcdir:-${srcdir:-.}}"
 fx="${LW_FIXTURES:-$top/tests/fixtures}"

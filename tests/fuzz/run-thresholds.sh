@@ -1,5 +1,6 @@
 #!/bin/sh
 # run-thresholds.sh: make-check driver: thresholds files and SET sequences through the loader and the checks, mutated, then every regression case.
+# SPDX-License-Identifier: ISC
 set -eu
 top="${abs_top_srcdir:-${srcdir:-.}}"
 fx="${LW_FIXTURES:-$top/tests/fixtures}"

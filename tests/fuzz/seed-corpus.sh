@@ -1,5 +1,6 @@
 #!/bin/sh
 # seed-corpus.sh: rebuilds tests/fuzz/corpus/<target>/ from tests/fixtures, with the selector byte each target reads first.
+# SPDX-License-Identifier: ISC
 # Run from the source tree after adding a fixture; campaigns never write here (run-campaign.sh).
 set -eu
 top="${1:-$(cd "$(dirname "$0")/../.." && pwd)}"

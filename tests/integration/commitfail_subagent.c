@@ -1,4 +1,5 @@
 /* commitfail_subagent.c: an AgentX subagent whose one writable object fails every commit, so a SET spanning it and leakwatchd makes the master send leakwatchd an UndoSet. */
+/* SPDX-License-Identifier: ISC */
 /*
  * Usage: commitfail_subagent AGENTX_SOCKET OID
  * Serves OID.0 (a scalar, Unsigned32, read-write) from a second AgentX session. A SET of it

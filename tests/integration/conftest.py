@@ -1,4 +1,5 @@
 # pytest fixtures: private snmpd, leakwatchd subagent, snmptrapd; checks both stay alive per test.
+# SPDX-License-Identifier: ISC
 # LEAKWATCHD=/abs/path/leakwatchd selects the binary; LEAKWATCHD_WRAPPER="valgrind -q ..." wraps it.
 import grp
 import os

@@ -1,4 +1,5 @@
 # Minimal BER for raw SNMPv2c messages, for what the net-snmp tools cannot send or time alone.
+# SPDX-License-Identifier: ISC
 GET, GETBULK, SET = 0xA0, 0xA5, 0xA3   # PDU tags
 NULL = b"\x05\x00"                     # a varbind's value in a GET or GETBULK
 

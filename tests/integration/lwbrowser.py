@@ -1,4 +1,5 @@
 # Opens a page in Debian's headless Chromium, in a network namespace of its own: DOM, console, requests, timings, screenshot.
+# SPDX-License-Identifier: ISC
 """load(page, outdir, script) runs this file again as a child inside `unshare --net` (a new
 network namespace: only its loopback, brought up for chromedriver's port, exists), where
 selenium drives chromedriver and Chromium. The child prints one JSON object:

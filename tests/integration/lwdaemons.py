@@ -1,4 +1,5 @@
 # Starts and stops the real daemons of the integration tests: snmpd, leakwatchd, snmptrapd.
+# SPDX-License-Identifier: ISC
 import atexit
 import os
 import re

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # lwdemo.py: the README's demo: snmpd + leakwatchd + snmptrapd and a process that leaks, shown in a few readable screens.
+# SPDX-License-Identifier: ISC
 """Starts, on 127.0.0.1 only, a private snmpd (AgentX master, trap2sink to the demo's own
 snmptrapd), leakwatchd attached to it with short leak windows, and a process named
 "leak-demo" that grows by LEAK_KIB every second for LEAK_MINUTES, then holds what it took.

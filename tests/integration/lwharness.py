@@ -1,4 +1,5 @@
 # leakwatch integration harness (no pytest needed): real snmpd/leakwatchd/snmptrapd + SNMP tools.
+# SPDX-License-Identifier: ISC
 import sys
 import warnings
 from pathlib import Path

@@ -1,5 +1,6 @@
 # lwKernel as the tests compute it from /proc (or a fixture copy): meminfo, slabinfo, zoneinfo,
 # buddyinfo, vmstat parsed independently of leakwatchd, plus a process-free SNMP poller.
+# SPDX-License-Identifier: ISC
 import os
 import socket
 from pathlib import Path

@@ -1,6 +1,7 @@
 # Multicast test bench: a sender and a receiver namespace joined by a veth pair, real senders of
 # UDP (IPv4/IPv6 multicast, unicast, broadcast) and of hand-built VLAN frames, group joiners,
 # and readers of lwMcastIfTable / lwMcastGroupTable / lwMcastMemberTable.
+# SPDX-License-Identifier: ISC
 import ipaddress
 import json
 import socket

@@ -1,4 +1,5 @@
 # Numeric OIDs of LEAKWATCH-MIB (docs/DESIGN.md), so tests never depend on MIB files.
+# SPDX-License-Identifier: ISC
 LW = "1.3.6.1.4.1.8072.9999.9999.4111"
 LW_NOTIFICATIONS = LW + ".0"
 LW_COLLECTOR_FAILED = LW_NOTIFICATIONS + ".1"

@@ -1,4 +1,5 @@
 # The lwSystem values as the tests compute them from /proc and /sys (or a fixture copy of them).
+# SPDX-License-Identifier: ISC
 import os
 import shutil
 from pathlib import Path

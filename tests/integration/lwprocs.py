@@ -1,4 +1,5 @@
 # lwProcesses OIDs (docs/DESIGN.md, "Processes and descriptors"), numeric table walks, and the /proc truth per pid.
+# SPDX-License-Identifier: ISC
 import os
 import re
 import stat

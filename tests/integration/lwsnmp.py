@@ -1,4 +1,5 @@
 # Runs the real net-snmp command-line tools (snmpget, snmpbulkwalk, snmptable, ...) and parses them.
+# SPDX-License-Identifier: ISC
 import atexit
 import datetime
 import os

@@ -1,4 +1,5 @@
 # TCP workloads in a private network namespace for the TCP collector tests, and ss's view of them.
+# SPDX-License-Identifier: ISC
 #
 # Host side: Netns (the namespace, its nft table, cleanup), TcpWorker (a child inside it that
 # holds sockets in chosen states until told otherwise), ss_snapshot() (what ss sees, counted the

@@ -1,4 +1,5 @@
 # Small helpers shared by the leakwatch integration harness: paths, free ports, polling, workers.
+# SPDX-License-Identifier: ISC
 import json
 import os
 import select

@@ -1,4 +1,5 @@
 # Controlled worker processes for the process tests: hostile names, touched memory, fds, forks.
+# SPDX-License-Identifier: ISC
 import atexit
 import ctypes
 import json

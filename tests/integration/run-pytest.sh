@@ -1,5 +1,6 @@
 #!/bin/sh
 # Automake test script: runs the Python integration tests (tests/integration) with Debian's pytest.
+# SPDX-License-Identifier: ISC
 # LEAKWATCHD (absolute path of the daemon) defaults to $abs_top_builddir/agent/leakwatchd.
 set -u
 
@@ -78,7 +79,17 @@ if [ "${LW_INTEGRATION:-full}" = smoke ]; then
     default=
     echo "run-pytest.sh: smoke run (LW_INTEGRATION=smoke): $*"
 fi
-/usr/bin/python3 -m pytest -q -p no:cacheprovider $default "$@"
+# ONCE: modules that build or drive the whole product (the Debian package, the demo) and take
+# minutes; a run of the whole directory leaves them out, `make check-once` (tests/quickstart.sh,
+# once, after the gcc build's suite) runs them by name.
+ONCE="test_package.py test_demo.py"
+ignore=
+if [ "$default" = tests/integration ]; then
+    for f in $ONCE; do
+        ignore="$ignore --ignore=tests/integration/$f"
+    done
+fi
+/usr/bin/python3 -m pytest -q -p no:cacheprovider $ignore $default "$@"
 rc=$?
 # 5: no tests collected, which must not pass
 [ "$rc" -eq 5 ] && rc=1

@@ -2,6 +2,7 @@
 # run-valgrind.sh: make-check driver: the daemon-lifecycle, TCP, kernel-memory and multicast
 # integration tests with leakwatchd under valgrind; any memory error or definite leak makes the
 # daemon exit 99, which the tests fail on.
+# SPDX-License-Identifier: ISC
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 LEAKWATCHD_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"

@@ -1,4 +1,5 @@
 # lwAgent scalars: version, start time, sample interval, snapshot time.
+# SPDX-License-Identifier: ISC
 import subprocess
 import time
 

@@ -1,5 +1,6 @@
 # Threshold alarms with hysteresis and hold-down through a real snmpd and snmptrapd, on a fixture
 # root whose files the test rewrites; SETs of the thresholds: errors, persistence, restarts.
+# SPDX-License-Identifier: ISC
 import time
 
 import pytest

@@ -1,4 +1,5 @@
 # A collector blocked in the kernel (a FIFO standing in for a /proc file that never answers)
+# SPDX-License-Identifier: ISC
 # must neither slow SNMP answers, which come from the last snapshot, nor hang shutdown.
 import os
 import re

@@ -1,4 +1,5 @@
 # Command-line contract: -V and -h exit 0, an unknown option exits 2.
+# SPDX-License-Identifier: ISC
 import subprocess
 
 from lwharness import leakwatchd_path

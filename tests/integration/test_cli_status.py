@@ -1,6 +1,7 @@
 # leakwatch status and leakwatch show (issue 16): what they print equals what net-snmp's own
 # tools read of the same objects, through a real snmpd with leakwatchd over AgentX and through a
 # standalone leakwatchd -M, with SNMPv2c and SNMPv3 (authPriv, SHA-256/AES); their errors.
+# SPDX-License-Identifier: ISC
 # The agents run with a one-hour interval: after the first cycle the snapshot no longer moves,
 # so a read by leakwatch and a walk by snmpbulkwalk see the same values.
 import csv

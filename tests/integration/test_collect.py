@@ -3,6 +3,7 @@
 # window, SIGKILL leaves an intact database that `leakwatch report --db` turns into the report,
 # a second signal abandons the report, a terminal gets the progress line, user nobody collects
 # and is told what it could not read, bad options exit 2.
+# SPDX-License-Identifier: ISC
 import json
 import os
 import pty

@@ -1,5 +1,6 @@
 # lwCollectorTable (read with snmptable): every collector runs, succeeds and keeps running at
 # its cadence (the kernel_interval ones every 60 s by default, the others every interval).
+# SPDX-License-Identifier: ISC
 import time
 
 from lwharness import collector_table, wait_until

@@ -1,4 +1,5 @@
 # A configuration error on line 3 makes start-up fail with exit 2 and a FILE:3: message.
+# SPDX-License-Identifier: ISC
 import pytest
 
 BAD_LINES = {

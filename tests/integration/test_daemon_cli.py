@@ -1,6 +1,7 @@
 # leakwatchd's command line and start-up: long options, -t, -L, config errors once, rules
 # between directives, a relative -c after daemonizing, the AgentX connection's reason, a clean
 # stop beside a stopping master, notifications without SNMPv1 conversion noise.
+# SPDX-License-Identifier: ISC
 import os
 import re
 import shlex

@@ -1,4 +1,5 @@
 # The README's demo (tests/integration/lwdemo.py, `quickstart.sh demo`) run to the point it promises: the leak found and trapped, its logs kept.
+# SPDX-License-Identifier: ISC
 import os
 import re
 import subprocess

@@ -1,6 +1,7 @@
 # The history file under the daemon: kill -9 never corrupts it, a corrupt file is moved aside,
 # a full disk and a read-only file system are reported in lwCollectorTable while SNMP is served,
 # and writing resumes when the cause goes away.
+# SPDX-License-Identifier: ISC
 import contextlib
 import random
 import sqlite3

@@ -1,6 +1,7 @@
 # Schema version 2 under a real leakwatchd: its run row (pid, version, interval, the configuration
 # without secrets; stop_t at a clean stop, NULL after kill -9) and the alarm events it raises and
 # clears, read back from the file against what lwAlarmTable served.
+# SPDX-License-Identifier: ISC
 import contextlib
 import sqlite3
 import subprocess

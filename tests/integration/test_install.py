@@ -1,4 +1,5 @@
 # make install DESTDIR=...: the exact files and modes, the unit (verify, security), the state directory, sd_notify.
+# SPDX-License-Identifier: ISC
 """What `make install` puts where, checked against the build's own configure choices.
 
 The expected paths come from the build's Makefile (prefix, mibdir, systemdsystemunitdir, ...),

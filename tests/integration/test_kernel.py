@@ -2,6 +2,7 @@
 # vmstat), live meminfo within drift, slab growth from tmpfs inodes, the kernel_interval cadence,
 # tables kept across a SIGHUP, an unprivileged daemon without /proc/slabinfo, and the whole
 # subtree named through the MIB.
+# SPDX-License-Identifier: ISC
 import os
 import signal
 import stat

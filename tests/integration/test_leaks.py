@@ -1,6 +1,7 @@
 # The leak detector against real processes through a real snmpd and snmptrapd: a process that
 # leaks memory or descriptors at a fixed rate is named in a trap, a large stable sawtooth is not,
 # stopping the leak or the process clears, and a restarted daemon resumes from its history.
+# SPDX-License-Identifier: ISC
 import time
 
 import pytest

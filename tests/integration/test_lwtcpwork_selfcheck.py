@@ -1,4 +1,5 @@
 # Self-check of lwtcpwork alone (no SNMP): each workload kind in a private netns, counted exactly.
+# SPDX-License-Identifier: ISC
 import os
 import subprocess
 

@@ -1,4 +1,5 @@
 # After snmpd is killed and restarted, the same leakwatchd process registers again in time.
+# SPDX-License-Identifier: ISC
 import time
 
 from lwharness import EXCEPTIONS, wait_until

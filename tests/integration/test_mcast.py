@@ -1,6 +1,7 @@
 # lwMulticast against real traffic between two private namespaces joined by a veth pair: exact
 # per-group counts and rates, unicast/broadcast ignored, VLAN and QinQ frames counted, joined
 # groups, drops when the ring is full, an interface going down, deleted and re-created.
+# SPDX-License-Identifier: ISC
 import signal
 import socket
 import time

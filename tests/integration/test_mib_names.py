@@ -1,4 +1,5 @@
 # LEAKWATCH-MIB loads with the base MIBs and names every served object (walk, get, table).
+# SPDX-License-Identifier: ISC
 # Without the base MIBs (an operator's box), each test says so and checks the same by number.
 import warnings
 

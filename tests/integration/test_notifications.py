@@ -1,4 +1,5 @@
 # lwCollectorFailed/lwCollectorRecovered via a real snmptrapd when a fixture file vanishes/returns.
+# SPDX-License-Identifier: ISC
 from lwharness import collector_table, wait_until
 from lwoids import (LW_COLLECTOR_FAILED, LW_COLLECTOR_RECOVERED, collector_cell,
                     collector_index, system_oid)

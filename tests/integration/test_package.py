@@ -1,4 +1,5 @@
 # The Debian package: built, checked by lintian, installed, its daemon run as the unit runs it, removed and purged.
+# SPDX-License-Identifier: ISC
 """debian/ turned into a .deb and used the way an operator would.
 
 This test installs a package on the test machine (dpkg -i), which is allowed here only because

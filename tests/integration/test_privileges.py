@@ -1,5 +1,6 @@
 # leakwatchd -u USER -g GROUP (README.md, "Privileges"): root left after start-up with exactly the
 # collectors' capabilities, what each missing capability costs, and the errors of bad -u/-g.
+# SPDX-License-Identifier: ISC
 import os
 import random
 import re

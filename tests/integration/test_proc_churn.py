@@ -1,4 +1,5 @@
 # Process churn and PID reuse (issue 3): identities stay right, the collector never errs.
+# SPDX-License-Identifier: ISC
 import os
 import signal
 import time

@@ -1,4 +1,5 @@
 # process_include/exclude/min_rss/top/max_rows (issue 3) shape lwProcTable, groups and top-N.
+# SPDX-License-Identifier: ISC
 import fnmatch
 import re
 

@@ -1,4 +1,5 @@
 # lwProcGroupTable (issue 3): aggregates by name equal the member rows; stable FNV-1a indexes.
+# SPDX-License-Identifier: ISC
 from lwoids import GROUP_LEAK_COLUMNS, LEAK_STATES
 from lwprocs import (GROUP_COLUMNS, PROC_ROWS, escape, fnv1a_index, group_indexes, member_sums,
                      snapshot, split_notice, wait_new_snapshot)

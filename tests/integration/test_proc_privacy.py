@@ -1,5 +1,6 @@
 # What a daemon without capabilities serves about other users' processes (true or absent, never
 # a made-up 0), and process_cmdline yes|no|mask (DESIGN.md, "Processes and descriptors").
+# SPDX-License-Identifier: ISC
 import re
 import signal
 import subprocess

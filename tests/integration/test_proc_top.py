@@ -1,4 +1,5 @@
 # lwProcTopTable (issue 3): rankings agree with lwProcTable in the same snapshot; rss growth.
+# SPDX-License-Identifier: ISC
 from lwprocs import (check_rankings, largest_rss_kb, most_fds, read_statm, snapshot,
                      top_ranking, top_snapshot, wait_new_snapshot)
 from lwworkers import workers  # noqa: F401 - fixture

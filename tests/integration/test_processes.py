@@ -1,4 +1,5 @@
 # lwProcTable and lwProcFdTable (issue 3) against /proc and controlled worker processes.
+# SPDX-License-Identifier: ISC
 import os
 import signal
 import subprocess

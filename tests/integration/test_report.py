@@ -2,6 +2,7 @@
 # against the database (read here independently with Python's sqlite3), made while the daemon
 # writes (its writer never sees 'database is locked'), a restart and a kill -9 shown as gaps
 # and a recovery, a read-only copy, --from/--to, the alarm history, one-line errors.
+# SPDX-License-Identifier: ISC
 import contextlib
 import csv
 import hashlib

@@ -1,4 +1,5 @@
 # The report's index.html in a real browser: a real daemon's history of a leaking and a sawtooth process, `leakwatch report`, headless Chromium without a network.
+# SPDX-License-Identifier: ISC
 """leakwatchd (standalone, interval 1, a short leak window and no warm-up) watches two helper
 processes for about two minutes: one leaking 1 MiB a second, one holding 64 MiB for 2 s out of
 every 4 (a large sawtooth that never grows). `leakwatch report --config leakwatchd.conf -o DIR`

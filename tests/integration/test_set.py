@@ -1,5 +1,6 @@
 # SETs of the thresholds through a real snmpd (issue 14 items 1 and 2): every SET answered noError
 # is in force and on disk, concurrent managers end with their last value, no value is truncated.
+# SPDX-License-Identifier: ISC
 import os
 import socket
 import subprocess

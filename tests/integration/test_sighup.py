@@ -1,4 +1,5 @@
 # SIGHUP re-reads the config: a new interval applies, a broken file keeps the running one.
+# SPDX-License-Identifier: ISC
 import signal
 
 from lwharness import wait_until

@@ -1,4 +1,5 @@
 # SIGTERM and SIGINT stop leakwatchd cleanly: exit code 0 and the pidfile removed.
+# SPDX-License-Identifier: ISC
 import signal
 
 import pytest

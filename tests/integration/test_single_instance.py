@@ -2,6 +2,7 @@
 # master, state directory or pid file exits at once with its documented status and leaves the
 # first serving, its history and its pid file whole; the state files are private (0600 in a 0750
 # directory).
+# SPDX-License-Identifier: ISC
 import contextlib
 import os
 import sqlite3

@@ -1,4 +1,5 @@
 # Standalone master mode (-M -l udp:127.0.0.1:PORT): VACM from rocommunity, no snmpd involved.
+# SPDX-License-Identifier: ISC
 import pytest
 
 from lwharness import SnmpTimeout, collector_table

@@ -1,6 +1,7 @@
 # Standalone -M access (issue 14 item 6): only the system group and LEAKWATCH-MIB are in view,
 # SNMPv3 users (createUser, rouser, rwuser) with their levels, net-snmp's state kept in
 # STATE_DIR/snmp only, the start without any access line. leakwatchd(8), leakwatchd.conf(5).
+# SPDX-License-Identifier: ISC
 import os
 import re
 import time

@@ -1,4 +1,5 @@
 # lwSystem objects read through snmpd match /proc and /sys (live, and exactly from a fixture root).
+# SPDX-License-Identifier: ISC
 import os
 
 from lwharness import EXCEPTIONS, wait_until

@@ -1,5 +1,6 @@
 # lwTcp against ss and /proc on workloads built in a private network namespace: every TCP state,
 # IPv4/IPv6, exact top-remote ranks, per-port rows, sockstat/limits/counters equal to the files.
+# SPDX-License-Identifier: ISC
 import ipaddress
 import signal
 

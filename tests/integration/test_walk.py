@@ -1,4 +1,5 @@
 # Walking the whole leakwatchMIB subtree (GETBULK and GETNEXT) through snmpd.
+# SPDX-License-Identifier: ISC
 from lwharness import EXCEPTIONS, snmpbulkwalk, snmpwalk
 from lwoids import (AGENT_SCALARS, COLLECTOR_COLUMNS, COLLECTOR_ENTRY, COLLECTORS, LW,
                     LW_OBJECTS, collector_cell, system_oid, SYSTEM_OBJECTS)

@@ -1,4 +1,5 @@
 # pytest fixtures for the NMS client tests: `nms`, a private NmsEnv torn down (kept on failure).
+# SPDX-License-Identifier: ISC
 import sys
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 # lwcacti.py: a private Cacti 1.2 (copy of Debian's tree, own MariaDB under T, CLI install with automation off) inside the test's namespace.
+# SPDX-License-Identifier: ISC
 """Debian's cacti lives in /usr/share/cacti and reads /etc/cacti/debian.php; nothing there may be
 changed, so the test copies the tree under T, gives the copy its own config.php pointing at a
 MariaDB server started under T (socket under T, TCP on 127.0.0.1 of the namespace only), and

@@ -1,4 +1,5 @@
 # lwserved.py: what leakwatchd served while a client polled it, and a TCP listener with one connection, for the Cacti and collectd tests.
+# SPDX-License-Identifier: ISC
 """A client polls at its own moments and leakwatchd publishes a new snapshot every interval, so a
 value the client recorded is compared with the values leakwatchd served during the client's run,
 read back with snmpget/snmpbulkwalk in the same namespace, often enough (every second at an

@@ -1,4 +1,5 @@
 # nagios_env.py: what test_nagios.py and test_icinga.py share: check_leakwatch's path, a steady helper process, perfdata and status.dat parsers, private Nagios 4 and Icinga 2 instances.
+# SPDX-License-Identifier: ISC
 import os
 import re
 import sys

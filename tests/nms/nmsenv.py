@@ -1,4 +1,5 @@
 # nmsenv.py: a private world for one NMS client test: a loopback-only namespace, snmpd + leakwatchd inside it, processes stopped by pid.
+# SPDX-License-Identifier: ISC
 """Every NMS test runs the real client inside a network namespace that the test creates with only
 loopback up, because some clients scan networks by themselves (Cacti's installer turns on a
 192.168.1.0/24 discovery unless told not to). 127.0.0.1 inside the namespace is not the host's, so

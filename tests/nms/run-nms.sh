@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # run-nms.sh: every NMS client test module, a few at a time (each in its own namespace), one summary line.
+# SPDX-License-Identifier: ISC
 # Most of a module's time is spent waiting for a leak to be detected (about two minutes at
 # interval 1), not on the CPU, so modules run side by side: LW_NMS_JOBS at once (default 3).
 # Each module's output goes to $LW_NMS_LOGDIR/<module>.log; the last line printed is

@@ -1,4 +1,5 @@
 # test_cacti.py: real Cacti 1.2 (private MariaDB, private tree, CLI only) imports nms/cacti, walks leakwatchd's tables by name and polls into RRDs that hold what leakwatchd served.
+# SPDX-License-Identifier: ISC
 import re
 import shutil
 import subprocess

@@ -1,4 +1,5 @@
 # check_leakwatch on its own against leakwatchd in the namespace: every mode's values equal snmpget's, right UOMs, exit codes 0 to 3.
+# SPDX-License-Identifier: ISC
 import time
 
 from nagios_env import (B, COLLECTOR_ENTRY, GROUP_ENTRY, STEADY, TCP_STATE_COUNT, assert_uoms,

@@ -1,4 +1,5 @@
 # test_collectd.py: real collectd 5.12 with the shipped nms/collectd/leakwatch.conf polls leakwatchd; its CSV equals what leakwatchd served, named by readable names.
+# SPDX-License-Identifier: ISC
 import math
 import re
 import time

@@ -1,4 +1,5 @@
 # The shipped Icinga 2 CheckCommand and apply rules under the real icinga2: one service per process group, perfdata equal to what leakwatchd serves.
+# SPDX-License-Identifier: ISC
 from nagios_env import (COLLECTOR_ENTRY, GROUP_ENTRY, NAGIOS_SITE, REPO, STEADY,
                         TCP_STATE_COUNT, Icinga, assert_uoms, group_index, icinga_validate,
                         nagios_verify, parse_perfdata, plugin, snmp_int, start_steady,

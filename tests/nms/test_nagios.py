@@ -1,4 +1,5 @@
 # check_leakwatch under the real Nagios 4: status.dat equals what leakwatchd serves, right UOMs, states from thresholds, a leaking process goes CRITICAL.
+# SPDX-License-Identifier: ISC
 import time
 
 from nagios_env import (COLLECTOR_ENTRY, GROUP_ENTRY, STEADY, TCP_STATE_COUNT, Nagios,

@@ -1,4 +1,5 @@
 # The NMS tests' own world: the agent inside a loopback-only namespace serves the host's values.
+# SPDX-License-Identifier: ISC
 import os
 
 from nmsenv import LW

@@ -1,4 +1,5 @@
 # test_prometheus.py: nms/prometheus against the real snmp_exporter 0.21, its generator, Prometheus 2.42 and promtool, in a loopback-only namespace.
+# SPDX-License-Identifier: ISC
 """What is proven here, with the Debian packages and leakwatchd, never with recorded output:
 
 * the shipped snmp.yml is what generate.sh makes from generator.yml and the MIBs of this tree;

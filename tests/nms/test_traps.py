@@ -1,4 +1,5 @@
 # test_traps.py: leakwatch notifications through real snmptrapd into leakwatch-traphandle (Nagios 4 and Icinga 2 passive results, Zabbix trapper file) and SNMPTT 1.5, with a hostile process name.
+# SPDX-License-Identifier: ISC
 """One namespace, one agent (snmpd + leakwatchd, interval 1) sending every notification to two
 snmptrapd: one with LEAKWATCH-MIB loaded (symbolic input for the handler, which feeds Nagios 4),
 one with -On and no MIB (numeric input for the handler, which feeds Icinga 2, and SNMPTT, whose

@@ -1,4 +1,5 @@
 # The Zabbix 6.0 template nms/zabbix against a real zabbix_server, PostgreSQL 15 and frontend API, fed by leakwatchd.
+# SPDX-License-Identifier: ISC
 """One run, everything in the test's own namespace:
 
 - the committed YAML equals make-template.py's output;

@@ -1,4 +1,5 @@
 # A private Zabbix 6.0 server, PostgreSQL 15 cluster and frontend API (php -S) inside an NmsEnv namespace.
+# SPDX-License-Identifier: ISC
 """Runs the real Debian packages from private copies under nms.T, nothing under /etc:
 
   PostgreSQL 15   initdb + postgres as user postgres (setpriv execs, so the recorded pid is the

@@ -1,4 +1,5 @@
 /* agentexpect.c: the instances and values LEAKWATCH-MIB's DESCRIPTIONs give for a fixture agent. */
+/* SPDX-License-Identifier: ISC */
 #include "agentexpect.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
 /* agentexpect.h: every instance LEAKWATCH-MIB must serve for a fixture agent, with its type and value. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_TEST_AGENTEXPECT_H
 #define LW_TEST_AGENTEXPECT_H
 

@@ -1,4 +1,5 @@
 /* agenttest.c: OID building and the registered-object list the agent/ unit tests share. */
+/* SPDX-License-Identifier: ISC */
 #include "agenttest.h"
 
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* agenttest.h: what the agent/ unit tests share: OIDs under lwObjects, varbind checks, the object list. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_TEST_AGENTTEST_H
 #define LW_TEST_AGENTTEST_H
 

@@ -1,4 +1,5 @@
 /* fixture.c: fixture lookup and reading shared by the unit tests. */
+/* SPDX-License-Identifier: ISC */
 #include "fixture.h"
 
 #include <setjmp.h>

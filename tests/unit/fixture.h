@@ -1,4 +1,5 @@
 /* fixture.h: locating and reading the fixture trees captured from real kernels (LW_FIXTURES). */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_TEST_FIXTURE_H
 #define LW_TEST_FIXTURE_H
 

@@ -1,4 +1,5 @@
 /* snapfixture.c: builds a served snapshot and its agent in memory, with the src/ tables' own allocators. */
+/* SPDX-License-Identifier: ISC */
 #include "snapfixture.h"
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* snapfixture.h: a struct lw_agent around an in-memory snapshot of known values, for agent/ unit tests. */
+/* SPDX-License-Identifier: ISC */
 #ifndef LW_TEST_SNAPFIXTURE_H
 #define LW_TEST_SNAPFIXTURE_H
 

@@ -1,4 +1,5 @@
 /* test_agent.c: GET, GETNEXT and SET of every LEAKWATCH-MIB object in-process, over an in-memory snapshot. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_alarms.c: raise once, clear once, hold-down after a clear, the event ring, the copy. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

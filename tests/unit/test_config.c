@@ -1,4 +1,5 @@
 /* test_config.c: leakwatchd.conf parsing: every directive, and errors that name file and line. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_config_example.c: the installed example leakwatchd.conf lists every directive with the daemon's own default. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

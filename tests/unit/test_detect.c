@@ -1,4 +1,5 @@
 /* test_detect.c: the leak detector on seeded synthetic series, its forecast, gaps and clocks. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

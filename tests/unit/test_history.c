@@ -1,4 +1,5 @@
 /* test_history.c: the history store: round trip, identities, retention, size bound, failures. */
+/* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,4 +1,5 @@
 /* test_history_runs.c: schema version 2: runs, alarm events, process extras, system fields, migration. */
+/* SPDX-License-Identifier: ISC */
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>

@@ -1,4 +1,5 @@
 /* test_kmem.c: kernel-memory parsers: meminfo's kernel fields, slab, zone, buddy and vmstat files. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>

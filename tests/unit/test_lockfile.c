@@ -1,4 +1,5 @@
 /* test_lockfile.c: one holder per lock file, its pid readable by the next, the path removed last. */
+/* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* test_mcast.c: multicast frame parsing, per-group accounting and rates, /proc/net/igmp{,6}. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

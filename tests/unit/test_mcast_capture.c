@@ -1,4 +1,5 @@
 /* test_mcast_capture.c: the capture's filter, second boundaries, interface drops, memberships. */
+/* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* test_mib_conformance.c: every registered object against mibs/LEAKWATCH-MIB.txt (OID, type, access), and back. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

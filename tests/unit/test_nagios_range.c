@@ -1,4 +1,5 @@
 /* test_nagios_range.c: check_leakwatch's threshold ranges, threshold specs, states and perfdata formatting (cmocka). */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_parsers.c: /proc parsers against every kernel fixture root and hand-made edge cases. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

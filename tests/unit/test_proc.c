@@ -1,4 +1,5 @@
 /* test_proc.c: process parsers, escaping, the process collector on every kernel root (both fd-count paths), groups and top-N. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* test_report.c: the report's figures from a history the real writer made: a leak, a sawtooth, a flat process, a counter, the detector's verdict, a restart. */
+/* SPDX-License-Identifier: ISC */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

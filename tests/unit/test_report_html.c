@@ -1,4 +1,5 @@
 /* test_report_html.c: index.html from a synthetic report: hostile names escaped, spikes kept, gaps kept, nothing loaded from outside, tags balanced. */
+/* SPDX-License-Identifier: ISC */
 #include <ctype.h>
 #include <math.h>
 #include <setjmp.h>

@@ -1,4 +1,5 @@
 /* test_snapshot.c: the snapshot mailbox, one sampler cycle on fixtures, and the sampler thread. */
+/* SPDX-License-Identifier: ISC */
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>

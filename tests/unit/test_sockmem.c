@@ -1,4 +1,5 @@
 /* test_sockmem.c: socket-memory parsers (sockstat, snmp/netstat, TCP sysctls) and the ratios. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

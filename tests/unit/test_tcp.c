@@ -1,4 +1,5 @@
 /* test_tcp.c: Space-Saving top remotes, sock_diag message parsing, and a real netlink dump. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_thresholds.c: threshold ranges and consistency, and the file that keeps SNMP SETs. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_watch.c: the watcher over synthetic cycles: leaks raise and clear, pids, thresholds, replay. */
+/* SPDX-License-Identifier: ISC */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
