@@ -162,20 +162,9 @@ static int vary(struct lw_racc *a, int64_t unit)
 	return 0;
 }
 
-int lw_racc_add(struct lw_rbuild *b, size_t i, int64_t t, double mn, double mx, double avg,
-		uint32_t n, int64_t gap_s)
+/* Opens bucket idx if none is open, and widens its range to [mn, mx]. */
+static void bucket_take(struct lw_racc *a, int64_t idx, double mn, double mx)
 {
-	struct lw_racc *a = &b->acc[i];
-	int64_t span = b->to - b->from + 1;
-	int64_t idx = span > 0 ? (t - b->from) * (int64_t)b->nbuckets / span : 0;
-
-	if (a->has_last && t - a->last_t > gap_s) {
-		if (flush(b, i) != 0)
-			return -1;
-		a->brk = true;
-	}
-	if (a->b_open && idx != a->b_idx && flush(b, i) != 0)
-		return -1;
 	if (!a->b_open) {
 		a->b_open = true;
 		a->b_idx = idx;
@@ -190,6 +179,23 @@ int lw_racc_add(struct lw_rbuild *b, size_t i, int64_t t, double mn, double mx, 
 		a->b_min = mn;
 	if (mx > a->b_max)
 		a->b_max = mx;
+}
+
+int lw_racc_add(struct lw_rbuild *b, size_t i, int64_t t, double mn, double mx, double avg,
+		uint32_t n, int64_t gap_s)
+{
+	struct lw_racc *a = &b->acc[i];
+	int64_t span = b->to - b->from + 1;
+	int64_t idx = span > 0 ? (t - b->from) * (int64_t)b->nbuckets / span : 0;
+
+	if (a->has_last && t - a->last_t > gap_s) {
+		if (flush(b, i) != 0)
+			return -1;
+		a->brk = true;
+	}
+	if (a->b_open && idx != a->b_idx && flush(b, i) != 0)
+		return -1;
+	bucket_take(a, idx, mn, mx);
 	a->b_sum += avg * n;
 	a->b_tsum += t;
 	a->b_n++;       /* points in the bucket: its time is theirs on average */
@@ -298,20 +304,7 @@ int lw_racc_const(struct lw_rbuild *b, size_t i, const struct lw_rpts *p, size_t
 		if (end > qb)
 			end = qb;
 		c = end - q;
-		if (!a->b_open) {
-			a->b_open = true;
-			a->b_idx = idx;
-			a->b_tsum = 0;
-			a->b_n = 0;
-			a->b_ns = 0;
-			a->b_sum = 0;
-			a->b_min = v;
-			a->b_max = v;
-		}
-		if (v < a->b_min)
-			a->b_min = v;
-		if (v > a->b_max)
-			a->b_max = v;
+		bucket_take(a, idx, v, v);
 		a->b_sum += v * (double)c;
 		a->b_tsum += p->tsum[end] - p->tsum[q];
 		a->b_n += (uint32_t)c;

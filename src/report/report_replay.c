@@ -84,6 +84,21 @@ int lw_rreplay_start(struct lw_rreplay **out, struct lw_watch *w)
 	return 0;
 }
 
+/* Under q->mu: the chunk being filled goes to the tail of the queue (counted in queued, which
+ * the thread counts down as it takes each one) and the thread is woken. */
+static void enqueue_locked(struct lw_rreplay *q)
+{
+	q->cur->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = q->cur;
+	else
+		q->head = q->cur;
+	q->tail = q->cur;
+	q->cur = NULL;
+	q->queued++;
+	pthread_cond_signal(&q->work);
+}
+
 int lw_rreplay_add(struct lw_rreplay *q, const struct lw_hist_point *p)
 {
 	struct chunk *c;
@@ -96,20 +111,12 @@ int lw_rreplay_add(struct lw_rreplay *q, const struct lw_hist_point *p)
 	pthread_mutex_lock(&q->mu);
 	while (q->queued >= QUEUED_MAX)
 		pthread_cond_wait(&q->space, &q->mu);
-	q->cur->next = NULL;
-	if (q->tail != NULL)
-		q->tail->next = q->cur;
-	else
-		q->head = q->cur;
-	q->tail = q->cur;
-	q->queued++;
-	pthread_cond_signal(&q->work);
+	enqueue_locked(q);
 	if ((c = q->spare) != NULL)
 		q->spare = c->next;
 	pthread_mutex_unlock(&q->mu);
 	if (c == NULL && (c = calloc(1, sizeof(*c))) == NULL) {
 		/* the queue has it all: let the thread finish it, then go on inline */
-		q->cur = NULL;
 		lw_rreplay_finish(q, false);
 		return 0;
 	}
@@ -126,13 +133,7 @@ void lw_rreplay_finish(struct lw_rreplay *q, bool free_too)
 	if (q->threaded) {
 		pthread_mutex_lock(&q->mu);
 		if (q->cur != NULL && q->cur->n > 0) {
-			q->cur->next = NULL;
-			if (q->tail != NULL)
-				q->tail->next = q->cur;
-			else
-				q->head = q->cur;
-			q->tail = q->cur;
-			q->cur = NULL;
+			enqueue_locked(q);
 		}
 		q->done = true;
 		pthread_cond_signal(&q->work);
