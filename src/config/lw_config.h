@@ -32,10 +32,6 @@
 #define LW_CONFIG_DEFAULT_MCAST_GROUPS 1024
 #ifndef LW_DEFAULT_STATE_DIR
 #define LW_DEFAULT_STATE_DIR "/var/lib/leakwatch"
-/* The i-th directive of the parser's table (the thresholds' are lw_threshold_def's), NULL past
- * the last: the example leakwatchd.conf is checked against it (tests/unit/test_config_example.c). */
-const char *lw_config_directive_name(size_t i);
-
 #endif
 
 struct lw_community {
