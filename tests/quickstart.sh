@@ -95,6 +95,19 @@ run_suite() {
 	return $rc
 }
 
+# run_once TARGET LOG LABEL: make TARGET once in the gcc build, its output in build/tests/LOG.log;
+# the last line shown when it passes, the last 60 when it fails.
+run_once() {
+	local target=$1 log=$top/build/tests/$2.log
+	echo "== $3"
+	if (cd "$top/build" && make -s "$target" >"$log" 2>&1); then
+		tail -1 "$log"
+	else
+		tail -60 "$log"
+		return 1
+	fi
+}
+
 cmd_test() {
 	install_missing "${test_packages[@]}" "${nms_packages[@]}"
 	# The base MIBs beside the checkout; named explicitly so distcheck's copy finds them too.
@@ -107,24 +120,12 @@ cmd_test() {
 	run_suite build "gcc build: unit, fuzz corpus, integration (real snmpd, valgrind)" || rc=1
 	logs+=("$top"/build/tests/*.log "$top"/build/tests/*/*.log)
 	# The NMS integrations against their real clients, once (gcc build).
-	echo "== NMS clients: Zabbix, Nagios, Icinga, Prometheus, Cacti, collectd, snmptrapd/SNMPTT"
-	if (cd "$top/build" && make -s check-nms >tests/nms.log 2>&1); then
-		tail -1 "$top/build/tests/nms.log"
-	else
-		tail -60 "$top/build/tests/nms.log"
+	run_once check-nms nms "NMS clients: Zabbix, Nagios, Icinga, Prometheus, Cacti, collectd, snmptrapd/SNMPTT" ||
 		rc=1
-	fi
-	logs+=("$top"/build/tests/nms.log)
 	# Once too: the Debian package (built, lintian, installed, run as the unit runs it, purged)
 	# and the README's demo, minutes each (run-pytest.sh's ONCE).
-	echo "== once: the Debian package and the demo (make check-once)"
-	if (cd "$top/build" && make -s check-once >tests/once.log 2>&1); then
-		tail -1 "$top/build/tests/once.log"
-	else
-		tail -60 "$top/build/tests/once.log"
-		rc=1
-	fi
-	logs+=("$top"/build/tests/once.log)
+	run_once check-once once "once: the Debian package and the demo (make check-once)" || rc=1
+	logs+=("$top"/build/tests/nms.log "$top"/build/tests/once.log)
 	CC=clang build build-asan --enable-sanitizers
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_suite build-asan "clang ASan+UBSan build: unit, fuzz corpus, integration" || rc=1
