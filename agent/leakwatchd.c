@@ -549,6 +549,10 @@ static int run(struct lw_agent *agent, const struct lw_privdrop *priv)
 			 "/proc that does not return); exiting without it\n", stuck,
 			 SAMPLER_STOP_TIMEOUT_MS);
 		sampler_left = true;
+	} else {
+		/* Freed: a SET whose CleanupSet the master sends while the session closes
+		 * (lw_agent_teardown) still applies to agent->cfg, never to the sampler. */
+		agent->sampler = NULL;
 	}
 stop_captures:
 	if (!sampler_left) {

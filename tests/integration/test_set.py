@@ -2,9 +2,11 @@
 # is in force and on disk, concurrent managers end with their last value, no value is truncated.
 # SPDX-License-Identifier: ISC
 import os
+import signal
 import socket
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,63 @@ def test_undoset_after_commit_keeps_the_values_in_force(lw, failing_subagent, sn
     lw.start()
     lw.wait_served(HOLDDOWN)
     assert snmpget(lw.port, HOLDDOWN)[0].value == 260, "a restart reads what was kept"
+
+
+
+
+def set_while_stopping(lw, moment, value):
+    """One SET to value with SIGTERM at the moment; returns (snmpset's result, exit code)."""
+    result = {}
+
+    def manager():
+        try:
+            result["err"] = snmpset(lw.port, (HOLDDOWN, "u", value), timeout=5)
+        except Exception as exc:  # noqa: BLE001 - reported by the caller
+            result["err"] = exc
+
+    t = threading.Thread(target=manager)
+    if moment == "testset":
+        lw.send_signal(signal.SIGSTOP)
+        t.start()
+        time.sleep(0.3)  # the master writes the TestSet into the stopped daemon's socket
+    else:
+        t.start()
+        deadline = time.monotonic() + 10
+        while not (lw.state_dir / "thresholds").exists() and time.monotonic() < deadline:
+            pass  # a busy wait: the stop must follow the CommitSet as closely as it can
+        lw.send_signal(signal.SIGSTOP)
+        time.sleep(0.3)  # the CleanupSet is sent meanwhile (agentXTimeout 1 s is not reached)
+    try:
+        lw.send_signal(signal.SIGTERM)
+    finally:
+        lw.send_signal(signal.SIGCONT)
+    code = lw.wait_exit(15)
+    t.join(30)
+    return result.get("err"), code
+
+
+@pytest.mark.parametrize("moment", ["testset", "commitset"])
+def test_a_set_met_while_stopping_is_kept_and_the_exit_is_clean(lw, moment):
+    """SIGTERM in the middle of a SET: with its TestSet queued in the stopped daemon's socket,
+    or just after its CommitSet wrote the thresholds file. net-snmp's subagent hands the
+    master's PDUs on through its internal callback session, so a CleanupSet read in the same
+    select() as the signal is run only while the session closes, after the sampler has stopped
+    (the CI run of 2026-12-07 found a use after free there under ASan; the timing lands about
+    one time in three, hence the repetitions). Each exit is clean, and a SET answered noError
+    is on disk and served after a restart."""
+    for attempt in range(4):
+        if attempt:
+            (lw.state_dir / "thresholds").unlink(missing_ok=True)
+            lw.start()
+            lw.wait_served(HOLDDOWN)
+        value = 170 + attempt
+        err, code = set_while_stopping(lw, moment, value)
+        assert code == 0, f"attempt {attempt}: leakwatchd exited {code}\n{lw.diagnostics()}"
+        assert not isinstance(err, Exception), f"attempt {attempt}: {err}"
+        if err is None:
+            assert saved(lw).get("alarm_holddown") == value, \
+                f"attempt {attempt}: a SET answered noError is not on disk"
+    lw.start()
+    lw.wait_served(HOLDDOWN)
+    if err is None:
+        assert snmpget(lw.port, HOLDDOWN)[0].value == value, "a restart reads what was kept"
