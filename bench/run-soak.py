@@ -7,7 +7,9 @@ LEAKWATCH-MIB for --minutes, samples the RSS of leakwatchd and of `top -b -d 1` 
 operator would otherwise leave running on the host, reading every process every second) every
 --sample-s seconds, and reports each one's RSS slope in KiB/min: a least-squares line through
 the samples after --warmup-min. The detector runs with a short window and no warm-up, so it
-judges its own process within the run: lwProcLeakState of leakwatchd's row."""
+judges its own process within the run: lwProcLeakState of leakwatchd's row. With --heap, glibc's
+own figures (bench/heaplog.c, preloaded) are logged beside RSS, so that memory leakwatchd holds
+(bytes in use) is told from memory glibc keeps for it (free chunks, per-thread caches)."""
 import argparse
 import shutil
 import subprocess
@@ -47,6 +49,21 @@ def slope_kib_per_min(samples):
     mv = sum(v for _, v in samples) / n
     den = sum((t - mt) ** 2 for t, _ in samples)
     return 60 * sum((t - mt) * (v - mv) for t, v in samples) / den if den else None
+
+
+def heap_samples(path, t0_mono, warmup_s):
+    """(in use, free) sample lists of (seconds into the run, KiB) after the warm-up, from
+    heaplog.c's lines "<monotonic s> <in use> <free> <arena> <mmapped>" (bytes)."""
+    used, free = [], []
+    for line in Path(path).read_text().splitlines():
+        f = line.split()
+        if len(f) != 5:
+            continue
+        t = int(f[0]) - t0_mono
+        if t >= warmup_s:
+            used.append((t, (int(f[1]) + int(f[4])) / 1024))
+            free.append((t, int(f[2]) / 1024))
+    return used, free
 
 
 def rss(pid):
@@ -92,6 +109,8 @@ def main():
     ap.add_argument("--sample-s", type=float, default=5, help="RSS sampling period (5 s)")
     ap.add_argument("--interval", type=int, default=1, help="leakwatchd's interval (1 s)")
     ap.add_argument("--agentx", action="store_true", help="behind a private snmpd, not -M")
+    ap.add_argument("--heap", action="store_true",
+                    help="log glibc's heap figures too (build/bench/libheaplog.so, or $HEAPLOG)")
     ap.add_argument("--leak-window", type=int, default=None,
                     help="leakwatchd's leak_window in seconds (default ten intervals)")
     args = ap.parse_args()
@@ -108,19 +127,27 @@ def main():
     if shutil.which("top") is None:
         print("run-soak: top not found (procps)", file=sys.stderr)
         return 2
+    heaplog = binary("HEAPLOG", "libheaplog.so") if args.heap else None
+    if heaplog is not None and not heaplog.is_file():
+        print(f"run-soak: {heaplog} not found; make bench/libheaplog.so or set HEAPLOG",
+              file=sys.stderr)
+        return 2
     unwind_on_signals()
     lines = detector_lines(window)
     tmp = Path(tempfile.mkdtemp(prefix="lw-soak-"))
     snmpd = lw = poller = top = None
     churners = []
+    wrapper = (["env", f"LD_PRELOAD={heaplog}", f"LW_HEAPLOG_FILE={tmp / 'heap.log'}"]
+               if heaplog else [])
     try:
         if args.agentx:
             snmpd = Snmpd(tmp / "snmpd").start()
             lw = Leakwatchd(tmp / "leakwatchd", snmpd=snmpd, interval=args.interval,
-                            extra_lines=lines)
+                            extra_lines=lines, wrapper=wrapper)
         else:
             lw = Leakwatchd(tmp / "leakwatchd", master=True, interval=args.interval,
-                            rocommunity="public 127.0.0.1", extra_lines=lines)
+                            rocommunity="public 127.0.0.1", extra_lines=lines,
+                            wrapper=wrapper)
         lw.start()
         lw.wait_served(timeout=30)
         port = lw.port
@@ -141,6 +168,7 @@ def main():
         poller = Poller(port)
         poller.start()
         t0 = time.monotonic()
+        t0_mono = time.clock_gettime(time.CLOCK_MONOTONIC)
         samples = {"leakwatchd": [], "leakwatchd.anon": [], "leakwatchd.file": [], "top": []}
         end = t0 + 60 * args.minutes
         first = None
@@ -180,6 +208,15 @@ def main():
         for key, pts in samples.items():
             s = slope_kib_per_min(pts)
             print(f"{key}.rss_slope_kib_per_min: {'n/a' if s is None else f'{s:.2f}'}")
+        if heaplog:
+            used, free = heap_samples(tmp / "heap.log", t0_mono, 60 * warmup)
+            for key, pts in (("in_use", used), ("free", free)):
+                s = slope_kib_per_min(pts)
+                print(f"leakwatchd.heap_{key}_first_last_kib: "
+                      f"{pts[0][1]:.0f} {pts[-1][1]:.0f}" if pts else
+                      f"leakwatchd.heap_{key}_first_last_kib: n/a")
+                print(f"leakwatchd.heap_{key}_slope_kib_per_min: "
+                      f"{'n/a' if s is None else f'{s:.2f}'}")
         print(f"leakwatchd.own_leak_state: {state}")
         print(f"leakwatchd.own_rss_slope_kib_per_h: {slope_h}")
         s = slope_kib_per_min(samples["leakwatchd"])

@@ -122,9 +122,10 @@ cmd_test() {
 	# The NMS integrations against their real clients, once (gcc build).
 	run_once check-nms nms "NMS clients: Zabbix, Nagios, Icinga, Prometheus, Cacti, collectd, snmptrapd/SNMPTT" ||
 		rc=1
-	# Once too: the Debian package (built, lintian, installed, run as the unit runs it, purged)
-	# and the README's demo, minutes each (run-pytest.sh's ONCE).
-	run_once check-once once "once: the Debian package and the demo (make check-once)" || rc=1
+	# Once too, the tests marked `once` (run-pytest.sh): the Debian package (built, lintian,
+	# installed, run as the unit runs it, purged), the README's demo, the report in Chromium, the
+	# sawtooth leak scenario: minutes of real time each.
+	run_once check-once once "once: the package, the demo, the browser, the sawtooth (make check-once)" || rc=1
 	logs+=("$top"/build/tests/nms.log "$top"/build/tests/once.log)
 	CC=clang build build-asan --enable-sanitizers
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -18,6 +18,12 @@ from lwharness import Leakwatchd, Snmpd, Snmptrapd, shared_mibs_dir  # noqa: E40
 from lwoids import system_oid  # noqa: E402
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "once: minutes of real time the compiler cannot change; run once, by "
+        "`make check-once`, not in each build's run of the whole directory (run-pytest.sh)")
+
+
 def pytest_report_header(config):
     from lwharness import leakwatchd_path, mib_args
     _, why = mib_args()

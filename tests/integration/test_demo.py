@@ -7,7 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from lwutil import REPO, leakwatchd_path
+
+pytestmark = pytest.mark.once
 
 DEMO = REPO / "tests" / "integration" / "lwdemo.py"
 PROMISED_S = 240   # the README says "about two to three minutes"; this host may be loaded

@@ -50,6 +50,7 @@ def alarm_index(trap):
     return next(int(o[len(prefix):]) for o in trap["varbinds"] if o.startswith(prefix))
 
 
+@pytest.mark.once  # minutes of real growth; the detector runs under ASan in tests/unit
 def test_leaks_found_sawtooth_not_restart_resumes_and_clears(leak_lw, trapd,
                                                             workers):  # noqa: F811
     """One daemon, three processes at once (the detector needs nine windows of history before a

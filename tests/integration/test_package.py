@@ -34,6 +34,8 @@ from lwprocs import get_row
 from lwsnmp import snmpbulkwalk, walk_rows
 from lwutil import REPO, free_udp_port, wait_until
 
+pytestmark = pytest.mark.once
+
 CAPS = "+sys_ptrace,+dac_read_search,+net_raw"
 # leakwatchd.service's User=, Group=, AmbientCapabilities=, CapabilityBoundingSet= and
 # NoNewPrivileges=, by setpriv(1).

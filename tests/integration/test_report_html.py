@@ -15,6 +15,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 import lwbrowser
 from lwoids import LEAK_STATES, PROC_LEAK_COLUMNS
 from lwprocs import PROC_ENTRY
@@ -75,6 +77,7 @@ def db_rss(db, pid, start_time, t_to):
     return first, last
 
 
+@pytest.mark.once  # two minutes of Chromium; the report's C code runs under ASan in test_report.py
 def test_report_in_a_browser(lw_factory, workers, tmp_path):  # noqa: F811
     why = lwbrowser.missing()
     assert why is None, f"the browser test cannot run: {why}"
