@@ -466,6 +466,7 @@ static void remove_db(const struct collect *c)
 int lw_cmd_collect(int argc, char **argv)
 {
 	struct collect c;
+	struct lw_error err;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -505,5 +506,8 @@ int lw_cmd_collect(int argc, char **argv)
 	}
 	rc = report(&c);
 	release(&c);
+	/* The report read the file read-only: its -wal and -shm are left to a read-write close. */
+	if (!c.sampler_left && lw_history_tidy(c.o.db, &err) != 0)
+		fprintf(stderr, "leakwatch collect: %s\n", err.text);
 	return rc;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "history/history_db.h"
 #include "history/history_replay.h"
 #include "history/history_run.h"
@@ -339,4 +341,21 @@ void lw_history_close(struct lw_history *h)
 	pthread_cond_destroy(&h->wake);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
+}
+
+int lw_history_tidy(const char *path, struct lw_error *err)
+{
+	sqlite3 *db = NULL;
+	/* Not SQLITE_OPEN_CREATE: a file that is gone stays gone. */
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+
+	/* A statement reads the WAL index: without one the close has no WAL to let go of. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		lw_error_set(err, EIO, "%s: %s", path,
+			     db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	if (sqlite3_close(db) != SQLITE_OK && rc == SQLITE_OK)
+		rc = lw_error_set(err, EIO, "%s: close: %s", path, sqlite3_errmsg(db));
+	return rc == SQLITE_OK ? 0 : -1;
 }

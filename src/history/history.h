@@ -85,4 +85,12 @@ void lw_history_flush(struct lw_history *h);
 /* Writes what is queued, stops the thread, closes the file. NULL is a no-op. */
 void lw_history_close(struct lw_history *h);
 
+/*
+ * For a file no writer has open any more, read by read-only connections since (a report): those
+ * make the -wal and -shm files and, read-only, cannot remove them at their close. A read-write
+ * open and close does (the last connection to close a WAL database checkpoints and deletes them,
+ * sqlite.org/wal.html). Nothing in the file changes; a file in use elsewhere keeps them.
+ */
+int lw_history_tidy(const char *path, struct lw_error *err);
+
 #endif

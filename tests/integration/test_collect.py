@@ -131,6 +131,8 @@ def test_collects_a_leak_at_its_rate_then_writes_the_report(tmp_path, workers): 
     assert "\r" not in stderr, "a progress line off a terminal"
     assert RUN_S <= took <= RUN_S + 30, took
 
+    # the database alone: no -wal or -shm left by the run or its report (before a reader opens it)
+    assert sorted(p.name for p in tmp_path.glob("c.db*")) == ["c.db"]
     assert db.is_file() and integrity(db) == [("ok",)]
     ts = cycles(db)
     # duration / interval + 1 samples on a quiet host. On a loaded one (this 2-core machine at
@@ -138,7 +140,8 @@ def test_collects_a_leak_at_its_rate_then_writes_the_report(tmp_path, workers): 
     # than the interval, the next starts at once, and the run still ends at the duration.
     assert (RUN_S + 1) // 3 <= len(ts) <= RUN_S + 1, ts
     assert all(b > a for a, b in zip(ts, ts[1:])), ts
-    assert t0 - 1 <= ts[0] and ts[-1] <= t0 + RUN_S + 2, (t0, ts)
+    # the run is --duration long from its first sample (which a loaded host delays by seconds)
+    assert t0 - 1 <= ts[0] and ts[-1] - ts[0] <= RUN_S + 1, (t0, ts)
     assert ts[-1] - ts[0] >= RUN_S - 10, ts
 
     points = rss_points(db, leaky.pid)

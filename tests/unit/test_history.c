@@ -1323,6 +1323,50 @@ static void missing_directory_then_created(void **state)
 	lw_history_close(h);
 }
 
+static bool exists(const char *path, const char *suffix)
+{
+	char p[200];
+
+	snprintf(p, sizeof(p), "%s%s", path, suffix);
+	return access(p, F_OK) == 0;
+}
+
+/* A read-only reader (a report) leaves -wal and -shm behind; lw_history_tidy removes them and
+ * changes nothing else; a missing file is an error and is not made. */
+static void tidy_removes_what_readers_left(void **state)
+{
+	struct fixture *f = *state;
+	struct lw_history_settings cfg;
+	struct lw_history_cycle c;
+	struct lw_error err = { 0 };
+	struct lw_history *h;
+	char uri[200], missing[160];
+	sqlite3 *ro;
+
+	config_for(&cfg, f->path, 48, 600, 30, 64);
+	h = open_history(&cfg);
+	mixed_cycle(&c, 0);
+	submit_flush(h, &c);
+	lw_history_cycle_free(&c);
+	lw_history_close(h);
+	assert_false(exists(f->path, "-wal"));
+	snprintf(uri, sizeof(uri), "file:%s?mode=ro", f->path);
+	assert_int_equal(sqlite3_open_v2(uri, &ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(ro, "SELECT count(*) FROM cycle", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(ro);
+	assert_true(exists(f->path, "-wal") && exists(f->path, "-shm"));
+	assert_int_equal(lw_history_tidy(f->path, &err), 0);
+	assert_false(exists(f->path, "-wal") || exists(f->path, "-shm"));
+	ro = db_open(f->path);
+	assert_int_equal(db_int(ro, -1, "SELECT count(*) FROM cycle"), 1);
+	sqlite3_close(ro);
+	snprintf(missing, sizeof(missing), "%s/none.db", f->dir);
+	assert_int_equal(lw_history_tidy(missing, &err), -1);
+	assert_non_null(strstr(err.text, missing));
+	assert_false(exists(missing, ""));
+}
+
 static void bad_settings_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -1713,6 +1757,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(corrupt_file_moved_aside, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(corrupt_during_write, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(missing_directory_then_created, dir_setup,
+						dir_teardown),
+		cmocka_unit_test_setup_teardown(tidy_removes_what_readers_left, dir_setup,
 						dir_teardown),
 		cmocka_unit_test_setup_teardown(bad_settings_refused, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(read_only_file_system, dir_setup, dir_teardown),
