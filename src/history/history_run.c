@@ -197,22 +197,18 @@ static bool coll_changed(const struct lw_hist_collector *a, const struct lw_hist
 }
 
 /*
- * Whether the collector rows need writing: runs and the durations change every cycle, so
- * rewriting them each time would cost a dozen-odd row updates (and their pages in the WAL) per
- * cycle for figures nobody reads between reports. They are written when something an operator
- * acts on changed (ok, errors, last_error, notice, the set of rows), and otherwise refreshed
- * every LW_HRUN_COLLECTOR_REFRESH_S, so a steady host costs nothing per cycle and the stored
- * runs and durations are at most that old.
+ * Whether every collector row is due: runs and the durations change every cycle, so rewriting
+ * them each time would cost a dozen-odd row updates (and their pages in the WAL) per cycle for
+ * figures nobody reads between reports. All rows are written with the run's first cycle and
+ * then refreshed every LW_HRUN_COLLECTOR_REFRESH_S; between refreshes only a row whose
+ * operator-visible part changed (coll_changed) is written, in the cycle it changed. So a steady
+ * host costs nothing per cycle, and a notice that changes often (the processes collector's
+ * count of unreadable processes, without privileges) costs its one row, not the table.
  */
-static bool coll_due(const struct lw_hrun *r, const struct lw_history_cycle *c)
+static bool coll_all_due(const struct lw_hrun *r, const struct lw_history_cycle *c)
 {
-	if (r->ncoll == 0 || r->ncoll != c->ncollectors ||
-	    c->t - r->coll_t >= LW_HRUN_COLLECTOR_REFRESH_S || c->t < r->coll_t)
-		return true;
-	for (size_t i = 0; i < c->ncollectors; i++)
-		if (coll_changed(&r->coll[i], &c->collectors[i]))
-			return true;
-	return false;
+	return r->ncoll == 0 || r->ncoll != c->ncollectors ||
+	       c->t - r->coll_t >= LW_HRUN_COLLECTOR_REFRESH_S || c->t < r->coll_t;
 }
 
 static void bind_fixed(sqlite3_stmt *st, int i, const char *s, size_t cap)
@@ -239,32 +235,40 @@ static int put_collector(struct lw_hwriter *w, const struct lw_hist_collector *k
 	return lw_hdb_run(w, LW_HS_COLLECTOR_PUT);
 }
 
-/* The cycle's collector rows, when due; the copy kept is what the file now holds (a rollback
+/* The cycle's collector rows that are due; the copy kept is what the file now holds (a rollback
  * closes the file, and the close forgets the copy: lw_hdb_close). */
 static int write_collectors(struct lw_hwriter *w, const struct lw_history_cycle *c)
 {
 	struct lw_hrun *r = &w->run;
+	bool all;
 	int rc = SQLITE_OK;
 
-	if (c->ncollectors == 0 || c->collectors == NULL || !coll_due(r, c))
+	if (c->ncollectors == 0 || c->collectors == NULL)
 		return SQLITE_OK;
-	lw_hwriter_doing(w, "writing %zu collector rows", c->ncollectors);
-	for (size_t i = 0; i < c->ncollectors && rc == SQLITE_OK; i++)
-		rc = put_collector(w, &c->collectors[i], c->t);
-	if (rc != SQLITE_OK)
-		return rc;
-	if (r->ncoll != c->ncollectors) {
+	all = coll_all_due(r, c);
+	if (all && r->ncoll != c->ncollectors) {
 		struct lw_hist_collector *k = realloc(r->coll, c->ncollectors * sizeof(*k));
 
+		/* Without memory for the copy the rows stay as stored, tried again next cycle:
+		 * stale collector figures, not a failed cycle. */
 		if (k == NULL) {
-			r->ncoll = 0;  /* written again next cycle: costly, not wrong */
+			r->ncoll = 0;
 			return SQLITE_OK;
 		}
 		r->coll = k;
 	}
-	memcpy(r->coll, c->collectors, c->ncollectors * sizeof(*r->coll));
+	lw_hwriter_doing(w, "writing the collector rows");
+	for (size_t i = 0; i < c->ncollectors && rc == SQLITE_OK; i++) {
+		if (!all && !coll_changed(&r->coll[i], &c->collectors[i]))
+			continue;
+		if ((rc = put_collector(w, &c->collectors[i], c->t)) == SQLITE_OK)
+			r->coll[i] = c->collectors[i];
+	}
+	if (rc != SQLITE_OK)
+		return rc;
 	r->ncoll = c->ncollectors;
-	r->coll_t = c->t;
+	if (all)
+		r->coll_t = c->t;
 	return SQLITE_OK;
 }
 

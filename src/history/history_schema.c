@@ -54,8 +54,9 @@
  *   collector  (version 3) lwCollectorTable per run, key (run_id, name): per collector or stage
  *              its source, interval_s, runs, errors, ok (the last run succeeded), last_error,
  *              notice, last_duration_us, total_duration_us, and t (the cycle that wrote the row).
- *              Rewritten only when ok, last_error, notice or errors changed, or when the row is
- *              older than LW_HRUN_COLLECTOR_REFRESH_S (history_run.c): runs and durations lag.
+ *              All rows are written every LW_HRUN_COLLECTOR_REFRESH_S, a row in between only
+ *              when its ok, errors, last_error or notice changed (history_run.c): runs and
+ *              durations lag by up to that much.
  *   Retention deletes alarm events older than the oldest sample kept, and runs that ended
  *   before it (a killed run ends when the next one starts) with their collector rows.
  *   A process's or group's fds, or a process's sockets, of 4294967295 (LW_HIST_UNKNOWN) in

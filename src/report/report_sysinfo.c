@@ -128,13 +128,17 @@ static int write_collectors(const struct lw_report_run *u, size_t n, const char 
 	if (u->ncoll == 0) {
 		fprintf(f, "# none stored (the run wrote no cycle with it)\n");
 	} else {
-		int64_t t = u->coll[0].t;
+		int64_t t0 = u->coll[0].t, t1 = u->coll[0].t;
+		char until[32];
 
-		for (size_t i = 1; i < u->ncoll; i++)
-			t = u->coll[i].t > t ? u->coll[i].t : t;
-		lw_rfmt_time(when, sizeof(when), t);
-		fprintf(f, "# as stored at %s: runs and durations are written every few minutes, an"
-			" error or notice at once\n", when);
+		for (size_t i = 1; i < u->ncoll; i++) {
+			t0 = u->coll[i].t < t0 ? u->coll[i].t : t0;
+			t1 = u->coll[i].t > t1 ? u->coll[i].t : t1;
+		}
+		lw_rfmt_time(when, sizeof(when), t0);
+		lw_rfmt_time(until, sizeof(until), t1);
+		fprintf(f, "# rows written from %s to %s: all every few minutes (runs, durations), a"
+			" row at once when its ok, errors, error or notice changed\n", when, until);
 	}
 	fprintf(f, "%-16s %-4s %10s %8s %10s %14s %10s  %-40s %s\n", "name", "ok", "runs", "errors",
 		"interval_s", "last_dur_us", "avg_dur_us", "source", "last error / notice");
