@@ -250,6 +250,34 @@ static int record_events(struct lw_history *h, const struct lw_stage_input *in,
 	return 0;
 }
 
+/* lwCollectorTable as this cycle leaves it (this stage's own row: as of the cycle before). */
+static int record_collectors(const struct lw_snapshot *snap, struct lw_history_cycle *c)
+{
+	c->collectors = calloc(LW_COL_COUNT, sizeof(*c->collectors));
+	if (c->collectors == NULL)
+		return -1;
+	for (int id = 0; id < LW_COL_COUNT; id++) {
+		const struct lw_collector_def *d = lw_collector_def((enum lw_collector_id)id);
+		const struct lw_collector_stats *s = &snap->collectors[id];
+		struct lw_hist_collector *k = &c->collectors[c->ncollectors];
+
+		if (d == NULL || d->name == NULL)
+			continue;
+		snprintf(k->name, sizeof(k->name), "%s", d->name);
+		snprintf(k->source, sizeof(k->source), "%s", d->source != NULL ? d->source : "");
+		k->interval_s = s->interval_s;
+		k->runs = s->runs;
+		k->errors = s->errors;
+		k->ok = s->ok;
+		k->last_duration_us = s->last_duration_us;
+		k->total_duration_us = s->total_duration_us;
+		snprintf(k->last_error, sizeof(k->last_error), "%s", s->last_error);
+		snprintf(k->notice, sizeof(k->notice), "%s", s->notice);
+		c->ncollectors++;
+	}
+	return 0;
+}
+
 int lw_history_stage_run(struct lw_history *h, const struct lw_stage_input *in, char *notice,
 			 size_t notice_cap, struct lw_error *err)
 {
@@ -268,7 +296,7 @@ int lw_history_stage_run(struct lw_history *h, const struct lw_stage_input *in, 
 	if ((lw_stage_ok(in, LW_COL_PROCESSES) && record_procs(&snap->procs, &c)) ||
 	    (lw_stage_ok(in, LW_COL_SLABINFO) && in->ran[LW_COL_SLABINFO] &&
 	     record_slabs(&snap->kmem, &c)) ||
-	    record_mcast(in, &c) || record_events(h, in, &c))
+	    record_mcast(in, &c) || record_events(h, in, &c) || record_collectors(snap, &c))
 		rc = lw_error_set(err, ENOMEM, "history: out of memory for the cycle's record");
 	else if (lw_history_submit_take(h, &c) != 0)
 		rc = lw_error_set(err, ENOMEM, "history: cannot queue the cycle");

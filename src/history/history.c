@@ -50,6 +50,7 @@ void lw_history_cycle_free(struct lw_history_cycle *c)
 	free(c->mcast);
 	free(c->mgroups);
 	free(c->events);
+	free(c->collectors);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -73,13 +74,16 @@ static int copy_cycle(struct lw_history_cycle *dst, const struct lw_history_cycl
 	dst->mcast = NULL;
 	dst->mgroups = NULL;
 	dst->events = NULL;
+	dst->collectors = NULL;
 	if (copy_array((void **)&dst->procs, src->procs, src->nprocs, sizeof(*src->procs)) != 0 ||
 	    copy_array((void **)&dst->groups, src->groups, src->ngroups, sizeof(*src->groups)) != 0 ||
 	    copy_array((void **)&dst->slabs, src->slabs, src->nslabs, sizeof(*src->slabs)) != 0 ||
 	    copy_array((void **)&dst->mcast, src->mcast, src->nmcast, sizeof(*src->mcast)) != 0 ||
 	    copy_array((void **)&dst->mgroups, src->mgroups, src->nmgroups,
 		       sizeof(*src->mgroups)) != 0 ||
-	    copy_array((void **)&dst->events, src->events, src->nevents, sizeof(*src->events)) != 0) {
+	    copy_array((void **)&dst->events, src->events, src->nevents, sizeof(*src->events)) != 0 ||
+	    copy_array((void **)&dst->collectors, src->collectors, src->ncollectors,
+		       sizeof(*src->collectors)) != 0) {
 		lw_history_cycle_free(dst);
 		return -1;
 	}

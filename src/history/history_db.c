@@ -266,6 +266,7 @@ void lw_hdb_close(struct lw_hwriter *w)
 	 * the next open checks the row is there and writes it again if not. */
 	if (w->run.id != 0)
 		w->run.check = w->run.dirty = true;
+	w->run.ncoll = 0;  /* the collector rows too: written again with the next cycle */
 	for (int t = 0; t < LW_HT_COUNT; t++)
 		w->oldest[t] = w->newest[t] = LW_HTIME_NONE;
 }

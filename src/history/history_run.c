@@ -1,4 +1,4 @@
-/* history_run.c: the writer's run row (who writes, since when, stopped cleanly or not) and the alarm events. */
+/* history_run.c: the writer's run row (who writes, since when, stopped cleanly or not), its collector rows and the alarm events. */
 /* SPDX-License-Identifier: ISC */
 #include "history/history_run.h"
 
@@ -60,6 +60,9 @@ void lw_hrun_info_free(struct lw_hrun_info *i)
 void lw_hrun_free(struct lw_hrun *r)
 {
 	lw_hrun_info_free(&r->info);
+	free(r->coll);
+	r->coll = NULL;
+	r->ncoll = 0;
 }
 
 int lw_hrun_info_set(struct lw_hrun_info *out, const struct lw_history_run_info *info)
@@ -137,6 +140,7 @@ static int insert_row(struct lw_hwriter *w)
 	/* A rollback of the cycle closes the file (lw_hdb_fail), and the reopen checks the id. */
 	r->id = id;
 	r->dirty = false;
+	r->ncoll = 0;  /* a new row: none of its collector rows is stored */
 	return SQLITE_OK;
 }
 
@@ -185,6 +189,89 @@ static int put_event(struct lw_hwriter *w, const struct lw_hist_alarm_event *e)
 	return lw_hdb_run(w, LW_HS_EVENT_PUT);
 }
 
+/* What an operator reads in the collector table: a change of it is written at once. */
+static bool coll_changed(const struct lw_hist_collector *a, const struct lw_hist_collector *b)
+{
+	return a->ok != b->ok || a->errors != b->errors || strcmp(a->name, b->name) != 0 ||
+	       strcmp(a->last_error, b->last_error) != 0 || strcmp(a->notice, b->notice) != 0;
+}
+
+/*
+ * Whether every collector row is due: runs and the durations change every cycle, so rewriting
+ * them each time would cost a dozen-odd row updates (and their pages in the WAL) per cycle for
+ * figures nobody reads between reports. All rows are written with the run's first cycle and
+ * then refreshed every LW_HRUN_COLLECTOR_REFRESH_S; between refreshes only a row whose
+ * operator-visible part changed (coll_changed) is written, in the cycle it changed. So a steady
+ * host costs nothing per cycle, and a notice that changes often (the processes collector's
+ * count of unreadable processes, without privileges) costs its one row, not the table.
+ */
+static bool coll_all_due(const struct lw_hrun *r, const struct lw_history_cycle *c)
+{
+	return r->ncoll == 0 || r->ncoll != c->ncollectors ||
+	       c->t - r->coll_t >= LW_HRUN_COLLECTOR_REFRESH_S || c->t < r->coll_t;
+}
+
+static void bind_fixed(sqlite3_stmt *st, int i, const char *s, size_t cap)
+{
+	sqlite3_bind_text(st, i, s, (int)strnlen(s, cap), SQLITE_STATIC);
+}
+
+static int put_collector(struct lw_hwriter *w, const struct lw_hist_collector *k, int64_t t)
+{
+	sqlite3_stmt *st = w->stmt[LW_HS_COLLECTOR_PUT];
+
+	sqlite3_bind_int64(st, 1, w->run.id);
+	bind_fixed(st, 2, k->name, sizeof(k->name));
+	bind_fixed(st, 3, k->source, sizeof(k->source));
+	sqlite3_bind_int64(st, 4, k->interval_s);
+	sqlite3_bind_int64(st, 5, k->runs);
+	sqlite3_bind_int64(st, 6, k->errors);
+	sqlite3_bind_int(st, 7, k->ok ? 1 : 0);
+	bind_fixed(st, 8, k->last_error, sizeof(k->last_error));
+	bind_fixed(st, 9, k->notice, sizeof(k->notice));
+	sqlite3_bind_int64(st, 10, k->last_duration_us);
+	sqlite3_bind_int64(st, 11, (int64_t)k->total_duration_us);
+	sqlite3_bind_int64(st, 12, t);
+	return lw_hdb_run(w, LW_HS_COLLECTOR_PUT);
+}
+
+/* The cycle's collector rows that are due; the copy kept is what the file now holds (a rollback
+ * closes the file, and the close forgets the copy: lw_hdb_close). */
+static int write_collectors(struct lw_hwriter *w, const struct lw_history_cycle *c)
+{
+	struct lw_hrun *r = &w->run;
+	bool all;
+	int rc = SQLITE_OK;
+
+	if (c->ncollectors == 0 || c->collectors == NULL)
+		return SQLITE_OK;
+	all = coll_all_due(r, c);
+	if (all && r->ncoll != c->ncollectors) {
+		struct lw_hist_collector *k = realloc(r->coll, c->ncollectors * sizeof(*k));
+
+		/* Without memory for the copy the rows stay as stored, tried again next cycle:
+		 * stale collector figures, not a failed cycle. */
+		if (k == NULL) {
+			r->ncoll = 0;
+			return SQLITE_OK;
+		}
+		r->coll = k;
+	}
+	lw_hwriter_doing(w, "writing the collector rows");
+	for (size_t i = 0; i < c->ncollectors && rc == SQLITE_OK; i++) {
+		if (!all && !coll_changed(&r->coll[i], &c->collectors[i]))
+			continue;
+		if ((rc = put_collector(w, &c->collectors[i], c->t)) == SQLITE_OK)
+			r->coll[i] = c->collectors[i];
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	r->ncoll = c->ncollectors;
+	if (all)
+		r->coll_t = c->t;
+	return SQLITE_OK;
+}
+
 int lw_hrun_write(struct lw_hwriter *w, const struct lw_history_cycle *c)
 {
 	struct lw_hrun *r = &w->run;
@@ -201,7 +288,9 @@ int lw_hrun_write(struct lw_hwriter *w, const struct lw_history_cycle *c)
 	lw_hwriter_doing(w, "writing %zu alarm events", c->nevents);
 	for (size_t i = 0; i < c->nevents && rc == SQLITE_OK; i++)
 		rc = put_event(w, &c->events[i]);
-	return rc;
+	if (rc != SQLITE_OK)
+		return rc;
+	return write_collectors(w, c);
 }
 
 void lw_hrun_stop(struct lw_hwriter *w)
@@ -232,5 +321,7 @@ int lw_hrun_prune(struct lw_hwriter *w, int64_t oldest)
 		return rc;
 	sqlite3_bind_int64(st, 1, oldest);
 	sqlite3_bind_int64(st, 2, w->run.id);
-	return lw_hdb_run(w, LW_HS_PRUNE_RUNS);
+	if ((rc = lw_hdb_run(w, LW_HS_PRUNE_RUNS)) != SQLITE_OK)
+		return rc;
+	return lw_hdb_run(w, LW_HS_PRUNE_COLLECTORS);
 }

@@ -6,8 +6,9 @@
 #include <string.h>
 
 /*
- * Schema version 2 (version 1 plus run, alarm_event and the kinds 6 and 7; a version-1 file is
- * migrated in place at open, see migrate_1_to_2). Design for bounded disk (a 10k-process host,
+ * Schema version 3 (version 1 plus run, alarm_event and the kinds 6 and 7 in version 2, plus
+ * collector in version 3; an older file is migrated in place at open, one version a step, see
+ * migrate). Design for bounded disk (a 10k-process host,
  * most processes idle):
  *
  *   ident      one row per series: kind, and (pid, start_time, name) for a process (a reused
@@ -50,8 +51,14 @@
  *              severity (lwAlarmSeverity), object, name (a process's name), instance (the MIB
  *              row), start_time (a process's), value, threshold, slope (per hour),
  *              exhaustion_s (0: none forecast). Indexed by t for the report's window.
+ *   collector  (version 3) lwCollectorTable per run, key (run_id, name): per collector or stage
+ *              its source, interval_s, runs, errors, ok (the last run succeeded), last_error,
+ *              notice, last_duration_us, total_duration_us, and t (the cycle that wrote the row).
+ *              All rows are written every LW_HRUN_COLLECTOR_REFRESH_S, a row in between only
+ *              when its ok, errors, last_error or notice changed (history_run.c): runs and
+ *              durations lag by up to that much.
  *   Retention deletes alarm events older than the oldest sample kept, and runs that ended
- *   before it (a killed run ends when the next one starts).
+ *   before it (a killed run ends when the next one starts) with their collector rows.
  *   A process's or group's fds, or a process's sockets, of 4294967295 (LW_HIST_UNKNOWN) in
  *   sample or win means "not readable" (leakwatchd without the capabilities over that
  *   process), never a count.
@@ -100,6 +107,14 @@ static const char schema_v2_sql[] =
 	" PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
 	"CREATE INDEX alarm_event_t ON alarm_event (t);";
 
+/* What version 3 adds to version 2. */
+static const char schema_v3_sql[] =
+	"CREATE TABLE collector (run_id INTEGER NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL,"
+	" interval_s INTEGER NOT NULL, runs INTEGER NOT NULL, errors INTEGER NOT NULL,"
+	" ok INTEGER NOT NULL, last_error TEXT NOT NULL, notice TEXT NOT NULL,"
+	" last_duration_us INTEGER NOT NULL, total_duration_us INTEGER NOT NULL,"
+	" t INTEGER NOT NULL, PRIMARY KEY (run_id, name)) WITHOUT ROWID;";
+
 #define WIN_COLUMNS "n, min0, max0, avg0, min1, max1, avg1, min2, max2, avg2, min3, max3, avg3," \
 	" min4, max4, avg4"
 
@@ -139,6 +154,17 @@ static const char *const stmt_sql[LW_HS_COUNT] = {
 	[LW_HS_PRUNE_RUNS] =
 		"DELETE FROM run WHERE id <> ?2 AND (stop_t < ?1 OR (stop_t IS NULL AND EXISTS"
 		" (SELECT 1 FROM run AS later WHERE later.id > run.id AND later.start_t < ?1)))",
+	[LW_HS_COLLECTOR_PUT] =
+		"INSERT INTO collector (run_id, name, source, interval_s, runs, errors, ok, last_error,"
+		" notice, last_duration_us, total_duration_us, t) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?9, ?10, ?11, ?12) ON CONFLICT (run_id, name) DO UPDATE SET"
+		" source = excluded.source, interval_s = excluded.interval_s, runs = excluded.runs,"
+		" errors = excluded.errors, ok = excluded.ok, last_error = excluded.last_error,"
+		" notice = excluded.notice, last_duration_us = excluded.last_duration_us,"
+		" total_duration_us = excluded.total_duration_us, t = excluded.t",
+	/* After LW_HS_PRUNE_RUNS: the rows of the runs it deleted (a handful of runs, ~16 rows
+	 * each: the scan is cheap). */
+	[LW_HS_PRUNE_COLLECTORS] = "DELETE FROM collector WHERE run_id NOT IN (SELECT id FROM run)",
 
 	[LW_HS_FULL_PUT_ROW] = "INSERT INTO sample (t, id, v0, v1, v2, v3, v4)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -192,44 +218,52 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *out)
 
 static int create_schema(struct lw_hwriter *w)
 {
-	char sql[sizeof(schema_v1_sql) + sizeof(schema_v2_sql) + 96];
+	char sql[sizeof(schema_v1_sql) + sizeof(schema_v2_sql) + sizeof(schema_v3_sql) + 96];
 	int rc;
 
 	lw_hwriter_doing(w, "creating the schema");
 	rc = sqlite3_exec(w->db, "PRAGMA auto_vacuum = INCREMENTAL", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
-	snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE;%s%sPRAGMA user_version = %d;COMMIT;",
-		 schema_v1_sql, schema_v2_sql, LW_HIST_SCHEMA_VERSION);
+	snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE;%s%s%sPRAGMA user_version = %d;COMMIT;",
+		 schema_v1_sql, schema_v2_sql, schema_v3_sql, LW_HIST_SCHEMA_VERSION);
 	rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK && !sqlite3_get_autocommit(w->db))
 		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
+/* What each version adds to the one before: steps[v] takes a version-v file to v + 1. */
+static const char *const steps[LW_HIST_SCHEMA_VERSION] = {
+	[1] = schema_v2_sql,
+	[2] = schema_v3_sql,
+};
+
 /*
- * Version 1 -> 2, in place and in one transaction: the new tables and kinds, then the version.
- * Nothing of version 1 changes, so its samples stay as they are, and a failure (a full disk)
- * rolls back to a version-1 file that the next open migrates again. BEGIN IMMEDIATE takes the
- * write lock first: another writer cannot migrate the same file at the same time, and the
- * version is read again under the lock.
+ * Version `from` -> from + 1, in place and in one transaction: the new tables (and kinds), then
+ * the version. Nothing older changes, so the samples stay as they are, and a failure (a full
+ * disk) rolls back to a file of version `from` that the next open migrates again. BEGIN
+ * IMMEDIATE takes the write lock first: another writer cannot migrate the same file at the same
+ * time, and the version is read again under the lock.
  */
-static int migrate_1_to_2(struct lw_hwriter *w)
+static int migrate(struct lw_hwriter *w, int64_t from)
 {
-	char sql[sizeof(schema_v2_sql) + 64];
+	char sql[sizeof(schema_v2_sql) + sizeof(schema_v3_sql) + 64];
 	int64_t version;
 	int rc;
 
-	lw_hwriter_doing(w, "migrating the schema from version 1 to 2");
+	lw_hwriter_doing(w, "migrating the schema from version %lld to %lld", (long long)from,
+			 (long long)from + 1);
 	if ((rc = sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
 		return rc;
 	if ((rc = query_int(w->db, "PRAGMA user_version", &version)) != SQLITE_OK)
 		goto fail;
-	if (version != 1) {
+	if (version != from) {
 		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
 		return SQLITE_OK;  /* migrated meanwhile */
 	}
-	snprintf(sql, sizeof(sql), "%sPRAGMA user_version = 2;COMMIT;", schema_v2_sql);
+	snprintf(sql, sizeof(sql), "%sPRAGMA user_version = %lld;COMMIT;", steps[from],
+		 (long long)from + 1);
 	if ((rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL)) == SQLITE_OK)
 		return SQLITE_OK;
 fail:
@@ -254,8 +288,12 @@ int lw_hschema_setup(struct lw_hwriter *w)
 	if (version == LW_HIST_SCHEMA_VERSION)
 		return SQLITE_OK;
 	/* Each older version is migrated in place, one transaction per step. */
-	if (version == 1)
-		return migrate_1_to_2(w);
+	if (version >= 1) {
+		for (; version < LW_HIST_SCHEMA_VERSION; version++)
+			if ((rc = migrate(w, version)) != SQLITE_OK)
+				return rc;
+		return SQLITE_OK;
+	}
 	if ((rc = query_int(w->db, "SELECT count(*) FROM sqlite_master", &tables)) != SQLITE_OK)
 		return rc;
 	if (tables > 0) {

@@ -85,6 +85,19 @@ struct lw_hist_alarm_event {
 	uint64_t exhaustion_s;
 };
 
+/* One row of lwCollectorTable (a collector or a stage) as the cycle left it (table collector). */
+struct lw_hist_collector {
+	char name[32];              /* lwCollectorName: the row's key within a run */
+	char source[96];            /* lwCollectorSource */
+	uint32_t interval_s;
+	uint32_t runs, errors;
+	bool ok;
+	uint32_t last_duration_us;
+	uint64_t total_duration_us;
+	char last_error[LW_ERROR_TEXT_MAX];
+	char notice[LW_ERROR_TEXT_MAX];
+};
+
 struct lw_history_cycle {
 	int64_t t;                  /* seconds since the epoch: when the cycle completed */
 	uint64_t sys[LW_HSYS_COUNT];
@@ -102,6 +115,12 @@ struct lw_history_cycle {
 	 */
 	size_t nevents;
 	struct lw_hist_alarm_event *events;
+	/*
+	 * Optional: the collector table as the cycle left it (none: the rows stored stay as they
+	 * are). Written with the run's row, only when it changed (history_run.c).
+	 */
+	size_t ncollectors;
+	struct lw_hist_collector *collectors;
 };
 
 /*

@@ -15,7 +15,7 @@
 #include "history/history_vecs.h"
 
 /* PRAGMA user_version of the schema this code writes (history_schema.c has its history). */
-#define LW_HIST_SCHEMA_VERSION 2
+#define LW_HIST_SCHEMA_VERSION 3
 
 /* Every statement, prepared once per open (history_schema.c holds the SQL). */
 enum lw_hstmt {
@@ -36,6 +36,8 @@ enum lw_hstmt {
 	LW_HS_EVENT_PUT,
 	LW_HS_PRUNE_EVENTS,
 	LW_HS_PRUNE_RUNS,
+	LW_HS_COLLECTOR_PUT,
+	LW_HS_PRUNE_COLLECTORS,
 	/* per tier, in this order, full tier first (see lw_htier_stmt) */
 	LW_HS_FULL_PUT_ROW,
 	LW_HS_FULL_PUT_POINT,
@@ -90,6 +92,11 @@ struct lw_hrun {
 	int64_t id;                        /* run.id in the file; 0: not written yet */
 	bool check;                        /* the file was reopened: is row `id` still ours? */
 	bool dirty;                        /* set again after the row was written: update it */
+	/* The collector rows as last written under `id` (table collector), and when (cycle t):
+	 * nothing stored yet when ncoll is 0. */
+	struct lw_hist_collector *coll;
+	size_t ncoll;
+	int64_t coll_t;
 };
 
 struct lw_hwriter {

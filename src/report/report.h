@@ -76,7 +76,20 @@ struct lw_report_series {
 };
 
 /* One start of a history writer: leakwatchd, or leakwatch collect. */
+/* One row of lwCollectorTable as a run stored it (table collector, schema version 3). */
+struct lw_report_collector {
+	char name[32];
+	char source[96];
+	uint32_t interval_s, runs, errors, last_duration_us;
+	bool ok;
+	uint64_t total_duration_us;
+	int64_t t;                  /* when the row was written: runs and durations as of then */
+	char last_error[LW_ERROR_TEXT_MAX];
+	char notice[LW_ERROR_TEXT_MAX];
+};
+
 struct lw_report_run {
+	int64_t id;                 /* run.id in the history */
 	int64_t start_t, stop_t;    /* stop_t 0: never stopped cleanly (killed, crashed, running) */
 	uint32_t pid;
 	char program[32];           /* "leakwatchd" or "leakwatch collect" */
@@ -92,6 +105,8 @@ struct lw_report_run {
 	int64_t self_rss_kb;        /* the writer's own RSS at its last sample in the window; -1 */
 	int64_t self_rss_kb_max;    /* and its largest; -1 */
 	double self_cpu_pct;        /* its CPU over the window, % of one core; -1: unknown */
+	struct lw_report_collector *coll;  /* owned; its collector table, by name */
+	size_t ncoll;
 };
 
 /* A stretch of the window without samples, and why (what the runs tell). */
@@ -130,6 +145,7 @@ struct lw_report {
 	/* Indexes into series, best first: leaking, then suspect, then by slope relative to size. */
 	size_t *suspects; size_t nsuspects;
 	int schema_version;         /* the database's user_version */
+	bool has_collectors;        /* the history keeps the collector table (version 3) */
 	int64_t generated_t;
 	/* Added by report-data: */
 	int64_t data_from, data_to; /* what the history holds, both tiers */

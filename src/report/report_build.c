@@ -581,6 +581,9 @@ static int build(struct lw_report *r, const struct lw_report_opts *o, struct lw_
 			       " reboots and the alarm history are not known)", d->version);
 	if (d->has_runs && (lw_rmeta_runs(r, d, err) != 0 || lw_rmeta_events(r, d, err) != 0))
 		return -1;
+	r->has_collectors = d->has_collectors;
+	if (d->has_collectors && lw_rmeta_collectors(r, d, err) != 0)
+		return -1;
 	r->interval_s = usual_interval(d, r->from, r->to);
 	thresholds_in_force(r, o, &th);
 	bd.b.r = r;
@@ -687,8 +690,10 @@ void lw_report_free(struct lw_report *r)
 		return;
 	for (size_t i = 0; i < r->nseries; i++)
 		free(r->series[i].pts);
-	for (size_t i = 0; i < r->nruns; i++)
+	for (size_t i = 0; i < r->nruns; i++) {
 		free(r->runs[i].config);
+		free(r->runs[i].coll);
+	}
 	free(r->series);
 	free(r->runs);
 	free(r->gaps);

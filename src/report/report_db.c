@@ -147,6 +147,10 @@ int lw_rdb_open(struct lw_rdb *d, const char *path, struct lw_error *err)
 			     " ('run', 'alarm_event')", 0, 0, 0, &n)) != SQLITE_OK)
 		goto sqlfail;
 	d->has_runs = n == 2;
+	if ((rc = lw_rdb_int(d, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+			     " name = 'collector'", 0, 0, 0, &n)) != SQLITE_OK)
+		goto sqlfail;
+	d->has_collectors = d->has_runs && n == 1;
 	if ((rc = read_kinds(d)) != SQLITE_OK)
 		goto sqlfail;
 	return 0;

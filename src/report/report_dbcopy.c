@@ -137,6 +137,11 @@ static int cut(struct lw_rdb *d, const struct lw_report *r)
 				r->from)) != SQLITE_OK)
 			return rc;
 	}
+	/* The collector rows of the runs kept, no others. */
+	if (d->has_collectors &&
+	    (rc = exec1(d->db, "DELETE FROM collector WHERE run_id NOT IN (SELECT id FROM run)",
+			0)) != SQLITE_OK)
+		return rc;
 	return exec1(d->db, "COMMIT", 0);
 }
 
@@ -166,6 +171,7 @@ int lw_rdbcopy_write(const struct lw_report *r, const char *path, struct lw_erro
 	memcpy(dst.metric, src.metric, sizeof(dst.metric));
 	memcpy(dst.width, src.width, sizeof(dst.width));
 	dst.has_runs = src.has_runs;
+	dst.has_collectors = src.has_collectors;
 	lw_rdb_close(&src);
 	/* A file of its own: no WAL beside it in the tarball. */
 	if (rc == SQLITE_OK)

@@ -27,6 +27,7 @@ struct lw_rdb {
 	bool immutable;             /* opened with immutable=1 */
 	int version;                /* user_version */
 	bool has_runs;              /* the run and alarm_event tables (version 2) */
+	bool has_collectors;        /* the collector table (version 3) */
 	/* The kind table: its name and its values' names (NULL: unused). */
 	char kind_name[LW_RKIND_MAX][32];
 	char metric[LW_RKIND_MAX][LW_RVALS][32];
@@ -192,6 +193,8 @@ int lw_rfigures(struct lw_report *r, const struct lw_rbuild *b, uint32_t min_slo
 
 int lw_rmeta_runs(struct lw_report *r, struct lw_rdb *d, struct lw_error *err);
 int lw_rmeta_events(struct lw_report *r, struct lw_rdb *d, struct lw_error *err);
+/* The collector rows of the runs kept (after lw_rmeta_runs; d->has_collectors). */
+int lw_rmeta_collectors(struct lw_report *r, struct lw_rdb *d, struct lw_error *err);
 /* Gaps from the points' times (sorted), explained by the runs. */
 int lw_rmeta_gaps(struct lw_report *r, const int64_t *t, size_t n, int64_t gap_s,
 		  struct lw_error *err);

@@ -86,6 +86,33 @@ static void header(FILE *f, const struct lw_report *r)
 	fputs("\n  },\n", f);
 }
 
+/* A run's collector table; null: not recorded (a history before schema version 3). */
+static void collectors(FILE *f, const struct lw_report *r, const struct lw_report_run *u)
+{
+	if (!r->has_collectors) {
+		fputs("null", f);
+		return;
+	}
+	fputc('[', f);
+	for (size_t i = 0; i < u->ncoll; i++) {
+		const struct lw_report_collector *k = &u->coll[i];
+
+		fprintf(f, "%s{\"name\": ", i ? ", " : "");
+		lw_rjson_str(f, k->name);
+		fputs(", \"source\": ", f);
+		lw_rjson_str(f, k->source);
+		fprintf(f, ", \"ok\": %s, \"runs\": %u, \"errors\": %u, \"interval_s\": %u,"
+			" \"last_duration_us\": %u, \"total_duration_us\": %llu, \"t\": %lld,"
+			" \"last_error\": ", k->ok ? "true" : "false", k->runs, k->errors, k->interval_s,
+			k->last_duration_us, (unsigned long long)k->total_duration_us, (long long)k->t);
+		lw_rjson_str(f, k->last_error);
+		fputs(", \"notice\": ", f);
+		lw_rjson_str(f, k->notice);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
 static void runs(FILE *f, const struct lw_report *r)
 {
 	fputs("  \"runs\": [", f);
@@ -129,6 +156,9 @@ static void runs(FILE *f, const struct lw_report *r)
 			lw_rjson_str(f, u->config);
 		else
 			fputs("null", f);
+		/* An added field, no new meaning: report.json's schema_version stays. */
+		key(f, "collectors", &first);
+		collectors(f, r, u);
 		fputs("}", f);
 	}
 	fputs("],\n", f);

@@ -25,7 +25,7 @@ int lw_rmeta_runs(struct lw_report *r, struct lw_rdb *d, struct lw_error *err)
 	int rc;
 
 	rc = sqlite3_prepare_v2(d->db, "SELECT start_t, stop_t, pid, program, version, boot_id,"
-				" boot_t, interval_s, config FROM run ORDER BY start_t, id", -1, &st, NULL);
+				 " boot_t, interval_s, config, id FROM run ORDER BY start_t, id", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return lw_error_set(err, EIO, "%s: %s", r->db_path, sqlite3_errmsg(d->db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -54,6 +54,7 @@ int lw_rmeta_runs(struct lw_report *r, struct lw_rdb *d, struct lw_error *err)
 		u->boot_t = sqlite3_column_int64(st, 6);
 		u->interval_s = (uint32_t)sqlite3_column_int64(st, 7);
 		u->config = cfg != NULL ? strdup((const char *)cfg) : NULL;
+		u->id = sqlite3_column_int64(st, 9);
 		u->self_rss_kb = u->self_rss_kb_max = -1;
 		u->self_cpu_pct = -1;
 	}
@@ -90,6 +91,62 @@ int lw_rmeta_runs(struct lw_report *r, struct lw_rdb *d, struct lw_error *err)
 	}
 	for (size_t i = 0; i < r->nruns; i++)
 		r->crashes += r->runs[i].crashed && r->runs[i].end_t <= r->to;
+	return 0;
+}
+
+static int read_collectors(struct lw_report_run *u, sqlite3_stmt *st)
+{
+	size_t cap = 0;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, u->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lw_report_collector *k;
+
+		if (u->ncoll == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			void *p = realloc(u->coll, nc * sizeof(*u->coll));
+
+			if (p == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			u->coll = p;
+			cap = nc;
+		}
+		k = &u->coll[u->ncoll++];
+		memset(k, 0, sizeof(*k));
+		text_col(st, 0, k->name, sizeof(k->name));
+		text_col(st, 1, k->source, sizeof(k->source));
+		k->interval_s = (uint32_t)sqlite3_column_int64(st, 2);
+		k->runs = (uint32_t)sqlite3_column_int64(st, 3);
+		k->errors = (uint32_t)sqlite3_column_int64(st, 4);
+		k->ok = sqlite3_column_int(st, 5) != 0;
+		text_col(st, 6, k->last_error, sizeof(k->last_error));
+		text_col(st, 7, k->notice, sizeof(k->notice));
+		k->last_duration_us = (uint32_t)sqlite3_column_int64(st, 8);
+		k->total_duration_us = (uint64_t)sqlite3_column_int64(st, 9);
+		k->t = sqlite3_column_int64(st, 10);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int lw_rmeta_collectors(struct lw_report *r, struct lw_rdb *d, struct lw_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(d->db, "SELECT name, source, interval_s, runs, errors, ok,"
+				    " last_error, notice, last_duration_us, total_duration_us, t"
+				    " FROM collector WHERE run_id = ?1 ORDER BY name", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return lw_error_set(err, EIO, "%s: %s", r->db_path, sqlite3_errmsg(d->db));
+	for (size_t i = 0; i < r->nruns && rc == SQLITE_OK; i++)
+		rc = read_collectors(&r->runs[i], st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return lw_error_set(err, rc == SQLITE_NOMEM ? ENOMEM : EIO, "%s: reading the collector"
+				    " table: %s", r->db_path, sqlite3_errstr(rc));
 	return 0;
 }
 

@@ -1,4 +1,4 @@
-/* report_sysinfo.c: system/: the host the report was made on (uname, kernel command line, uptime, leakwatchd -V) and the configurations in force. */
+/* report_sysinfo.c: system/: the host the report was made on (uname, kernel command line, uptime, leakwatchd -V), the configurations in force and the collector tables. */
 /* SPDX-License-Identifier: ISC */
 #include "report/report_out.h"
 
@@ -109,6 +109,54 @@ static int copy_file(const char *from, const char *to, struct lw_error *err)
 	return lw_rfile_commit(out, tmp, to, err);
 }
 
+/*
+ * system/collectors-run-N.txt: the collector table run N stored, as lwCollectorTable (and
+ * `leakwatch show collectors`) shows it. The error and notice texts go last on their line: they
+ * are long and of any width, the columns before them stay aligned.
+ */
+static int write_collectors(const struct lw_report_run *u, size_t n, const char *sub,
+			    struct lw_error *err)
+{
+	char path[PATH_MAX + 64], tmp[PATH_MAX + 80], when[32];
+	FILE *f;
+
+	lw_rpath(path, sizeof(path), "%s/collectors-run-%zu.txt", sub, n);
+	if ((f = lw_rfile_open(path, tmp, sizeof(tmp), err)) == NULL)
+		return -1;
+	lw_rfmt_time(when, sizeof(when), u->start_t);
+	fprintf(f, "# The collector table of %s pid %u, started %s\n", u->program, u->pid, when);
+	if (u->ncoll == 0) {
+		fprintf(f, "# none stored (the run wrote no cycle with it)\n");
+	} else {
+		int64_t t0 = u->coll[0].t, t1 = u->coll[0].t;
+		char until[32];
+
+		for (size_t i = 1; i < u->ncoll; i++) {
+			t0 = u->coll[i].t < t0 ? u->coll[i].t : t0;
+			t1 = u->coll[i].t > t1 ? u->coll[i].t : t1;
+		}
+		lw_rfmt_time(when, sizeof(when), t0);
+		lw_rfmt_time(until, sizeof(until), t1);
+		fprintf(f, "# rows written from %s to %s: all every few minutes (runs, durations), a"
+			" row at once when its ok, errors, error or notice changed\n", when, until);
+	}
+	fprintf(f, "%-16s %-4s %10s %8s %10s %14s %10s  %-40s %s\n", "name", "ok", "runs", "errors",
+		"interval_s", "last_dur_us", "avg_dur_us", "source", "last error / notice");
+	for (size_t i = 0; i < u->ncoll; i++) {
+		const struct lw_report_collector *k = &u->coll[i];
+
+		fprintf(f, "%-16s %-4s %10u %8u %10u %14u %10llu  %-40s", k->name, k->ok ? "yes" : "NO",
+			k->runs, k->errors, k->interval_s, k->last_duration_us,
+			(unsigned long long)(k->runs ? k->total_duration_us / k->runs : 0), k->source);
+		if (k->last_error[0] != '\0')
+			fprintf(f, " error: %s", k->last_error);
+		if (k->notice[0] != '\0')
+			fprintf(f, " notice: %s", k->notice);
+		fputc('\n', f);
+	}
+	return lw_rfile_commit(f, tmp, path, err);
+}
+
 int lw_rsys_write(const struct lw_report *r, const struct lw_report_opts *o, const char *dir,
 		  struct lw_error *err)
 {
@@ -145,10 +193,19 @@ int lw_rsys_write(const struct lw_report *r, const struct lw_report_opts *o, con
 			strcmp(boot, r->runs[r->nruns - 1].boot_id) == 0 ?
 			"in this boot of this host" : "in another boot or on another host");
 	version_of(f, o->leakwatchd_path);
-	fprintf(f, "collector table: not kept in the history (`leakwatch show collectors` shows a"
-		" running agent's)\n");
+	if (!r->has_collectors)
+		fprintf(f, "collector table: not recorded: a history of schema version %d (`leakwatch"
+			" show collectors` shows a running agent's)\n", r->schema_version);
+	else if (r->nruns == 0)
+		fprintf(f, "collector table: no run in the window\n");
+	else
+		fprintf(f, "collector table: collectors-run-N.txt, one per run (N as"
+			" config-run-N.conf)\n");
 	if (lw_rfile_commit(f, tmp, path, err) != 0)
 		return -1;
+	for (size_t i = 0; r->has_collectors && i < r->nruns; i++)
+		if (write_collectors(&r->runs[i], i + 1, sub, err) != 0)
+			return -1;
 	for (size_t i = 0; i < r->nruns; i++) {
 		if (r->runs[i].config == NULL)
 			continue;

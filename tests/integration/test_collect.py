@@ -183,6 +183,10 @@ def test_sigterm_stops_early_and_still_writes_the_report(tmp_path):
     assert out.is_file(), stderr
     doc = report_json(out)
     assert window_of(doc) == (ts[0], ts[-1]) and doc["window"]["cycles"] == len(ts), doc
+    # the collector table, stored by the same history stage as leakwatchd's
+    coll = {c["name"]: c for c in doc["runs"][0]["collectors"]}
+    assert {"processes", "meminfo", "history"} <= set(coll), sorted(coll)
+    assert all(1 <= c["runs"] <= len(ts) + 1 for c in coll.values()), coll
 
 
 def test_sigkill_leaves_a_database_that_report_turns_into_the_report(tmp_path):

@@ -451,3 +451,36 @@ def test_errors_one_line(lw_factory, tmp_path):
     report("--db", str(db), "--from", iso, "--to", str(t), "-o", str(tmp_path / "iso"))
     doc = json.loads((tmp_path / "iso/report.json").read_text())
     assert (doc["window"]["from"], doc["window"]["to"]) == (t, t)
+
+
+def show_collectors(port):
+    """The running agent's lwCollectorTable by `leakwatch show collectors --json`."""
+    cmd = [str(leakwatch_path()), "show", "-v2c", "-c", "public", "-t", "2", "-r", "1",
+           f"udp:127.0.0.1:{port}", "collectors", "--json"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, f"{cmd}: exit {r.returncode}\n{r.stderr}"
+    return {row["lwCollectorName"]: row for row in json.loads(r.stdout)}
+
+
+def test_collector_table_in_report(lw_factory, tmp_path):
+    lw = start_lw(lw_factory)
+    db = lw.state_dir / "history.db"
+    cycles_of_run(db, lw, 3)
+    out = tmp_path / "rep"
+    report("--db", str(db), "--last", "60s", "-o", str(out))
+    live = show_collectors(lw.port)       # after the report: its figures are the later ones
+    doc = json.loads((out / "report.json").read_text())
+    n = len(doc["runs"])
+    assert n >= 1 and doc["runs"][-1]["pid"] == lw.pid
+    stored = {c["name"]: c for c in doc["runs"][-1]["collectors"]}
+    # every collector and stage the agent lists, none else, with runs within the live ones
+    assert set(stored) == set(live), (sorted(stored), sorted(live))
+    for name, c in stored.items():
+        assert 1 <= c["runs"] <= live[name]["lwCollectorRuns"], (name, c, live[name])
+        assert c["errors"] <= live[name]["lwCollectorErrors"], (name, c, live[name])
+    # the file a person reads: one line per collector, under its name
+    text = (out / "system" / f"collectors-run-{n}.txt").read_text().splitlines()
+    assert {line.split()[0] for line in text if not line.startswith("#")} == set(live) | {"name"}
+    assert "collectors-run-N.txt" in (out / "system" / "system.txt").read_text()
+    check_sums(out)
+    history_ok(lw)

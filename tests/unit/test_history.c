@@ -465,7 +465,7 @@ static void round_trip(void **state)
 	/* Change-only: the steady process has a row at its first cycle and at the restart only. */
 	db = db_open(f->path);
 	assert_integrity(db);
-	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 2);
+	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 3);
 	/* auto_vacuum INCREMENTAL (2), set before the first table. */
 	assert_int_equal(db_int(db, -1, "PRAGMA auto_vacuum"), 2);
 	steady_id = db_int(db, -1, "SELECT id FROM ident WHERE kind = 1 AND pid = 10");

@@ -1,4 +1,4 @@
-/* test_history_runs.c: schema version 2: runs, alarm events, process extras, system fields, migration. */
+/* test_history_runs.c: schema versions 2 and 3: runs, alarm events, collector rows, process extras, system fields, migration. */
 /* SPDX-License-Identifier: ISC */
 #include <poll.h>
 #include <setjmp.h>
@@ -228,7 +228,7 @@ static void run_row_clean_close(void **state)
 	lw_history_close(h);
 
 	db = db_open(f->path);
-	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 2);
+	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 3);
 	assert_int_equal(db_int(db, -1, "SELECT pid FROM run"), getpid());
 	assert_string_equal(db_text(db, text, sizeof(text), "SELECT program FROM run"),
 			    "leakwatch collect");
@@ -606,10 +606,10 @@ static void migrates_version_1(void **state)
 	lw_history_close(h);
 
 	db = db_open(f->path);
-	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 2);
+	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 3);
 	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM kind"), 7);
 	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM sqlite_master WHERE name IN"
-				" ('run', 'alarm_event', 'alarm_event_t')"), 3);
+				" ('run', 'alarm_event', 'alarm_event_t', 'collector')"), 4);
 	/* Version 1's rows untouched, the new cycle appended (the process was live: the same id). */
 	assert_int_equal(db_int(db, -1, "SELECT v0 FROM sample WHERE t = %d AND id = 1", T0), 100);
 	assert_int_equal(db_int(db, -1, "SELECT v0 FROM sample WHERE t = %d AND id = 1", T0 + 60), 130);
@@ -621,24 +621,183 @@ static void migrates_version_1(void **state)
 	sqlite3_close(db);
 }
 
-static void version_3_refused(void **state)
+static void version_4_refused(void **state)
 {
 	struct fixture *f = *state;
 	struct lw_history_status st;
 	struct lw_history *h;
 	sqlite3 *db = db_open(f->path);
 
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE x (y); PRAGMA user_version = 3;", NULL, NULL,
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE x (y); PRAGMA user_version = 4;", NULL, NULL,
 				      NULL), SQLITE_OK);
 	sqlite3_close(db);
 	h = open_history(f->path, 48, 30);
 	lw_history_status(h, &st);
 	assert_false(st.ok);
-	assert_non_null(strstr(st.error, "schema version 3 is newer"));
+	assert_non_null(strstr(st.error, "schema version 4 is newer"));
 	lw_history_close(h);
 	db = db_open(f->path);
-	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 3);
+	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 4);
 	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM sqlite_master"), 1);
+	sqlite3_close(db);
+}
+
+/* --- collector rows (schema version 3) --------------------------------------------------------- */
+
+/* Two collectors as lwCollectorTable shows them after `runs` runs; "tcp" failing when err. */
+static void add_collectors(struct lw_history_cycle *c, uint32_t runs, const char *err)
+{
+	c->collectors = calloc(2, sizeof(*c->collectors));
+	assert_non_null(c->collectors);
+	c->ncollectors = 2;
+	snprintf(c->collectors[0].name, sizeof(c->collectors[0].name), "meminfo");
+	snprintf(c->collectors[0].source, sizeof(c->collectors[0].source), "/proc/meminfo");
+	snprintf(c->collectors[1].name, sizeof(c->collectors[1].name), "tcp");
+	snprintf(c->collectors[1].source, sizeof(c->collectors[1].source), "/proc/net/tcp");
+	for (int i = 0; i < 2; i++) {
+		c->collectors[i].interval_s = 60;
+		c->collectors[i].runs = runs;
+		c->collectors[i].ok = true;
+		c->collectors[i].last_duration_us = 100 + runs;
+		c->collectors[i].total_duration_us = 1000ull * runs;
+	}
+	if (err != NULL) {
+		c->collectors[1].ok = false;
+		c->collectors[1].errors = 1;
+		snprintf(c->collectors[1].last_error, sizeof(c->collectors[1].last_error), "%s", err);
+	} else if (runs > 3) {
+		c->collectors[1].errors = 1;  /* the error of run 3, cleared */
+	}
+}
+
+static void collector_cycle(struct lw_history *h, int64_t t, uint32_t runs, const char *err)
+{
+	struct lw_history_cycle c;
+
+	memset(&c, 0, sizeof(c));
+	c.t = t;
+	add_proc(&c, 1, 100, 0, 0, 1);
+	add_collectors(&c, runs, err);
+	submit_flush(h, &c);
+}
+
+static void collectors_written_when_changed(void **state)
+{
+	struct fixture *f = *state;
+	struct lw_history *h = open_history(f->path, 48, 30);
+	char buf[256];
+	sqlite3 *db;
+
+	set_run(h, "leakwatchd", 60, NULL);
+	collector_cycle(h, T0, 1, NULL);
+	collector_cycle(h, T0 + 60, 2, NULL);       /* only runs and durations changed */
+	assert_ok(h);
+	db = db_open(f->path);
+	/* Written with the first cycle, not rewritten while nothing an operator reads changed. */
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM collector"), 2);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM collector WHERE t = %d AND runs = 1"
+				" AND run_id = (SELECT id FROM run)", T0), 2);
+	assert_int_equal(db_int(db, -1, "SELECT interval_s FROM collector WHERE name = 'tcp'"), 60);
+	assert_string_equal(db_text(db, buf, sizeof(buf), "SELECT source FROM collector"
+				    " WHERE name = 'tcp'"), "/proc/net/tcp");
+	sqlite3_close(db);
+
+	/* An error appears: written at once, with the text. */
+	collector_cycle(h, T0 + 120, 3, "tcp: cannot open /proc/net/tcp: Permission denied");
+	assert_ok(h);
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, -1, "SELECT t FROM collector WHERE name = 'tcp'"), T0 + 120);
+	assert_int_equal(db_int(db, -1, "SELECT ok FROM collector WHERE name = 'tcp'"), 0);
+	assert_int_equal(db_int(db, -1, "SELECT errors FROM collector WHERE name = 'tcp'"), 1);
+	/* Only the row that changed: meminfo's stays as written with the first cycle. */
+	assert_int_equal(db_int(db, -1, "SELECT t FROM collector WHERE name = 'meminfo'"), T0);
+	assert_int_equal(db_int(db, -1, "SELECT runs FROM collector WHERE name = 'meminfo'"), 1);
+	assert_string_equal(db_text(db, buf, sizeof(buf), "SELECT last_error FROM collector"
+				    " WHERE name = 'tcp'"),
+			    "tcp: cannot open /proc/net/tcp: Permission denied");
+	sqlite3_close(db);
+
+	/* It clears: written again. */
+	collector_cycle(h, T0 + 180, 4, NULL);
+	collector_cycle(h, T0 + 240, 5, NULL);
+	assert_ok(h);
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM collector WHERE t = %d", T0 + 180), 1);
+	assert_int_equal(db_int(db, -1, "SELECT t FROM collector WHERE name = 'meminfo'"), T0);
+	assert_int_equal(db_int(db, -1, "SELECT ok FROM collector WHERE name = 'tcp'"), 1);
+	assert_int_equal(db_int(db, -1, "SELECT runs FROM collector WHERE name = 'tcp'"), 4);
+	assert_string_equal(db_text(db, buf, sizeof(buf), "SELECT last_error FROM collector"
+				    " WHERE name = 'tcp'"), "");
+	sqlite3_close(db);
+
+	/* Steady, but the rows grew old (a few minutes): runs and durations refreshed. */
+	collector_cycle(h, T0 + 180 + 300, 9, NULL);
+	assert_ok(h);
+	lw_history_close(h);
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM collector WHERE t = %d AND runs = 9"
+				" AND total_duration_us = 9000", T0 + 480), 2);
+	sqlite3_close(db);
+}
+
+/* Version 2's tables, as leakwatch 2.x created them (history_schema.c before version 3), with
+ * a run, an alarm event and one cycle. */
+static const char v2_schema_extra[] =
+	"INSERT INTO kind VALUES"
+	" (6, 'process_ext', 'swap_kb', 'sockets', 'fd_limit', 'threads', NULL),"
+	" (7, 'mcast_group', 'pps10', 'bps10', NULL, NULL, NULL);"
+	"CREATE TABLE run (id INTEGER PRIMARY KEY, start_t INTEGER NOT NULL, stop_t INTEGER,"
+	" pid INTEGER NOT NULL, program TEXT NOT NULL, version TEXT NOT NULL,"
+	" boot_id TEXT NOT NULL, boot_t INTEGER NOT NULL, interval_s INTEGER NOT NULL,"
+	" config TEXT);"
+	"CREATE TABLE alarm_event (run_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	" t INTEGER NOT NULL, is_raise INTEGER NOT NULL, alarm_index INTEGER NOT NULL,"
+	" type INTEGER NOT NULL, type_name TEXT NOT NULL, severity INTEGER NOT NULL,"
+	" object TEXT NOT NULL, name TEXT NOT NULL, instance INTEGER NOT NULL,"
+	" start_time INTEGER NOT NULL, value INTEGER NOT NULL, threshold INTEGER NOT NULL,"
+	" slope INTEGER NOT NULL, exhaustion_s INTEGER NOT NULL,"
+	" PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX alarm_event_t ON alarm_event (t);"
+	"INSERT INTO run VALUES (1, 1800000000, 1800000100, 42, 'leakwatchd', '2.0', 'b', 0, 60,"
+	" 'interval 60');"
+	"INSERT INTO alarm_event VALUES (1, 1, 1800000060, 1, 1, 1, 'procMemLeak', 3, 'o', 'old',"
+	" 1, 5000, 10, 5, 1, 0);"
+	"PRAGMA user_version = 2;";
+
+static void migrates_version_2(void **state)
+{
+	struct fixture *f = *state;
+	struct lw_history *h;
+	struct seen seen = { 0 };
+	struct lw_error err = { 0 };
+	char buf[64];
+	sqlite3 *db;
+
+	db = db_open(f->path);
+	assert_int_equal(sqlite3_exec(db, v1_schema, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v2_schema_extra, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	h = open_history(f->path, 48, 30);
+	assert_ok(h);
+	assert_int_equal(lw_history_replay(h, 0, collect_point, &seen, &err), 0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.rss[1], 130);
+	set_run(h, "leakwatchd", 60, NULL);
+	collector_cycle(h, T0 + 120, 1, NULL);
+	assert_ok(h);
+	lw_history_close(h);
+
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, -1, "PRAGMA user_version"), 3);
+	/* Version 2's rows kept, the table gained and used by the new run. */
+	assert_string_equal(db_text(db, buf, sizeof(buf), "SELECT config FROM run WHERE id = 1"),
+			    "interval 60");
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM alarm_event"), 1);
+	assert_int_equal(db_int(db, -1, "SELECT v0 FROM sample WHERE t = %d AND id = 1", T0 + 60), 130);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM run"), 2);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM collector WHERE run_id = 2"), 2);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM collector WHERE run_id = 1"), 0);
 	sqlite3_close(db);
 }
 
@@ -659,6 +818,7 @@ static void retention_of_events_and_runs(void **state)
 		memset(&c, 0, sizeof(c));
 		c.t = T0 + 600 * i;
 		add_proc(&c, 1, 100 + (uint64_t)i, 0, 0, 1);
+		add_collectors(&c, (uint32_t)i + 1, NULL);
 		if (i == 0)
 			add_event(&c, 1, T0, true);
 		submit_flush(h, &c);
@@ -673,6 +833,8 @@ static void retention_of_events_and_runs(void **state)
 		memset(&c, 0, sizeof(c));
 		c.t = T0 + 600 * i;
 		add_proc(&c, 1, 100 + (uint64_t)i, 0, 0, 1);
+		if (i == 3)
+			add_collectors(&c, 1, NULL);
 		if (i % 6 == 0)
 			add_event(&c, (uint64_t)i, c.t, i % 12 == 0);
 		submit_flush(h, &c);
@@ -691,6 +853,10 @@ static void retention_of_events_and_runs(void **state)
 	 * sample: gone; the second is kept. */
 	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM run"), 1);
 	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM run WHERE program = 'second'"), 1);
+	/* The first run's collector rows went with it; the second's stay. */
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM collector"), 2);
+	assert_int_equal(db_int(db, -1, "SELECT count(*) FROM collector WHERE run_id ="
+				" (SELECT id FROM run)"), 2);
 	sqlite3_close(db);
 }
 
@@ -811,7 +977,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(process_ext_change_only, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(mcast_groups_stored, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(migrates_version_1, dir_setup, dir_teardown),
-		cmocka_unit_test_setup_teardown(version_3_refused, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(version_4_refused, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(collectors_written_when_changed, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(migrates_version_2, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(retention_of_events_and_runs, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(stage_stores_system_fields, dir_setup, dir_teardown),
 	};

@@ -1,4 +1,4 @@
-/* test_report.c: the report's figures from a history the real writer made: a leak, a sawtooth, a flat process, a counter, the detector's verdict, a restart. */
+/* test_report.c: the report's figures from a history the real writer made: a leak, a sawtooth, a flat process, a counter, the detector's verdict, a restart, the collector tables. */
 /* SPDX-License-Identifier: ISC */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "history/history.h"
 #include "history/history_kinds.h"
 #include "report/report.h"
 #include "report/report_int.h"
+#include "report/report_out.h"
 
 #define T0 1800000000LL            /* a multiple of 600: windows and steps line up */
 #define CYCLES 360                 /* 6 hours at 60 s */
@@ -23,9 +25,12 @@
 static char dir[64];
 static char db[128];
 
+#define TCP_ERROR "tcp: cannot read /proc/net/tcp6: Permission denied"
+
 static void one_cycle(struct lw_history *h, int k)
 {
 	struct lw_hist_proc procs[3];
+	struct lw_hist_collector coll[2];
 	struct lw_history_cycle c;
 
 	memset(&c, 0, sizeof(c));
@@ -47,6 +52,25 @@ static void one_cycle(struct lw_history *h, int k)
 	c.sys[LW_HSYS_MEM_TOTAL_KB] = 8000000;
 	c.sys[LW_HSYS_MEM_AVAILABLE_KB] = 4000000;
 	c.sys_present = (1ull << LW_HSYS_MEM_TOTAL_KB) | (1ull << LW_HSYS_MEM_AVAILABLE_KB);
+	/* Two collectors; tcp fails from cycle 300 on (in the second run). */
+	memset(coll, 0, sizeof(coll));
+	for (int i = 0; i < 2; i++) {
+		snprintf(coll[i].name, sizeof(coll[i].name), "%s", i ? "tcp" : "meminfo");
+		snprintf(coll[i].source, sizeof(coll[i].source), "%s", i ? "/proc/net/tcp" :
+			 "/proc/meminfo");
+		coll[i].interval_s = 60;
+		coll[i].runs = (uint32_t)k + 1;
+		coll[i].ok = true;
+		coll[i].last_duration_us = 250;
+		coll[i].total_duration_us = 250ull * ((uint64_t)k + 1);
+	}
+	if (k >= 300) {
+		coll[1].ok = false;
+		coll[1].errors = (uint32_t)k - 299;
+		snprintf(coll[1].last_error, sizeof(coll[1].last_error), "%s", TCP_ERROR);
+	}
+	c.collectors = coll;
+	c.ncollectors = 2;
 	assert_int_equal(lw_history_submit(h, &c), 0);
 	lw_history_flush(h);
 }
@@ -276,6 +300,115 @@ static void test_version_1(void **state)
 	lw_report_free(r);
 }
 
+/* A small text file's whole content (the test's buffer), or fail. */
+static const char *slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		fail_msg("%s: cannot open", path);
+	n = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The line of `file` that starts with `name`, or fail. */
+static const char *line_of(const char *text, const char *name, char *out, size_t cap)
+{
+	for (const char *p = text; p != NULL && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		size_t len = strcspn(p, "\n");
+
+		if (strncmp(p, name, strlen(name)) == 0 && p[strlen(name)] == ' ') {
+			snprintf(out, cap, "%.*s", (int)len, p);
+			return out;
+		}
+	}
+	fail_msg("no line for %s in:\n%s", name, text);
+	return NULL;
+}
+
+static void test_collector_tables(void **state)
+{
+	struct lw_report_opts o = { .db_path = db };
+	char out[160], path[224], text[8192], line[1024];
+	struct lw_report *r = build(0, 0);
+	struct lw_error err;
+
+	(void)state;
+	assert_true(r->has_collectors);
+	assert_int_equal(r->nruns, 2);
+	snprintf(out, sizeof(out), "%s/out-coll", dir);
+	assert_int_equal(mkdir(out, 0755), 0);
+	if (lw_rsys_write(r, &o, out, &err) != 0)
+		fail_msg("%s", err.text);
+	/* The first run: both collectors fine. */
+	snprintf(path, sizeof(path), "%s/system/collectors-run-1.txt", out);
+	slurp(path, text, sizeof(text));
+	line_of(text, "meminfo", line, sizeof(line));
+	assert_non_null(strstr(line, " yes "));
+	assert_non_null(strstr(line, "/proc/meminfo"));
+	line_of(text, "tcp", line, sizeof(line));
+	assert_non_null(strstr(line, " yes "));
+	assert_null(strstr(line, "error"));
+	/* The second: tcp failing, with its error text; meminfo fine. */
+	snprintf(path, sizeof(path), "%s/system/collectors-run-2.txt", out);
+	slurp(path, text, sizeof(text));
+	line_of(text, "tcp", line, sizeof(line));
+	assert_non_null(strstr(line, " NO "));
+	assert_non_null(strstr(line, "error: " TCP_ERROR));
+	line_of(text, "meminfo", line, sizeof(line));
+	assert_non_null(strstr(line, " yes "));
+	/* Runs as written at the error (cycle 300: its 301st run), durations averaged. */
+	assert_int_equal(r->runs[1].ncoll, 2);
+	assert_string_equal(r->runs[1].coll[1].name, "tcp");
+	assert_true(r->runs[1].coll[1].runs >= 301 && r->runs[1].coll[1].runs <= CYCLES);
+	assert_int_equal(r->runs[1].coll[1].total_duration_us, 250ull * r->runs[1].coll[1].runs);
+	assert_string_equal(r->runs[1].coll[1].last_error, TCP_ERROR);
+	snprintf(path, sizeof(path), "%s/system/system.txt", out);
+	assert_non_null(strstr(slurp(path, text, sizeof(text)), "collector table: collectors-run-N.txt"));
+	lw_report_free(r);
+}
+
+/* A version 2 history (before the collector table): the report says it was not recorded. */
+static void test_collectors_version_2(void **state)
+{
+	char v2[160], sql[512], out[160], path[224], text[8192];
+	struct lw_report *r;
+	struct lw_error err;
+	sqlite3 *d;
+
+	(void)state;
+	snprintf(v2, sizeof(v2), "%s/v2.db", dir);
+	snprintf(sql, sizeof(sql), "VACUUM INTO '%s'", v2);
+	assert_int_equal(sqlite3_open(db, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(d);
+	assert_int_equal(sqlite3_open(v2, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(d, "DROP TABLE collector; PRAGMA user_version = 2;", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(d);
+	{
+		struct lw_report_opts o = { .db_path = v2 };
+
+		if (lw_report_build(&r, &o, &err) != 0)
+			fail_msg("%s", err.text);
+		assert_false(r->has_collectors);
+		assert_int_equal(r->nruns, 2);
+		snprintf(out, sizeof(out), "%s/out-v2", dir);
+		assert_int_equal(mkdir(out, 0755), 0);
+		if (lw_rsys_write(r, &o, out, &err) != 0)
+			fail_msg("%s", err.text);
+	}
+	snprintf(path, sizeof(path), "%s/system/system.txt", out);
+	assert_non_null(strstr(slurp(path, text, sizeof(text)),
+			       "collector table: not recorded: a history of schema version 2"));
+	snprintf(path, sizeof(path), "%s/system/collectors-run-1.txt", out);
+	assert_int_equal(access(path, F_OK), -1);
+	lw_report_free(r);
+}
+
 static void test_theil_sen(void **state)
 {
 	double x[] = { 0, 1, 2, 3, 4, 5, 6 }, y[] = { 0, 2, 4, 100, 8, 10, 12 };
@@ -295,6 +428,8 @@ int main(void)
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_window_tier),
 		cmocka_unit_test(test_version_1),
+		cmocka_unit_test(test_collector_tables),
+		cmocka_unit_test(test_collectors_version_2),
 		cmocka_unit_test(test_theil_sen),
 	};
 
