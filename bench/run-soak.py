@@ -66,6 +66,15 @@ def heap_samples(path, t0_mono, warmup_s):
     return used, free
 
 
+def means_by(samples, minutes=5):
+    """"start-end: mean" of (seconds, KiB) samples per `minutes`, to show a plateau or a creep."""
+    buckets = {}
+    for t, v in samples:
+        buckets.setdefault(int(t // (60 * minutes)), []).append(v)
+    return " ".join(f"{k * minutes}-{(k + 1) * minutes}:{sum(v) / len(v):.0f}"
+                    for k, v in sorted(buckets.items()))
+
+
 def rss(pid):
     """(VmRSS, RssAnon, RssFile) of pid in KiB."""
     return tuple(status_kib(pid, k) for k in ("VmRSS", "RssAnon", "RssFile"))
@@ -99,9 +108,9 @@ def own_verdict(port, pid):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--minutes", type=float, default=45, help="length of the run (default 45)")
+    ap.add_argument("--minutes", type=float, default=60, help="length of the run (default 60)")
     ap.add_argument("--warmup-min", type=float, default=None,
-                    help="samples left out of the slope (default 15 min, at most a third of the run,"
+                    help="samples left out of the slope (default 30 min, at most half the run,"
                          " at least a minute past the detector's 18 windows)")
     ap.add_argument("--rate", type=float, default=1500, help="processes per second (1500)")
     ap.add_argument("--life-ms", type=int, default=200, help="each process's life (200 ms)")
@@ -117,10 +126,12 @@ def main():
     window = args.leak_window or 10 * args.interval
     # The detector's ring is full after 18 windows; the warm-up ends a minute after that at least.
     detector_full_min = 18 * window / 60
-    # 15 minutes: glibc's free lists and per-thread caches settle in the first 10-15 minutes
-    # under churn (RssAnon rises by 70-100 KiB, then stays flat; docs/PERFORMANCE.md).
+    # 30 minutes: under churn RssAnon rises by about 100 KiB in the first 30-35 minutes while
+    # the bytes glibc counts in use hardly move (glibc's free lists and per-thread caches
+    # settling), then stays flat (the 60-minute run of docs/PERFORMANCE.md, "Own memory under
+    # churn"); a slope through that rise measures glibc warming up, not leakwatchd.
     warmup = (args.warmup_min if args.warmup_min is not None
-              else max(1.0, min(15.0, args.minutes / 3), detector_full_min + 1))
+              else max(1.0, min(30.0, args.minutes / 2), detector_full_min + 1))
     churn = binary("CHURN", "churn")
     if binaries_missing("run-soak", [("CHURN", churn), ("LEAKWATCHD", leakwatchd_path())]):
         return 2
@@ -170,6 +181,7 @@ def main():
         t0 = time.monotonic()
         t0_mono = time.clock_gettime(time.CLOCK_MONOTONIC)
         samples = {"leakwatchd": [], "leakwatchd.anon": [], "leakwatchd.file": [], "top": []}
+        every = []  # (t, RSS) from the start, warm-up included
         end = t0 + 60 * args.minutes
         first = None
         while time.monotonic() < end:
@@ -177,6 +189,7 @@ def main():
             t = time.monotonic() - t0
             total, anon, filed = rss(lw.pid)
             first = first or (total, anon, filed)
+            every.append((t, total))
             if t >= 60 * warmup:
                 samples["leakwatchd"].append((t, total))
                 samples["leakwatchd.anon"].append((t, anon))
@@ -205,11 +218,14 @@ def main():
         print(f"leakwatchd.rss_last_kib: {last[0]}")
         print(f"leakwatchd.anon_first_kib: {first[1]}")
         print(f"leakwatchd.anon_last_kib: {last[1]}")
+        print(f"leakwatchd.rss_means_kib_per_5min: {means_by(every)}")
         for key, pts in samples.items():
             s = slope_kib_per_min(pts)
             print(f"{key}.rss_slope_kib_per_min: {'n/a' if s is None else f'{s:.2f}'}")
         if heaplog:
             used, free = heap_samples(tmp / "heap.log", t0_mono, 60 * warmup)
+            print("leakwatchd.heap_in_use_means_kib_per_5min: "
+                  f"{means_by(heap_samples(tmp / 'heap.log', t0_mono, 0)[0])}")
             for key, pts in (("in_use", used), ("free", free)):
                 s = slope_kib_per_min(pts)
                 print(f"leakwatchd.heap_{key}_first_last_kib: "
