@@ -45,9 +45,25 @@ const procs = Array.from(document.querySelectorAll('#t-procs tbody tr')).map(fun
 const heads = {};
 document.querySelectorAll('#t-procs thead th[data-key]').forEach(function (h) {
   heads[h.dataset.key] = +h.dataset.col; });
+// Each heading of the processes table clicked twice: the column's raw values (data-v, else the
+// text) and the rows' pids after each click (the page's own sorting script, as a reader uses it).
+const pidCol = heads.pid;
+const sorted = {};
+document.querySelectorAll('#t-procs thead th[data-key]').forEach(function (h) {
+  const i = +h.dataset.col, out = [];
+  for (let k = 0; k < 2; k++) {
+    h.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+    const body = Array.from(document.querySelectorAll('#t-procs tbody tr'));
+    out.push({values: body.map(function (r) { const c = r.cells[i];
+                return c.dataset.v === undefined ? null : c.dataset.v; }),
+              pids: body.map(function (r) { return r.cells[pidCol].dataset.v ||
+                r.cells[pidCol].textContent; })});
+  }
+  sorted[h.dataset.key] = out;
+});
 const w = document.getElementById('window');
 return {suspects: rows.map(function (r) { return Object.assign({}, r.dataset); }),
-        charts: charts, procs: procs, proc_heads: heads,
+        charts: charts, procs: procs, proc_heads: heads, sorted: sorted,
         window: {from: +w.dataset.from, to: +w.dataset.to},
         title: document.title, scripts: document.scripts.length};
 """
@@ -144,6 +160,22 @@ def test_report_in_a_browser(lw_factory, workers, tmp_path):  # noqa: F811
     col = dom["proc_heads"]
     row = next(p for p in dom["procs"] if int(p[col["pid"]]) == leaky.pid)
     assert float(row[col["rss_kb.start"]]) == v_a and float(row[col["rss_kb.end"]]) == v_b, row
+
+    # a click on a heading sorts the table by that column's raw value, largest first, then
+    # smallest first (cells without a value last both times); no row is lost or added
+    pids = sorted(p[col["pid"]] for p in dom["procs"])
+    numeric = 0
+    for key, (down, up) in dom["sorted"].items():
+        assert sorted(down["pids"]) == pids and sorted(up["pids"]) == pids, key
+        if any(v is None for v in down["values"]):
+            continue  # a text column: ordered by the browser's locale, not checked here
+        numeric += 1
+        for clicks, order in ((down, -1), (up, 1)):
+            vals = [float(v) for v in clicks["values"] if v != ""]
+            assert vals == sorted(vals, reverse=order < 0), (key, clicks["values"])
+            blanks = [i for i, v in enumerate(clicks["values"]) if v == ""]
+            assert blanks == list(range(len(vals), len(clicks["values"]))), (key, blanks)
+    assert numeric >= 5 and "rss_kb.end" in dom["sorted"], sorted(dom["sorted"])
 
     # a chart for every suspect, with a line drawn
     charts = {c["id"]: c for c in dom["charts"]}
