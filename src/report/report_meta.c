@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/rows.h"
 #include "history/history_kinds.h"
 
 static void text_col(sqlite3_stmt *st, int col, char *buf, size_t cap)
@@ -33,15 +34,13 @@ int lw_rmeta_runs(struct lw_report *r, struct lw_rdb *d, struct lw_error *err)
 		const unsigned char *cfg = sqlite3_column_text(st, 8);
 
 		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			void *p = realloc(all, nc * sizeof(*all));
+			void *p = all;
 
-			if (p == NULL) {
+			if (lw_rows_grow(&p, &cap, sizeof(*all), 16) != 0) {
 				rc = SQLITE_NOMEM;
 				break;
 			}
 			all = p;
-			cap = nc;
 		}
 		u = &all[n++];
 		memset(u, 0, sizeof(*u));
@@ -104,15 +103,13 @@ static int read_collectors(struct lw_report_run *u, sqlite3_stmt *st)
 		struct lw_report_collector *k;
 
 		if (u->ncoll == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			void *p = realloc(u->coll, nc * sizeof(*u->coll));
+			void *p = u->coll;
 
-			if (p == NULL) {
+			if (lw_rows_grow(&p, &cap, sizeof(*u->coll), 16) != 0) {
 				rc = SQLITE_NOMEM;
 				break;
 			}
 			u->coll = p;
-			cap = nc;
 		}
 		k = &u->coll[u->ncoll++];
 		memset(k, 0, sizeof(*k));
@@ -181,15 +178,13 @@ int lw_rmeta_events(struct lw_report *r, struct lw_rdb *d, struct lw_error *err)
 		int64_t run_start = sqlite3_column_int64(st, 13);
 
 		if (r->nevents == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			void *p = realloc(r->events, nc * sizeof(*r->events));
+			void *p = r->events;
 
-			if (p == NULL) {
+			if (lw_rows_grow(&p, &cap, sizeof(*r->events), 64) != 0) {
 				rc = SQLITE_NOMEM;
 				break;
 			}
 			r->events = p;
-			cap = nc;
 		}
 		e = &r->events[r->nevents++];
 		memset(e, 0, sizeof(*e));
