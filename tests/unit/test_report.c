@@ -263,26 +263,34 @@ static void test_window_tier(void **state)
 	lw_report_free(r);
 }
 
+/* A copy of the test's history at path (dir/name), made an older version by running downgrade. */
+static void older_copy(const char *name, const char *downgrade, char *path, size_t cap)
+{
+	char sql[512];
+	sqlite3 *d;
+
+	snprintf(path, cap, "%s/%s", dir, name);
+	snprintf(sql, sizeof(sql), "VACUUM INTO '%s'", path);
+	assert_int_equal(sqlite3_open(db, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(d);
+	assert_int_equal(sqlite3_open(path, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(d, downgrade, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(d);
+}
+
 /* A version 1 history (before runs and alarm events) still makes a report; the header says
  * what it cannot know. Made from the version 2 file as version 1 had it. */
 static void test_version_1(void **state)
 {
-	char v1[160], sql[512];
+	char v1[160];
 	struct lw_report *r;
-	sqlite3 *d;
 
 	(void)state;
-	snprintf(v1, sizeof(v1), "%s/v1.db", dir);
-	snprintf(sql, sizeof(sql), "VACUUM INTO '%s'", v1);
-	assert_int_equal(sqlite3_open(db, &d), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(d);
-	assert_int_equal(sqlite3_open(v1, &d), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(d, "DROP TABLE run; DROP TABLE alarm_event;"
-				      " DELETE FROM sample WHERE id IN (SELECT id FROM ident WHERE kind > 5);"
-				      " DELETE FROM ident WHERE kind > 5; DELETE FROM kind WHERE kind > 5;"
-				      " PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(d);
+	older_copy("v1.db", "DROP TABLE run; DROP TABLE alarm_event;"
+		   " DELETE FROM sample WHERE id IN (SELECT id FROM ident WHERE kind > 5);"
+		   " DELETE FROM ident WHERE kind > 5; DELETE FROM kind WHERE kind > 5;"
+		   " PRAGMA user_version = 1;", v1, sizeof(v1));
 	{
 		struct lw_report_opts o = { .db_path = v1 };
 		struct lw_error err;
@@ -374,21 +382,12 @@ static void test_collector_tables(void **state)
 /* A version 2 history (before the collector table): the report says it was not recorded. */
 static void test_collectors_version_2(void **state)
 {
-	char v2[160], sql[512], out[160], path[224], text[8192];
+	char v2[160], out[160], path[224], text[8192];
 	struct lw_report *r;
 	struct lw_error err;
-	sqlite3 *d;
 
 	(void)state;
-	snprintf(v2, sizeof(v2), "%s/v2.db", dir);
-	snprintf(sql, sizeof(sql), "VACUUM INTO '%s'", v2);
-	assert_int_equal(sqlite3_open(db, &d), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(d);
-	assert_int_equal(sqlite3_open(v2, &d), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(d, "DROP TABLE collector; PRAGMA user_version = 2;", NULL, NULL,
-				      NULL), SQLITE_OK);
-	sqlite3_close(d);
+	older_copy("v2.db", "DROP TABLE collector; PRAGMA user_version = 2;", v2, sizeof(v2));
 	{
 		struct lw_report_opts o = { .db_path = v2 };
 
