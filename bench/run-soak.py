@@ -51,8 +51,8 @@ def slope_kib_per_min(samples):
     return 60 * sum((t - mt) * (v - mv) for t, v in samples) / den if den else None
 
 
-def heap_samples(path, t0_mono, warmup_s):
-    """(in use, free) sample lists of (seconds into the run, KiB) after the warm-up, from
+def heap_samples(path, t0_mono):
+    """(in use, free) sample lists of (seconds into the run, KiB) from its start, from
     heaplog.c's lines "<monotonic s> <in use> <free> <arena> <mmapped>" (bytes)."""
     used, free = [], []
     for line in Path(path).read_text().splitlines():
@@ -60,9 +60,10 @@ def heap_samples(path, t0_mono, warmup_s):
         if len(f) != 5:
             continue
         t = int(f[0]) - t0_mono
-        if t >= warmup_s:
-            used.append((t, (int(f[1]) + int(f[4])) / 1024))
-            free.append((t, int(f[2]) / 1024))
+        if t < 0:
+            continue  # leakwatchd starting, before the run
+        used.append((t, (int(f[1]) + int(f[4])) / 1024))
+        free.append((t, int(f[2]) / 1024))
     return used, free
 
 
@@ -223,10 +224,10 @@ def main():
             s = slope_kib_per_min(pts)
             print(f"{key}.rss_slope_kib_per_min: {'n/a' if s is None else f'{s:.2f}'}")
         if heaplog:
-            used, free = heap_samples(tmp / "heap.log", t0_mono, 60 * warmup)
-            print("leakwatchd.heap_in_use_means_kib_per_5min: "
-                  f"{means_by(heap_samples(tmp / 'heap.log', t0_mono, 0)[0])}")
+            used, free = heap_samples(tmp / "heap.log", t0_mono)
+            print(f"leakwatchd.heap_in_use_means_kib_per_5min: {means_by(used)}")
             for key, pts in (("in_use", used), ("free", free)):
+                pts = [(t, v) for t, v in pts if t >= 60 * warmup]
                 s = slope_kib_per_min(pts)
                 print(f"leakwatchd.heap_{key}_first_last_kib: "
                       f"{pts[0][1]:.0f} {pts[-1][1]:.0f}" if pts else
